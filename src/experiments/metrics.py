@@ -1,0 +1,61 @@
+"""The metrics.json contract: one flat JSON object of named numbers and strings per notebook run."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+METRICS_FILE = "metrics.json"
+Scalar = int | float | str | bool | None
+
+
+def _to_scalar(key: str, value: Any) -> Scalar:
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else v
+    raise TypeError(f"metrics.json must be flat: key {key!r} has a {type(value).__name__}, expected a number or string")
+
+
+def flatten_metrics(metrics: Mapping[str, Any]) -> dict[str, Scalar]:
+    """Return ``metrics`` as a flat dict of JSON scalars (numpy types converted, NaN and inf become null).
+
+    Raises ``TypeError`` naming the key when a value is a list, dict or other non-scalar.
+    """
+    out: dict[str, Scalar] = {}
+    for key, value in metrics.items():
+        if not isinstance(key, str) or not key:
+            raise TypeError(f"metrics.json keys must be non-empty strings, found {key!r}")
+        out[key] = _to_scalar(key, value)
+    return out
+
+
+def write_metrics(metrics: Mapping[str, Any], output_dir: str | os.PathLike[str]) -> Path:
+    """Write ``metrics`` to ``<output_dir>/metrics.json`` atomically and return the path."""
+    flat = flatten_metrics(metrics)
+    out_dir = Path(output_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / METRICS_FILE
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(flat, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def read_metrics(output_dir: str | os.PathLike[str]) -> dict[str, Scalar]:
+    """Read ``<output_dir>/metrics.json``; an absent file gives an empty dict."""
+    path = Path(output_dir) / METRICS_FILE
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,125 @@
+"""What every notebook does first and last: print the run info, fix the seed, and write metrics.json.
+
+A notebook's first cell after ``parameters``::
+
+    run = notebook.start("06_ad_ab_analysis", params={"alpha": alpha, ...}, output_dir=output_dir, seed=seed)
+
+prints the effective parameters, seed, data fingerprint, library versions and git revision, and the last cell::
+
+    run.finish(metrics)
+
+writes ``metrics.json`` into the run folder the runner gave (``output_dir``) or ``reports/_scratch/<name>`` when
+the notebook runs by hand in JupyterLab.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata as md
+import json
+import os
+import random
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments import paths
+from experiments.metrics import write_metrics
+
+LIBRARIES = ("pandas", "numpy", "scikit-learn", "statsmodels", "lightgbm", "implicit", "bertopic", "papermill")
+
+
+def git_revision() -> str:
+    """Return the short git revision of the project (with ``+dirty`` for uncommitted changes), or ``unknown``."""
+    try:
+        root = paths.project_root()
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                             timeout=5).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+        return (rev + ("+dirty" if dirty else "")) if rev else "unknown"
+    except (OSError, subprocess.SubprocessError, RuntimeError):
+        return "unknown"
+
+
+def fingerprint(files: Iterable[str | os.PathLike[str]]) -> str:
+    """Return a short sha256 over the names, sizes and bytes of ``files`` (folders: every file below them)."""
+    digest = hashlib.sha256()
+    found = False
+    for item in sorted(Path(f) for f in files):
+        members = sorted(p for p in item.rglob("*") if p.is_file()) if item.is_dir() else [item]
+        for p in members:
+            if not p.is_file():
+                continue
+            found = True
+            digest.update(f"{p.name}:{p.stat().st_size}:".encode())
+            with p.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+    return digest.hexdigest()[:12] if found else "no-data"
+
+
+def library_versions(names: Iterable[str] = LIBRARIES) -> dict[str, str]:
+    """Return installed versions of ``names`` (``missing`` for absent ones)."""
+    out = {}
+    for name in names:
+        try:
+            out[name] = md.version(name)
+        except md.PackageNotFoundError:
+            out[name] = "missing"
+    return out
+
+
+def seed_everything(seed: int) -> np.random.Generator:
+    """Seed Python's and numpy's global generators and return a fresh ``numpy.random.Generator``."""
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    return np.random.default_rng(seed)
+
+
+@dataclass
+class NotebookRun:
+    """The context of one notebook execution: its name, folder, parameters and the random generator."""
+
+    name: str
+    output_dir: Path
+    params: dict[str, Any]
+    seed: int
+    rng: np.random.Generator
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def path(self, filename: str) -> Path:
+        """Return a path inside the run folder (for figures or tables the notebook saves)."""
+        return self.output_dir / filename
+
+    def finish(self, metrics: Mapping[str, Any]) -> Path:
+        """Write metrics.json (flat: numbers and strings) into the run folder and return its path."""
+        path = write_metrics(metrics, self.output_dir)
+        print(f"metrics.json: {len(metrics)} keys written to {path}")
+        return path
+
+
+def start(name: str, params: Mapping[str, Any], output_dir: str = "", seed: int = 42,
+          data: Iterable[str | os.PathLike[str]] = ()) -> NotebookRun:
+    """Start a notebook run: resolve the run folder, seed the generators and print the run info.
+
+    ``data`` lists the files or folders the notebook reads; their fingerprint is printed and kept in ``run.info``.
+    """
+    out = Path(output_dir) if output_dir else paths.reports_dir() / "_scratch" / name
+    out.mkdir(parents=True, exist_ok=True)
+    rng = seed_everything(int(seed))
+    info = {
+        "notebook": name,
+        "seed": int(seed),
+        "data_fingerprint": fingerprint(data),
+        "git_revision": git_revision(),
+        "output_dir": str(out),
+        "versions": library_versions(),
+    }
+    print(f"Run info for {name}")
+    print(json.dumps({"parameters": dict(params), **info}, indent=2, ensure_ascii=False, default=str))
+    return NotebookRun(name=name, output_dir=out, params=dict(params), seed=int(seed), rng=rng, info=info)

@@ -1,0 +1,122 @@
+"""Reading flat tables (CSV, Parquet, Excel, JSON lines) with errors that name the file, column and rows.
+
+Every analysis notebook accepts ``input_path`` plus ``<role>_col`` parameters; this module turns those into a
+DataFrame with the contract's column names, or a ``DataInputError`` a user can act on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.paths import resolve
+
+READERS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".gz": "csv", ".parquet": "parquet", ".pq": "parquet",
+           ".xlsx": "excel", ".xls": "excel", ".jsonl": "jsonl", ".json": "jsonl"}
+
+
+class DataInputError(ValueError):
+    """Bad input: the message names the file, the column and example rows at fault."""
+
+
+def _format_of(path: Path, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    suffixes = [s.lower() for s in path.suffixes]
+    for suffix in reversed(suffixes):
+        if suffix in READERS and suffix != ".gz":
+            return READERS[suffix]
+    if suffixes and suffixes[-1] in READERS:
+        return READERS[suffixes[-1]]
+    raise DataInputError(f"{path.name}: unknown file type {''.join(suffixes) or '(none)'}; "
+                         "expected .csv, .parquet, .xlsx or .jsonl")
+
+
+def example_rows(mask: pd.Series | Sequence[bool], limit: int = 5) -> str:
+    """Return 'rows 12, 88, 301, ...' for the first ``limit`` true positions (1-based data rows, header excluded)."""
+    series = pd.Series(mask).reset_index(drop=True)
+    idx = [int(i) + 1 for i in series[series.astype(bool)].index[:limit]]
+    more = ", ..." if int(series.astype(bool).sum()) > limit else ""
+    return ("row " if len(idx) == 1 else "rows ") + ", ".join(map(str, idx)) + more
+
+
+def read_table(path: str | os.PathLike[str], *, fmt: str | None = None, encoding: str | None = None,
+               sheet: str | int | None = 0, dtype: Mapping[str, str] | str | None = None,
+               sep: str | None = None) -> pd.DataFrame:
+    """Read one flat table and return it as a DataFrame.
+
+    ``fmt`` is inferred from the suffix (csv, parquet, excel, jsonl). CSV text is read as ``encoding`` when given,
+    otherwise UTF-8 (with or without BOM) and then GB18030 (a superset of GBK) before giving up. Raises
+    ``DataInputError`` for a missing, empty, undecodable or unparsable file, naming it.
+    """
+    p = resolve(path)
+    if not p.is_file():
+        raise DataInputError(f"{p}: file not found")
+    if p.stat().st_size == 0:
+        raise DataInputError(f"{p.name}: the file is empty (0 bytes)")
+    kind = _format_of(p, fmt)
+    try:
+        if kind == "parquet":
+            df = pd.read_parquet(p)
+        elif kind == "excel":
+            df = pd.read_excel(p, sheet_name=sheet, dtype=dtype)
+        elif kind == "jsonl":
+            df = pd.read_json(p, lines=True, dtype=dtype if dtype is not None else False,
+                              encoding=encoding or "utf-8")
+        else:
+            df = _read_csv(p, encoding=encoding, dtype=dtype, sep=sep)
+    except DataInputError:
+        raise
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        raise DataInputError(f"{p.name}: cannot be read as {kind}: {exc}") from exc
+    if df.shape[1] == 0:
+        raise DataInputError(f"{p.name}: no columns found (is it empty or not a {kind} file?)")
+    return df
+
+
+def _read_csv(p: Path, *, encoding: str | None, dtype, sep: str | None) -> pd.DataFrame:
+    encodings = [encoding] if encoding else ["utf-8-sig", "gb18030"]
+    last: Exception | None = None
+    for enc in encodings:
+        try:
+            return pd.read_csv(p, encoding=enc, dtype=dtype, sep=sep if sep else ("\t" if p.suffix == ".tsv" else ","),
+                               keep_default_na=True)
+        except UnicodeDecodeError as exc:
+            last = exc
+        except pd.errors.EmptyDataError as exc:
+            raise DataInputError(f"{p.name}: no header and no rows (empty CSV)") from exc
+    raise DataInputError(f"{p.name}: cannot decode as {' or '.join(encodings)} at byte {getattr(last, 'start', '?')}; "
+                         "pass the file's encoding (e.g. encoding='gbk')") from last
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], source: str) -> None:
+    """Raise ``DataInputError`` naming ``source`` and every missing column, listing the columns that exist."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataInputError(f"{source}: missing required column(s) {', '.join(map(repr, missing))}; "
+                             f"found {', '.join(map(repr, map(str, df.columns)))}")
+
+
+def map_columns(df: pd.DataFrame, mapping: Mapping[str, str | None], source: str,
+                optional: Iterable[str] = ()) -> pd.DataFrame:
+    """Select and rename columns onto contract roles.
+
+    ``mapping`` is ``{role: column_in_file}`` (the notebook's ``<role>_col`` parameters). A role mapped to an empty
+    value is skipped when it is listed in ``optional`` and an error otherwise. Returns a frame whose columns are
+    the roles, in mapping order.
+    """
+    optional = set(optional)
+    roles = {}
+    for role, col in mapping.items():
+        if not col:
+            if role in optional:
+                continue
+            raise DataInputError(f"{source}: no column given for required role '{role}' (parameter {role}_col)")
+        roles[role] = col
+    require_columns(df, roles.values(), source)
+    out = df[list(roles.values())].copy()
+    out.columns = list(roles.keys())
+    return out
