@@ -29,7 +29,8 @@ def build(cells: list[tuple[str, str]], path: str | Path) -> None:
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
     nbformat.validate(nb)
-    Path(path).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    target = Path(path) if Path(path).is_absolute() else Path(__file__).resolve().parents[1] / path
+    target.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

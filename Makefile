@@ -1,0 +1,76 @@
+# Customer Insights Lab. `make help` lists the targets. Everything runs from the project's own .venv, made by
+# `make setup` (idempotent; quick when nothing changed). Needs only python3 (3.11) and make.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(PYTHON) -m uv
+UV_VERSION := 0.13.9
+BERTOPIC := bertopic==0.17.4
+STAMP := $(VENV)/.setup-done
+SIZE ?= small
+SEED ?= 42
+PROFILE ?= $(SIZE)
+NBVAL_WORLD := .cache/nbval
+export OPENBLAS_NUM_THREADS := 1
+
+.PHONY: help setup run data reports test test-fast nbval lint lock env bench screenshot clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+setup: $(STAMP)  ## create .venv from requirements.lock and register the Jupyter kernel `cil`
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(PY) requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name cil --display-name "Customer Insights Lab" >/dev/null
+	@touch $(STAMP)
+	@echo "setup done: $(VENV) with kernel 'cil'"
+
+run: setup  ## the main job: generate the company (SIZE=small), run every notebook, publish reports/index.html
+	$(PY) -m experiments data generate --size $(SIZE) --seed $(SEED)
+	$(PY) -m experiments run --profile $(PROFILE)
+
+data: setup  ## only generate the synthetic company into data/raw (SIZE, SEED)
+	$(PY) -m experiments data generate --size $(SIZE) --seed $(SEED)
+
+reports: setup  ## only run the notebooks on the data already there and publish reports
+	$(PY) -m experiments run --profile $(PROFILE)
+
+test: setup  ## the whole suite: unit, planted-truth, notebook smoke runs, real data, then nbval over notebooks/
+	$(PY) -m pytest -n 2 tests
+	$(MAKE) --no-print-directory nbval
+
+nbval: setup  ## replay the committed notebooks with their default parameters on a tiny world (pytest --nbval-lax)
+	rm -rf $(NBVAL_WORLD)
+	CIL_DATA_DIR=$(NBVAL_WORLD)/data CIL_REPORTS_DIR=$(NBVAL_WORLD)/reports $(PY) -m experiments data generate --size tiny --seed 7
+	CIL_DATA_DIR=$(CURDIR)/$(NBVAL_WORLD)/data CIL_REPORTS_DIR=$(CURDIR)/$(NBVAL_WORLD)/reports \
+		$(PY) -m pytest -p no:xdist --nbval-lax --nbval-kernel-name cil --nbval-cell-timeout 600 notebooks/
+
+test-fast: setup  ## unit tests only
+	$(PY) -m pytest -n 2 tests/unit
+
+lint: setup  ## ruff over src, tests, tools and bench
+	$(PY) -m ruff check src tests tools bench
+
+lock: ## re-pin requirements.lock from requirements.in (name==version, no URLs) and refresh environment.yml
+	$(UV) pip compile requirements.in --python-version 3.11 --no-annotate --no-header -o requirements.lock
+	echo "$(BERTOPIC)" >> requirements.lock
+	$(MAKE) --no-print-directory env
+
+env: ## write environment.yml from requirements.in and the versions in requirements.lock
+	$(PYTHON) tools/write_environment.py
+
+bench: setup  ## benchmarks at SIZE=large: generation and cleaning; figures go to bench/results/
+	$(PY) bench/bench_generate.py --size large
+	$(PY) bench/bench_cleaning.py --size large
+
+screenshot: ## render reports/index.html to reports/index.png with Debian's chromium-headless-shell
+	@command -v chrome-headless-shell >/dev/null 2>&1 || command -v chromium-headless-shell >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq chromium-headless-shell >/dev/null)
+	$(PY) tools/screenshot.py reports/index.html reports/index.png
+
+clean: ## remove generated data, reports and caches (keeps .venv)
+	rm -rf data/raw/* data/interim/* data/processed/* reports/*/ reports/index.html .cache .pytest_cache

@@ -1,0 +1,100 @@
+"""Command line: ``python -m experiments {data generate, run, list, index}``.
+
+    python -m experiments data generate --size small --seed 42
+    python -m experiments run [NAMES ...] [--profile P] [-p key=value | -p notebook.key=value ...]
+    python -m experiments list
+    python -m experiments index
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from experiments import config, paths
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from experiments import synthetic
+
+    out = paths.raw_dir()
+    t0 = time.time()
+    print(f"Generating the synthetic company (size {args.size}, seed {args.seed}) into {out} ...", flush=True)
+    manifest = synthetic.generate(out, size=args.size, seed=args.seed)
+    files = manifest.get("files", {})
+    for name, info in sorted(files.items()):
+        rows = info.get("rows") if isinstance(info, dict) else info
+        print(f"  {name}: {rows:,} rows" if isinstance(rows, int) else f"  {name}")
+    print(f"Done in {time.time() - t0:.1f} s; planted truth in {paths.truth_dir()}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from experiments import runner
+
+    try:
+        record = runner.run(args.names, profile=args.profile, cli_overrides=args.param or [])
+    except config.ParameterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    root = paths.reports_dir()
+    failed = [nb["name"] for nb in record["notebooks"] if nb["status"] != "passed"]
+    print(f"\nRun {record['folder']}: {record['status']} ({len(record['notebooks']) - len(failed)} of "
+          f"{len(record['notebooks'])} passed) in {record['duration_seconds']:.1f} s")
+    if failed:
+        print(f"Not passed: {', '.join(failed)} (executed notebooks kept in {root / record['folder']})")
+    print(f"Reports: {root / 'index.html'}")
+    return 0 if record["status"] == "passed" else 1
+
+
+def _list(_: argparse.Namespace) -> int:
+    for name, spec in config.load_runs().items():
+        deps = f" (after {', '.join(spec.depends_on)})" if spec.depends_on else ""
+        print(f"{name}: {spec.title}{deps}")
+        for key, default in config.notebook_defaults(spec.path).items():
+            print(f"    {key} = {default!r}")
+    return 0
+
+
+def _index(_: argparse.Namespace) -> int:
+    from experiments.report import write_index
+
+    print(write_index(paths.reports_dir()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m experiments``."""
+    parser = argparse.ArgumentParser(prog="python -m experiments", description="Customer Insights Lab")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="make the company world's raw data")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    gen = data_sub.add_parser("generate", help="write the synthetic company into data/raw/ (truth in _truth/)")
+    gen.add_argument("--size", choices=["tiny", "small", "medium", "large"], default="small")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.set_defaults(func=_generate)
+
+    run = sub.add_parser("run", help="execute notebooks with papermill and publish HTML reports")
+    run.add_argument("names", nargs="*", help="notebooks to run (default: all in conf/runs.yaml)")
+    run.add_argument("--profile", default=None, help="parameter profile from conf/params/*.yaml (e.g. tiny, small)")
+    run.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
+                     help="override a parameter: key=value for every notebook that has it, or notebook.key=value; "
+                          "values are JSON (numbers, true, [\"a\"], {\"k\": 1}) or plain text")
+    run.set_defaults(func=_run)
+
+    sub.add_parser("list", help="list scheduled notebooks and their parameters").set_defaults(func=_list)
+    sub.add_parser("index", help="rebuild reports/index.html").set_defaults(func=_index)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status (0 ok, 1 a notebook failed, 2 bad arguments or parameters)."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""Parameters: conf/ files, profiles and command-line overrides, validated against each notebook's parameters cell.
+
+Precedence (later wins): the notebook's own defaults, ``conf/params/<notebook>.yaml`` ``base``, its
+``profiles.<profile>``, then command-line ``-p key=value``. Every key must exist in the notebook's ``parameters``
+cell and carry the same JSON type as its default (an int is accepted where a float is expected); anything else is a
+``ParameterError`` naming the notebook and the key, never papermill's warning.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import papermill as pm
+import yaml
+
+from experiments import paths
+
+
+class ParameterError(ValueError):
+    """A parameter that the notebook does not declare, or of the wrong type."""
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """A scheduled notebook as ``conf/runs.yaml`` describes it."""
+
+    name: str
+    path: Path
+    depends_on: tuple[str, ...] = ()
+    timeout_seconds: int = 900
+    headline: tuple[str, ...] = ()
+    title: str = ""
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    """Read a YAML mapping; a missing file is an empty mapping, anything but a mapping is an error."""
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ParameterError(f"{path}: expected a mapping at the top level, found {type(data).__name__}")
+    return data
+
+
+def load_runs(conf_dir: Path | None = None, notebooks_dir: Path | None = None) -> dict[str, NotebookSpec]:
+    """Return the scheduled notebooks from ``conf/runs.yaml`` in file order, checking that each one exists."""
+    conf = conf_dir or paths.conf_dir()
+    nb_dir = notebooks_dir or paths.notebooks_dir()
+    runs = load_yaml(conf / "runs.yaml").get("notebooks") or {}
+    specs: dict[str, NotebookSpec] = {}
+    for name, entry in runs.items():
+        entry = entry or {}
+        path = nb_dir / f"{name}.ipynb"
+        if not path.is_file():
+            raise ParameterError(f"conf/runs.yaml lists {name!r} but {path} does not exist")
+        specs[name] = NotebookSpec(
+            name=name, path=path, depends_on=tuple(entry.get("depends_on") or ()),
+            timeout_seconds=int(entry.get("timeout_seconds", 900)), headline=tuple(entry.get("headline") or ()),
+            title=str(entry.get("title", "")))
+    for spec in specs.values():
+        for dep in spec.depends_on:
+            if dep not in specs:
+                raise ParameterError(f"conf/runs.yaml: {spec.name} depends on unknown notebook {dep!r}")
+    return specs
+
+
+def notebook_defaults(path: Path) -> dict[str, Any]:
+    """Return ``{name: default}`` from the notebook's ``parameters`` cell.
+
+    Raises ``ParameterError`` when there is no parameters cell or a line in it cannot be parsed (papermill would
+    silently drop such a parameter, e.g. a comment containing '=').
+    """
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in (c.get("metadata", {}).get("tags") or [])]
+    if len(cells) != 1:
+        raise ParameterError(f"{path.name}: expected exactly one cell tagged 'parameters', found {len(cells)}")
+    inspected = pm.inspect_notebook(str(path))
+    declared = _assigned_names(cells[0].source, path)
+    lost = [n for n in declared if n not in inspected]
+    if lost:
+        raise ParameterError(f"{path.name}: papermill cannot parse the parameter line(s) for {', '.join(lost)} "
+                             "(keep one 'name = value  # comment' per line, with no '=' in the comment)")
+    defaults = {}
+    for name, info in inspected.items():
+        try:
+            defaults[name] = ast.literal_eval(info["default"])
+        except (ValueError, SyntaxError) as exc:
+            raise ParameterError(f"{path.name}: parameter {name!r} has a default that is not a literal "
+                                 f"({info['default']}); parameters are JSON values, nothing computed") from exc
+    return defaults
+
+
+def _assigned_names(source: str, path: Path) -> list[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ParameterError(f"{path.name}: the parameters cell is not valid Python: {exc}") from exc
+    return [t.id for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target]) if isinstance(t, ast.Name)]
+
+
+def _type_ok(default: Any, value: Any) -> bool:
+    if default is None or value is None:
+        return True
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float)
+    if isinstance(default, int):
+        return isinstance(value, int)
+    if isinstance(default, list | tuple):
+        return isinstance(value, list | tuple)
+    return isinstance(value, type(default))
+
+
+def validate(notebook: str, defaults: Mapping[str, Any], overrides: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    """Check ``overrides`` against the notebook's ``defaults`` and return them (ints widened to floats where needed)."""
+    out: dict[str, Any] = {}
+    for key, value in overrides.items():
+        if key not in defaults:
+            known = ", ".join(sorted(defaults))
+            raise ParameterError(f"{notebook}: unknown parameter {key!r} (from {origin}); its parameters are: {known}")
+        default = defaults[key]
+        if not _type_ok(default, value):
+            raise ParameterError(f"{notebook}: parameter {key!r} (from {origin}) expects {type(default).__name__} "
+                                 f"like its default {default!r}, got {type(value).__name__} {value!r}")
+        out[key] = float(value) if isinstance(default, float) and isinstance(value, int) else value
+    return out
+
+
+def parse_cli_overrides(items: Iterable[str]) -> list[tuple[str | None, str, Any]]:
+    """Parse ``-p key=value`` / ``-p notebook.key=value`` items into (notebook or None, key, value).
+
+    The value is read as JSON when it parses (numbers, true/false, lists, objects, quoted strings), else as text.
+    """
+    out = []
+    for item in items:
+        if "=" not in item:
+            raise ParameterError(f"-p {item!r}: expected key=value")
+        key, raw = item.split("=", 1)
+        key = key.strip()
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        notebook, _, name = key.rpartition(".")
+        out.append((notebook or None, name, value))
+    return out
+
+
+def effective_parameters(spec: NotebookSpec, profile: str | None,
+                         cli: Iterable[tuple[str | None, str, Any]] = (),
+                         conf_dir: Path | None = None) -> dict[str, Any]:
+    """Merge conf base, profile and command-line overrides for one notebook, validating each layer."""
+    defaults = notebook_defaults(spec.path)
+    conf = load_yaml((conf_dir or paths.conf_dir()) / "params" / f"{spec.name}.yaml")
+    unknown = set(conf) - {"base", "profiles"}
+    if unknown:
+        raise ParameterError(f"conf/params/{spec.name}.yaml: unknown top-level key(s) {sorted(unknown)}; "
+                             "expected 'base' and 'profiles'")
+    params = validate(spec.name, defaults, conf.get("base") or {}, f"conf/params/{spec.name}.yaml base")
+    if profile:
+        layer = (conf.get("profiles") or {}).get(profile) or {}
+        params |= validate(spec.name, defaults, layer, f"profile {profile!r}")
+    for notebook, key, value in cli:
+        if notebook is None and key not in defaults:
+            continue  # a plain -p key applies to the notebooks that declare it; checked across notebooks by the runner
+        if notebook in (None, spec.name):
+            params |= validate(spec.name, defaults, {key: value}, "the command line")
+    return params
+
+
+def check_cli_targets(specs: Iterable[NotebookSpec], cli: Iterable[tuple[str | None, str, Any]]) -> None:
+    """Raise when a ``-p`` key is declared by none of the selected notebooks, or names an unselected notebook."""
+    specs = list(specs)
+    by_name = {s.name: s for s in specs}
+    for notebook, key, _ in cli:
+        if notebook is not None:
+            if notebook not in by_name:
+                raise ParameterError(f"-p {notebook}.{key}: notebook {notebook!r} is not in this run "
+                                     f"({', '.join(by_name)})")
+            continue
+        if not any(key in notebook_defaults(s.path) for s in specs):
+            raise ParameterError(f"-p {key}: no notebook in this run ({', '.join(by_name)}) has a parameter {key!r}")

@@ -1,0 +1,201 @@
+"""Run notebooks with papermill, in-process, each in a fresh kernel, and publish their reports atomically.
+
+``run()`` validates every notebook's parameters before executing any, executes the selected notebooks in dependency
+order (a failed one marks its dependents skipped and leaves independent ones running), renders each to HTML with
+code hidden, and writes everything into a hidden staging folder that is renamed into ``reports/<run-id>/`` only when
+the run is complete; ``reports/index.html`` is rewritten after that. A crash mid-run therefore leaves the previous
+reports and index untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import papermill as pm
+
+from experiments import config, paths
+from experiments.metrics import read_metrics
+from experiments.notebook import fingerprint, git_revision
+from experiments.report.index import RUN_FILE, write_index
+from experiments.report.render import MAX_REPORT_BYTES, render_notebook_html
+
+KERNEL_NAME = "cil"
+
+
+@dataclass
+class NotebookResult:
+    """What happened to one notebook in a run."""
+
+    name: str
+    title: str
+    status: str  # passed, failed, skipped
+    parameters: dict[str, Any] = field(default_factory=dict)
+    duration_seconds: float | None = None
+    error: str = ""
+    html: str = ""
+    ipynb: str = ""
+    metrics: dict[str, Any] = field(default_factory=dict)
+    headline: list[str] = field(default_factory=list)
+
+
+def dependency_order(specs: Mapping[str, config.NotebookSpec], selected: Iterable[str]) -> list[str]:
+    """Return ``selected`` in an order where every notebook comes after the selected ones it depends on."""
+    selected = list(dict.fromkeys(selected))
+    order: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in order:
+            return
+        if name in visiting:
+            raise config.ParameterError(f"conf/runs.yaml: dependency cycle through {name!r}")
+        visiting.add(name)
+        for dep in specs[name].depends_on:
+            if dep in selected:
+                visit(dep)
+        visiting.discard(name)
+        order.append(name)
+
+    for name in selected:
+        visit(name)
+    return order
+
+
+def _environment() -> None:
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # implicit warns and slows down otherwise
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+
+
+def execute_notebook(name: str, parameters: Mapping[str, Any], output_dir: Path, *, timeout_seconds: int = 900,
+                     notebook_path: Path | None = None, progress: bool = False) -> dict[str, Any]:
+    """Execute one notebook with ``parameters`` into ``output_dir`` and return its metrics.json as a dict.
+
+    The parameters are validated against the notebook's parameters cell first (``config.ParameterError``);
+    ``output_dir`` is injected so the notebook writes metrics.json there, and the executed notebook is saved as
+    ``output_dir/<name>.ipynb`` even when a cell fails (papermill's ``PapermillExecutionError`` is raised then).
+    ``timeout_seconds`` limits each cell.
+    """
+    _environment()
+    path = notebook_path or paths.notebooks_dir() / f"{name}.ipynb"
+    if not path.is_file():
+        raise config.ParameterError(f"no notebook {name!r} at {path}")
+    params = config.validate(name, config.notebook_defaults(path), parameters, "the caller")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    params["output_dir"] = str(output_dir)
+    pm.execute_notebook(str(path), str(output_dir / f"{name}.ipynb"), parameters=params, kernel_name=KERNEL_NAME,
+                        cwd=str(paths.project_root()), progress_bar=progress, execution_timeout=timeout_seconds,
+                        report_mode=False)
+    return read_metrics(output_dir)
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, pm.PapermillExecutionError):
+        return f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"[:600]
+    return f"{type(exc).__name__}: {exc}"[:600]
+
+
+def _new_run_id(reports_root: Path) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    run_id, n = stamp, 1
+    while (reports_root / run_id).exists() or (reports_root / f".staging-{run_id}").exists():
+        n += 1
+        run_id = f"{stamp}-{n}"
+    return run_id
+
+
+def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: Iterable[str] = (),
+        reports_root: Path | None = None, log: Callable[[str], None] = print,
+        before_publish: Callable[[Path], None] | None = None) -> dict[str, Any]:
+    """Run the named notebooks (all scheduled ones when empty) and publish the run; return its run.json content.
+
+    Raises ``config.ParameterError`` before executing anything when a name, parameter or type is wrong.
+    ``before_publish`` is a hook for tests (called with the staging folder just before the atomic rename).
+    """
+    _environment()
+    specs = config.load_runs()
+    selected = list(names) or list(specs)
+    unknown = [n for n in selected if n not in specs]
+    if unknown:
+        raise config.ParameterError(f"unknown notebook(s) {', '.join(unknown)}; scheduled: {', '.join(specs)}")
+    order = dependency_order(specs, selected)
+    cli = config.parse_cli_overrides(cli_overrides)
+    config.check_cli_targets([specs[n] for n in order], cli)
+    params = {n: config.effective_parameters(specs[n], profile, cli) for n in order}
+
+    root = reports_root or paths.reports_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    run_id = _new_run_id(root)
+    staging = root / f".staging-{run_id}"
+    staging.mkdir()
+    started = time.time()
+    record: dict[str, Any] = {
+        "run_id": run_id, "started_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "profile": profile,
+        "cli_overrides": list(cli_overrides), "git_revision": git_revision(),
+        "data_fingerprint": fingerprint([paths.raw_dir()]), "python": sys.version.split()[0], "notebooks": []}
+    results: dict[str, NotebookResult] = {}
+    try:
+        for i, name in enumerate(order, 1):
+            spec = specs[name]
+            result = NotebookResult(name=name, title=spec.title or name, status="skipped", parameters=params[name],
+                                    headline=list(spec.headline))
+            results[name] = result
+            failed_deps = [d for d in spec.depends_on if d in results and results[d].status != "passed"]
+            if failed_deps:
+                result.error = f"not run: depends on {', '.join(failed_deps)}, which did not pass"
+                log(f"[{i}/{len(order)}] {name}: skipped ({result.error})")
+                continue
+            log(f"[{i}/{len(order)}] {name}: running ...")
+            out_dir = staging / name
+            t0 = time.time()
+            try:
+                result.metrics = execute_notebook(name, params[name], out_dir, timeout_seconds=spec.timeout_seconds,
+                                                  notebook_path=spec.path, progress=sys.stderr.isatty())
+                result.status = "passed"
+            except Exception as exc:  # noqa: BLE001 - one failed notebook must not stop the others
+                result.status, result.error = "failed", _error_text(exc)
+                result.metrics = read_metrics(out_dir)
+            result.duration_seconds = round(time.time() - t0, 2)
+            _render(result, spec, out_dir, run_id)
+            log(f"[{i}/{len(order)}] {name}: {result.status} in {result.duration_seconds:.1f} s"
+                + (f" — {result.error}" if result.error else ""))
+        record["notebooks"] = [asdict(results[n]) for n in order]
+        record["duration_seconds"] = round(time.time() - started, 2)
+        record["status"] = "passed" if all(r.status == "passed" for r in results.values()) else "failed"
+        (staging / RUN_FILE).write_text(json.dumps(record, indent=2, ensure_ascii=False, default=str),
+                                        encoding="utf-8")
+        if before_publish is not None:
+            before_publish(staging)
+        os.rename(staging, root / run_id)  # atomic publish: the run appears whole or not at all
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    write_index(root)
+    record["folder"] = run_id
+    return record
+
+
+def _render(result: NotebookResult, spec: config.NotebookSpec, out_dir: Path, run_id: str) -> None:
+    executed = out_dir / f"{spec.name}.ipynb"
+    if not executed.is_file():
+        return
+    result.ipynb = f"{spec.name}/{spec.name}.ipynb"
+    banner = (f"Run {run_id} · {result.status} · {spec.name} · generated by "
+              "<code>python -m experiments run</code>; code hidden")
+    try:
+        size = render_notebook_html(executed, out_dir / f"{spec.name}.html", spec.title or spec.name, banner)
+        result.html = f"{spec.name}/{spec.name}.html"
+        if size > MAX_REPORT_BYTES:
+            result.error = (result.error + "; " if result.error else "") + f"report is {size / 1e6:.1f} MB (> 3 MB)"
+    except Exception as exc:  # noqa: BLE001 - a rendering problem is reported, not fatal for the run
+        result.error = (result.error + "; " if result.error else "") + f"rendering failed: {exc}"
+        traceback.print_exc()

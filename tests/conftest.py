@@ -1,0 +1,29 @@
+"""Shared fixtures: one tiny synthetic company per test session (per xdist worker), and env isolation."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+@pytest.fixture(scope="session")
+def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Generate the tiny company once and return its data folder (holding raw/ with raw/_truth/)."""
+    from experiments import synthetic
+
+    data = tmp_path_factory.mktemp("tiny-world") / "data"
+    synthetic.generate(data / "raw", size="tiny", seed=7)
+    return data
+
+
+@pytest.fixture
+def world_env(tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point CIL_DATA_DIR at the tiny world and CIL_REPORTS_DIR at a fresh folder (kernels inherit both)."""
+    monkeypatch.setenv("CIL_DATA_DIR", str(tiny_world))
+    reports = tmp_path / "reports"
+    monkeypatch.setenv("CIL_REPORTS_DIR", str(reports))
+    return reports

@@ -1,0 +1,56 @@
+"""Build notebooks/00_data_overview.ipynb (run from the project root: python tools/build_00_data_overview.py)."""
+
+from nbbuild import build
+
+build([
+("md", """# 00 Data overview: what the company world holds
+
+Before any analysis, a look at the raw data as it arrives from each channel: which sources exist, how big they are,
+how empty, and how orders, feedback and ad experiments spread over time and channels. Readers: anyone about to trust
+the analyses that follow. Data: the raw files in `data/raw/` (the synthetic company by default; see
+`docs/raw_sources.md`). Nothing here is cleaned: `01_data_cleaning` repairs and de-duplicates.
+
+**metrics.json keys**: `n_sources`, `n_customer_records`, `n_order_lines`, `n_feedback`, `n_ad_units`, `raw_kb`."""),
+("params", """# Parameters (papermill injects overrides below this cell; nothing is computed here)
+raw_dir = ""          # folder of raw files; empty means data/raw of the project (or $CIL_DATA_DIR/raw)
+seed = 42             # random seed (nothing here is random; kept for the common run info)
+output_dir = ""       # run folder for metrics.json and figures; the runner sets it"""),
+("code", """from pathlib import Path
+
+from IPython.display import display
+
+from experiments import charts, notebook, overview, paths
+
+raw = Path(raw_dir) if raw_dir else paths.raw_dir()
+run = notebook.start("00_data_overview", params={"raw_dir": str(raw)}, output_dir=output_dir, seed=seed, data=[raw])"""),
+("md", """## 1. Every channel delivers its own file, in its own format
+
+Customer records come from four systems (CRM, online shop, WeChat, store POS) in CSV (UTF-8 and GBK), JSON lines and
+Excel; the same person can appear in several of them. Orders come from the shop and the stores."""),
+("code", """inventory = overview.source_inventory(raw)
+metrics = overview.headline_counts(inventory)
+display(inventory)"""),
+("code", """fig = charts.bar_chart(inventory.set_index("file")["rows"],
+                       f"{metrics['n_order_lines']:,} raw order lines and {metrics['n_customer_records']:,} raw customer records",
+                       "rows in the raw file", "")"""),
+("md", """## 2. Orders arrive every month from both channels
+
+Raw order lines per month; cancellations, returns and duplicates are still included."""),
+("code", """monthly = overview.monthly_order_lines(raw)
+busiest = monthly.sum(axis=1).idxmax() if len(monthly) else "n/a"
+fig = charts.line_chart(monthly, f"Order lines per month by channel (busiest month: {busiest})", "month", "order lines")"""),
+("md", """## 3. Feedback comes through five channels
+
+Customer feedback (Chinese and English) by channel, before any topic or sentiment modelling."""),
+("code", """by_channel = overview.count_by(raw, "feedback.jsonl", ["channel"]).set_index("channel")["rows"].sort_values(ascending=False)
+fig = charts.bar_chart(by_channel, f"Most feedback arrives via {by_channel.index[0]}", "feedback rows", "")"""),
+("md", """## 4. Three ad experiments ran
+
+Units per experiment and variant as logged (trust checks such as sample-ratio mismatch come in `06_ad_ab_analysis`)."""),
+("code", """display(overview.count_by(raw, "ad_events.csv", ["experiment_id", "variant"]))"""),
+("md", """## Verdict
+
+The raw data is multi-channel and messy by design: the next notebook cleans it into one customer-360 view. The
+counts above are the starting point its reconciliation must account for."""),
+("code", """run.finish(metrics)"""),
+], "notebooks/00_data_overview.ipynb")
