@@ -68,7 +68,7 @@ bench: setup  ## benchmarks at SIZE=large: generation and cleaning; figures go t
 	$(PY) bench/bench_cleaning.py --size large
 
 screenshot: ## render reports/index.html to reports/index.png with Debian's chromium-headless-shell
-	@command -v chrome-headless-shell >/dev/null 2>&1 || command -v chromium-headless-shell >/dev/null 2>&1 || \
+	@command -v chromium-headless-shell >/dev/null 2>&1 || \
 		(apt-get update -qq && apt-get install -y -qq chromium-headless-shell >/dev/null)
 	$(PY) tools/screenshot.py reports/index.html reports/index.png
 

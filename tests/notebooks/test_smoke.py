@@ -1,0 +1,48 @@
+"""Smoke run of every scheduled notebook through the runner on the tiny company (profile `tiny`).
+
+Checks the run passes end to end, each metrics.json carries the documented keys, and each HTML report is offline,
+code-free and under 3 MB. The analyses' correctness is tested against planted truth elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from experiments import config, runner
+from experiments.report.render import MAX_REPORT_BYTES, remote_references
+
+# The documented (public) metrics.json keys of each notebook on the company world.
+DOCUMENTED_KEYS = {
+    "00_data_overview": {"n_sources", "n_customer_records", "n_order_lines", "n_feedback", "n_ad_units", "raw_kb"},
+    "01_data_cleaning": {"rows_in", "rows_out", "rows_quarantined", "n_customers", "n_orders", "n_cancellations",
+                         "n_returns", "n_duplicate_rows", "n_missing_customer_id", "n_guest_orders", "er_precision",
+                         "er_recall", "er_f1"},
+    "06_ad_ab_analysis": {"srm_p_value", "n_control", "n_treatment", "n_removed_inconsistent",
+                          "n_removed_duplicates"},
+}
+
+
+@pytest.mark.slow
+def test_every_scheduled_notebook_runs_on_the_tiny_world(world_env: Path) -> None:
+    record = runner.run(profile="tiny")
+    failed = {nb["name"]: nb["error"] for nb in record["notebooks"] if nb["status"] != "passed"}
+    assert failed == {}
+    assert [nb["name"] for nb in record["notebooks"]] == list(config.load_runs())
+    run_dir = world_env / record["folder"]
+    for nb in record["notebooks"]:
+        metrics = json.loads((run_dir / nb["name"] / "metrics.json").read_text())
+        missing = DOCUMENTED_KEYS.get(nb["name"], set()) - set(metrics)
+        assert missing == set(), f"{nb['name']}: metrics.json lacks {sorted(missing)}"
+        html_path = run_dir / nb["html"]
+        html = html_path.read_text(encoding="utf-8")
+        assert html_path.stat().st_size < MAX_REPORT_BYTES, f"{nb['name']}: report over 3 MB"
+        assert remote_references(html) == [], f"{nb['name']}: report loads from the network"
+        assert "run.finish(" not in html and "import " not in html, f"{nb['name']}: code shown in the report"
+        assert "<img" in html, f"{nb['name']}: report has no chart"
+    index = (world_env / "index.html").read_text(encoding="utf-8")
+    assert "all " in index and "analyses passed" in index
+    for nb in record["notebooks"]:
+        assert f'{record["folder"]}/{nb["html"]}' in index

@@ -1,0 +1,55 @@
+"""Reading flat tables: formats, encodings, and errors that name the file, column and rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.tables import DataInputError, example_rows, map_columns, read_table, require_columns
+
+
+def test_reads_csv_utf8_bom_gbk_parquet_excel_jsonl(tmp_path: Path) -> None:
+    df = pd.DataFrame({"姓名": ["张三", "李四"], "n": [1, 2]})
+    (tmp_path / "a.csv").write_bytes(df.to_csv(index=False).encode("utf-8-sig"))
+    (tmp_path / "b.csv").write_bytes(df.to_csv(index=False).encode("gbk"))
+    df.to_parquet(tmp_path / "c.parquet")
+    df.to_excel(tmp_path / "d.xlsx", index=False)
+    df.to_json(tmp_path / "e.jsonl", orient="records", lines=True, force_ascii=False)
+    for name in ["a.csv", "b.csv", "c.parquet", "d.xlsx", "e.jsonl"]:
+        got = read_table(tmp_path / name)
+        assert list(got.columns) == ["姓名", "n"], name
+        assert got["姓名"].tolist() == ["张三", "李四"], name
+
+
+def test_missing_empty_and_undecodable_files_are_named(tmp_path: Path) -> None:
+    with pytest.raises(DataInputError, match="nope.csv: file not found"):
+        read_table(tmp_path / "nope.csv")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(DataInputError, match="empty.csv: the file is empty"):
+        read_table(tmp_path / "empty.csv")
+    (tmp_path / "latin.csv").write_bytes("name\ncaf\xe9\n".encode("latin-1"))
+    with pytest.raises(DataInputError, match="latin.csv: cannot decode as utf-8"):
+        read_table(tmp_path / "latin.csv", encoding="utf-8")
+    (tmp_path / "x.docx").write_bytes(b"PK")
+    with pytest.raises(DataInputError, match="x.docx: unknown file type"):
+        read_table(tmp_path / "x.docx")
+
+
+def test_map_columns_renames_roles_and_names_missing_ones() -> None:
+    df = pd.DataFrame({"user id": [1], "test group": ["ad"], "converted": [True]})
+    out = map_columns(df, {"unit": "user id", "variant": "test group", "segment": ""}, "ab.csv", optional=["segment"])
+    assert list(out.columns) == ["unit", "variant"]
+    with pytest.raises(DataInputError, match="ab.csv: missing required column\\(s\\) 'group'; found 'user id'"):
+        map_columns(df, {"variant": "group"}, "ab.csv")
+    with pytest.raises(DataInputError, match="required role 'unit' \\(parameter unit_col\\)"):
+        map_columns(df, {"unit": ""}, "ab.csv")
+    with pytest.raises(DataInputError, match="'a', 'b'"):
+        require_columns(df, ["a", "b"], "ab.csv")
+
+
+def test_example_rows_are_one_based_and_truncated() -> None:
+    assert example_rows([False, True, False, True]) == "rows 2, 4"
+    assert example_rows([True] * 7, limit=3) == "rows 1, 2, 3, ..."
+    assert example_rows([False, True]) == "row 2"
