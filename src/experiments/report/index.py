@@ -88,7 +88,8 @@ def render_index(runs: list[dict[str, Any]]) -> str:
         "<h1>Customer Insights Lab reports</h1>",
         f"<p><strong>Latest run: {html.escape(latest.get('started_at', '?'))}</strong> — {_status(latest['status'])} "
         f"{html.escape(summary)} in {format_duration(latest.get('duration_seconds'))}. "
-        f"<span class=\"muted\">Run {html.escape(latest['folder'])}, profile {html.escape(str(latest.get('profile')))}, "
+        f"<span class=\"muted\">Run {html.escape(latest['folder'])}, "
+        f"profile {html.escape(str(latest.get('profile')))}, "
         f"data {html.escape(str(latest.get('data_fingerprint')))}, code {html.escape(str(latest.get('git_revision')))}"
         "</span></p>",
         '<div class="cards">' + "".join(_card(latest["folder"], nb) for nb in nbs) + "</div>",
