@@ -29,10 +29,10 @@ Customer records come from four systems (CRM, online shop, WeChat, store POS) in
 Excel; the same person can appear in several of them. Orders come from the shop and the stores."""),
 ("code", """inventory = overview.source_inventory(raw)
 metrics = overview.headline_counts(inventory)
-display(inventory)"""),
-("code", """fig = charts.bar_chart(inventory.set_index("file")["rows"],
-                       f"{metrics['n_order_lines']:,} raw order lines and {metrics['n_customer_records']:,} raw customer records",
-                       "rows in the raw file", "")"""),
+display(inventory.set_index("file"))"""),
+("code", """records = overview.customer_records_by_source(inventory)
+fig = charts.bar_chart(records, f"{metrics['n_customer_records']:,} raw customer records arrive through {len(records)} systems",
+                       "raw customer records (one person may appear in several)", "")"""),
 ("md", """## 2. Orders arrive every month from both channels
 
 Raw order lines per month; cancellations, returns and duplicates are still included."""),
@@ -47,7 +47,7 @@ fig = charts.bar_chart(by_channel, f"Most feedback arrives via {by_channel.index
 ("md", """## 4. Three ad experiments ran
 
 Units per experiment and variant as logged (trust checks such as sample-ratio mismatch come in `06_ad_ab_analysis`)."""),
-("code", """display(overview.count_by(raw, "ad_events.csv", ["experiment_id", "variant"]))"""),
+("code", """display(overview.count_by(raw, "ad_events.csv", ["experiment_id", "variant"]).set_index(["experiment_id", "variant"]))"""),
 ("md", """## Verdict
 
 The raw data is multi-channel and messy by design: the next notebook cleans it into one customer-360 view. The

@@ -117,9 +117,10 @@ def start(name: str, params: Mapping[str, Any], output_dir: str = "", seed: int 
         "seed": int(seed),
         "data_fingerprint": fingerprint(data),
         "git_revision": git_revision(),
-        "output_dir": str(out),
         "versions": library_versions(),
     }
-    print(f"Run info for {name}")
-    print(json.dumps({"parameters": dict(params), **info}, indent=2, ensure_ascii=False, default=str))
+    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    print(f"Run info: {name} · seed {seed} · data {info['data_fingerprint']} · code {info['git_revision']}")
+    print("Parameters: " + json.dumps(dict(params), ensure_ascii=False, default=str))
+    print(f"Libraries: {versions}")
     return NotebookRun(name=name, output_dir=out, params=dict(params), seed=int(seed), rng=rng, info=info)

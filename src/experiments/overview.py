@@ -64,6 +64,13 @@ def count_by(raw_dir: Path, filename: str, columns: list[str]) -> pd.DataFrame:
             .sort_values(columns).reset_index(drop=True))
 
 
+def customer_records_by_source(inventory: pd.DataFrame) -> pd.Series:
+    """Return raw customer record counts indexed by the source system's name, largest first."""
+    rows = inventory.set_index("file")["rows"]
+    present = {label: int(rows[f]) for f, label in CUSTOMER_SOURCES.items() if f in rows.index}
+    return pd.Series(present, name="rows").sort_values(ascending=False)
+
+
 def headline_counts(inventory: pd.DataFrame) -> dict[str, int]:
     """Return the overview's metrics: raw customer records, order lines, feedback rows, ad units, sources."""
     rows = dict(zip(inventory["file"], inventory["rows"], strict=True))

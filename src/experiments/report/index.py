@@ -83,13 +83,14 @@ def render_index(runs: list[dict[str, Any]]) -> str:
     latest = runs[0]
     nbs = latest.get("notebooks") or []
     n_ok = sum(nb.get("status") == "passed" for nb in nbs)
-    summary = (f"{n_ok} of {len(nbs)} analyses passed" if n_ok < len(nbs) else f"all {len(nbs)} analyses passed")
+    noun = "analysis" if len(nbs) == 1 else "analyses"
+    summary = f"{n_ok} of {len(nbs)} {noun} passed" if n_ok < len(nbs) else f"all {len(nbs)} {noun} passed"
     body = [
         "<h1>Customer Insights Lab reports</h1>",
         f"<p><strong>Latest run: {html.escape(latest.get('started_at', '?'))}</strong> — {_status(latest['status'])} "
         f"{html.escape(summary)} in {format_duration(latest.get('duration_seconds'))}. "
         f"<span class=\"muted\">Run {html.escape(latest['folder'])}, "
-        f"profile {html.escape(str(latest.get('profile')))}, "
+        f"profile {html.escape(str(latest.get('profile') or 'default'))}, "
         f"data {html.escape(str(latest.get('data_fingerprint')))}, code {html.escape(str(latest.get('git_revision')))}"
         "</span></p>",
         '<div class="cards">' + "".join(_card(latest["folder"], nb) for nb in nbs) + "</div>",
@@ -102,7 +103,7 @@ def render_index(runs: list[dict[str, Any]]) -> str:
                              for nb in run.get("notebooks") or [] if nb.get("html"))
             rows.append(f"<tr><td>{html.escape(run.get('started_at', '?'))}</td><td>{_status(run['status'])}</td>"
                         f"<td>{format_duration(run.get('duration_seconds'))}</td>"
-                        f"<td>{html.escape(str(run.get('profile')))}</td>"
+                        f"<td>{html.escape(str(run.get('profile') or 'default'))}</td>"
                         f"<td>{html.escape(str(run.get('data_fingerprint')))}</td><td>{links}</td></tr>")
         body.append("<h2>Earlier runs</h2><table><tr><th>started (UTC)</th><th>status</th><th>duration</th>"
                     "<th>profile</th><th>data</th><th>reports</th></tr>" + "".join(rows) + "</table>")

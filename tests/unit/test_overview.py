@@ -1,0 +1,54 @@
+"""The raw-data overview counts what is in the files (checked against independent counts)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments import overview
+
+
+def _csv_rows(path: Path, encoding: str = "utf-8") -> int:
+    with path.open(encoding=encoding, newline="") as fh:
+        return sum(1 for _ in csv.reader(fh)) - 1
+
+
+def test_inventory_counts_match_the_files(tiny_world: Path) -> None:
+    raw = tiny_world / "raw"
+    inv = overview.source_inventory(raw).set_index("file")
+    assert inv.loc["shop_orders.csv", "rows"] == _csv_rows(raw / "shop_orders.csv")
+    assert inv.loc["wechat_members.csv", "rows"] == _csv_rows(raw / "wechat_members.csv", "gbk")
+    assert inv.loc["feedback.jsonl", "rows"] == sum(1 for _ in (raw / "feedback.jsonl").open(encoding="utf-8"))
+    assert "_truth" not in inv.index
+    counts = overview.headline_counts(inv.reset_index())
+    manifest = json.loads((raw / "_truth" / "manifest.json").read_text())
+    assert counts["n_order_lines"] == inv.loc["shop_orders.csv", "rows"] + inv.loc["pos_transactions.csv", "rows"]
+    assert counts["n_customer_records"] == len(pd.read_csv(raw / "_truth" / "person_records.csv"))
+    assert counts["n_sources"] == len([f for f in manifest["files"] if "/" not in f and not f.startswith("_")])
+
+
+def test_monthly_order_lines_cover_every_parseable_line(tiny_world: Path) -> None:
+    raw = tiny_world / "raw"
+    monthly = overview.monthly_order_lines(raw)
+    shop = pd.to_datetime(pd.read_csv(raw / "shop_orders.csv")["order_time"], format="%Y-%m-%d %H:%M:%S",
+                          errors="coerce")
+    assert monthly["online shop"].sum() == shop.notna().sum()
+    assert monthly.index.min() == "2024-01"
+
+
+def test_count_by_and_records_by_source(tiny_world: Path) -> None:
+    raw = tiny_world / "raw"
+    by = overview.count_by(raw, "ad_events.csv", ["experiment_id", "variant"])
+    assert set(by["experiment_id"]) == {"exp_cvr_lift", "exp_aa", "exp_srm"}
+    assert by["rows"].sum() == _csv_rows(raw / "ad_events.csv")
+    records = overview.customer_records_by_source(overview.source_inventory(raw))
+    assert set(records.index) == set(overview.CUSTOMER_SOURCES.values())
+
+
+def test_empty_raw_folder_says_how_to_fix(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="data generate"):
+        overview.source_inventory(tmp_path)
