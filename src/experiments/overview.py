@@ -54,7 +54,9 @@ def monthly_order_lines(raw_dir: Path) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame()
     lines = pd.concat(frames, ignore_index=True)
-    return lines.groupby(["month", "channel"]).size().unstack("channel", fill_value=0).sort_index()
+    monthly = lines.groupby(["month", "channel"]).size().unstack("channel", fill_value=0).sort_index()
+    every_month = pd.period_range(monthly.index.min(), monthly.index.max(), freq="M").strftime("%Y-%m")
+    return monthly.reindex(every_month, fill_value=0).rename_axis("month")  # gaps show as zero, not as a slope
 
 
 def count_by(raw_dir: Path, filename: str, columns: list[str]) -> pd.DataFrame:

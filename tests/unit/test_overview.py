@@ -38,6 +38,8 @@ def test_monthly_order_lines_cover_every_parseable_line(tiny_world: Path) -> Non
                           errors="coerce")
     assert monthly["online shop"].sum() == shop.notna().sum()
     assert monthly.index.min() == "2024-01"
+    months = pd.PeriodIndex(monthly.index, freq="M")
+    assert (months[1:] - months[:-1]).map(lambda d: d.n).tolist() == [1] * (len(months) - 1)  # no month skipped
 
 
 def test_count_by_and_records_by_source(tiny_world: Path) -> None:
