@@ -1,0 +1,236 @@
+"""The whole A/B analysis in one call, and its metrics.json keys — what notebook 06 runs and displays.
+
+``analyse(df, config)`` runs, in order: input validation (``data.prepare``), duplicates and assignment consistency
+(``trust.clean``), SRM against the planned split (``trust.srm_test``), the fixed-horizon tests with Holm/BH
+(``frequentist``), funnel and delta-method ratios (``funnel``, when the funnel columns exist), CUPED (when a
+pre-period column is given), power/MDE, sequential monitoring (when a time column is given), the Beta-Binomial
+view, segments and the verdict. ``metrics(analysis)`` flattens the result into the metrics.json contract.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from experiments.abtest import bayes, cuped, frequentist, funnel, power, segments, sequential, trust, verdict
+from experiments.abtest.data import prepare, slug, variant_order
+
+
+@dataclass
+class ABConfig:
+    """The analysis roles and settings (the notebook's parameters, "" / [] / None meaning not given)."""
+
+    unit_col: str
+    variant_col: str
+    control_label: str
+    metric_cols: Sequence[str]
+    planned_split: Mapping[str, float] | Sequence[float] | None = None
+    pre_metric_col: str = ""
+    time_col: str = ""
+    segment_cols: Sequence[str] = ()
+    consistency_col: str = ""
+    alpha: float = 0.05
+    one_sided: bool = False
+    target_relative_lift: float = 0.10
+    power: float = 0.8
+    srm_alpha: float = trust.SRM_ALPHA
+    seed: int = 42
+
+
+@dataclass
+class ABAnalysis:
+    """Everything the report shows. ``results`` holds one row per metric x treatment variant."""
+
+    config: ABConfig
+    clean: trust.CleanResult
+    srm: trust.SRMResult
+    variants: list[str]
+    results: pd.DataFrame
+    comparisons: dict[tuple[str, str], frequentist.Comparison]
+    power: dict[str, dict[str, float]] = field(default_factory=dict)
+    cuped: dict[str, cuped.CupedResult] = field(default_factory=dict)
+    sequential: dict[str, pd.DataFrame] = field(default_factory=dict)
+    bayes: dict[tuple[str, str], bayes.BayesResult] = field(default_factory=dict)
+    segments: pd.DataFrame | None = None
+    funnel: pd.DataFrame | None = None
+    funnel_daily: pd.DataFrame | None = None
+    ratios: pd.DataFrame | None = None
+    verdicts: dict[str, verdict.Verdict] = field(default_factory=dict)
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The analysed rows (after the trust checks)."""
+        return self.clean.data
+
+    @property
+    def treatments(self) -> list[str]:
+        """The non-control variants."""
+        return self.variants[1:]
+
+    @property
+    def primary(self) -> str:
+        """The decision metric: the first of ``metric_cols``."""
+        return self.config.metric_cols[0]
+
+    def overall_verdict(self) -> verdict.Verdict:
+        """One verdict: the shipped variant with the largest primary lift, else keep running, else do not ship."""
+        vs = self.verdicts
+        ships = [v for v in self.treatments if vs[v].decision == verdict.SHIP]
+        if ships:
+            return vs[max(ships, key=lambda v: self.comparisons[(self.primary, v)].abs_lift)]
+        keeps = [v for v in self.treatments if vs[v].decision == verdict.KEEP]
+        return vs[keeps[0]] if keeps else vs[self.treatments[0]]
+
+
+def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysis:
+    """Run every check and comparison on ``df`` (one row per unit, before cleaning) and return the results."""
+    metric_cols = list(cfg.metric_cols)
+    prepared = prepare(df, unit_col=cfg.unit_col, variant_col=cfg.variant_col, control_label=cfg.control_label,
+                       metric_cols=metric_cols, pre_metric_col=cfg.pre_metric_col, time_col=cfg.time_col,
+                       segment_cols=list(cfg.segment_cols), consistency_col=cfg.consistency_col, source=source)
+    cleaned = trust.clean(prepared, unit_col=cfg.unit_col, variant_col=cfg.variant_col,
+                          consistency_col=cfg.consistency_col)
+    data = cleaned.data
+    variants = variant_order(prepared, cfg.variant_col, cfg.control_label)
+    counts = data[cfg.variant_col].value_counts().reindex(variants, fill_value=0)
+    srm = trust.srm_test(counts.to_dict(), cfg.planned_split, threshold=cfg.srm_alpha)
+    kw = {"variant_col": cfg.variant_col, "control_label": cfg.control_label, "alpha": cfg.alpha,
+          "one_sided": cfg.one_sided}
+    results = frequentist.compare_all(data, metric_cols, **kw)
+    fields = frequentist.Comparison.__dataclass_fields__
+    comps = {(r["metric"], r["variant"]): frequentist.Comparison(**{k: r[k] for k in fields})
+             for r in results.to_dict("records")}
+    out = ABAnalysis(cfg, cleaned, srm, variants, results, comps)
+    control = data[data[cfg.variant_col] == cfg.control_label]
+    primary = metric_cols[0]
+    for v in out.treatments:
+        c = comps[(primary, v)]
+        treat = data[data[cfg.variant_col] == v]
+        if c.kind == "proportion":
+            mde = power.mde_proportion(c.rate_control, c.n_control, c.n_treatment, cfg.alpha, cfg.power, cfg.one_sided)
+            needed = (power.n_for_relative_mde(c.rate_control, cfg.target_relative_lift, cfg.alpha, cfg.power,
+                                               cfg.one_sided) if 0 < c.rate_control < 1 / (1 + cfg.target_relative_lift)
+                      else None)
+            events = (int(control[primary].sum()), int(treat[primary].sum()))
+        else:
+            sd_c, sd_t = float(control[primary].std()), float(treat[primary].std())
+            mde = power.mde_mean(sd_c, sd_t, c.n_control, c.n_treatment, cfg.alpha, cfg.power, cfg.one_sided)
+            delta = cfg.target_relative_lift * abs(c.rate_control)
+            z = power.mde_mean(1, 1, 1, 1, cfg.alpha, cfg.power, cfg.one_sided) / math.sqrt(2)
+            needed = math.ceil((z * math.sqrt(sd_c**2 + sd_t**2) / delta) ** 2) if delta > 0 else None
+            events = None
+        out.power[v] = {"mde_abs": mde, "mde_rel": mde / c.rate_control if c.rate_control else float("nan"),
+                        "n_needed_per_group": needed if needed is not None else float("nan")}
+        if cfg.pre_metric_col:
+            out.cuped[v] = cuped.cuped_compare(data, primary, cfg.pre_metric_col, variant=v, **kw)
+        if cfg.time_col:
+            out.sequential[v] = sequential.daily_cumulative(data, primary, variant=v, time_col=cfg.time_col, **kw)
+        holm = results.set_index(["metric", "variant"])["p_holm"]
+        guards = [(comps[(m, v)], float(holm[(m, v)])) for m in metric_cols[1:]]
+        out.verdicts[v] = verdict.decide(c, float(holm[(primary, v)]), srm, guardrails=guards, events=events,
+                                         target_relative_lift=cfg.target_relative_lift, n_needed=needed,
+                                         mde_abs=mde)
+    for (metric, v), c in comps.items():
+        if c.kind == "proportion":
+            x_t = int(round(c.rate_treatment * c.n_treatment))
+            x_c = int(round(c.rate_control * c.n_control))
+            out.bayes[(metric, v)] = bayes.beta_binomial(x_t, c.n_treatment, x_c, c.n_control, seed=cfg.seed)
+        else:
+            out.bayes[(metric, v)] = bayes.normal_posterior(c.abs_lift, c.se, c.rate_control)
+    if cfg.segment_cols:
+        out.segments = segments.segment_effects(data, list(cfg.segment_cols), metric_cols, **kw)
+    cols = {role: col for role, col in funnel.FUNNEL_COLS.items() if col in data.columns}
+    if {"impressions", "clicks"} <= set(cols):
+        out.funnel = funnel.funnel_table(data, cfg.variant_col, cols)
+        if cfg.time_col:
+            out.funnel_daily = funnel.funnel_table(data, [cfg.variant_col, cfg.time_col], cols)
+        out.ratios = funnel.ratio_comparison(data, cols=cols, **kw)
+    return out
+
+
+def metrics(a: ABAnalysis) -> dict[str, Any]:
+    """Flatten the analysis into metrics.json keys (see the notebook header for the list).
+
+    Two variants: ``<m>_control_rate``, ``<m>_treatment_rate``, ``<m>_abs_lift``, ``<m>_ci_low``, ``<m>_ci_high``,
+    ``<m>_p_value``, ``<m>_z`` (the t statistic for a numeric metric), ``<m>_rel_lift``, ``<m>_rel_ci_low``,
+    ``<m>_rel_ci_high``, ``<m>_p_value_holm``, ``<m>_p_value_bh``. More variants: the same with
+    ``<m>_<variant>_`` (variant slug) as prefix, and per-variant power/CUPED/Bayes/verdict keys prefixed
+    ``<variant>_``.
+    """
+    cfg = a.config
+    m: dict[str, Any] = {}
+    two = len(a.treatments) == 1
+    m["control_label"] = cfg.control_label
+    m["treatment_label"] = a.treatments[0] if two else ",".join(a.treatments)
+    m["n_variants"] = len(a.variants)
+    m["n_rows_in"] = a.clean.n_rows_in
+    m["n_analysed"] = len(a.data)
+    counts = a.data[cfg.variant_col].value_counts()
+    m["n_control"] = int(counts.get(cfg.control_label, 0))
+    m["n_treatment"] = int(sum(int(counts.get(v, 0)) for v in a.treatments))
+    if not two:
+        for v in a.treatments:
+            m[f"n_{slug(v)}"] = int(counts.get(v, 0))
+    m["n_removed_inconsistent"] = a.clean.n_removed_inconsistent
+    m["n_removed_duplicates"] = a.clean.n_removed_total_duplicates
+    m["n_units_multi_variant"] = a.clean.n_units_multi_variant
+    m["n_removed_mismatched_pairing"] = a.clean.n_removed_mismatched
+    m["srm_p_value"] = a.srm.p_value if a.srm.tested else None
+    m["srm_chi2"] = a.srm.chi2 if a.srm.tested else None
+    m["srm_tested"] = a.srm.tested
+    m["srm_flagged"] = a.srm.flagged
+    for r in a.results.to_dict("records"):
+        pre = f"{r['metric']}_" if two else f"{r['metric']}_{slug(r['variant'])}_"
+        m |= {f"{pre}control_rate": r["rate_control"], f"{pre}treatment_rate": r["rate_treatment"],
+              f"{pre}abs_lift": r["abs_lift"], f"{pre}ci_low": r["ci_low"], f"{pre}ci_high": r["ci_high"],
+              f"{pre}p_value": r["p_value"], f"{pre}z": r["stat"], f"{pre}rel_lift": r["rel_lift"],
+              f"{pre}rel_ci_low": r["rel_ci_low"], f"{pre}rel_ci_high": r["rel_ci_high"],
+              f"{pre}p_value_holm": r["p_holm"], f"{pre}p_value_bh": r["p_bh"], f"{pre}test": r["kind"]}
+    for v in a.treatments:
+        pre = "" if two else f"{slug(v)}_"
+        pw = a.power[v]
+        m |= {f"{pre}mde_abs": pw["mde_abs"], f"{pre}mde_rel": pw["mde_rel"],
+              f"{pre}n_needed_per_group": pw["n_needed_per_group"]}
+        b = a.bayes[(a.primary, v)]
+        m |= {f"{pre}prob_beat_control": b.prob_beat, f"{pre}expected_loss": b.expected_loss_treatment}
+        for metric in cfg.metric_cols:
+            mp = f"{metric}_" if two else f"{metric}_{slug(v)}_"
+            m[f"{mp}prob_beat_control"] = a.bayes[(metric, v)].prob_beat
+        if v in a.cuped:
+            cu = a.cuped[v]
+            m |= {f"{pre}cuped_abs_lift": cu.adjusted.abs_lift, f"{pre}cuped_ci_low": cu.adjusted.ci_low,
+                  f"{pre}cuped_ci_high": cu.adjusted.ci_high, f"{pre}cuped_p_value": cu.adjusted.p_value,
+                  f"{pre}cuped_ci_width_ratio": cu.ci_width_ratio,
+                  f"{pre}cuped_variance_reduction": cu.variance_reduction}
+        if v in a.sequential:
+            t = a.sequential[v]
+            last = t.iloc[-1]
+            m |= {f"{pre}seq_days": len(t), f"{pre}seq_cs_low": last["cs_low"], f"{pre}seq_cs_high": last["cs_high"],
+                  f"{pre}seq_always_valid_p": last["always_valid_p"],
+                  f"{pre}seq_naive_stop_day": sequential.first_stop(t, cfg.alpha, "naive"),
+                  f"{pre}seq_stop_day": sequential.first_stop(t, cfg.alpha, "sequential")}
+        if not two:
+            m[f"verdict_{slug(v)}"] = a.verdicts[v].decision
+    if a.ratios is not None and not a.ratios.empty:
+        for r in a.ratios.to_dict("records"):
+            if r["variant"] == cfg.control_label:
+                m[f"ratio_{r['ratio']}_control"] = r["value"]
+                continue
+            pre = f"ratio_{r['ratio']}_" if two else f"ratio_{r['ratio']}_{slug(r['variant'])}_"
+            m |= {f"{pre}treatment": r["value"], f"{pre}abs_lift": r["abs_lift"], f"{pre}ci_low": r["ci_low"],
+                  f"{pre}ci_high": r["ci_high"], f"{pre}rel_lift": r["rel_lift"], f"{pre}p_value": r["p_value"],
+                  f"{pre}se_delta": r["se"]}
+    if a.segments is not None and not a.segments.empty and "p_holm" in a.segments:
+        tested = a.segments[a.segments["tested"].astype(bool)]
+        m["n_segment_tests"] = len(tested)
+        m["n_segment_significant_raw"] = int((tested["p_value"] < cfg.alpha).sum())
+        m["n_segment_significant_holm"] = int((tested["p_holm"] < cfg.alpha).sum())
+        m["n_segment_significant_bh"] = int((tested["p_bh"] < cfg.alpha).sum())
+    overall = a.overall_verdict()
+    m["verdict"] = overall.decision
+    m["verdict_headline"] = overall.headline
+    return m

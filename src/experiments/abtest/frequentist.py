@@ -1,0 +1,177 @@
+"""Fixed-horizon frequentist comparisons of a treatment against control.
+
+- 0/1 outcomes: two-proportion z-test with the pooled variance under H0 (statsmodels ``proportions_ztest``); the
+  absolute lift interval is Wald (unpooled), the relative lift interval is the log-ratio (Katz) interval, both
+  from statsmodels ``confint_proportions_2indep``.
+- Numeric outcomes: Welch's t-test (scipy ``ttest_ind(equal_var=False)``) with the Welch-Satterthwaite degrees of
+  freedom; relative lift interval by the delta method on the ratio of means (Kohavi, Tang & Xu 2020, ch. 18).
+- ``one_sided=True`` tests treatment > control. The reported interval is then the two-sided (1 - 2 alpha)
+  interval, whose lower end is the one-sided (1 - alpha) bound used by the test, so both ends stay finite.
+- Multiple testing across metrics, variants and segments: Holm (1979) for the family-wise error rate and
+  Benjamini-Hochberg (1995) for the false discovery rate, via statsmodels ``multipletests``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+from experiments.abtest.data import is_binary, variant_order
+from experiments.tables import DataInputError
+
+
+@dataclass
+class Comparison:
+    """One treatment-vs-control comparison of one metric.
+
+    ``rate_*`` is a proportion (kind ``proportion``) or a mean (kind ``mean``); ``stat`` is the z statistic for a
+    proportion and Welch's t statistic for a mean.
+    """
+
+    metric: str
+    variant: str
+    control: str
+    kind: str
+    n_control: int
+    n_treatment: int
+    rate_control: float
+    rate_treatment: float
+    abs_lift: float
+    se: float
+    ci_low: float
+    ci_high: float
+    rel_lift: float
+    rel_ci_low: float
+    rel_ci_high: float
+    stat: float
+    p_value: float
+    alpha: float
+    one_sided: bool
+
+    def significant(self) -> bool:
+        """True when the p-value is below alpha."""
+        return bool(np.isfinite(self.p_value) and self.p_value < self.alpha)
+
+
+def _crit(alpha: float, one_sided: bool) -> float:
+    return float(stats.norm.ppf(1 - (alpha if one_sided else alpha / 2)))
+
+
+def two_proportions(x_t: int, n_t: int, x_c: int, n_c: int, *, alpha: float = 0.05, one_sided: bool = False,
+                    metric: str = "metric", variant: str = "treatment", control: str = "control") -> Comparison:
+    """Two-proportion z-test of treatment (``x_t`` of ``n_t``) vs control (``x_c`` of ``n_c``).
+
+    z uses the pooled variance (statsmodels ``proportions_ztest``), the absolute interval is Wald, the relative
+    interval is the log-ratio interval (``confint_proportions_2indep``). Reference: Agresti (2013), ch. 3.
+    """
+    if n_t <= 0 or n_c <= 0:
+        raise DataInputError(f"two_proportions: metric {metric!r} needs units in both arms, found "
+                             f"{variant} n={n_t}, {control} n={n_c}")
+    p_t, p_c = x_t / n_t, x_c / n_c
+    pooled = (x_t + x_c) / (n_t + n_c)
+    if pooled in (0.0, 1.0):
+        z, p = 0.0, 1.0
+    else:
+        z, p = proportions_ztest([x_t, x_c], [n_t, n_c], alternative="larger" if one_sided else "two-sided")
+    ci_alpha = 2 * alpha if one_sided else alpha
+    se = math.sqrt(p_t * (1 - p_t) / n_t + p_c * (1 - p_c) / n_c)
+    low, high = confint_proportions_2indep(x_t, n_t, x_c, n_c, method="wald", compare="diff", alpha=ci_alpha)
+    if x_c > 0 and x_t > 0:
+        r_low, r_high = confint_proportions_2indep(x_t, n_t, x_c, n_c, method="log", compare="ratio", alpha=ci_alpha)
+        r_low, r_high = r_low - 1, r_high - 1
+    else:
+        r_low = r_high = float("nan")
+    rel = p_t / p_c - 1 if p_c > 0 else float("nan")
+    return Comparison(metric, str(variant), str(control), "proportion", int(n_c), int(n_t), p_c, p_t, p_t - p_c, se,
+                      float(low), float(high), rel, float(r_low), float(r_high), float(z), float(p), alpha, one_sided)
+
+
+def welch(y_t: Sequence[float] | np.ndarray, y_c: Sequence[float] | np.ndarray, *, alpha: float = 0.05,
+          one_sided: bool = False, metric: str = "metric", variant: str = "treatment",
+          control: str = "control") -> Comparison:
+    """Welch's t-test of the treatment mean vs the control mean, with absolute and relative lift intervals.
+
+    The absolute interval uses the Welch-Satterthwaite degrees of freedom; the relative one the delta method
+    for a ratio of independent means. Reference: Welch (1947); Kohavi, Tang & Xu (2020), ch. 18.
+    """
+    yt, yc = np.asarray(y_t, dtype=float), np.asarray(y_c, dtype=float)
+    if len(yt) < 2 or len(yc) < 2:
+        raise DataInputError(f"welch: metric {metric!r} needs at least 2 units per arm, found {variant} "
+                             f"n={len(yt)}, {control} n={len(yc)}")
+    mt, mc = float(yt.mean()), float(yc.mean())
+    vt, vc = float(yt.var(ddof=1)) / len(yt), float(yc.var(ddof=1)) / len(yc)
+    se = math.sqrt(vt + vc)
+    diff = mt - mc
+    if se == 0:
+        t, p, dof = 0.0 if diff == 0 else math.copysign(math.inf, diff), 1.0 if diff == 0 else 0.0, float("inf")
+    else:
+        res = stats.ttest_ind(yt, yc, equal_var=False, alternative="greater" if one_sided else "two-sided")
+        t, p = float(res.statistic), float(res.pvalue)
+        dof = (vt + vc) ** 2 / (vt**2 / (len(yt) - 1) + vc**2 / (len(yc) - 1))
+    q = float(stats.t.ppf(1 - (alpha if one_sided else alpha / 2), dof)) if np.isfinite(dof) else _crit(alpha,
+                                                                                                      one_sided)
+    rel = mt / mc - 1 if mc != 0 else float("nan")
+    if mc != 0:
+        se_r = abs(mt / mc) * math.sqrt(vt / mt**2 + vc / mc**2) if mt != 0 else math.sqrt(vt) / abs(mc)
+        z = _crit(alpha, one_sided)
+        r_low, r_high = rel - z * se_r, rel + z * se_r
+    else:
+        r_low = r_high = float("nan")
+    return Comparison(metric, str(variant), str(control), "mean", len(yc), len(yt), mc, mt, diff, se,
+                      diff - q * se, diff + q * se, rel, r_low, r_high, t, p, alpha, one_sided)
+
+
+def compare(df: pd.DataFrame, metric: str, *, variant_col: str, control_label: str, variant: str,
+            alpha: float = 0.05, one_sided: bool = False, kind: str = "auto") -> Comparison:
+    """Compare ``metric`` between ``variant`` and the control: z-test when 0/1 (``kind`` auto), Welch otherwise."""
+    col = df[metric]
+    t = col[df[variant_col].astype(str) == str(variant)]
+    c = col[df[variant_col].astype(str) == str(control_label)]
+    if kind == "auto":
+        kind = "proportion" if is_binary(col) else "mean"
+    if kind == "proportion":
+        return two_proportions(int(t.sum()), len(t), int(c.sum()), len(c), alpha=alpha, one_sided=one_sided,
+                               metric=metric, variant=variant, control=control_label)
+    return welch(t.to_numpy(float), c.to_numpy(float), alpha=alpha, one_sided=one_sided, metric=metric,
+                 variant=variant, control=control_label)
+
+
+def compare_all(df: pd.DataFrame, metrics: Sequence[str], *, variant_col: str, control_label: str,
+                alpha: float = 0.05, one_sided: bool = False) -> pd.DataFrame:
+    """Every metric x every non-control variant, with Holm and BH adjusted p-values across all of them."""
+    rows = []
+    for metric in metrics:
+        kind = "proportion" if is_binary(df[metric]) else "mean"
+        for variant in variant_order(df, variant_col, control_label)[1:]:
+            rows.append(asdict(compare(df, metric, variant_col=variant_col, control_label=control_label,
+                                       variant=variant, alpha=alpha, one_sided=one_sided, kind=kind)))
+    table = pd.DataFrame(rows)
+    return add_adjusted(table, alpha=alpha)
+
+
+def adjust_pvalues(p_values: Sequence[float] | np.ndarray, method: str = "holm", alpha: float = 0.05) -> np.ndarray:
+    """Adjusted p-values (``holm`` or ``fdr_bh``) via statsmodels ``multipletests``; NaNs stay NaN, not counted."""
+    p = np.asarray(p_values, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        out[ok] = multipletests(p[ok], alpha=alpha, method=method)[1]
+    return out
+
+
+def add_adjusted(table: pd.DataFrame, alpha: float = 0.05, column: str = "p_value") -> pd.DataFrame:
+    """Return ``table`` with ``p_holm`` and ``p_bh`` columns adjusted across all its rows."""
+    out = table.copy()
+    if out.empty:
+        out["p_holm"], out["p_bh"] = [], []
+        return out
+    out["p_holm"] = adjust_pvalues(out[column].to_numpy(), "holm", alpha)
+    out["p_bh"] = adjust_pvalues(out[column].to_numpy(), "fdr_bh", alpha)
+    return out

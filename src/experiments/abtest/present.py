@@ -1,0 +1,97 @@
+"""Tables and sentences for the notebook: rounding and wording only, no statistics."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from experiments.abtest.analysis import ABAnalysis
+from experiments.abtest.simulate import AASimulation
+
+
+def results_table(a: ABAnalysis) -> pd.DataFrame:
+    """The fixed-horizon results, one row per metric x variant, rounded for reading."""
+    r = a.results
+    out = pd.DataFrame({
+        "metric": r["metric"], "variant": r["variant"], "test": r["kind"].map({"proportion": "z (2 props)",
+                                                                              "mean": "Welch t"}),
+        "n control": r["n_control"], "n treatment": r["n_treatment"],
+        "control": r["rate_control"].round(5), "treatment": r["rate_treatment"].round(5),
+        "abs lift": r["abs_lift"].round(5), "CI low": r["ci_low"].round(5), "CI high": r["ci_high"].round(5),
+        "rel lift %": (100 * r["rel_lift"]).round(1), "rel CI %": [f"{100 * lo:+.1f} to {100 * hi:+.1f}"
+                                                                  for lo, hi in zip(r["rel_ci_low"], r["rel_ci_high"],
+                                                                                    strict=True)],
+        "z / t": r["stat"].round(2), "p": r["p_value"].map(lambda p: f"{p:.3g}"),
+        "p Holm": r["p_holm"].map(lambda p: f"{p:.3g}"), "p BH": r["p_bh"].map(lambda p: f"{p:.3g}")})
+    return out
+
+
+def cuped_sentence(a: ABAnalysis, variant: str) -> str:
+    """CUPED in one sentence: the raw and adjusted intervals and how much narrower."""
+    cu = a.cuped[variant]
+    return (f"CUPED with `{a.config.pre_metric_col}` (theta = {cu.theta:.3f}, correlation {cu.correlation:.2f}) "
+            f"cuts the variance of `{a.primary}` by {cu.variance_reduction:.1%}: the interval for {variant} goes "
+            f"from [{cu.raw.ci_low:+.5f}, {cu.raw.ci_high:+.5f}] to [{cu.adjusted.ci_low:+.5f}, "
+            f"{cu.adjusted.ci_high:+.5f}] ({1 - cu.ci_width_ratio:.1%} narrower; p {cu.raw.p_value:.3g} -> "
+            f"{cu.adjusted.p_value:.3g}).")
+
+
+def power_sentence(a: ABAnalysis, variant: str, reference_n: float) -> str:
+    """What the achieved sample can detect, and the power.prop.test reference figure."""
+    c, pw = a.comparisons[(a.primary, variant)], a.power[variant]
+    scale, unit = (100, " pp") if c.kind == "proportion" else (1, "")
+    need = pw["n_needed_per_group"]
+    need_txt = f"{int(need):,}" if isinstance(need, int | float) and math.isfinite(need) else "n/a"
+    return (f"With {c.n_control:,} control and {c.n_treatment:,} {variant} units, the smallest lift in "
+            f"`{a.primary}` detectable with 80% power at alpha {a.config.alpha:g} is {pw['mde_abs'] * scale:+.3g}{unit}"
+            f" ({pw['mde_rel']:+.0%} relative to the control's {c.rate_control:.4g}). Detecting a "
+            f"{a.config.target_relative_lift:.0%} relative lift would need {need_txt} units per group. "
+            f"Reference: p1 = 3% vs p2 = 2% needs {math.ceil(reference_n):,} per group (R's power.prop.test).")
+
+
+def sequential_sentence(table: pd.DataFrame, naive_stop: int | None, seq_stop: int | None) -> str:
+    """Where a naive peeker and the always-valid sequence would have stopped."""
+    last = table.iloc[-1]
+    naive = (f"a naive daily z-test would have declared a winner on day {naive_stop} "
+             f"(p = {table['naive_p'].iloc[naive_stop - 1]:.3g})" if naive_stop else
+             "a naive daily z-test never reached p < alpha")
+    seq = (f"the always-valid confidence sequence excludes 0 from day {seq_stop}" if seq_stop else
+           "the always-valid confidence sequence never excludes 0")
+    return (f"Over {len(table)} days, {naive}; {seq}. On the last day the sequence is "
+            f"[{last['cs_low']:+.5f}, {last['cs_high']:+.5f}] vs the fixed-horizon [{last['naive_low']:+.5f}, "
+            f"{last['naive_high']:+.5f}] — wider, the price of being allowed to look every day.")
+
+
+def aa_sentence(sim: AASimulation) -> str:
+    """The A/A simulation's false-positive rates."""
+    return (f"In {sim.n_sims:,} simulated A/A tests at alpha {sim.alpha:g}: the fixed-horizon test rejects "
+            f"{sim.fixed:.1%} (expected {sim.alpha:.0%} +- {2 * sim.mc_se:.1%}), daily naive peeking "
+            f"{sim.naive_peeking:.1%}, the always-valid sequence {sim.sequential:.1%} (at most {sim.alpha:.0%}).")
+
+
+def bayes_table(a: ABAnalysis) -> pd.DataFrame:
+    """Probability to beat control and expected loss per metric and treatment variant."""
+    rows = []
+    for (metric, v), b in a.bayes.items():
+        c = a.comparisons[(metric, v)]
+        rows.append({"metric": metric, "variant": v, "posterior": "Beta-Binomial" if c.kind == "proportion"
+                     else "normal (flat prior)", "P(beats control)": round(b.prob_beat, 4),
+                     "expected loss if shipped": f"{b.expected_loss_treatment:.2g}",
+                     "expected loss if not shipped": f"{b.expected_loss_control:.2g}",
+                     "relative lift (median, 95% credible)": f"{b.rel_lift_median:+.1%} "
+                                                             f"({b.rel_lift_low:+.1%} to {b.rel_lift_high:+.1%})"})
+    return pd.DataFrame(rows)
+
+
+def segments_table(a: ABAnalysis, top: int = 15) -> pd.DataFrame:
+    """The segment tests with the smallest p-values, rounded, with Holm and BH."""
+    s = a.segments
+    if s is None or s.empty or "p_value" not in s:
+        return pd.DataFrame()
+    s = s[s["tested"].astype(bool)].sort_values("p_value").head(top)
+    return pd.DataFrame({"segment": s["segment"], "level": s["level"], "metric": s["metric"],
+                         "variant": s["variant"], "n": s["n_control"] + s["n_treatment"],
+                         "abs lift": s["abs_lift"].round(5), "rel lift %": (100 * s["rel_lift"]).round(1),
+                         "p": s["p_value"].map(lambda p: f"{p:.3g}"), "p Holm": s["p_holm"].map(lambda p: f"{p:.3g}"),
+                         "p BH": s["p_bh"].map(lambda p: f"{p:.3g}")}).reset_index(drop=True)

@@ -1,0 +1,161 @@
+"""Trust checks that come before any lift: sample-ratio mismatch, assignment consistency and duplicates.
+
+- SRM: Pearson's chi-square of the observed units per variant against the *planned* split (Fabijan et al. 2019,
+  "Diagnosing Sample Ratio Mismatch in Online Controlled Experiments", KDD; Kohavi, Tang & Xu 2020, ch. 21). The
+  usual alarm threshold is p < 0.001, because an SRM test runs on every experiment and a false alarm is cheap to
+  check. Without a planned split there is nothing to test against: the result says so and no equal split is
+  assumed.
+- Assignment consistency: a unit seen in two variants is contaminated, all its rows are removed; a row whose
+  ``consistency_col`` (e.g. landing page) does not match its variant's pairing (the majority value per variant
+  unless a pairing is given) is removed. Exact duplicate rows are removed first, then repeated unit ids
+  (first row kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from experiments.abtest.data import normalise_split
+from experiments.tables import DataInputError
+
+SRM_ALPHA = 0.001
+
+
+@dataclass
+class SRMResult:
+    """Sample-ratio mismatch test: observed vs expected units per variant and the chi-square p-value."""
+
+    observed: dict[str, int]
+    planned: dict[str, float] | None
+    expected: dict[str, float] | None
+    chi2: float
+    p_value: float
+    threshold: float
+    flagged: bool
+
+    @property
+    def tested(self) -> bool:
+        """True when a planned split was given and the test ran."""
+        return self.planned is not None
+
+    def message(self) -> str:
+        """One plain sentence for the report."""
+        obs = ", ".join(f"{k} {v:,} ({v / max(sum(self.observed.values()), 1):.1%})" for k, v in self.observed.items())
+        if not self.tested:
+            return (f"SRM not tested: no planned split given (observed {obs}); pass planned_split to check that "
+                    "the traffic split matches the design. No split is assumed.")
+        plan = ", ".join(f"{k} {v:.1%}" for k, v in (self.planned or {}).items())
+        if self.flagged:
+            return (f"SAMPLE RATIO MISMATCH: observed {obs} vs planned {plan} (chi-square {self.chi2:.1f}, "
+                    f"p = {self.p_value:.2g} < {self.threshold:g}). The assignment or logging is broken; "
+                    "do not trust the lifts until it is explained.")
+        return f"No sample-ratio mismatch: observed {obs} vs planned {plan} (p = {self.p_value:.3g})."
+
+
+def srm_test(counts: Mapping[str, int], planned: Mapping[str, float] | Sequence[float] | None,
+             threshold: float = SRM_ALPHA) -> SRMResult:
+    """Chi-square goodness of fit of the units per variant against the planned split (scipy.stats.chisquare).
+
+    ``planned`` may be a dict or a list in sorted variant order, fractions or percentages; None/empty means not
+    given, and the result has ``p_value`` NaN and ``flagged`` False. Reference: Fabijan et al. (2019).
+    """
+    observed = {str(k): int(v) for k, v in sorted(counts.items())}
+    split = normalise_split(planned, list(observed))
+    if split is None:
+        return SRMResult(observed, None, None, float("nan"), float("nan"), threshold, False)
+    total = sum(observed.values())
+    if total == 0:
+        raise DataInputError("srm_test: no units in any variant")
+    keys = [k for k in observed if split[k] > 0]
+    zero_planned = [k for k in observed if split[k] == 0 and observed[k] > 0]
+    expected = {k: split[k] * total for k in observed}
+    if zero_planned:  # units in a variant planned to get none: certain mismatch
+        return SRMResult(observed, split, expected, float("inf"), 0.0, threshold, True)
+    f_obs = np.array([observed[k] for k in keys], dtype=float)
+    f_exp = np.array([expected[k] for k in keys], dtype=float)
+    chi2, p = stats.chisquare(f_obs, f_exp)
+    return SRMResult(observed, split, expected, float(chi2), float(p), threshold, bool(p < threshold))
+
+
+@dataclass
+class CleanResult:
+    """The analysable rows and what the consistency checks removed (row counts)."""
+
+    data: pd.DataFrame
+    n_rows_in: int
+    n_removed_duplicates: int
+    n_removed_repeated_units: int
+    n_units_multi_variant: int
+    n_removed_multi_variant: int
+    n_removed_mismatched: int
+    pairing: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def n_removed_inconsistent(self) -> int:
+        """Rows removed for inconsistent assignment (unit in two variants + mismatched pairing)."""
+        return self.n_removed_multi_variant + self.n_removed_mismatched
+
+    @property
+    def n_removed_total_duplicates(self) -> int:
+        """Exact duplicate rows plus repeated unit ids removed."""
+        return self.n_removed_duplicates + self.n_removed_repeated_units
+
+    def summary(self) -> pd.DataFrame:
+        """A small table of the checks for the report."""
+        rows = [("rows in", self.n_rows_in),
+                ("exact duplicate rows removed", self.n_removed_duplicates),
+                ("repeated unit ids removed (first row kept)", self.n_removed_repeated_units),
+                ("units seen in two or more variants", self.n_units_multi_variant),
+                ("rows of those units removed", self.n_removed_multi_variant),
+                ("rows with a mismatched pairing removed", self.n_removed_mismatched),
+                ("rows analysed", len(self.data))]
+        return pd.DataFrame(rows, columns=["check", "rows"])
+
+
+def majority_pairing(df: pd.DataFrame, variant_col: str, consistency_col: str) -> dict[str, str]:
+    """Return ``{variant: most frequent consistency value}`` (ties broken by sorted value)."""
+    pairing = {}
+    for variant, values in df.groupby(variant_col, sort=True)[consistency_col]:
+        counts = values.astype(str).value_counts()
+        top = counts[counts == counts.max()].index
+        pairing[str(variant)] = sorted(top)[0]
+    return pairing
+
+
+def clean(df: pd.DataFrame, *, unit_col: str, variant_col: str, consistency_col: str = "",
+          pairing: Mapping[str, str] | None = None) -> CleanResult:
+    """Remove duplicates and inconsistent assignments, in this order, counting rows at each step.
+
+    1. exact duplicate rows (all columns equal): keep the first;
+    2. units seen in more than one variant: every row of such a unit is removed (we cannot tell its exposure);
+    3. rows whose ``consistency_col`` differs from their variant's pairing (the given ``pairing`` or the
+       majority value per variant): removed;
+    4. a unit id still repeated within its variant: first row kept (the analysis is one row per unit).
+    Reference: Kohavi, Tang & Xu (2020), ch. 21 (data quality checks).
+    """
+    n_in = len(df)
+    data = df.drop_duplicates(keep="first")
+    n_dup = n_in - len(data)
+    n_variants = data.groupby(unit_col)[variant_col].nunique()
+    multi = n_variants[n_variants > 1].index
+    in_multi = data[unit_col].isin(multi)
+    n_multi_rows = int(in_multi.sum())
+    data = data[~in_multi]
+    n_mismatch = 0
+    used: dict[str, str] = {}
+    if consistency_col:
+        used = {str(k): str(v) for k, v in pairing.items()} if pairing else majority_pairing(data, variant_col,
+                                                                                            consistency_col)
+        expected = data[variant_col].astype(str).map(used)
+        bad = data[consistency_col].astype(str) != expected
+        n_mismatch = int(bad.sum())
+        data = data[~bad]
+    repeated = data.duplicated(subset=[unit_col], keep="first")
+    n_rep = int(repeated.sum())
+    data = data[~repeated].reset_index(drop=True)
+    return CleanResult(data, n_in, n_dup, n_rep, len(multi), n_multi_rows, n_mismatch, used)

@@ -1,0 +1,130 @@
+"""Planted truth: the A/B analysis recovers what the synthetic company's generator planted in ad_events.
+
+- ``exp_cvr_lift`` (+10% CVR per click, so +10% conversions per unit; CTR unchanged): the lift is detected and
+  its interval covers the truth; the planted duplicates, units in both variants and wrong landing pages are
+  counted exactly.
+- ``exp_aa``: not called significant.
+- ``exp_srm`` (6% of treatment units dropped by a logging bug): flagged.
+- A/A simulations: fixed-horizon false-positive rate within sampling error of alpha, the always-valid sequence at
+  most alpha, naive daily peeking inflated.
+
+Size small (40,000 units per experiment; the tiny world's power for a 10% lift is only ~0.31) is generated with
+``synthetic.ads.make_ad_events``, the function ``synthetic.generate`` calls for ``ad_events.csv`` (same rows and
+truth for the same seed, ~1 s instead of ~12 s for the whole world). The notebook smoke run uses the tiny world
+through the file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.abtest import data
+from experiments.abtest.analysis import ABConfig, analyse, metrics
+from experiments.abtest.simulate import simulate_aa
+from experiments.synthetic import SIZES
+from experiments.synthetic.ads import make_ad_events
+
+SEED = 7
+
+
+@pytest.fixture(scope="module")
+def small_events() -> tuple[pd.DataFrame, dict]:
+    return make_ad_events(SIZES["small"].exp_units, SEED)
+
+
+def _analyse(events: pd.DataFrame, experiment: str) -> dict:
+    sub = events[events["experiment_id"] == experiment].reset_index(drop=True)
+    sub["converted"] = (sub["conversions"] > 0).astype(int)
+    roles = data.fill_company_roles("", pre_metric_col="", time_col="", segment_cols=[], consistency_col="",
+                                    planned_split=None)
+    a = analyse(sub, ABConfig("unit_id", "variant", "control", data.COMPANY_METRICS, **roles), experiment)
+    return metrics(a)
+
+
+@pytest.fixture(scope="module")
+def results(small_events) -> dict[str, dict]:
+    events, _ = small_events
+    return {exp: _analyse(events, exp) for exp in ("exp_cvr_lift", "exp_aa", "exp_srm")}
+
+
+def test_real_lift_detected_and_covered(small_events, results):
+    truth = small_events[1]["exp_cvr_lift"]
+    m = results["exp_cvr_lift"]
+    true_abs = truth["true_absolute_lift"]["conversions_per_unit"]  # 0.22 - 0.20 = 0.02 conversions per unit
+    assert m["conversions_p_value_holm"] < 0.05
+    assert m["conversions_ci_low"] < true_abs < m["conversions_ci_high"] and m["conversions_ci_low"] > 0
+    assert m["conversions_rel_ci_low"] < truth["true_relative_lift"]["conversions_per_unit"] < m[
+        "conversions_rel_ci_high"]
+    # CVR per click (delta method): truth +0.01 (0.10 -> 0.11); CTR truth 0
+    assert m["ratio_cvr_ci_low"] < truth["true_absolute_lift"]["cvr"] < m["ratio_cvr_ci_high"]
+    assert m["ratio_cvr_p_value"] < 0.05
+    assert m["ratio_ctr_ci_low"] < 0 < m["ratio_ctr_ci_high"]
+    # CUPED covers the truth too and narrows the interval
+    assert m["cuped_ci_low"] < true_abs < m["cuped_ci_high"] and m["cuped_ci_width_ratio"] < 0.9
+    assert m["verdict"] == "ship" and not m["srm_flagged"]
+
+
+def test_assignment_faults_counted_exactly(small_events, results):
+    truth = small_events[1]["exp_cvr_lift"]
+    m = results["exp_cvr_lift"]
+    assert m["n_removed_duplicates"] == truth["duplicate_rows"]
+    assert m["n_units_multi_variant"] == truth["units_in_both_variants"]
+    assert m["n_removed_mismatched_pairing"] == truth["wrong_landing_page_rows"]
+    assert m["n_removed_inconsistent"] == 2 * truth["units_in_both_variants"] + truth["wrong_landing_page_rows"]
+
+
+def test_aa_not_significant(results):
+    m = results["exp_aa"]
+    for metric in data.COMPANY_METRICS:
+        assert m[f"{metric}_p_value_holm"] >= 0.05, metric
+    assert m["seq_stop_day"] is None and m["verdict"] != "ship" and not m["srm_flagged"]
+
+
+def test_srm_flagged(small_events, results):
+    m = results["exp_srm"]
+    assert m["srm_flagged"] and m["srm_p_value"] < 1e-6
+    assert m["verdict"] == "do not ship" and "sample-ratio mismatch" in m["verdict_headline"]
+    assert small_events[1]["exp_srm"]["srm_drop_rate"] > 0
+
+
+def test_aa_simulation_false_positive_rates():
+    # 2,000 A/A tests of 14 days at the company's planted conversion rate (0.2 per unit ~ 14% converted)
+    sim = simulate_aa(n_sims=2000, days=14, units_per_day=700, rate=0.14, alpha=0.05, seed=SEED)
+    se = sim.mc_se  # sqrt(.05 * .95 / 2000) = 0.0049
+    assert abs(sim.fixed - 0.05) < 3 * se
+    assert sim.sequential <= 0.05 + 2 * se
+    assert sim.naive_peeking > 0.10
+
+
+def test_company_world_file_and_tiny_truth(tiny_world: Path):
+    events = data.company_world("exp_cvr_lift", tiny_world / "raw")
+    truth = json.loads((tiny_world / "raw" / "_truth" / "experiments.json").read_text())["exp_cvr_lift"]
+    assert {"converted", "clicked"} <= set(events.columns) and len(events) == truth["rows"]
+    m = _analyse(events, "exp_cvr_lift")
+    assert m["n_removed_duplicates"] == truth["duplicate_rows"]
+    assert m["n_units_multi_variant"] == truth["units_in_both_variants"]
+    with pytest.raises(data.DataInputError, match="experiment_id 'nope' not found"):
+        data.company_world("nope", tiny_world / "raw")
+
+
+@pytest.mark.slow
+def test_notebook_smoke_company_world(world_env: Path, tmp_path: Path, tiny_world: Path):
+    from experiments.runner import execute_notebook
+
+    out = tmp_path / "run"
+    m = execute_notebook("06_ad_ab_analysis", {"experiment_id": "exp_srm", "aa_sims": 300}, out)
+    truth = json.loads((tiny_world / "raw" / "_truth" / "experiments.json").read_text())["exp_srm"]
+    for key in ("conversions_control_rate", "conversions_treatment_rate", "conversions_abs_lift", "conversions_ci_low",
+                "conversions_ci_high", "conversions_p_value", "conversions_z", "converted_z", "srm_p_value",
+                "n_control", "n_treatment", "n_removed_inconsistent", "n_removed_duplicates", "verdict"):
+        assert key in m, key
+    assert m["n_control"] + m["n_treatment"] == truth["rows"]
+    assert m["n_control"] == truth["observed"]["units"]["control"]
+    assert m["conversions_ci_low"] < m["conversions_abs_lift"] < m["conversions_ci_high"]
+    assert 0 <= m["srm_p_value"] <= 1 and m["power_prop_test_n_3v2"] == 3826
+    assert np.isfinite(m["aa_fpr_fixed"]) and (out / "06_ad_ab_analysis.ipynb").is_file()
