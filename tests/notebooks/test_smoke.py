@@ -21,7 +21,9 @@ DOCUMENTED_KEYS = {
                          "n_returns", "n_duplicate_rows", "n_missing_customer_id", "n_guest_orders", "er_precision",
                          "er_recall", "er_f1"},
     "06_ad_ab_analysis": {"srm_p_value", "n_control", "n_treatment", "n_removed_inconsistent",
-                          "n_removed_duplicates"},
+                          "n_removed_duplicates", "verdict"}
+    | {f"{m}_{k}" for m in ("conversions", "converted", "clicks", "revenue")
+       for k in ("control_rate", "treatment_rate", "abs_lift", "ci_low", "ci_high", "p_value", "z")},
 }
 
 
