@@ -1,0 +1,185 @@
+"""The synthetic company "Lakeside Coffee & Goods": messy raw sources plus the planted truth that explains them.
+
+Public API
+----------
+- ``generate(out_dir, size="small", seed=42) -> dict``: write every raw file of ``docs/raw_sources.md`` into
+  ``out_dir`` and the truth into ``out_dir / "_truth"``; return the manifest (also ``_truth/manifest.json``).
+  Same seed and size give the same bytes.
+- ``generate_cached(size, seed, root) -> Path``: the raw folder ``root / f"{size}-{seed}" / "raw"``, generated only
+  when it lacks a complete manifest (generation goes to a temporary folder that is renamed into place, so
+  concurrent test workers never see half a world). Handy in pytest::
+
+      @pytest.fixture(scope="session")
+      def tiny_raw(tmp_path_factory):
+          return generate_cached("tiny", 1, tmp_path_factory.getbasetemp() / "worlds")
+
+- ``SIZES``: tiny / small / medium / large (persons, order lines, experiment units, feedback rows, items).
+- ``RAW_FILES`` and ``TRUTH_FILES``: the file names written.
+
+Modules: ``sizes`` (calendar, sizes, random streams), ``people`` and ``records`` (persons and their messy
+customer records), ``catalog`` (items, factors, tastes), ``behaviour`` (order timing), ``orders`` and
+``raw_orders`` (lines, statuses, anomalies, files), ``feedback`` and ``feedback_text``, ``churn``, ``ads``,
+``writer`` (deterministic bytes), ``world`` (assembly in causal order).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.synthetic import writer
+from experiments.synthetic.catalog import COPURCHASE
+from experiments.synthetic.churn import COEF, INTERCEPT
+from experiments.synthetic.sizes import AS_OF, GENERATOR_VERSION, LABEL_DAYS, REFERENCE_DATE, SIZES, get_size
+
+RAW_FILES = ("crm_customers.csv", "shop_customers.jsonl", "wechat_members.csv", "pos_members.xlsx", "items.csv",
+             "shop_orders.csv", "pos_transactions.csv", "feedback.jsonl", "ad_events.csv")
+TRUTH_FILES = ("manifest.json", "person_records.csv", "persons.csv", "churn.csv", "tastes.parquet",
+               "item_factors.parquet", "feedback.csv", "experiments.json")
+TRUTH_DIR = "_truth"
+
+__all__ = ["RAW_FILES", "SIZES", "TRUTH_DIR", "TRUTH_FILES", "generate", "generate_cached", "manifest_complete"]
+
+
+def _write_raw(name: str, df: pd.DataFrame, path: Path) -> None:
+    if name == "wechat_members.csv":
+        writer.write_csv(df, path, encoding="gbk")
+    elif name.endswith(".csv"):
+        writer.write_csv(df, path)
+    elif name.endswith(".jsonl"):
+        writer.write_jsonl(df, path)
+    elif name.endswith(".xlsx"):
+        writer.write_xlsx(df, path, sheet="members")
+    else:  # pragma: no cover - guarded by RAW_FILES
+        raise ValueError(f"no writer for {name}")
+
+
+def _anomalies(raw: dict[str, pd.DataFrame], counts: dict) -> dict[str, Any]:
+    """Counts of every planted order anomaly, measured on the frames exactly as written."""
+    shop, pos = raw["shop_orders.csv"], raw["pos_transactions.csv"]
+    as_of = f"{AS_OF:%Y-%m-%d}"
+    pos_date = pd.to_datetime(pos["txn_time"], format="%d/%m/%Y %H:%M")
+    return {
+        "shop_lines": len(shop), "shop_orders": int(shop["order_id"].nunique()),
+        "shop_duplicate_lines": counts["shop_duplicate_lines"],
+        "shop_guest_lines": int((shop["user_id"] == "").sum()),
+        "shop_cancelled_lines": int((shop["status"] == "cancelled").sum()),
+        "shop_cancelled_orders": int(shop.loc[shop["status"] == "cancelled", "order_id"].nunique()),
+        "shop_returned_lines": int((shop["status"] == "returned").sum()),
+        "shop_returned_orders": int(shop.loc[shop["status"] == "returned", "order_id"].nunique()),
+        "shop_late_delivery_lines": int((shop["delivery_days"] > 5).sum()),
+        "shop_zero_price_lines": int((shop["unit_price"] == 0).sum()),
+        "shop_negative_price_lines": int((shop["unit_price"] < 0).sum()),
+        "shop_future_lines": int((shop["order_time"] > as_of).sum()),
+        "pos_lines": len(pos), "pos_txns": int(pos["txn_id"].nunique()),
+        "pos_duplicate_lines": counts["pos_duplicate_lines"],
+        "pos_guest_lines": int((pos["card_no"] == "").sum()),
+        "pos_void_lines": int((pos["txn_type"] == "void").sum()),
+        "pos_return_lines": int((pos["txn_type"] == "return").sum()),
+        "pos_zero_price_lines": int((pos["price"] == 0).sum()),
+        "pos_negative_price_lines": int(((pos["price"] < 0)).sum()),
+        "pos_future_lines": int((pos_date >= pd.Timestamp(AS_OF) + pd.Timedelta(days=1)).sum()),
+        "order_lines_total": len(shop) + len(pos),
+    }
+
+
+def generate(out_dir: str | os.PathLike[str], size: str = "small", seed: int = 42) -> dict:
+    """Write the raw files into ``out_dir`` and the truth into ``out_dir/_truth``; return the manifest.
+
+    ``size`` is one of ``SIZES``; the output is byte-identical for the same ``size`` and ``seed``. Existing
+    files of the same names are overwritten; other files are left alone.
+    """
+    from experiments.synthetic.world import build_world
+
+    spec = get_size(size)
+    out = Path(out_dir)
+    truth_dir = out / TRUTH_DIR
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    w = build_world(spec, int(seed))
+    files: dict[str, dict[str, Any]] = {}
+    for name in RAW_FILES:
+        path = out / name
+        _write_raw(name, w.raw[name], path)
+        files[name] = {"rows": len(w.raw[name]), "sha256": writer.sha256(path)}
+    for name, df in w.truth.items():
+        path = truth_dir / name
+        (writer.write_parquet if name.endswith(".parquet") else writer.write_csv)(df, path)
+    writer.write_json(w.experiments, truth_dir / "experiments.json")
+    truth_files = {name: {"rows": len(df), "sha256": writer.sha256(truth_dir / name)} for name, df in w.truth.items()}
+    truth_files["experiments.json"] = {"rows": len(w.experiments),
+                                       "sha256": writer.sha256(truth_dir / "experiments.json")}
+    churn = w.truth["churn.csv"]
+    records = w.truth["person_records.csv"]
+    manifest = {
+        "generator_version": GENERATOR_VERSION, "seed": int(seed), "size": size,
+        "as_of": f"{AS_OF:%Y-%m-%d}", "reference_date": f"{REFERENCE_DATE:%Y-%m-%d}", "label_days": LABEL_DAYS,
+        "files": files, "truth_files": truth_files,
+        "counts": {
+            "persons": len(w.truth["persons.csv"]), "customer_records": len(records),
+            "records_per_person": round(len(records) / len(w.truth["persons.csv"]), 4),
+            "persons_with_several_records": int((records.groupby("person_id").size() > 1).sum()),
+            "churn_population": len(churn), "churned": int(churn["churned"].sum()),
+            "feedback_rows": len(w.raw["feedback.jsonl"]), "items": len(w.raw["items.csv"]),
+            "ad_event_rows": len(w.raw["ad_events.csv"]),
+            **w.counts["customers"], **_anomalies(w.raw, w.counts),
+            "planted_zero_price_lines": w.counts["planted_bad_price_lines"]["zero"],
+            "planted_negative_price_lines": w.counts["planted_bad_price_lines"]["negative"],
+            "forced_retention_orders": w.counts["forced_retention_orders"],
+        },
+        "planted": {"copurchase": COPURCHASE, "churn_intercept": INTERCEPT, "churn_coefficients": COEF,
+                    "late_delivery_days_over": 5, "taste_rank": 8},
+    }
+    writer.write_json(manifest, truth_dir / "manifest.json")
+    return json.loads((truth_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def manifest_complete(raw_dir: str | os.PathLike[str]) -> bool:
+    """True when ``raw_dir/_truth/manifest.json`` exists and every file it lists is present."""
+    raw = Path(raw_dir)
+    path = raw / TRUTH_DIR / "manifest.json"
+    if not path.is_file():
+        return False
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return all((raw / n).is_file() for n in manifest.get("files", {})) and all(
+        (raw / TRUTH_DIR / n).is_file() for n in manifest.get("truth_files", {}))
+
+
+def generate_cached(size: str, seed: int, root: str | os.PathLike[str]) -> Path:
+    """Return ``root/f"{size}-{seed}"/raw``, generating it first unless it already holds a complete world.
+
+    Generation happens in a temporary sibling folder renamed into place, so a reader never sees a partial world;
+    when another process wins the race its copy is kept and ours discarded.
+    """
+    root = Path(root)
+    target = root / f"{size}-{seed}"
+    raw = target / "raw"
+    if manifest_complete(raw):
+        return raw
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{size}-{seed}-", dir=root))
+    try:
+        generate(tmp / "raw", size=size, seed=seed)
+        if target.exists() and not manifest_complete(raw):
+            stale = Path(tempfile.mkdtemp(prefix=f".stale-{size}-{seed}-", dir=root))
+            try:
+                os.replace(target, stale / "old")
+            except OSError:
+                pass
+            shutil.rmtree(stale, ignore_errors=True)
+        try:
+            os.replace(tmp, target)
+        except OSError:
+            if not manifest_complete(raw):
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return raw
