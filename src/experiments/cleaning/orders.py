@@ -1,0 +1,160 @@
+"""Order lines: duplicates, cancellations and returns, guest lines, impossible prices and dates.
+
+Input is a frame in the *order-lines layout* (one row per raw line, already renamed onto roles):
+``order_id, line_no (optional), customer_ref, item_id, item_name (optional), quantity, unit_price, ordered_at_raw,
+status (completed / cancelled / returned), channel`` plus any extra columns (kept).
+
+What the counts mean (they are taken on the raw rows, before any row is removed, so they can be checked against a
+source's own documentation):
+- ``n_duplicate_rows``: raw rows identical in every column of the file to an earlier raw row (the later copies);
+  they are quarantined with reason ``exact_duplicate`` and do not reach the output;
+- ``n_cancellations``: raw rows whose status is ``cancelled`` (shop status, POS voids, invoice numbers starting
+  with ``C`` in Online Retail), duplicates included;
+- ``n_returns``: raw rows whose status is ``returned``;
+- ``n_missing_customer_id``: raw rows without a customer reference (guest checkout / walk-in / no CustomerID);
+- ``n_guest_orders``: distinct orders in the output whose lines have no customer id (their revenue still counts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from experiments.cleaning.quarantine import Quarantine
+from experiments.cleaning.rules import RuleLog, apply_rule, future_mask, price_masks
+from experiments.cleaning.standardise import check_dates_parsed, parse_dates
+
+ORDER_COLUMNS = ["order_id", "line_no", "customer_id", "item_id", "quantity", "unit_price", "amount", "ordered_at",
+                 "channel", "status"]
+
+
+@dataclass
+class OrderCounts:
+    """Raw-row counts of one order source (see the module doc for their exact meaning)."""
+
+    rows_in: int
+    n_duplicate_rows: int
+    n_cancellations: int
+    n_returns: int
+    n_missing_customer_id: int
+
+
+def standardise_ids(values: pd.Series) -> pd.Series:
+    """Return ids as trimmed strings; integral floats lose their ``.0`` (17850.0 -> '17850'); blanks become <NA>."""
+    s = pd.Series(values)
+    if pd.api.types.is_float_dtype(s):
+        ints = s.dropna()
+        if (ints == ints.round()).all():
+            return s.astype("Int64").astype("string")
+    text = s.astype("string").str.strip()
+    text = text.str.replace(r"\.0$", "", regex=True)
+    return text.where((text != "") & (text.str.lower() != "nan"))
+
+
+def raw_counts(raw: pd.DataFrame, lines: pd.DataFrame) -> OrderCounts:
+    """Count duplicates (on every column of ``raw``), cancellations, returns and missing customers on raw rows."""
+    return OrderCounts(
+        rows_in=len(raw),
+        n_duplicate_rows=int(raw.duplicated(keep="first").sum()),
+        n_cancellations=int((lines["status"] == "cancelled").sum()),
+        n_returns=int((lines["status"] == "returned").sum()),
+        n_missing_customer_id=int(lines["customer_ref"].isna().sum()),
+    )
+
+
+def clean_lines(raw: pd.DataFrame, lines: pd.DataFrame, *, source: str, log: RuleLog, quarantine: Quarantine,
+                as_of: pd.Timestamp | None = None, date_order: str = "auto", date_format: str = "",
+                utc_offset_hours: float = 0.0, label: str = "", date_column: str = "ordered_at"
+                ) -> tuple[pd.DataFrame, OrderCounts]:
+    """Clean one source's order lines; return (lines in the orders layout with ``customer_ref``, raw counts).
+
+    ``raw`` is the file as read (used for exact-duplicate detection and written to quarantine), ``lines`` the same
+    rows (same index) mapped onto the order-lines layout. Every row ends in the output or in ``quarantine``.
+    ``label`` (the file name) and ``date_column`` (the raw date column) are used in error messages.
+    """
+    lines = lines.copy()
+    lines["customer_ref"] = standardise_ids(lines["customer_ref"])
+    lines["order_id"] = standardise_ids(lines["order_id"])
+    lines["item_id"] = standardise_ids(lines["item_id"])
+    counts = raw_counts(raw, lines)
+    quarantine.set_in(source, len(raw))
+    raw_q = raw.copy()
+    raw_q.index = lines.index
+
+    def _move(mask: pd.Series, rule: str, column: str) -> None:
+        nonlocal lines
+        kept, bad = apply_rule(lines, mask, rule=rule, column=column, source=source, log=log)
+        if not bad.empty:
+            quarantine.add(source, raw_q.loc[bad.index].assign(reason=bad["reason"]))
+        lines = kept
+
+    parsed = parse_dates(lines["ordered_at_raw"], order=date_order, fmt=date_format,
+                         utc_offset_hours=utc_offset_hours, column=date_column)
+    check_dates_parsed(parsed, lines["ordered_at_raw"], label or source, date_column)
+    lines["ordered_at"] = parsed.values.dt.tz_localize("UTC")
+    _move(raw.duplicated(keep="first").set_axis(lines.index), "exact_duplicate", "(all)")
+    _move(lines["ordered_at"].isna(), "missing_order_time", "ordered_at")
+    if as_of is not None:
+        _move(future_mask(lines["ordered_at"].dt.tz_localize(None), as_of), "future_order_time", "ordered_at")
+
+    lines["quantity"] = pd.to_numeric(lines["quantity"], errors="coerce")
+    lines["unit_price"] = pd.to_numeric(lines["unit_price"], errors="coerce")
+    _move(lines["item_id"].isna(), "missing_item", "item_id")
+    _move(lines["quantity"].isna() | (lines["quantity"] == 0), "zero_quantity", "quantity")
+    zero, negative = price_masks(lines["unit_price"])
+    _move(negative | lines["unit_price"].isna(), "negative_price", "unit_price")
+    zero = zero.reindex(lines.index, fill_value=False)
+    lines, _ = apply_rule(lines, zero, rule="zero_price", column="unit_price", source=source, log=log)
+
+    if "line_no" not in lines or lines["line_no"].isna().all():
+        lines["line_no"] = lines.groupby("order_id", sort=False).cumcount() + 1
+    lines["line_no"] = pd.to_numeric(lines["line_no"], errors="coerce")
+    missing_no = lines["line_no"].isna()
+    if missing_no.any():
+        lines.loc[missing_no, "line_no"] = lines[missing_no].groupby("order_id").cumcount() + 10_000
+    _move(lines.duplicated(["order_id", "line_no"], keep="first"), "duplicate_line_key", "line_no")
+
+    lines["quantity"] = lines["quantity"].astype(np.int64)
+    lines["line_no"] = lines["line_no"].astype(np.int64)
+    lines["amount"] = (lines["quantity"] * lines["unit_price"]).round(2)
+    lines["channel"] = lines["channel"].astype("string")
+    quarantine.set_out(source, len(lines))
+    return lines.drop(columns=["ordered_at_raw"]), counts
+
+
+def guest_orders(orders: pd.DataFrame) -> int:
+    """Number of distinct orders (per channel) whose lines carry no customer id."""
+    g = orders[orders["customer_id"].isna()]
+    return int(g[["channel", "order_id"]].drop_duplicates().shape[0])
+
+
+def revenue_summary(orders: pd.DataFrame) -> pd.DataFrame:
+    """Revenue of completed lines split into identified and guest customers, per channel (guests stay in totals)."""
+    done = orders[orders["status"] == "completed"]
+    who = np.where(done["customer_id"].isna(), "guest", "identified")
+    t = done.groupby([done["channel"], pd.Series(who, index=done.index, name="customer")])["amount"].sum()
+    return t.unstack(fill_value=0.0).assign(total=lambda d: d.sum(axis=1)).round(2)
+
+
+def items_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    """Build an items table from order lines (flat tables without an item file).
+
+    ``name`` is the most frequent item name, ``price`` the median positive unit price of completed lines.
+    """
+    ids = pd.Index(lines["item_id"].dropna().unique(), name="item_id")
+    if "item_name" in lines and lines["item_name"].notna().any():
+        named = lines.dropna(subset=["item_name"])
+        name = (named.groupby(["item_id", "item_name"]).size().rename("n").reset_index()
+                .sort_values(["item_id", "n", "item_name"], ascending=[True, False, True])
+                .drop_duplicates("item_id").set_index("item_id")["item_name"])
+    else:
+        name = pd.Series(dtype="string")
+    ok = lines[(lines["status"] == "completed") & (lines["unit_price"] > 0)]
+    price = ok.groupby("item_id")["unit_price"].median()
+    out = pd.DataFrame(index=ids)
+    out["name"] = name.reindex(ids).astype("string")
+    out["category"] = pd.Series(pd.NA, index=ids, dtype="string")
+    out["price"] = price.reindex(ids).astype("float64")
+    return out.reset_index()

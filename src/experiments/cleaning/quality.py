@@ -1,0 +1,71 @@
+"""Tables for the data-quality section of the report (before/after, missingness, merged examples), masked."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from experiments.cleaning.privacy import mask
+from experiments.cleaning.sources import SOURCES
+
+FIELDS = ["name", "phone", "email", "city", "gender", "birth_date"]
+
+
+def before_after_examples(raw: dict[str, pd.DataFrame], records: pd.DataFrame, n: int = 2) -> pd.DataFrame:
+    """A few records per customer source: the raw phone/email/date next to the standardised ones (masked)."""
+    rows = []
+    for src in ("crm", "shop", "wechat", "pos"):
+        if src not in raw:
+            continue
+        cfg = SOURCES[src]
+        r = raw[src].set_index(cfg.columns["record_id"])
+        clean = records[records["source"] == src].set_index("record_id")
+        for rid in clean.index[:n]:
+            raw_phone = r.at[rid, cfg.columns["phone"]] if "phone" in cfg.columns else None
+            raw_email = r.at[rid, cfg.columns["email"]] if "email" in cfg.columns else None
+            rows.append({
+                "source": src, "record_id": rid,
+                "phone (raw)": _mask_raw(raw_phone),
+                "phone (E.164)": _one(mask, clean.at[rid, "phone"], "phone"),
+                "email (raw)": _one(mask, raw_email, "email"),
+                "email (clean)": _one(mask, clean.at[rid, "email"], "email"),
+                "registered (raw)": str(r.at[rid, cfg.columns["registered_at"]]),
+                "registered (ISO)": _iso(clean.at[rid, "registered_at"])})
+    return pd.DataFrame(rows)
+
+
+def _one(fn, value, kind):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return fn(pd.Series([str(value).strip() if kind == "email" else str(value)]), kind).iloc[0]
+
+
+def _mask_raw(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    s = str(value)
+    return s[:4] + "".join("*" if c.isdigit() else c for c in s[4:-2]) + s[-2:]
+
+
+def _iso(value) -> str:
+    return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def missingness_before_after(records: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """Share missing per field: raw records (after standardisation) vs golden customers."""
+    cols = [c for c in FIELDS if c in records and c in customers]
+    return pd.DataFrame({"raw records": records[cols].isna().mean(), "golden customers": customers[cols].isna().mean()})
+
+
+def merged_example(customers: pd.DataFrame, lineage: pd.DataFrame, records: pd.DataFrame) -> tuple[pd.DataFrame,
+                                                                                                    pd.DataFrame]:
+    """The customer merged from the most records: its raw records and the lineage of its golden fields, masked."""
+    sizes = customers["source_ids"].str.count(r"\|")
+    cid = customers.loc[sizes.idxmax(), "customer_id"]
+    recs = records[records["customer_id"] == cid][["record_id", "source", "name", "phone", "email", "city",
+                                                   "registered_at"]].copy()
+    lin = lineage[lineage["customer_id"] == cid][["field", "value", "source", "record_id", "rule"]].copy()
+    for kind in ("name", "phone", "email"):
+        recs[kind] = mask(recs[kind], kind)
+        sel = lin["field"] == kind
+        lin.loc[sel, "value"] = mask(lin.loc[sel, "value"], kind)
+    return recs.reset_index(drop=True), lin.reset_index(drop=True)

@@ -1,0 +1,141 @@
+"""Pandera schemas of the processed contract tables and the one way to load them.
+
+Tables (``data/processed/<table>.parquet``, see ARCHITECTURE.md):
+``customers``, ``orders``, ``items``, ``feedback``, ``ad_events`` (and ``lineage``, the survivorship record).
+
+Conventions every table follows:
+- ids are strings; ``customer_id`` is nullable in ``orders`` (guest lines) and ``feedback`` (anonymous);
+- event timestamps (``ordered_at``, ``created_at``) are timezone-aware UTC; calendar dates (``signup_date``,
+  ``ad_events.date``) are naive midnight timestamps;
+- ``orders.quantity`` and ``orders.amount`` are signed as recorded: a POS return line or a cancellation invoice that
+  reverses an earlier sale has a negative quantity and amount; ``status`` says what happened to the line
+  (completed / cancelled / returned) and revenue totals sum ``amount`` over ``completed`` lines;
+- ``customers.source_ids`` is the sorted ``|``-joined list of raw record ids merged into the person.
+
+Extra columns are allowed (e.g. ``orders.delivery_days``, ``ad_events.pre_conversions``); listed ones are required.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaError, SchemaErrors
+
+from experiments import paths
+from experiments.tables import DataInputError
+
+UTC = pd.DatetimeTZDtype(unit="us", tz="UTC")
+DATE = "datetime64[us]"
+E164 = r"^\+[1-9]\d{5,14}$"
+EMAIL = r"^[a-z0-9._%+'-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$"
+STATUSES = ["completed", "cancelled", "returned"]
+
+
+class ContractError(DataInputError):
+    """A processed table breaks its contract: the message names the table, the column and example rows."""
+
+
+def _str(nullable: bool = False, unique: bool = False, checks=None) -> pa.Column:
+    return pa.Column("string", nullable=nullable, unique=unique, checks=checks, coerce=True)
+
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "customers": pa.DataFrameSchema({
+        "customer_id": _str(unique=True),
+        "name": _str(nullable=True),
+        "email": _str(nullable=True, checks=pa.Check.str_matches(EMAIL)),
+        "phone": _str(nullable=True, checks=pa.Check.str_matches(E164)),
+        "city": _str(nullable=True),
+        "signup_date": pa.Column(DATE, nullable=True, coerce=True),
+        "acquisition_channel": _str(nullable=True),
+        "source_ids": _str(checks=pa.Check.str_length(min_value=1)),
+    }, strict=False, name="customers"),
+    "orders": pa.DataFrameSchema({
+        "order_id": _str(),
+        "line_no": pa.Column("int64", coerce=True),
+        "customer_id": _str(nullable=True),
+        "item_id": _str(),
+        "quantity": pa.Column("int64", pa.Check.ne(0), coerce=True),
+        "unit_price": pa.Column("float64", pa.Check.ge(0), coerce=True),
+        "amount": pa.Column("float64", coerce=True),
+        "ordered_at": pa.Column(UTC, coerce=True),
+        "channel": _str(),
+        "status": _str(checks=pa.Check.isin(STATUSES)),
+    }, strict=False, name="orders", unique=["channel", "order_id", "line_no"]),
+    "items": pa.DataFrameSchema({
+        "item_id": _str(unique=True),
+        "name": _str(nullable=True),
+        "category": _str(nullable=True),
+        "price": pa.Column("float64", pa.Check.ge(0), nullable=True, coerce=True),
+    }, strict=False, name="items"),
+    "feedback": pa.DataFrameSchema({
+        "feedback_id": _str(unique=True),
+        "customer_id": _str(nullable=True),
+        "channel": _str(),
+        "created_at": pa.Column(UTC, coerce=True),
+        "language": _str(checks=pa.Check.isin(["zh", "en"])),
+        "text": _str(),
+        "rating": pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True, coerce=True),
+    }, strict=False, name="feedback"),
+    "ad_events": pa.DataFrameSchema({
+        "experiment_id": _str(),
+        "unit_id": _str(),
+        "variant": _str(),
+        "date": pa.Column(DATE, coerce=True),
+        **{c: pa.Column("int64", pa.Check.ge(0), coerce=True) for c in ("impressions", "clicks", "conversions")},
+        **{c: pa.Column("float64", pa.Check.ge(0), coerce=True) for c in ("revenue", "cost")},
+    }, strict=False, name="ad_events"),
+    "lineage": pa.DataFrameSchema({
+        "customer_id": _str(),
+        "field": _str(),
+        "value": _str(nullable=True),
+        "source": _str(nullable=True),
+        "record_id": _str(nullable=True),
+        "rule": _str(),
+    }, strict=False, name="lineage"),
+}
+TABLES = tuple(SCHEMAS)
+
+
+def _describe(table: str, df: pd.DataFrame, exc: SchemaErrors | SchemaError) -> str:
+    cases = exc.failure_cases if isinstance(exc, SchemaErrors) else exc.failure_cases
+    lines = []
+    if cases is None or len(cases) == 0:
+        return f"table '{table}': {exc}"
+    cases = pd.DataFrame(cases)
+    for (column, check), grp in cases.groupby(["column", "check"], dropna=False, sort=False):
+        col = "(table)" if pd.isna(column) else column
+        idx = [i for i in grp["index"].tolist() if i is not None and not pd.isna(i)]
+        positions = [int(df.index.get_loc(i)) + 1 for i in idx[:5] if i in df.index] if idx else []
+        vals = grp["failure_case"].head(3).tolist()
+        where = f" (rows {', '.join(map(str, positions))}{', ...' if len(idx) > 5 else ''})" if positions else ""
+        lines.append(f"column '{col}' fails {check} in {len(grp)} row(s){where}; examples {vals}")
+    return f"table '{table}' breaks its contract: " + "; ".join(lines)
+
+
+def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Validate ``df`` against the contract of ``table`` and return it with contract dtypes (coerced).
+
+    Raises ``ContractError`` naming the table, each failing column and check, and example rows (1-based positions).
+    """
+    if table not in SCHEMAS:
+        raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+    schema = SCHEMAS[table]
+    missing = [c for c in schema.columns if c not in df.columns]
+    if missing:
+        raise ContractError(f"table '{table}': missing required column(s) {', '.join(map(repr, missing))}; "
+                            f"found {', '.join(map(repr, map(str, df.columns)))}")
+    try:
+        return schema.validate(df, lazy=True)
+    except (SchemaErrors, SchemaError) as exc:
+        raise ContractError(_describe(table, df, exc)) from None
+
+
+def load_processed(table: str, folder: str | None = None) -> pd.DataFrame:
+    """Read ``data/processed/<table>.parquet`` (or ``folder``) and validate it against its contract."""
+    base = paths.resolve(folder) if folder else paths.processed_dir()
+    path = base / f"{table}.parquet"
+    if not path.is_file():
+        raise DataInputError(f"{path}: not found; run notebooks/01_data_cleaning first "
+                             "(python -m experiments run 01_data_cleaning)")
+    return validate(pd.read_parquet(path), table)
