@@ -12,11 +12,18 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 @pytest.fixture(scope="session")
 def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Generate the tiny company once and return its data folder (holding raw/ with raw/_truth/)."""
+    """Generate the tiny company once, clean it into processed/, and return its data folder.
+
+    The folder holds raw/ (with raw/_truth/) and processed/ (the contract tables written by the cleaning pipeline,
+    as notebooks/01_data_cleaning writes them), so analysis notebooks can run without running 01 first.
+    """
     from experiments import synthetic
+    from experiments.cleaning.pipeline import clean_company, write_outputs
 
     data = tmp_path_factory.mktemp("tiny-world") / "data"
     synthetic.generate(data / "raw", size="tiny", seed=7)
+    result = clean_company(data / "raw")
+    write_outputs(result.tables, data / "processed", result.lineage, result.quarantine)
     return data
 
 

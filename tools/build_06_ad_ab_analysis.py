@@ -18,7 +18,7 @@ TITLE = r"""
 
 For the marketing team: a verdict on one ad experiment that a statistician would sign — what changed, by how much,
 how sure we are, and whether the test itself can be trusted. By default it reads the company world's
-`data/raw/ad_events.csv` (experiment `experiment_id`: `exp_cvr_lift`, `exp_aa` or `exp_srm`); point `input_path` at
+`data/processed/ad_events.parquet`, written by `01_data_cleaning` (experiment `experiment_id`: `exp_cvr_lift`, `exp_aa` or `exp_srm`); point `input_path` at
 your own table (one row per unit) and map its columns with `unit_col`, `variant_col`, `control_label` and
 `metric_cols`.
 
@@ -46,7 +46,7 @@ With one-sided tests the interval is the two-sided (1 - 2 alpha) one, whose lowe
 
 PARAMS = r"""
 # Parameters (papermill injects overrides below this cell; nothing is computed here)
-input_path = ""  # CSV, Parquet or Excel table with one row per unit; empty means the company world ad_events.csv
+input_path = ""  # CSV, Parquet or Excel table with one row per unit; empty means the company world ad_events table
 experiment_id = "exp_cvr_lift"  # company world only: exp_cvr_lift, exp_aa or exp_srm
 unit_col = "unit_id"  # column identifying the randomised unit (user)
 variant_col = "variant"  # column holding the variant label

@@ -102,14 +102,14 @@ def test_aa_simulation_false_positive_rates():
 
 
 def test_company_world_file_and_tiny_truth(tiny_world: Path):
-    events = data.company_world("exp_cvr_lift", tiny_world / "raw")
+    events = data.company_world("exp_cvr_lift", tiny_world / "processed")
     truth = json.loads((tiny_world / "raw" / "_truth" / "experiments.json").read_text())["exp_cvr_lift"]
     assert {"converted", "clicked"} <= set(events.columns) and len(events) == truth["rows"]
     m = _analyse(events, "exp_cvr_lift")
     assert m["n_removed_duplicates"] == truth["duplicate_rows"]
     assert m["n_units_multi_variant"] == truth["units_in_both_variants"]
     with pytest.raises(data.DataInputError, match="experiment_id 'nope' not found"):
-        data.company_world("nope", tiny_world / "raw")
+        data.company_world("nope", tiny_world / "processed")
 
 
 @pytest.mark.slow

@@ -167,24 +167,24 @@ def variant_order(df: pd.DataFrame, variant_col: str, control_label: str) -> lis
     return [str(control_label), *others]
 
 
-def company_events_path(raw: str | Path | None = None) -> Path:
-    """Return the path of the company world's ``ad_events.csv`` (in ``data/raw`` unless ``raw`` is given)."""
-    return Path(raw) / "ad_events.csv" if raw else paths.raw_dir() / "ad_events.csv"
+def company_events_path(processed: str | Path | None = None) -> Path:
+    """Return the path of the company world's ``ad_events.parquet`` (``data/processed`` unless ``processed``)."""
+    return (Path(processed) if processed else paths.processed_dir()) / "ad_events.parquet"
 
 
-def company_world(experiment_id: str = "exp_cvr_lift", raw: str | Path | None = None) -> pd.DataFrame:
+def company_world(experiment_id: str = "exp_cvr_lift", processed: str | Path | None = None) -> pd.DataFrame:
     """Return the company world's ``ad_events`` rows of one experiment, with per-unit outcomes derived.
 
+    Reads the contract table written by ``01_data_cleaning`` (validated by ``contracts.load_processed``), which
+    keeps every logged row: duplicates and assignment faults are this analysis's trust checks, not cleaning's.
     Added columns: ``clicked`` = 1 when the unit clicked at least once, ``converted`` = 1 when it converted at
     least once (both 0/1, z-tested); ``revenue`` stays a numeric per-unit amount (Welch-tested). Raises
-    ``DataInputError`` when the file is missing (run ``python -m experiments data generate``) or the experiment
-    is unknown.
+    ``DataInputError`` when the table is missing (run 01_data_cleaning) or the experiment is unknown.
     """
-    path = company_events_path(raw)
-    if not path.is_file():
-        raise DataInputError(f"{path}: not found; generate the company world first "
-                             "(python -m experiments data generate --size tiny)")
-    events = read_table(path)
+    from experiments.contracts import load_processed
+
+    path = company_events_path(processed)
+    events = load_processed("ad_events", str(path.parent))
     require_columns(events, ["experiment_id", "unit_id", "variant", "clicks", "conversions"], path.name)
     known = sorted(events["experiment_id"].astype(str).unique())
     if experiment_id not in known:
@@ -207,7 +207,7 @@ def load_input(input_path: str = "", experiment_id: str = "exp_cvr_lift") -> tup
         path = paths.resolve(input_path)
         return read_table(path), path.name, [path]
     path = company_events_path()
-    return company_world(experiment_id), f"ad_events.csv[{experiment_id}]", [path]
+    return company_world(experiment_id), f"ad_events[{experiment_id}]", [path]
 
 
 def fill_company_roles(input_path: str, **roles: object) -> dict[str, object]:
