@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import papermill as pm
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.paths import jupyter_runtime_dir
 
 from experiments import config, paths
 from experiments.metrics import read_metrics
@@ -46,6 +48,21 @@ class NotebookResult:
     ipynb: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
     headline: list[str] = field(default_factory=list)
+
+
+class LocalKernelManager(AsyncKernelManager):
+    """A kernel manager talking to the kernel over local IPC sockets rather than TCP.
+
+    The kernel never listens on a network port, and ipykernel's "running over TCP without encryption" warning
+    no longer fills every run's log. The socket files live in Jupyter's runtime folder and are removed at shutdown.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("transport", "ipc")
+        runtime = Path(jupyter_runtime_dir())
+        runtime.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("ip", str(runtime / f"cil-kernel-{os.getpid()}-{time.monotonic_ns()}"))
+        super().__init__(**kwargs)
 
 
 def dependency_order(specs: Mapping[str, config.NotebookSpec], selected: Iterable[str]) -> list[str]:
@@ -94,7 +111,7 @@ def execute_notebook(name: str, parameters: Mapping[str, Any], output_dir: Path,
     params["output_dir"] = str(output_dir)
     pm.execute_notebook(str(path), str(output_dir / f"{name}.ipynb"), parameters=params, kernel_name=KERNEL_NAME,
                         cwd=str(paths.project_root()), progress_bar=progress, execution_timeout=timeout_seconds,
-                        report_mode=False)
+                        report_mode=False, kernel_manager_class=LocalKernelManager)
     return read_metrics(output_dir)
 
 
