@@ -62,7 +62,7 @@ output_dir = ""              # run folder for metrics.json and figures; the runn
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from experiments import notebook, paths
 from experiments.cleaning import charts, quality
@@ -105,7 +105,7 @@ else:
                            impute_city_from_phone=impute_city_from_phone, seed=seed)
     raw_tables = result.raw
 metrics = dict(result.metrics)
-print({k: v for k, v in metrics.items() if not k.startswith(("rows_in_", "rows_out_", "rows_quarantined_"))})
+display(Markdown(quality.headline(metrics)))
 """),
     ("md", """
 ## 2. Every raw row is accounted for

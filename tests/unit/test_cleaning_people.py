@@ -52,3 +52,18 @@ def test_pos_birth_year_after_as_of_is_negative_age():
     assert out["registered_at"].tolist() == [pd.Timestamp("2024-03-05")] * 2   # Excel serial 45356 = 2024-03-05
     assert out["birth_date"].iloc[0] == pd.Timestamp("1990-01-01") and pd.isna(out["birth_date"].iloc[1])
     assert log.count("negative_age") == 1
+
+
+def test_headline_states_the_reconciliation_and_merges_in_words() -> None:
+    from experiments.cleaning.quality import headline
+
+    metrics = {"rows_in": 1000, "rows_out": 990, "rows_quarantined": 10, "n_customer_records": 300, "n_customers": 200,
+               "n_duplicate_records_merged": 100, "er_f1": 0.9876, "n_orders": 150, "n_cancellations": 5,
+               "n_returns": 4, "n_duplicate_rows": 3, "n_missing_customer_id": 20, "n_guest_orders": 7}
+    text = headline(metrics)
+    # 10 / 1000 = 1.00% quarantined; 300 records -> 200 customers with 100 merged
+    assert "1,000 raw rows in: 990 cleaned, 10 quarantined (1.00%)" in text
+    assert "300 customer records are **200 customers** (100 duplicate records merged; pair F1 0.988" in text
+    assert "3 exact duplicate rows dropped, 20 lines without a customer id (7 guest orders" in text
+    flat = {k: v for k, v in metrics.items() if k not in ("n_customer_records", "n_duplicate_records_merged", "er_f1")}
+    assert "200 customers." in headline(flat)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from experiments.cleaning.privacy import mask
@@ -69,3 +71,28 @@ def merged_example(customers: pd.DataFrame, lineage: pd.DataFrame, records: pd.D
         sel = lin["field"] == kind
         lin.loc[sel, "value"] = mask(lin.loc[sel, "value"], kind)
     return recs.reset_index(drop=True), lin.reset_index(drop=True)
+
+
+def headline(metrics: Mapping[str, object]) -> str:
+    """Return the cleaning's headline in plain words (Markdown) from its metrics.json values.
+
+    Example: "228,225 raw rows in: 227,661 cleaned, 564 quarantined (0.25%) ... 6,458 customer records are
+    4,039 customers (2,419 duplicate records merged; pair F1 0.989 against the planted truth)".
+    """
+    rows_in, rows_q = int(metrics["rows_in"]), int(metrics["rows_quarantined"])
+    share = f"{100 * rows_q / rows_in:.2f}%" if rows_in else "n/a"
+    parts = [f"**{rows_in:,} raw rows in: {int(metrics['rows_out']):,} cleaned, {rows_q:,} quarantined ({share})**, "
+             "every one with its reason."]
+    if "n_customer_records" in metrics and "n_duplicate_records_merged" in metrics:
+        parts.append(f"{int(metrics['n_customer_records']):,} customer records are "
+                     f"**{int(metrics['n_customers']):,} customers** "
+                     f"({int(metrics['n_duplicate_records_merged']):,} duplicate records merged")
+        parts[-1] += (f"; pair F1 {float(metrics['er_f1']):.3f} against the planted truth)." if "er_f1" in metrics
+                      else ").")
+    else:
+        parts.append(f"{int(metrics['n_customers']):,} customers.")
+    parts.append(f"{int(metrics['n_orders']):,} orders: {int(metrics['n_cancellations']):,} cancelled lines, "
+                 f"{int(metrics['n_returns']):,} returned lines, {int(metrics['n_duplicate_rows']):,} exact duplicate "
+                 f"rows dropped, {int(metrics['n_missing_customer_id']):,} lines without a customer id "
+                 f"({int(metrics['n_guest_orders']):,} guest orders, kept in revenue).")
+    return " ".join(parts)
