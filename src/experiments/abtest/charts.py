@@ -9,17 +9,13 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from experiments.abtest.trust import SRMResult
+from experiments.charts import finish
 
 BLUE, ORANGE, GREY, RED = "#1e5aa8", "#e07b00", "#8a8a8a", "#c0392b"
 
 
 def _finish(fig: Figure, ax, title: str, xlabel: str, ylabel: str) -> Figure:
-    ax.set_title(title, loc="left", fontsize=11)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, title, xlabel, ylabel, fontsize=11)
 
 
 def split_chart(srm: SRMResult) -> Figure:
