@@ -88,8 +88,26 @@ def _read_csv(p: Path, *, encoding: str | None, dtype, sep: str | None) -> pd.Da
             last = exc
         except pd.errors.EmptyDataError as exc:
             raise DataInputError(f"{p.name}: no header and no rows (empty CSV)") from exc
-    raise DataInputError(f"{p.name}: cannot decode as {' or '.join(encodings)} at byte {getattr(last, 'start', '?')}; "
+    where = _first_undecodable_lines(p, encodings[-1])
+    raise DataInputError(f"{p.name}: cannot decode as {' or '.join(encodings)} at {where}; "
                          "pass the file's encoding (e.g. encoding='gbk')") from last
+
+
+def _first_undecodable_lines(path: Path, encoding: str, limit: int = 3) -> str:
+    """Return 'lines 3, 17, ...' for the first lines of ``path`` that do not decode as ``encoding``."""
+    bad: list[int] = []
+    with path.open("rb") as fh:
+        for number, raw_line in enumerate(fh, 1):
+            try:
+                raw_line.decode(encoding)
+            except UnicodeDecodeError:
+                bad.append(number)
+                if len(bad) > limit:
+                    break
+    if not bad:
+        return "an unknown line"
+    shown = ", ".join(map(str, bad[:limit])) + (", ..." if len(bad) > limit else "")
+    return ("line " if len(bad) == 1 else "lines ") + shown
 
 
 def require_columns(df: pd.DataFrame, columns: Iterable[str], source: str) -> None:

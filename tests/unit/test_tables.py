@@ -29,8 +29,9 @@ def test_missing_empty_and_undecodable_files_are_named(tmp_path: Path) -> None:
     (tmp_path / "empty.csv").write_bytes(b"")
     with pytest.raises(DataInputError, match="empty.csv: the file is empty"):
         read_table(tmp_path / "empty.csv")
-    (tmp_path / "latin.csv").write_bytes("name\ncaf\xe9\n".encode("latin-1"))
-    with pytest.raises(DataInputError, match="latin.csv: cannot decode as utf-8"):
+    (tmp_path / "latin.csv").write_bytes("name\ntea\ncaf\xe9\n".encode("latin-1"))
+    # the bad byte (0xe9) sits on the file's third line: header, 'tea', 'café'
+    with pytest.raises(DataInputError, match="latin.csv: cannot decode as utf-8 at line 3;"):
         read_table(tmp_path / "latin.csv", encoding="utf-8")
     (tmp_path / "x.docx").write_bytes(b"PK")
     with pytest.raises(DataInputError, match="x.docx: unknown file type"):
