@@ -2,7 +2,9 @@
 
 Customer sources map onto the *person-record layout* ``record_id, source, name, phone, email, city, address, gender,
 birth_date, birth_year, registered_at`` (raw text, standardised later); order sources onto the order-lines layout of
-``experiments.cleaning.orders``. A source's config is data (``SOURCES``), so a renamed column is a one-line change.
+``experiments.cleaning.orders``. A source's config is data: its entry in ``conf/catalog.yaml`` (file, format,
+encoding, sheet, column mapping, and options kind / trust / date_order / utc_offset_hours), so a renamed column is a
+one-line change there.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.catalog import CatalogEntry, load_catalog
 from experiments.tables import DataInputError, read_table, require_columns
 
 PERSON_COLUMNS = ["record_id", "source", "name", "phone", "email", "city", "address", "gender", "birth_date",
@@ -34,38 +37,25 @@ class SourceConfig:
     optional: tuple[str, ...] = field(default_factory=tuple)
 
 
-SOURCES: dict[str, SourceConfig] = {
-    "crm": SourceConfig("crm", "crm_customers.csv", "person", {
-        "record_id": "crm_id", "name": "name", "phone": "phone", "email": "email", "city": "city",
-        "gender": "gender", "birth_date": "birth_date", "registered_at": "registered_at"},
-        encoding="utf-8", trust=4, utc_offset_hours=8),
-    "shop": SourceConfig("shop", "shop_customers.jsonl", "person", {
-        "record_id": "user_id", "name": "name", "phone": "mobile", "email": "email", "city": "city",
-        "address": "address", "registered_at": "created_at"}, trust=3, utc_offset_hours=8),
-    "wechat": SourceConfig("wechat", "wechat_members.csv", "person", {
-        "record_id": "会员编号", "name": "姓名", "phone": "手机", "city": "城市", "gender": "性别",
-        "registered_at": "注册时间"}, encoding="gb18030", trust=2, utc_offset_hours=8),
-    "pos": SourceConfig("pos", "pos_members.xlsx", "person", {
-        "record_id": "card_no", "name": "name", "phone": "phone", "city": "store_city", "registered_at": "join_date",
-        "birth_year": "birth_year"}, sheet="members", trust=1, utc_offset_hours=8),
-    "items": SourceConfig("items", "items.csv", "items", {
-        "item_id": "item_id", "name": "name", "category": "category", "price": "price"}, encoding="utf-8"),
-    "shop_orders": SourceConfig("shop_orders", "shop_orders.csv", "orders", {
-        "order_id": "order_id", "line_no": "line_no", "customer_ref": "user_id", "item_id": "item_id",
-        "quantity": "quantity", "unit_price": "unit_price", "ordered_at_raw": "order_time", "status": "status",
-        "delivery_days": "delivery_days"}, encoding="utf-8", date_order="dmy", utc_offset_hours=0),
-    "pos_transactions": SourceConfig("pos_transactions", "pos_transactions.csv", "orders", {
-        "order_id": "txn_id", "line_no": "line_no", "customer_ref": "card_no", "item_id": "sku", "quantity": "qty",
-        "unit_price": "price", "ordered_at_raw": "txn_time", "status": "txn_type", "store_city": "store_city"},
-        encoding="utf-8", date_order="dmy", utc_offset_hours=8),
-    "feedback": SourceConfig("feedback", "feedback.jsonl", "feedback", {
-        "feedback_id": "feedback_id", "channel": "channel", "author_ref": "author_ref", "created_at": "created_at",
-        "text": "text", "rating": "rating"}),
-    "ad_events": SourceConfig("ad_events", "ad_events.csv", "ad_events", {
-        "experiment_id": "experiment_id", "unit_id": "unit_id", "variant": "variant", "date": "date",
-        "impressions": "impressions", "clicks": "clicks", "conversions": "conversions", "revenue": "revenue",
-        "cost": "cost"}, encoding="utf-8"),
-}
+COMPANY_KINDS = ("person", "orders", "items", "feedback", "ad_events")
+
+
+def source_from_entry(entry: CatalogEntry) -> SourceConfig:
+    """Build a ``SourceConfig`` from a catalog entry of the company world (its ``options.kind`` says the layout)."""
+    opts = entry.options
+    return SourceConfig(name=entry.name, file=entry.filename, kind=str(opts["kind"]), columns=dict(entry.columns),
+                        encoding=entry.encoding, sheet=entry.sheet, date_order=str(opts.get("date_order", "dmy")),
+                        utc_offset_hours=float(opts.get("utc_offset_hours", 0.0)), trust=int(opts.get("trust", 0)),
+                        optional=tuple(opts.get("optional", ())))
+
+
+def company_sources() -> dict[str, SourceConfig]:
+    """Return the company world's raw sources from ``conf/catalog.yaml`` (entries whose options name a kind)."""
+    return {name: source_from_entry(e) for name, e in load_catalog().items()
+            if e.options.get("kind") in COMPANY_KINDS}
+
+
+SOURCES: dict[str, SourceConfig] = company_sources()
 PERSON_SOURCES = tuple(k for k, v in SOURCES.items() if v.kind == "person")
 ORDER_SOURCES = tuple(k for k, v in SOURCES.items() if v.kind == "orders")
 POS_STATUS = {"sale": "completed", "return": "returned", "void": "cancelled"}
