@@ -22,7 +22,7 @@ how sure we are, and whether the test itself can be trusted. By default it reads
 your own table (one row per unit) and map its columns with `unit_col`, `variant_col`, `control_label` and
 `metric_cols`.
 
-**Conventions.** The first of `metric_cols` decides; the others are guardrails. A 0/1 outcome (also `True`/`False`
+**Conventions.** The first of `metric_cols` decides (on its CUPED-adjusted estimate when a pre-period metric is given: same expected lift, narrower interval); the others are guardrails. A 0/1 outcome (also `True`/`False`
 text) is a proportion compared by a two-proportion z-test; a numeric outcome is a mean compared by Welch's t-test.
 In the company world the default outcomes are per unit: `conversions` (mean conversions per user, the decision
 metric: its planted lift is +10%), `converted` (0/1, at least one conversion; `clicked` is also derived), `clicks`

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -129,11 +129,11 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
             out.cuped[v] = cuped.cuped_compare(data, primary, cfg.pre_metric_col, variant=v, **kw)
         if cfg.time_col:
             out.sequential[v] = sequential.daily_cumulative(data, primary, variant=v, time_col=cfg.time_col, **kw)
-        holm = results.set_index(["metric", "variant"])["p_holm"]
+        decision, holm = _decision_comparison(c, out.cuped.get(v), results, primary, v, cfg.alpha)
         guards = [(comps[(m, v)], float(holm[(m, v)])) for m in metric_cols[1:]]
-        out.verdicts[v] = verdict.decide(c, float(holm[(primary, v)]), srm, guardrails=guards, events=events,
-                                         target_relative_lift=cfg.target_relative_lift, n_needed=needed,
-                                         mde_abs=mde)
+        out.verdicts[v] = verdict.decide(decision, float(holm[(primary, v)]), srm, guardrails=guards,
+                                         events=events, target_relative_lift=cfg.target_relative_lift,
+                                         n_needed=needed, mde_abs=mde)
     for (metric, v), c in comps.items():
         if c.kind == "proportion":
             x_t = int(round(c.rate_treatment * c.n_treatment))
@@ -150,6 +150,23 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
             out.funnel_daily = funnel.funnel_table(data, [cfg.variant_col, cfg.time_col], cols)
         out.ratios = funnel.ratio_comparison(data, cols=cols, **kw)
     return out
+
+
+def _decision_comparison(raw: frequentist.Comparison, cuped_result: cuped.CupedResult | None,
+                         results: pd.DataFrame, primary: str, variant: str,
+                         alpha: float) -> tuple[frequentist.Comparison, pd.Series]:
+    """Return the comparison the verdict rests on and the Holm-adjusted p-values of the family.
+
+    With a pre-period metric the decision uses the CUPED-adjusted estimate (same expected lift, smaller variance:
+    Deng et al. 2013), and Holm is recomputed over the same family with that p-value in place of the raw one.
+    Without one, the raw comparison and the table's Holm p-values are used.
+    """
+    p = results.set_index(["metric", "variant"])["p_value"].astype(float).copy()
+    if cuped_result is None:
+        return raw, results.set_index(["metric", "variant"])["p_holm"]
+    adjusted = replace(cuped_result.adjusted, metric=f"{primary} (CUPED-adjusted)")
+    p[(primary, variant)] = adjusted.p_value
+    return adjusted, pd.Series(frequentist.adjust_pvalues(p.to_numpy(), "holm", alpha), index=p.index)
 
 
 def metrics(a: ABAnalysis) -> dict[str, Any]:
@@ -232,5 +249,6 @@ def metrics(a: ABAnalysis) -> dict[str, Any]:
         m["n_segment_significant_bh"] = int((tested["p_bh"] < cfg.alpha).sum())
     overall = a.overall_verdict()
     m["verdict"] = overall.decision
+    m["verdict_basis"] = "cuped" if a.cuped else "raw"  # the primary estimate the verdict rests on
     m["verdict_headline"] = overall.headline
     return m

@@ -38,7 +38,7 @@ class Size:
 
 SIZES: dict[str, Size] = {
     "tiny": Size("tiny", persons=300, order_lines=6_000, exp_units=4_000, feedback_rows=400, items=60),
-    "small": Size("small", persons=4_000, order_lines=100_000, exp_units=40_000, feedback_rows=4_000, items=150),
+    "small": Size("small", persons=4_000, order_lines=100_000, exp_units=80_000, feedback_rows=4_000, items=150),
     "medium": Size("medium", persons=30_000, order_lines=400_000, exp_units=100_000, feedback_rows=15_000, items=250),
     "large": Size("large", persons=100_000, order_lines=1_050_000, exp_units=200_000, feedback_rows=40_000,
                   items=300),
