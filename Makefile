@@ -63,7 +63,9 @@ lock: ## re-pin requirements.lock from requirements.in (name==version, no URLs) 
 env: ## write environment.yml from requirements.in and the versions in requirements.lock
 	$(PYTHON) tools/write_environment.py
 
-bench: setup  ## benchmarks at SIZE=large: generation and cleaning; figures go to bench/results/
+bench: setup  ## benchmarks: the main job at small, generation and cleaning at large; figures in bench/results/
+	$(PY) bench/bench_main.py --size small
+	$(PY) bench/bench_main.py --size large --generate-only
 	$(PY) bench/bench_generate.py --size large
 	$(PY) bench/bench_cleaning.py --size large
 

@@ -4,6 +4,7 @@ Peak memory is the largest sum of resident memory over the whole process tree (t
 sampled every 0.2 s with psutil. Writes bench/results/main_<size>.json.
 
     .venv/bin/python bench/bench_main.py --size small
+    .venv/bin/python bench/bench_main.py --size large --generate-only   # `data generate --size large` alone
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="small")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--generate-only", action="store_true", help="measure only `data generate` (the CLI)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "CIL_DATA_DIR": f"{tmp}/data", "CIL_REPORTS_DIR": f"{tmp}/reports",
@@ -60,11 +62,20 @@ def main() -> None:
         py = sys.executable
         generate = measure([py, "-m", "experiments", "data", "generate", "--size", args.size, "--seed",
                             str(args.seed)], env)
+        if args.generate_only:
+            result = {"size": args.size, "seed": args.seed, "command": "python -m experiments data generate",
+                      "generate": generate, "cpus": os.cpu_count()}
+            _write(result, f"generate_cli_{args.size}.json")
+            return
         run = measure([py, "-m", "experiments", "run", "--profile", args.size], env)
     result = {"size": args.size, "seed": args.seed, "generate": generate, "run_notebooks": run,
               "total_wall_seconds": round(generate["wall_seconds"] + run["wall_seconds"], 1),
               "peak_rss_mb": max(generate["peak_rss_mb"], run["peak_rss_mb"]), "cpus": os.cpu_count()}
-    out = ROOT / "bench" / "results" / f"main_{args.size}.json"
+    _write(result, f"main_{args.size}.json")
+
+
+def _write(result: dict, name: str) -> None:
+    out = ROOT / "bench" / "results" / name
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
