@@ -39,7 +39,8 @@ data: setup  ## only generate the synthetic company into data/raw (SIZE, SEED)
 reports: setup  ## only run the notebooks on the data already there and publish reports
 	$(PY) -m experiments run --profile $(PROFILE)
 
-test: setup  ## the whole suite: unit, planted-truth, notebook smoke runs, real data, then nbval over notebooks/
+test: setup  ## the whole suite: lint, unit, planted-truth, notebook smoke runs, real data, then nbval over notebooks/
+	$(PY) -m ruff check src tests tools bench
 	$(PY) -m pytest -n 2 tests
 	$(MAKE) --no-print-directory nbval
 

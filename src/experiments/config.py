@@ -33,7 +33,7 @@ class NotebookSpec:
     path: Path
     depends_on: tuple[str, ...] = ()
     timeout_seconds: int = 900
-    headline: tuple[str, ...] = ()
+    headline: tuple[tuple[str, str], ...] = ()  # (metrics.json key, label shown on the index)
     title: str = ""
 
 
@@ -60,13 +60,22 @@ def load_runs(conf_dir: Path | None = None, notebooks_dir: Path | None = None) -
             raise ParameterError(f"conf/runs.yaml lists {name!r} but {path} does not exist")
         specs[name] = NotebookSpec(
             name=name, path=path, depends_on=tuple(entry.get("depends_on") or ()),
-            timeout_seconds=int(entry.get("timeout_seconds", 900)), headline=tuple(entry.get("headline") or ()),
+            timeout_seconds=int(entry.get("timeout_seconds", 900)), headline=_headline(entry.get("headline")),
             title=str(entry.get("title", "")))
     for spec in specs.values():
         for dep in spec.depends_on:
             if dep not in specs:
                 raise ParameterError(f"conf/runs.yaml: {spec.name} depends on unknown notebook {dep!r}")
     return specs
+
+
+def _headline(raw: Any) -> tuple[tuple[str, str], ...]:
+    """Read ``headline`` as a list of keys or a mapping ``{key: label}`` into (key, label) pairs."""
+    if not raw:
+        return ()
+    if isinstance(raw, dict):
+        return tuple((str(k), str(v)) for k, v in raw.items())
+    return tuple((str(k), str(k)) for k in raw)
 
 
 def notebook_defaults(path: Path) -> dict[str, Any]:

@@ -47,7 +47,7 @@ class NotebookResult:
     html: str = ""
     ipynb: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
-    headline: list[str] = field(default_factory=list)
+    headline: list[list[str]] = field(default_factory=list)  # [key, label] pairs shown on the index
 
 
 class LocalKernelManager(AsyncKernelManager):
@@ -164,7 +164,7 @@ def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: It
         for i, name in enumerate(order, 1):
             spec = specs[name]
             result = NotebookResult(name=name, title=spec.title or name, status="skipped", parameters=params[name],
-                                    headline=list(spec.headline))
+                                    headline=[list(pair) for pair in spec.headline])
             results[name] = result
             failed_deps = [d for d in spec.depends_on if d in results and results[d].status != "passed"]
             if failed_deps:

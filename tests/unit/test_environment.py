@@ -44,3 +44,16 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme.split("\n## ", 1)[0]  # the command stands at the top of the README
     assert re.search(r"^make test$", ci, re.M)
+
+
+def test_required_packages_import_without_torch() -> None:
+    # the light BERTopic install (no torch, no sentence-transformers) must import with its light dependencies
+    import subprocess
+
+    code = ("import sys\n"
+            "import bertopic, hdbscan, implicit, jieba, lightgbm, nbval, pandera, papermill, sklearn, splink\n"
+            "import statsmodels, umap\n"
+            "from bertopic import BERTopic\n"
+            "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -34,7 +34,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "  d_independent: {title: Independent, headline: [n_squared]}\n"
         "  c_after_boom: {depends_on: [b_boom]}\n"
         "  b_boom: {}\n"
-        "  a_ok: {title: First}\n")
+        "  a_ok: {title: First, headline: {n_squared: Squared count}}\n")
     monkeypatch.setenv("CIL_ROOT", str(root))
     monkeypatch.setenv("CIL_DATA_DIR", str(root / "data"))
     monkeypatch.setenv("CIL_REPORTS_DIR", str(root / "reports"))
@@ -73,6 +73,7 @@ def test_failure_is_reported_and_independent_notebooks_still_run(project: Path) 
     assert remote_references(html) == []
     index = (project / "reports" / "index.html").read_text()
     assert "status-failed" in index and "n_squared" in index and "Independent" in index
+    assert '<dt title="n_squared">Squared count</dt><dd>16</dd>' in index  # headline label from conf/runs.yaml
 
 
 def test_cli_exit_status_is_nonzero_when_a_notebook_fails(project: Path) -> None:
@@ -108,3 +109,14 @@ def test_unpublished_staging_folder_is_never_listed(project: Path) -> None:
     staging.mkdir()
     (staging / "run.json").write_text(json.dumps({"status": "passed", "started_at": "2099"}))
     assert all(not r["folder"].startswith(".") for r in load_runs(project / "reports"))
+
+
+def test_index_formats_numbers_for_people() -> None:
+    from experiments.report.index import format_duration, format_metric
+
+    assert format_metric("conversions_rel_lift", 0.07498) == "+7.5%"
+    assert format_metric("rows_in", 228225) == "228,225"
+    assert format_metric("conversions_p_value", 0.000759) == "0.000759"
+    assert format_metric("er_f1", 0.98876) == "0.9888"
+    assert format_metric("verdict", "ship") == "ship" and format_metric("srm_p_value", None) == "—"
+    assert format_duration(134.2) == "2 min 14 s" and format_duration(8.34) == "8.3 s"

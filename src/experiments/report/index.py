@@ -50,6 +50,16 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+def format_metric(key: str, value: Any) -> str:
+    """Format a metric by its key: relative lifts and shares as signed or plain percentages, the rest as numbers."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        if key.endswith("_rel_lift"):
+            return f"{value:+.1%}"
+        if key.endswith(("_share", "_pct_of_total")):
+            return f"{value:.1%}"
+    return format_value(value)
+
+
 def format_duration(seconds: float | None) -> str:
     """'2 min 14 s' / '8.3 s'."""
     if seconds is None:
@@ -63,8 +73,10 @@ def _status(status: str) -> str:
 
 def _card(run_folder: str, nb: dict[str, Any]) -> str:
     metrics = nb.get("metrics") or {}
-    keys = [k for k in nb.get("headline") or [] if k in metrics] or list(metrics)[:HEADLINE_FALLBACK]
-    rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(format_value(metrics[k]))}</dd>" for k in keys)
+    pairs = [(h, h) if isinstance(h, str) else (h[0], h[1]) for h in nb.get("headline") or []]
+    pairs = [(k, label) for k, label in pairs if k in metrics] or [(k, k) for k in list(metrics)[:HEADLINE_FALLBACK]]
+    rows = "".join(f'<dt title="{html.escape(k)}">{html.escape(label)}</dt>'
+                   f"<dd>{html.escape(format_metric(k, metrics[k]))}</dd>" for k, label in pairs)
     link = (f'<a href="{html.escape(run_folder)}/{html.escape(nb["html"])}">Open the report</a>'
             if nb.get("html") else '<span class="muted">no report</span>')
     error = f'<div class="error">{html.escape(nb["error"])}</div>' if nb.get("error") else ""
