@@ -13,14 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from nbbuild import build  # noqa: E402
 
-TITLE = r"""
-# 06 Ad A/B-test analysis: should we ship the variant?
-
-For the marketing team: a verdict on one ad experiment that a statistician would sign — what changed, by how much,
-how sure we are, and whether the test itself can be trusted. By default it reads the company world's
-`data/processed/ad_events.parquet`, written by `01_data_cleaning` (experiment `experiment_id`: `exp_cvr_lift`, `exp_aa` or `exp_srm`); point `input_path` at
-your own table (one row per unit) and map its columns with `unit_col`, `variant_col`, `control_label` and
-`metric_cols`.
+CONVENTIONS = r"""
+## Appendix: conventions and every metrics.json key
 
 **Conventions.** The first of `metric_cols` decides (on its CUPED-adjusted estimate when a pre-period metric is given: same expected lift, narrower interval); the others are guardrails. A 0/1 outcome (also `True`/`False`
 text) is a proportion compared by a two-proportion z-test; a numeric outcome is a mean compared by Welch's t-test.
@@ -42,6 +36,20 @@ variants the same keys are `m_<variant>_...` (variant lower-cased, other charact
 `cuped_variance_reduction`, `prob_beat_control`, `expected_loss`, `seq_naive_stop_day`, `seq_stop_day`,
 `aa_fpr_fixed`, `aa_fpr_naive_peeking`, `aa_fpr_sequential`, `power_prop_test_n_3v2`, `verdict`, `verdict_headline`.
 With one-sided tests the interval is the two-sided (1 - 2 alpha) one, whose lower end is the one-sided bound.
+"""
+
+TITLE = r"""
+# 06 Ad A/B-test analysis: should we ship the variant?
+
+For the marketing team: a verdict on one ad experiment that a statistician would sign — what changed, by how much,
+how sure we are, and whether the test itself can be trusted. By default it reads the company world's
+`data/processed/ad_events.parquet`, written by `01_data_cleaning` (experiment `experiment_id`: `exp_cvr_lift`, `exp_aa` or `exp_srm`); point `input_path` at
+your own table (one row per unit) and map its columns with `unit_col`, `variant_col`, `control_label` and
+`metric_cols`.
+
+**metrics.json keys** (all listed in the appendix and README): per metric `m` `m_control_rate`, `m_treatment_rate`,
+`m_abs_lift`, `m_ci_low`, `m_ci_high`, `m_p_value`, `m_z`; `srm_p_value`, `n_control`, `n_treatment`,
+`n_removed_inconsistent`, `n_removed_duplicates`, `verdict`.
 """
 
 PARAMS = r"""
@@ -225,6 +233,7 @@ CELLS = [
     ("md", "## 8. Segments\n\nLifts by segment with p-values corrected across every segment, metric and variant; an "
            "uncorrected 'winning segment' is usually noise."),
     ("code", SEGMENTS),
+    ("md", CONVENTIONS),
     ("md", "## Appendix: run info\n\nEffective parameters, seed, data fingerprint, library versions, git revision."),
     ("code", APPENDIX),
     ("code", FINISH),
