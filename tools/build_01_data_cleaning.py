@@ -18,18 +18,9 @@ WeChat members, POS members, shop orders, POS transactions, feedback, ad logs) i
 fixed, what was quarantined and why. Pointed at a flat order-lines table (`input_path` plus the `<role>_col`
 parameters, e.g. UCI Online Retail) it cleans that table into the orders / items / customers contract instead.
 
-**metrics.json keys**: `rows_in`, `rows_out`, `rows_quarantined` (totals, and `<key>_<source>` per source, e.g.
-`rows_in_shop_orders`; a flat table is the source `order_lines`), `n_customers`, `n_orders`, `n_cancellations`,
-`n_returns`, `n_duplicate_rows`, `n_missing_customer_id`, `n_guest_orders`; on the company world also
-`er_precision`, `er_recall`, `er_f1` (merged record pairs vs the planted truth), `n_customer_records`,
-`n_duplicate_records_merged`, `n_city_imputed`, `revenue_completed`.
-
-Definitions (counted on the **raw rows**, before anything is removed): `n_duplicate_rows` = rows identical in every
-column of the file to an earlier row (the later copies; they go to quarantine with reason `exact_duplicate`);
-`n_cancellations` = lines whose status is cancelled (shop `cancelled`, POS `void`, invoice numbers starting with
-`cancel_prefix`); `n_returns` = returned lines (shop `returned`, POS `return`, negative quantity without the prefix);
-`n_missing_customer_id` = lines without a customer reference; `n_guest_orders` = distinct orders kept in the output
-with no customer id (their revenue stays in the totals).
+**metrics.json keys** (definitions in the appendix and README): `rows_in`, `rows_out`, `rows_quarantined` (and
+`<key>_<source>`), `n_customers`, `n_orders`, `n_cancellations`, `n_returns`, `n_duplicate_rows`,
+`n_missing_customer_id`, `n_guest_orders`; on the company world `er_precision`, `er_recall`, `er_f1`.
 """),
     ("params", """
 # Parameters: papermill injects overrides below this cell; nothing is computed here
@@ -213,14 +204,23 @@ print(f"{len(written)} files written to {out_dir}")
 ## Verdict
 """),
     ("code", """
-verdict = (f"{metrics['rows_in']:,} raw rows in, {metrics['rows_out']:,} clean rows out, "
-           f"{metrics['rows_quarantined']:,} quarantined with a reason; {metrics['n_duplicate_rows']:,} exact duplicate "
-           f"lines dropped, {metrics['n_cancellations']:,} cancelled and {metrics['n_returns']:,} returned lines kept "
-           f"with their status, {metrics['n_guest_orders']:,} guest orders kept in revenue.")
-if "er_f1" in metrics:
-    verdict += (f" Customer records merged into {metrics['n_customers']:,} customers with pair precision "
-                f"{metrics['er_precision']:.3f}, recall {metrics['er_recall']:.3f} (F1 {metrics['er_f1']:.3f}).")
-print(verdict)
+display(Markdown(quality.headline(metrics)))
+"""),
+    ("md", """
+## Appendix: metrics.json keys and their definitions
+
+**metrics.json keys**: `rows_in`, `rows_out`, `rows_quarantined` (totals, and `<key>_<source>` per source, e.g.
+`rows_in_shop_orders`; a flat table is the source `order_lines`), `n_customers`, `n_orders`, `n_cancellations`,
+`n_returns`, `n_duplicate_rows`, `n_missing_customer_id`, `n_guest_orders`; on the company world also
+`er_precision`, `er_recall`, `er_f1` (merged record pairs vs the planted truth), `n_customer_records`,
+`n_duplicate_records_merged`, `n_city_imputed`, `revenue_completed`.
+
+Definitions (counted on the **raw rows**, before anything is removed): `n_duplicate_rows` = rows identical in every
+column of the file to an earlier row (the later copies; they go to quarantine with reason `exact_duplicate`);
+`n_cancellations` = lines whose status is cancelled (shop `cancelled`, POS `void`, invoice numbers starting with
+`cancel_prefix`); `n_returns` = returned lines (shop `returned`, POS `return`, negative quantity without the prefix);
+`n_missing_customer_id` = lines without a customer reference; `n_guest_orders` = distinct orders kept in the output
+with no customer id (their revenue stays in the totals).
 """),
     ("code", """
 run.finish(metrics)
