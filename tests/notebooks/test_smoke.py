@@ -7,12 +7,17 @@ code-free and under 3 MB. The analyses' correctness is tested against planted tr
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from experiments import config, runner
 from experiments.report.render import MAX_REPORT_BYTES, remote_references
+
+# Personal data that must never reach a report unmasked (masked values keep '*' in place of characters).
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]{2,}@[A-Za-z0-9.-]+\.[a-z]{2,}")
+CN_MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
 
 # The documented (public) metrics.json keys of each notebook on the company world.
 DOCUMENTED_KEYS = {
@@ -44,6 +49,9 @@ def test_every_scheduled_notebook_runs_on_the_tiny_world(world_env: Path) -> Non
         assert remote_references(html) == [], f"{nb['name']}: report loads from the network"
         assert "run.finish(" not in html and "import " not in html, f"{nb['name']}: code shown in the report"
         assert "<img" in html, f"{nb['name']}: report has no chart"
+        text = re.sub(r'src="data:[^"]+"', "", html)  # embedded images are base64, not text
+        assert EMAIL.findall(text) == [], f"{nb['name']}: unmasked email in the report"
+        assert CN_MOBILE.findall(text) == [], f"{nb['name']}: unmasked phone number in the report"
     index = (world_env / "index.html").read_text(encoding="utf-8")
     assert "all " in index and "analyses passed" in index
     for nb in record["notebooks"]:
