@@ -38,7 +38,7 @@ input_sheet = ""             # Excel sheet of input_path; empty means the first 
 date_order = "auto"          # slash dates: dmy, mdy or auto, decided from a day above 12; ambiguous stops
 date_format = ""             # explicit strftime format of date_col; empty means detect
 cancel_prefix = "C"          # order ids starting with this are cancellations; empty means none
-as_of = "2025-07-01"         # the company world's today: later dates are impossible; empty means no check
+as_of = ""                   # the data's today, later dates are impossible; empty means the world's own, else today
 er_method = "splink"         # entity resolution: splink on DuckDB, or deterministic for the baseline
 er_threshold = 0.5           # match probability from which two customer records are the same person
 survivorship_default = ""    # one rule for every field: most_recent, most_complete or most_trusted
@@ -57,7 +57,8 @@ from IPython.display import Markdown, display
 
 from experiments import notebook, paths
 from experiments.cleaning import charts, quality
-from experiments.cleaning.pipeline import clean_company, clean_order_lines, missingness, write_outputs
+from experiments.cleaning.pipeline import (clean_company, clean_order_lines, effective_as_of, missingness,
+                                          write_outputs)
 from experiments.tables import read_table
 
 pd.set_option("display.width", 160)
@@ -87,10 +88,10 @@ if flat:
                "price": price_col, "date": date_col, "customer": customer_col, "country": country_col}
     result = clean_order_lines(raw_table, mapping, source_name=Path(input_path).name, date_order=date_order,
                                date_format=date_format, cancel_prefix=cancel_prefix,
-                               as_of="" if as_of == "2025-07-01" else as_of, rule_actions=rule_actions)
+                               as_of=effective_as_of(as_of), rule_actions=rule_actions)
     raw_tables = {"order_lines": raw_table}
 else:
-    result = clean_company(paths.raw_dir(), as_of=as_of or "2100-01-01", er_method=er_method,
+    result = clean_company(paths.raw_dir(), as_of=as_of, er_method=er_method,
                            er_threshold=er_threshold, survivorship_default=survivorship_default,
                            survivorship_rules=survivorship_rules, rule_actions=rule_actions,
                            impute_city_from_phone=impute_city_from_phone, seed=seed)

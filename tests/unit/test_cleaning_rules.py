@@ -62,3 +62,18 @@ def test_quarantine_reconciliation_and_files(tmp_path):
     assert pd.read_csv(paths[0])["reason"].tolist() == ["exact_duplicate"] * 2
     with pytest.raises(ValueError, match="need a reason"):
         q.add("shop", pd.DataFrame({"x": [1]}))
+
+
+def test_effective_as_of_explicit_then_world_then_today(tmp_path) -> None:
+    import json
+
+    from experiments.cleaning.pipeline import effective_as_of
+
+    assert effective_as_of("2024-02-29") == "2024-02-29"  # an explicit date wins
+    (tmp_path / "_truth").mkdir()
+    (tmp_path / "_truth" / "manifest.json").write_text(json.dumps({"as_of": "2025-07-01"}))
+    assert effective_as_of("", tmp_path) == "2025-07-01"  # a generated world states its own today
+    today = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d")
+    assert effective_as_of("", tmp_path / "elsewhere") in {today, (pd.Timestamp(today) + pd.Timedelta(days=1))
+                                                           .strftime("%Y-%m-%d")}  # any other data: today (UTC)
+    assert effective_as_of("") in {today, (pd.Timestamp(today) + pd.Timedelta(days=1)).strftime("%Y-%m-%d")}

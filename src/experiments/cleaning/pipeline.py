@@ -7,6 +7,7 @@ lives in ``experiments.cleaning.flat`` and is re-exported here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,24 @@ from experiments.cleaning.standardise import parse_dates
 from experiments.cleaning.survivorship import golden_records, resolve_rules
 
 __all__ = ["CleaningResult", "clean_company", "clean_order_lines", "write_outputs", "FlatResult", "missingness"]
-AS_OF = "2025-07-01"
+MANIFEST = "_truth/manifest.json"
+
+
+def effective_as_of(as_of: str = "", raw_dir: str | Path | None = None) -> str:
+    """Return the data's "today" as an ISO date: order, signup and birth dates after it are impossible.
+
+    An explicit ``as_of`` wins. Otherwise a generated company world states its own today in
+    ``raw_dir/_truth/manifest.json`` (generation metadata, not an answer the cleaning could peek at); any other
+    data (a real export, a flat table) is checked against today's UTC date.
+    """
+    if as_of:
+        return pd.Timestamp(as_of).strftime("%Y-%m-%d")
+    manifest = Path(raw_dir) / MANIFEST if raw_dir else None
+    if manifest is not None and manifest.is_file():
+        stated = json.loads(manifest.read_text(encoding="utf-8")).get("as_of")
+        if stated:
+            return str(stated)
+    return pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d")
 
 
 @dataclass
@@ -134,7 +152,7 @@ def missingness(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def clean_company(raw_dir: str | Path, *, as_of: str = AS_OF, er_method: str = "splink", er_threshold: float = 0.5,
+def clean_company(raw_dir: str | Path, *, as_of: str = "", er_method: str = "splink", er_threshold: float = 0.5,
                   survivorship_default: str = "", survivorship_rules: Mapping[str, str] | None = None,
                   rule_actions: Mapping[str, str] | None = None, impute_city_from_phone: bool = False,
                   seed: int = 42, truth_dir: str | Path | None = None) -> CleaningResult:
@@ -143,9 +161,10 @@ def clean_company(raw_dir: str | Path, *, as_of: str = AS_OF, er_method: str = "
     Entity resolution links customer records (``er_method``: splink or deterministic); survivorship builds one golden
     row per person; orders and feedback get the person's ``customer_id`` via the raw record id they cite. When
     ``truth_dir`` (default ``raw_dir/_truth``) holds ``person_records.csv``, ER precision/recall/F1 are computed.
+    ``as_of`` (ISO date; empty means :func:`effective_as_of`) is the date after which dates are impossible.
     """
     raw_dir = Path(raw_dir)
-    as_of_ts = pd.Timestamp(as_of)
+    as_of_ts = pd.Timestamp(effective_as_of(as_of, raw_dir))
     log, q, raw = RuleLog.with_overrides(rule_actions), Quarantine(), {}
     records = _people(raw_dir, log, q, as_of_ts, raw)
     resolution = resolve(records, method=er_method, threshold=er_threshold, seed=seed)
