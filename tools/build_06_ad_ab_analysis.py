@@ -83,7 +83,7 @@ from IPython.display import Markdown, display
 
 from experiments import notebook
 from experiments.abtest import analysis, charts, data, power, present, sequential
-from experiments.abtest.simulate import simulate_aa
+from experiments.abtest.simulate import matching_design, simulate_aa
 
 roles = data.fill_company_roles(input_path, pre_metric_col=pre_metric_col, time_col=time_col,
                                 segment_cols=segment_cols, consistency_col=consistency_col,
@@ -160,10 +160,9 @@ for t, daily in a.sequential.items():
 if not a.sequential:
     display(Markdown("No time column given (`time_col`): no daily view."))
 c0 = a.comparisons[(a.primary, a.treatments[0])]
-n_days = len(next(iter(a.sequential.values()))) if a.sequential else 14
-base_rate = c0.rate_control if c0.kind == "proportion" and 0 < c0.rate_control < 1 else 0.05
-sim = simulate_aa(n_sims=aa_sims, days=n_days, units_per_day=max(1, (c0.n_control + c0.n_treatment) // (2 * n_days)),
-                  rate=base_rate, alpha=alpha, seed=seed)
+design = matching_design(c0.n_control, c0.n_treatment, len(next(iter(a.sequential.values()))) if a.sequential else None,
+                         c0.rate_control if c0.kind == "proportion" else None)
+sim = simulate_aa(n_sims=aa_sims, alpha=alpha, seed=seed, **design)
 display(Markdown(present.aa_sentence(sim)))
 """
 

@@ -44,3 +44,13 @@ def test_aa_simulation_false_positive_rates():
     assert abs(sim.fixed - 0.05) < 3 * sim.mc_se  # fixed horizon: alpha within sampling error
     assert sim.sequential <= 0.05 + 2 * sim.mc_se  # always valid: at most alpha
     assert sim.naive_peeking > 0.05 + 5 * sim.mc_se  # daily peeking inflates it
+
+
+def test_matching_design_mirrors_the_experiment() -> None:
+    from experiments.abtest.simulate import matching_design
+
+    # 14,000 + 14,000 units over 14 days -> 1,000 per arm per day at the control's 3% rate
+    assert matching_design(14_000, 14_000, 14, 0.03) == {"days": 14, "units_per_day": 1000, "rate": 0.03}
+    # no daily view -> 14 days; a mean metric (no rate in (0, 1)) -> the illustrative 5%
+    assert matching_design(700, 700, None, 2.5) == {"days": 14, "units_per_day": 50, "rate": 0.05}
+    assert matching_design(1, 0, 7, None)["units_per_day"] == 1

@@ -52,3 +52,17 @@ def simulate_aa(n_sims: int = 2000, days: int = 14, units_per_day: int = 300, ra
     av_p = always_valid_p(p_t - p_c, v, tau2)
     return AASimulation(n_sims, alpha, float((naive_p[:, -1] < alpha).mean()), float((naive_p < alpha).any(1).mean()),
                         float((av_p[:, -1] < alpha).mean()))
+
+
+def matching_design(n_control: int, n_treatment: int, days: int | None,
+                    control_rate: float | None) -> dict[str, int | float]:
+    """Return the A/A design (``days``, ``units_per_day``, ``rate``) that mirrors an experiment.
+
+    Same number of days (14 when the experiment has no daily view), the same units per arm per day, and the
+    control's conversion rate; a metric that is not a proportion in (0, 1) falls back to a 5% rate, where the
+    binomial simulation illustrates the peeking problem rather than reproducing the metric.
+    """
+    n_days = int(days) if days else 14
+    rate = float(control_rate) if control_rate is not None and 0 < control_rate < 1 else 0.05
+    return {"days": n_days, "units_per_day": max(1, (int(n_control) + int(n_treatment)) // (2 * n_days)),
+            "rate": rate}
