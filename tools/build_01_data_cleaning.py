@@ -161,14 +161,10 @@ next to a deterministic baseline (same phone, or same email, or same name and ci
 """),
     ("code", """
 if not flat:
-    from experiments.cleaning.entity_resolution import resolve_deterministic
-    from experiments.cleaning.evaluate import pair_scores
-    base = resolve_deterministic(result.records)
-    scores = [dict(method=result.resolution.method, **result.er_scores)]
+    from experiments.cleaning.evaluate import compare_with_baseline
     if result.er_scores:
         truth = pd.read_csv(paths.truth_dir() / "person_records.csv", dtype=str)
-        scores.append(dict(method="deterministic baseline", **pair_scores(base.clusters, truth)))
-        display(pd.DataFrame(scores).round(4))
+        display(compare_with_baseline(result.records, result.resolution.method, result.er_scores, truth).round(4))
     print(f"{metrics['n_customer_records']:,} customer records -> {metrics['n_customers']:,} customers "
           f"({metrics['n_duplicate_records_merged']:,} duplicates merged)")
     charts.cluster_size_chart(result.tables["customers"]["source_ids"]);

@@ -32,3 +32,16 @@ def pair_scores(clusters: pd.DataFrame, truth: pd.DataFrame, cluster_col: str = 
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1, "n_true_pairs": actual, "n_predicted_pairs": predicted,
             "n_true_positive_pairs": true_pos, "n_records_scored": len(merged)}
+
+
+def compare_with_baseline(records: pd.DataFrame, method: str, scores: dict[str, float],
+                          truth: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per method: the run's entity resolution (``method``, its ``scores``) and the deterministic
+    baseline (same phone, or same email, or same name + city) scored on the same ``records`` against ``truth``.
+
+    This is the measurement behind keeping splink: the run should beat the baseline's F1.
+    """
+    from experiments.cleaning.entity_resolution import resolve_deterministic
+
+    baseline = pair_scores(resolve_deterministic(records).clusters, truth)
+    return pd.DataFrame([{"method": method, **scores}, {"method": "deterministic baseline", **baseline}])
