@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = ap.parse_args(argv)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-    from experiments import paths
+    from experiments.data import paths
 
     worlds = paths.interim_dir() / "worlds"
     t0 = time.perf_counter()

@@ -19,7 +19,9 @@ output_dir = ""       # run folder for metrics.json and figures; the runner sets
 
 from IPython.display import display
 
-from experiments import charts, notebook, overview, paths
+from experiments.lab import chart_style, notebook
+from experiments.overview import inventory
+from experiments.data import paths
 
 raw = Path(raw_dir) if raw_dir else paths.raw_dir()
 run = notebook.start("00_data_overview", params={"raw_dir": str(raw)}, output_dir=output_dir, seed=seed, data=[raw])"""),
@@ -27,27 +29,27 @@ run = notebook.start("00_data_overview", params={"raw_dir": str(raw)}, output_di
 
 Customer records come from four systems (CRM, online shop, WeChat, store POS) in CSV (UTF-8 and GBK), JSON lines and
 Excel; the same person can appear in several of them. Orders come from the shop and the stores."""),
-("code", """inventory = overview.source_inventory(raw)
-metrics = overview.headline_counts(inventory)
-display(inventory.set_index("file"))"""),
-("code", """records = overview.customer_records_by_source(inventory)
-fig = charts.bar_chart(records, f"{metrics['n_customer_records']:,} raw customer records arrive through {len(records)} systems",
+("code", """sources = inventory.source_inventory(raw)
+metrics = inventory.headline_counts(sources)
+display(sources.set_index("file"))"""),
+("code", """records = inventory.customer_records_by_source(sources)
+fig = chart_style.bar_chart(records, f"{metrics['n_customer_records']:,} raw customer records arrive through {len(records)} systems",
                        "raw customer records (one person may appear in several)", "")"""),
 ("md", """## 2. Orders arrive every month from both channels
 
 Raw order lines per month; cancellations, returns and duplicates are still included."""),
-("code", """monthly = overview.monthly_order_lines(raw)
+("code", """monthly = inventory.monthly_order_lines(raw)
 busiest = monthly.sum(axis=1).idxmax() if len(monthly) else "n/a"
-fig = charts.line_chart(monthly, f"Order lines per month by channel (busiest month: {busiest})", "month", "order lines")"""),
+fig = chart_style.line_chart(monthly, f"Order lines per month by channel (busiest month: {busiest})", "month", "order lines")"""),
 ("md", """## 3. Feedback comes through five channels
 
 Customer feedback (Chinese and English) by channel, before any topic or sentiment modelling."""),
-("code", """by_channel = overview.count_by(raw, "feedback.jsonl", ["channel"]).set_index("channel")["rows"].sort_values(ascending=False)
-fig = charts.bar_chart(by_channel, f"Most feedback arrives via {by_channel.index[0]}", "feedback rows", "")"""),
+("code", """by_channel = inventory.count_by(raw, "feedback.jsonl", ["channel"]).set_index("channel")["rows"].sort_values(ascending=False)
+fig = chart_style.bar_chart(by_channel, f"Most feedback arrives via {by_channel.index[0]}", "feedback rows", "")"""),
 ("md", """## 4. Three ad experiments ran
 
 Units per experiment and variant as logged (trust checks such as sample-ratio mismatch come in `06_ad_ab_analysis`)."""),
-("code", """display(overview.count_by(raw, "ad_events.csv", ["experiment_id", "variant"]).set_index(["experiment_id", "variant"]))"""),
+("code", """display(inventory.count_by(raw, "ad_events.csv", ["experiment_id", "variant"]).set_index(["experiment_id", "variant"]))"""),
 ("md", """## Verdict
 
 The raw data is multi-channel and messy by design: the next notebook cleans it into one customer-360 view. The

@@ -55,11 +55,12 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from experiments import notebook, paths
-from experiments.cleaning import charts, quality
+from experiments.lab import notebook
+from experiments.data import paths
+from experiments.cleaning import quality, quality_charts
 from experiments.cleaning.pipeline import (clean_company, clean_order_lines, effective_as_of, missingness,
                                           write_outputs)
-from experiments.tables import read_table
+from experiments.data.tables import read_table
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 20)
@@ -110,7 +111,7 @@ rec = result.quarantine.reconciliation()
 display(rec)
 result.quarantine.assert_balanced()
 display(result.quarantine.reasons())
-charts.reconciliation_chart(rec);
+quality_charts.reconciliation_chart(rec);
 """),
     ("md", """
 ## 3. Rules fired
@@ -120,7 +121,7 @@ Each rule has one action: `fix`, `null` (blank the value, keep the row), `flag` 
     ("code", """
 fired = result.log.table()
 display(fired[fired["n_rows"] > 0].reset_index(drop=True))
-charts.rules_chart(fired);
+quality_charts.rules_chart(fired);
 """),
     ("md", """
 ## 4. Standardisation, before and after (personal data masked)
@@ -144,7 +145,7 @@ if not flat:
     display(result.imputed)
     mb = quality.missingness_before_after(result.records, result.tables["customers"])
     display((mb * 100).round(1).rename(columns=lambda c: c + " (% missing)"))
-    charts.missingness_chart(mb["raw records"], mb["golden customers"],
+    quality_charts.missingness_chart(mb["raw records"], mb["golden customers"],
                              f"Merging records cuts missing emails from {mb.loc['email', 'raw records']:.0%} "
                              f"to {mb.loc['email', 'golden customers']:.0%}");
 miss = missingness(result.tables)
@@ -167,7 +168,7 @@ if not flat:
         display(compare_with_baseline(result.records, result.resolution.method, result.er_scores, truth).round(4))
     print(f"{metrics['n_customer_records']:,} customer records -> {metrics['n_customers']:,} customers "
           f"({metrics['n_duplicate_records_merged']:,} duplicates merged)")
-    charts.cluster_size_chart(result.tables["customers"]["source_ids"]);
+    quality_charts.cluster_size_chart(result.tables["customers"]["source_ids"]);
     recs, lin = quality.merged_example(result.tables["customers"], result.lineage, result.records)
     display(recs)
     display(lin)

@@ -81,20 +81,20 @@ import math
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from experiments import notebook
-from experiments.abtest import analysis, charts, data, power, present, sequential
+from experiments.lab import notebook
+from experiments.abtest import ab_charts, analysis, power, present, sequential, units
 from experiments.abtest.simulate import matching_design, simulate_aa
 
-roles = data.fill_company_roles(input_path, pre_metric_col=pre_metric_col, time_col=time_col,
+roles = units.fill_company_roles(input_path, pre_metric_col=pre_metric_col, time_col=time_col,
                                 segment_cols=segment_cols, consistency_col=consistency_col,
                                 planned_split=planned_split)
 params = {"input_path": input_path, "experiment_id": experiment_id, "unit_col": unit_col, "variant_col": variant_col,
           "control_label": control_label, "metric_cols": metric_cols, **roles, "alpha": alpha, "one_sided": one_sided,
           "target_relative_lift": target_relative_lift, "aa_sims": aa_sims}
-files = [data.company_events_path()] if not input_path else [input_path]
+files = [units.company_events_path()] if not input_path else [input_path]
 with contextlib.redirect_stdout(io.StringIO()) as run_info:
     run = notebook.start("06_ad_ab_analysis", params=params, output_dir=output_dir, seed=seed, data=files)
-table, source, _ = data.load_input(input_path, experiment_id)
+table, source, _ = units.load_input(input_path, experiment_id)
 cfg = analysis.ABConfig(unit_col=unit_col, variant_col=variant_col, control_label=str(control_label),
                         metric_cols=list(metric_cols), alpha=alpha, one_sided=one_sided,
                         target_relative_lift=target_relative_lift, seed=seed, **roles)
@@ -113,13 +113,13 @@ if len(a.treatments) > 1:
 TRUST = r"""
 display(Markdown(("**" + a.srm.message() + "**") if a.srm.flagged else a.srm.message()))
 display(a.clean.summary())
-charts.split_chart(a.srm)
+ab_charts.split_chart(a.srm)
 plt.show()
 """
 
 FIXED = r"""
 display(present.results_table(a))
-charts.lift_chart(a.results)
+ab_charts.lift_chart(a.results)
 plt.show()
 """
 
@@ -130,7 +130,7 @@ else:
     display(a.funnel.round(4))
     display(a.ratios.round(5))
     if a.funnel_daily is not None:
-        charts.daily_rate_chart(a.funnel_daily, cfg.variant_col, "cvr", "CVR (conversions per click)")
+        ab_charts.daily_rate_chart(a.funnel_daily, cfg.variant_col, "cvr", "CVR (conversions per click)")
         plt.show()
 """
 
@@ -155,7 +155,7 @@ for t, daily in a.sequential.items():
     stops[t] = (sequential.first_stop(daily, alpha, "naive"), sequential.first_stop(daily, alpha, "sequential"))
     display(Markdown(present.sequential_sentence(daily, *stops[t])))
     is_prop = a.comparisons[(a.primary, t)].kind == "proportion"
-    charts.sequential_chart(daily, a.primary, *stops[t], percent=is_prop)
+    ab_charts.sequential_chart(daily, a.primary, *stops[t], percent=is_prop)
     plt.show()
 if not a.sequential:
     display(Markdown("No time column given (`time_col`): no daily view."))
@@ -171,7 +171,7 @@ display(present.bayes_table(a))
 binary = [m for m in cfg.metric_cols if a.comparisons[(m, a.treatments[0])].kind == "proportion"]
 if binary:
     cb = a.comparisons[(binary[0], a.treatments[0])]
-    charts.posterior_chart(round(cb.rate_treatment * cb.n_treatment), cb.n_treatment,
+    ab_charts.posterior_chart(round(cb.rate_treatment * cb.n_treatment), cb.n_treatment,
                            round(cb.rate_control * cb.n_control), cb.n_control,
                            a.bayes[(binary[0], cb.variant)].prob_beat, (cb.control, cb.variant))
     plt.show()
@@ -182,7 +182,7 @@ if a.segments is None or a.segments.empty:
     display(Markdown("No segment columns given (`segment_cols`)."))
 else:
     display(present.segments_table(a))
-    charts.segment_chart(a.segments, a.primary, alpha)
+    ab_charts.segment_chart(a.segments, a.primary, alpha)
     plt.show()
 """
 

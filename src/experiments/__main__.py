@@ -1,7 +1,7 @@
-"""``python -m experiments``: see ``experiments.cli``."""
+"""``python -m experiments``: see ``experiments.lab.cli``."""
 
 import sys
 
-from experiments.cli import main
+from experiments.lab.cli import main
 
 sys.exit(main())

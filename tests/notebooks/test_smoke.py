@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from experiments import config, runner
-from experiments.report.render import MAX_REPORT_BYTES, remote_references
+from experiments.lab import config, runner
+from experiments.lab.report.render import MAX_REPORT_BYTES, remote_references
 
 # Personal data that must never reach a report unmasked (masked values keep '*' in place of characters).
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]{2,}@[A-Za-z0-9.-]+\.[a-z]{2,}")

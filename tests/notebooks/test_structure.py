@@ -8,7 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from experiments import config, paths
+from experiments.data import paths
+from experiments.lab import config
 
 NOTEBOOKS = sorted(paths.notebooks_dir().glob("*.ipynb"))
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.abtest import data
+from experiments.abtest import units
 from experiments.abtest.analysis import ABConfig, analyse, metrics
 from experiments.abtest.simulate import simulate_aa
 from experiments.synthetic import SIZES
@@ -40,9 +40,9 @@ def small_events() -> tuple[pd.DataFrame, dict]:
 def _analyse(events: pd.DataFrame, experiment: str) -> dict:
     sub = events[events["experiment_id"] == experiment].reset_index(drop=True)
     sub["converted"] = (sub["conversions"] > 0).astype(int)
-    roles = data.fill_company_roles("", pre_metric_col="", time_col="", segment_cols=[], consistency_col="",
+    roles = units.fill_company_roles("", pre_metric_col="", time_col="", segment_cols=[], consistency_col="",
                                     planned_split=None)
-    a = analyse(sub, ABConfig("unit_id", "variant", "control", data.COMPANY_METRICS, **roles), experiment)
+    a = analyse(sub, ABConfig("unit_id", "variant", "control", units.COMPANY_METRICS, **roles), experiment)
     return metrics(a)
 
 
@@ -80,7 +80,7 @@ def test_assignment_faults_counted_exactly(small_events, results):
 
 def test_aa_not_significant(results):
     m = results["exp_aa"]
-    for metric in data.COMPANY_METRICS:
+    for metric in units.COMPANY_METRICS:
         assert m[f"{metric}_p_value_holm"] >= 0.05, metric
     assert m["seq_stop_day"] is None and m["verdict"] != "ship" and not m["srm_flagged"]
 
@@ -102,19 +102,19 @@ def test_aa_simulation_false_positive_rates():
 
 
 def test_company_world_file_and_tiny_truth(tiny_world: Path):
-    events = data.company_world("exp_cvr_lift", tiny_world / "processed")
+    events = units.company_world("exp_cvr_lift", tiny_world / "processed")
     truth = json.loads((tiny_world / "raw" / "_truth" / "experiments.json").read_text())["exp_cvr_lift"]
     assert {"converted", "clicked"} <= set(events.columns) and len(events) == truth["rows"]
     m = _analyse(events, "exp_cvr_lift")
     assert m["n_removed_duplicates"] == truth["duplicate_rows"]
     assert m["n_units_multi_variant"] == truth["units_in_both_variants"]
-    with pytest.raises(data.DataInputError, match="experiment_id 'nope' not found"):
-        data.company_world("nope", tiny_world / "processed")
+    with pytest.raises(units.DataInputError, match="experiment_id 'nope' not found"):
+        units.company_world("nope", tiny_world / "processed")
 
 
 @pytest.mark.slow
 def test_notebook_smoke_company_world(world_env: Path, tmp_path: Path, tiny_world: Path):
-    from experiments.runner import execute_notebook
+    from experiments.lab.runner import execute_notebook
 
     out = tmp_path / "run"
     m = execute_notebook("06_ad_ab_analysis", {"experiment_id": "exp_srm", "aa_sims": 300}, out)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments import contracts
 from experiments.cleaning.evaluate import compare_with_baseline
+from experiments.data import contracts
 
 pytestmark = pytest.mark.slow
 
@@ -78,7 +78,7 @@ def test_guest_revenue_kept_and_contracts_hold(small_clean):
 
 
 def test_notebook_smoke_on_tiny(tiny_raw, tmp_path):
-    from experiments.runner import execute_notebook
+    from experiments.lab.runner import execute_notebook
 
     env = {"CIL_DATA_DIR": str(tiny_raw.parent), "CIL_REPORTS_DIR": str(tmp_path / "reports")}
     old = {k: os.environ.get(k) for k in env}

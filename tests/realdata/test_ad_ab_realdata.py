@@ -13,8 +13,8 @@ import pytest
 from experiments.abtest.analysis import ABConfig, analyse, metrics
 from experiments.abtest.funnel import KAG_COLS, funnel_table
 from experiments.abtest.power import power_unequal
-from experiments.paths import datasets_dir
-from experiments.tables import read_table
+from experiments.data.paths import datasets_dir
+from experiments.data.tables import read_table
 
 pytestmark = pytest.mark.realdata
 AD_AB = datasets_dir() / "ad_ab"
@@ -77,7 +77,7 @@ def test_marketing_sample_reference_and_power():
 @pytest.mark.slow
 def test_notebook_smoke_marketing(tmp_path: Path):
     _need(MARKETING)
-    from experiments.runner import execute_notebook
+    from experiments.lab.runner import execute_notebook
 
     m = execute_notebook("06_ad_ab_analysis", {
         "input_path": str(MARKETING), "unit_col": "user id", "variant_col": "test group", "control_label": "psa",

@@ -2,9 +2,9 @@
 
 import pytest
 
-from experiments import contracts, paths
 from experiments.cleaning.flat import clean_order_lines
-from experiments.tables import read_table
+from experiments.data import contracts, paths
+from experiments.data.tables import read_table
 
 pytestmark = pytest.mark.realdata
 FOLDER = paths.datasets_dir() / "online_retail"

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from experiments.abtest.data import is_binary, normalise_split, prepare, slug, to_binary, variant_order
-from experiments.tables import DataInputError
+from experiments.abtest.units import is_binary, normalise_split, prepare, slug, to_binary, variant_order
+from experiments.data.tables import DataInputError
 
 
 def _frame():

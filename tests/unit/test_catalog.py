@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from experiments import catalog, config, paths, synthetic
+from experiments import synthetic
 from experiments.cleaning.sources import SOURCES, read_source
-from experiments.tables import DataInputError
+from experiments.data import catalog, paths
+from experiments.data.tables import DataInputError
+from experiments.lab import config
 
 
 def test_company_sources_are_exactly_the_generated_raw_files() -> None:

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from experiments.cleaning.flat import clean_order_lines
-from experiments.contracts import validate
-from experiments.tables import DataInputError, read_table
+from experiments.data.contracts import validate
+from experiments.data.tables import DataInputError, read_table
 
 MAPPING = dict(order="InvoiceNo", item="StockCode", item_name="Description", quantity="Quantity",
                price="UnitPrice", date="InvoiceDate", customer="CustomerID", country="Country")

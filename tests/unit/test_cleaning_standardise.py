@@ -11,7 +11,7 @@ from experiments.cleaning.standardise import (
     standardise_names,
     standardise_phones,
 )
-from experiments.tables import DataInputError
+from experiments.data.tables import DataInputError
 
 
 def test_mixed_date_formats_day_first():

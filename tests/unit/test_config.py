@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import nbbuild_helper as nbh
-from experiments import config
+from experiments.lab import config
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from experiments.contracts import ContractError, load_processed, validate
-from experiments.tables import DataInputError
+from experiments.data.contracts import ContractError, load_processed, validate
+from experiments.data.tables import DataInputError
 
 
 def _orders(**over):

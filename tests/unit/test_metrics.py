@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments.metrics import flatten_metrics, read_metrics, write_metrics
+from experiments.lab.metrics import flatten_metrics, read_metrics, write_metrics
 
 
 def test_numpy_values_become_json_scalars_and_nan_becomes_null(tmp_path: Path) -> None:

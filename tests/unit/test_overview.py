@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments import overview
+from experiments.overview import inventory
 
 
 def _csv_rows(path: Path, encoding: str = "utf-8") -> int:
@@ -19,12 +19,12 @@ def _csv_rows(path: Path, encoding: str = "utf-8") -> int:
 
 def test_inventory_counts_match_the_files(tiny_world: Path) -> None:
     raw = tiny_world / "raw"
-    inv = overview.source_inventory(raw).set_index("file")
+    inv = inventory.source_inventory(raw).set_index("file")
     assert inv.loc["shop_orders.csv", "rows"] == _csv_rows(raw / "shop_orders.csv")
     assert inv.loc["wechat_members.csv", "rows"] == _csv_rows(raw / "wechat_members.csv", "gbk")
     assert inv.loc["feedback.jsonl", "rows"] == sum(1 for _ in (raw / "feedback.jsonl").open(encoding="utf-8"))
     assert "_truth" not in inv.index
-    counts = overview.headline_counts(inv.reset_index())
+    counts = inventory.headline_counts(inv.reset_index())
     manifest = json.loads((raw / "_truth" / "manifest.json").read_text())
     assert counts["n_order_lines"] == inv.loc["shop_orders.csv", "rows"] + inv.loc["pos_transactions.csv", "rows"]
     assert counts["n_customer_records"] == len(pd.read_csv(raw / "_truth" / "person_records.csv"))
@@ -33,7 +33,7 @@ def test_inventory_counts_match_the_files(tiny_world: Path) -> None:
 
 def test_monthly_order_lines_cover_every_parseable_line(tiny_world: Path) -> None:
     raw = tiny_world / "raw"
-    monthly = overview.monthly_order_lines(raw)
+    monthly = inventory.monthly_order_lines(raw)
     shop = pd.to_datetime(pd.read_csv(raw / "shop_orders.csv")["order_time"], format="%Y-%m-%d %H:%M:%S",
                           errors="coerce")
     assert monthly["online shop"].sum() == shop.notna().sum()
@@ -44,13 +44,13 @@ def test_monthly_order_lines_cover_every_parseable_line(tiny_world: Path) -> Non
 
 def test_count_by_and_records_by_source(tiny_world: Path) -> None:
     raw = tiny_world / "raw"
-    by = overview.count_by(raw, "ad_events.csv", ["experiment_id", "variant"])
+    by = inventory.count_by(raw, "ad_events.csv", ["experiment_id", "variant"])
     assert set(by["experiment_id"]) == {"exp_cvr_lift", "exp_aa", "exp_srm"}
     assert by["rows"].sum() == _csv_rows(raw / "ad_events.csv")
-    records = overview.customer_records_by_source(overview.source_inventory(raw))
-    assert set(records.index) == set(overview.CUSTOMER_SOURCES.values())
+    records = inventory.customer_records_by_source(inventory.source_inventory(raw))
+    assert set(records.index) == set(inventory.CUSTOMER_SOURCES.values())
 
 
 def test_empty_raw_folder_says_how_to_fix(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="data generate"):
-        overview.source_inventory(tmp_path)
+        inventory.source_inventory(tmp_path)

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 import nbbuild_helper as nbh
-from experiments import config, runner
-from experiments.report.render import remote_references
+from experiments.lab import config, runner
+from experiments.lab.report.render import remote_references
 
 PARAMS = 'n = 3  # how many\nlabel = "x"  # a label\noutput_dir = ""  # run folder'
-WRITE = "from experiments.metrics import write_metrics\nwrite_metrics({'n_squared': n * n, 'label': label}, output_dir)"
+WRITE = ("from experiments.lab.metrics import write_metrics\n"
+         "write_metrics({'n_squared': n * n, 'label': label}, output_dir)")
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ def test_failure_is_reported_and_independent_notebooks_still_run(project: Path) 
 
 
 def test_cli_exit_status_is_nonzero_when_a_notebook_fails(project: Path) -> None:
-    from experiments import cli
+    from experiments.lab import cli
 
     assert cli.main(["run", "a_ok"]) == 0
     assert cli.main(["run", "b_boom", "a_ok"]) == 1
@@ -102,7 +103,7 @@ def test_crash_before_publish_leaves_previous_reports_intact(project: Path) -> N
 
 
 def test_unpublished_staging_folder_is_never_listed(project: Path) -> None:
-    from experiments.report.index import load_runs
+    from experiments.lab.report.index import load_runs
 
     runner.run(["a_ok"])
     staging = project / "reports" / ".staging-20990101-000000"
@@ -112,7 +113,7 @@ def test_unpublished_staging_folder_is_never_listed(project: Path) -> None:
 
 
 def test_index_formats_numbers_for_people() -> None:
-    from experiments.report.index import format_duration, format_metric
+    from experiments.lab.report.index import format_duration, format_metric
 
     assert format_metric("conversions_rel_lift", 0.07498) == "+7.5%"
     assert format_metric("rows_in", 228225) == "228,225"

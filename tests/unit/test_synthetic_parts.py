@@ -14,9 +14,9 @@ import pytest
 
 from experiments.synthetic import ads, churn, writer
 from experiments.synthetic.behaviour import Behaviour, draw_orders, expected_orders
-from experiments.synthetic.catalog import make_items, make_tastes, preference_cdf
-from experiments.synthetic.orders import ItemSampler
-from experiments.synthetic.people import _phone_variants, _valid_numbers
+from experiments.synthetic.population import _phone_variants, _valid_numbers
+from experiments.synthetic.products import make_items, make_tastes, preference_cdf
+from experiments.synthetic.purchases import ItemSampler
 from experiments.synthetic.sizes import SIZES, rng_for
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.tables import DataInputError, example_rows, map_columns, read_table, require_columns
+from experiments.data.tables import DataInputError, example_rows, map_columns, read_table, require_columns
 
 
 def test_reads_csv_utf8_bom_gbk_parquet_excel_jsonl(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.abtest import bayes, cuped, frequentist, funnel, power, segments, sequential, trust, verdict
-from experiments.abtest.data import prepare, slug, variant_order
+from experiments.abtest.units import prepare, slug, variant_order
 
 
 @dataclass

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.abtest.frequentist import Comparison, compare, welch
-from experiments.tables import DataInputError
+from experiments.data.tables import DataInputError
 
 
 @dataclass

@@ -23,8 +23,8 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
-from experiments.abtest.data import is_binary, variant_order
-from experiments.tables import DataInputError
+from experiments.abtest.units import is_binary, variant_order
+from experiments.data.tables import DataInputError
 
 
 @dataclass

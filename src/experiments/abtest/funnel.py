@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.abtest.data import variant_order
-from experiments.tables import require_columns
+from experiments.abtest.units import variant_order
+from experiments.data.tables import require_columns
 
 #: role -> default column (the ad_events contract). Roles missing from a table are skipped.
 FUNNEL_COLS: dict[str, str] = {"impressions": "impressions", "clicks": "clicks", "conversions": "conversions",

@@ -13,8 +13,8 @@ from dataclasses import asdict
 
 import pandas as pd
 
-from experiments.abtest.data import is_binary, variant_order
 from experiments.abtest.frequentist import add_adjusted, compare
+from experiments.abtest.units import is_binary, variant_order
 
 MIN_UNITS = 30
 

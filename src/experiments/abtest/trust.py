@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.abtest.data import normalise_split
-from experiments.tables import DataInputError
+from experiments.abtest.units import normalise_split
+from experiments.data.tables import DataInputError
 
 SRM_ALPHA = 0.001
 

@@ -18,7 +18,7 @@ import pandas as pd
 from experiments.cleaning.orders import ORDER_COLUMNS, OrderCounts, clean_lines, guest_orders, items_from_lines
 from experiments.cleaning.quarantine import Quarantine
 from experiments.cleaning.rules import RuleLog
-from experiments.tables import DataInputError, map_columns
+from experiments.data.tables import DataInputError, map_columns
 
 ROLES = ("order", "item", "item_name", "quantity", "price", "date", "customer", "country")
 OPTIONAL_ROLES = ("item_name", "customer", "country")
@@ -101,7 +101,7 @@ def clean_order_lines(df: pd.DataFrame, mapping: Mapping[str, str], *, source_na
 
 
 def _check_numeric(mapped: pd.DataFrame, lines: pd.DataFrame, source: str) -> None:
-    from experiments.tables import example_rows
+    from experiments.data.tables import example_rows
 
     for role, col in (("quantity", "quantity"), ("price", "unit_price")):
         bad = mapped[role].notna() & lines[col].isna()

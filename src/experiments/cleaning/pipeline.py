@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments import contracts
 from experiments.cleaning.entity_resolution import Resolution, resolve
 from experiments.cleaning.evaluate import pair_scores
 from experiments.cleaning.flat import FlatResult, clean_order_lines
@@ -33,6 +32,7 @@ from experiments.cleaning.sources import (
 )
 from experiments.cleaning.standardise import parse_dates
 from experiments.cleaning.survivorship import golden_records, resolve_rules
+from experiments.data import contracts
 
 __all__ = ["CleaningResult", "clean_company", "clean_order_lines", "write_outputs", "FlatResult", "missingness"]
 MANIFEST = "_truth/manifest.json"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.catalog import CatalogEntry, load_catalog
-from experiments.tables import DataInputError, read_table, require_columns
+from experiments.data.catalog import CatalogEntry, load_catalog
+from experiments.data.tables import DataInputError, read_table, require_columns
 
 PERSON_COLUMNS = ["record_id", "source", "name", "phone", "email", "city", "address", "gender", "birth_date",
                   "birth_year", "registered_at"]

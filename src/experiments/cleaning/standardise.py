@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import phonenumbers
 
-from experiments.tables import DataInputError, example_rows
+from experiments.data.tables import DataInputError, example_rows
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 EXCEL_SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: numbers in this range are Excel day serials

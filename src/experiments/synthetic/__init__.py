@@ -34,8 +34,8 @@ from typing import Any
 import pandas as pd
 
 from experiments.synthetic import writer
-from experiments.synthetic.catalog import COPURCHASE
 from experiments.synthetic.churn import COEF, INTERCEPT
+from experiments.synthetic.products import COPURCHASE
 from experiments.synthetic.sizes import AS_OF, GENERATOR_VERSION, LABEL_DAYS, REFERENCE_DATE, SIZES, get_size
 
 RAW_FILES = ("crm_customers.csv", "shop_customers.jsonl", "wechat_members.csv", "pos_members.xlsx", "items.csv",

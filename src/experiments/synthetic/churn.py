@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.synthetic.behaviour import REF_DAY
-from experiments.synthetic.orders import CANCELLED, LATE_DAYS, RETURN, RETURNED, SHOP, purchase_mask
+from experiments.synthetic.purchases import CANCELLED, LATE_DAYS, RETURN, RETURNED, SHOP, purchase_mask
 
 INTERCEPT = -2.6
 COEF = {

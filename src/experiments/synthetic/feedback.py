@@ -13,7 +13,7 @@ import pandas as pd
 from faker import Faker
 
 from experiments.synthetic.feedback_text import TOPICS, compose
-from experiments.synthetic.orders import CANCELLED, LATE_DAYS, RETURN, RETURNED, SHOP, VOID
+from experiments.synthetic.purchases import CANCELLED, LATE_DAYS, RETURN, RETURNED, SHOP, VOID
 from experiments.synthetic.sizes import EPOCH
 
 TOPIC_P = np.array([0.2, 0.17, 0.12, 0.12, 0.1, 0.11, 0.18])

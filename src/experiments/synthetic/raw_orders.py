@@ -12,7 +12,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from experiments.synthetic.orders import POS, POS_TYPE, SHOP, SHOP_STATUS
+from experiments.synthetic.purchases import POS, POS_TYPE, SHOP, SHOP_STATUS
 from experiments.synthetic.sizes import START
 
 DUPLICATE_RATE = 0.005

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from experiments.synthetic import ads, churn, orders
+from experiments.synthetic import ads, churn, purchases
 from experiments.synthetic.behaviour import REF_DAY, draw_orders, expected_orders, make_behaviour
-from experiments.synthetic.catalog import FACTOR_COLS, make_items, make_tastes, preference_cdf
 from experiments.synthetic.feedback import plan_feedback, render_feedback
-from experiments.synthetic.orders import COMPLETED, POS, SALE, SHOP, ItemSampler, make_lines, make_orders
-from experiments.synthetic.people import assign_records, make_persons
+from experiments.synthetic.population import assign_records, make_persons
+from experiments.synthetic.products import FACTOR_COLS, make_items, make_tastes, preference_cdf
+from experiments.synthetic.purchases import COMPLETED, POS, SALE, SHOP, ItemSampler, make_lines, make_orders
 from experiments.synthetic.raw_orders import order_ids, pos_table, shop_table
 from experiments.synthetic.records import build_raw
 from experiments.synthetic.sizes import AS_OF, END, LABEL_DAYS, Size, day_of, rng_for
@@ -75,7 +75,7 @@ def build_world(size: Size, seed: int) -> World:
         return o, make_lines(o, sampler, buyer_row, items, beh.price_sensitivity, rng)
 
     pre_o, pre_l = orders_for(buyers, start, PRE_END, 0, "pre")
-    ret_o, ret_l = orders.pos_returns(pre_o, pre_l, END_DAY, 0.03, rng, len(pre_o))
+    ret_o, ret_l = purchases.pos_returns(pre_o, pre_l, END_DAY, 0.03, rng, len(pre_o))
     o_all, l_all = pd.concat([pre_o, ret_o], ignore_index=True), pd.concat([pre_l, ret_l], ignore_index=True)
 
     first_item = pd.Series(l_all["item"].to_numpy(), index=l_all["key"].to_numpy())
@@ -91,7 +91,7 @@ def build_world(size: Size, seed: int) -> World:
     active = buyers[~np.isin(buyers, churned)]
     key = int(o_all["key"].max()) + 1
     post_o, post_l = orders_for(active, np.maximum(beh.start_day[active], WINDOW_LO), END_DAY, key, "post")
-    in_window = (post_o["day"] >= WINDOW_LO) & (post_o["day"] <= WINDOW_HI) & orders.purchase_mask(post_o)
+    in_window = (post_o["day"] >= WINDOW_LO) & (post_o["day"] <= WINDOW_HI) & purchases.purchase_mask(post_o)
     need = np.setdiff1d(retained, post_o.loc[in_window, "person"].to_numpy())
     key += len(post_o)
     f_o = make_orders(need, rng.integers(WINDOW_LO, WINDOW_HI + 1, len(need)), beh, reg_day, store_city, rng, key,
@@ -112,7 +112,7 @@ def build_world(size: Size, seed: int) -> World:
     key += len(fu_o)
     post_all = pd.concat([post_o, f_o], ignore_index=True)
     post_lines = pd.concat([post_l, f_l], ignore_index=True)
-    r2_o, r2_l = orders.pos_returns(post_all, post_lines, END_DAY, 0.03, rng, key)
+    r2_o, r2_l = purchases.pos_returns(post_all, post_lines, END_DAY, 0.03, rng, key)
     o_all = pd.concat([o_all, post_all, r2_o, g_o, fu_o], ignore_index=True)
     l_all = pd.concat([l_all, post_lines, r2_l, g_l, fu_l], ignore_index=True)
     l_all, bad_price = _bad_prices(o_all, l_all, size, rng)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.tables import read_table
+from experiments.data.tables import read_table
 
 CUSTOMER_SOURCES = {"crm_customers.csv": "CRM export", "shop_customers.jsonl": "Online shop accounts",
                     "wechat_members.csv": "WeChat members", "pos_members.xlsx": "Store POS members"}

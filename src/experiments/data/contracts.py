@@ -21,8 +21,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
-from experiments import paths
-from experiments.tables import DataInputError
+from experiments.data import paths
+from experiments.data.tables import DataInputError
 
 UTC = pd.DatetimeTZDtype(unit="us", tz="UTC")
 DATE = "datetime64[us]"

@@ -18,7 +18,7 @@ from typing import Any
 import papermill as pm
 import yaml
 
-from experiments import paths
+from experiments.data import paths
 
 
 class ParameterError(ValueError):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.synthetic.behaviour import Behaviour
-from experiments.synthetic.catalog import CATEGORIES, COPURCHASE
+from experiments.synthetic.products import CATEGORIES, COPURCHASE
 
 SHOP, POS = 0, 1
 COMPLETED, CANCELLED, RETURNED = 0, 1, 2

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from experiments.abtest.trust import SRMResult
-from experiments.charts import finish
+from experiments.lab.chart_style import finish
 
 BLUE, ORANGE, GREY, RED = "#1e5aa8", "#e07b00", "#8a8a8a", "#c0392b"
 

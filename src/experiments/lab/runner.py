@@ -25,11 +25,12 @@ import papermill as pm
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.paths import jupyter_runtime_dir
 
-from experiments import config, paths
-from experiments.metrics import read_metrics
-from experiments.notebook import fingerprint, git_revision
-from experiments.report.index import RUN_FILE, write_index
-from experiments.report.render import MAX_REPORT_BYTES, render_notebook_html
+from experiments.data import paths
+from experiments.lab import config
+from experiments.lab.metrics import read_metrics
+from experiments.lab.notebook import fingerprint, git_revision
+from experiments.lab.report.index import RUN_FILE, write_index
+from experiments.lab.report.render import MAX_REPORT_BYTES, render_notebook_html
 
 KERNEL_NAME = "cil"
 

@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from experiments import paths
-from experiments.metrics import write_metrics
+from experiments.data import paths
+from experiments.lab.metrics import write_metrics
 
 LIBRARIES = ("pandas", "numpy", "scikit-learn", "statsmodels", "lightgbm", "implicit", "bertopic", "papermill")
 

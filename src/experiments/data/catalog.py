@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from experiments import paths
-from experiments.tables import DataInputError, read_table
+from experiments.data import paths
+from experiments.data.tables import DataInputError, read_table
 
 ENTRY_KEYS = {"path", "format", "encoding", "sheet", "columns", "options", "description"}
 

@@ -16,7 +16,7 @@ _REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\
 
 def stylesheet() -> str:
     """Return the CSS shared by every report and the index."""
-    return resources.files("experiments.report").joinpath("style.css").read_text(encoding="utf-8")
+    return resources.files("experiments.lab.report").joinpath("style.css").read_text(encoding="utf-8")
 
 
 def page(title: str, body: str, banner: str = "") -> str:

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from experiments.report.render import page
+from experiments.lab.report.render import page
 
 RUN_FILE = "run.json"
 HEADLINE_FALLBACK = 4

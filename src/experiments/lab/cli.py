@@ -13,7 +13,8 @@ import sys
 import time
 from collections.abc import Sequence
 
-from experiments import config, paths
+from experiments.data import paths
+from experiments.lab import config
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -32,7 +33,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from experiments import runner
+    from experiments.lab import runner
 
     try:
         record = runner.run(args.names, profile=args.profile, cli_overrides=args.param or [])
@@ -59,7 +60,7 @@ def _list(_: argparse.Namespace) -> int:
 
 
 def _index(_: argparse.Namespace) -> int:
-    from experiments.report import write_index
+    from experiments.lab.report import write_index
 
     print(write_index(paths.reports_dir()))
     return 0

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments import paths
-from experiments.tables import DataInputError, example_rows, read_table, require_columns
+from experiments.data import paths
+from experiments.data.tables import DataInputError, example_rows, read_table, require_columns
 
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "1.0"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "0.0"}
@@ -181,7 +181,7 @@ def company_world(experiment_id: str = "exp_cvr_lift", processed: str | Path | N
     least once (both 0/1, z-tested); ``revenue`` stays a numeric per-unit amount (Welch-tested). Raises
     ``DataInputError`` when the table is missing (run 01_data_cleaning) or the experiment is unknown.
     """
-    from experiments.contracts import load_processed
+    from experiments.data.contracts import load_processed
 
     path = company_events_path(processed)
     events = load_processed("ad_events", str(path.parent))

@@ -1,0 +1,1 @@
+"""00_data_overview: what the raw sources hold."""
