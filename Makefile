@@ -40,7 +40,7 @@ reports: setup  ## only run the notebooks on the data already there and publish 
 	$(PY) -m experiments run --profile $(PROFILE)
 
 test: setup  ## the whole suite: lint, unit, planted-truth, notebook smoke runs, real data, then nbval over notebooks/
-	$(PY) -m ruff check src tests tools bench
+	$(PY) -m ruff check src tests tools bench notebooks
 	$(PY) -m pytest -n 2 tests
 	$(MAKE) --no-print-directory nbval
 
@@ -54,7 +54,7 @@ test-fast: setup  ## unit tests only
 	$(PY) -m pytest -n 2 tests/unit
 
 lint: setup  ## ruff over src, tests, tools and bench
-	$(PY) -m ruff check src tests tools bench
+	$(PY) -m ruff check src tests tools bench notebooks
 
 lock: ## re-pin requirements.lock from requirements.in (name==version, no URLs) and refresh environment.yml
 	$(UV) pip compile requirements.in --python-version 3.11 --no-annotate --no-header -o requirements.lock

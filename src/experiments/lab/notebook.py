@@ -2,9 +2,11 @@
 
 A notebook's first cell after ``parameters``::
 
-    run = notebook.start("06_ad_ab_analysis", params={"alpha": alpha, ...}, output_dir=output_dir, seed=seed)
+    run = notebook.start("06_ad_ab_analysis", globals())
 
-prints the effective parameters, seed, data fingerprint, library versions and git revision, and the last cell::
+reads the parameter names from the notebook's own ``parameters`` cell, takes their values (as papermill injected
+them) from the notebook's namespace, and prints the effective parameters, seed, data fingerprint, library versions
+and git revision; ``run.add_input(table)`` records what the input loader read. The last cell::
 
     run.finish(metrics)
 
@@ -96,6 +98,13 @@ class NotebookRun:
         """Return a path inside the run folder (for figures or tables the notebook saves)."""
         return self.output_dir / filename
 
+    def add_input(self, table: Any) -> None:
+        """Record an ``inputs.InputTable`` (source, rows, fingerprint) in ``info["inputs"]`` and print one line."""
+        info = table.info()
+        self.info.setdefault("inputs", []).append(info)
+        print(f"Input: {info['source']} · {info['rows']:,} rows · {info['columns']} columns · "
+              f"fingerprint {info['fingerprint']}" + (f" · encoding {info['encoding']}" if info["encoding"] else ""))
+
     def finish(self, metrics: Mapping[str, Any]) -> Path:
         """Write metrics.json (flat: numbers and strings) into the run folder and return its path."""
         path = write_metrics(metrics, self.output_dir)
@@ -103,12 +112,28 @@ class NotebookRun:
         return path
 
 
-def start(name: str, params: Mapping[str, Any], output_dir: str = "", seed: int = 42,
+def parameter_names(name: str) -> list[str]:
+    """Return the names assigned in ``notebooks/<name>.ipynb``'s ``parameters`` cell, in order."""
+    from experiments.lab.config import notebook_defaults
+
+    return list(notebook_defaults(paths.notebooks_dir() / f"{name}.ipynb"))
+
+
+def start(name: str, params: Mapping[str, Any], output_dir: str | None = None, seed: int | None = None,
           data: Iterable[str | os.PathLike[str]] = ()) -> NotebookRun:
     """Start a notebook run: resolve the run folder, seed the generators and print the run info.
 
+    ``params`` is the notebook's namespace (``globals()``): the parameters are the names of the notebook's
+    ``parameters`` cell, read from the notebook file, with their current values. A plain dict of parameters (no
+    ``__name__`` key) is taken as is. ``output_dir`` and ``seed`` default to the parameters of those names.
     ``data`` lists the files or folders the notebook reads; their fingerprint is printed and kept in ``run.info``.
     """
+    if "__name__" in params:  # a namespace: pick the declared parameters
+        params = {k: params[k] for k in parameter_names(name) if k in params}
+    params = dict(params)
+    output_dir = params.get("output_dir", "") if output_dir is None else output_dir
+    seed = int(params.get("seed", 42) if seed is None else seed)
+    params.pop("output_dir", None)
     out = Path(output_dir) if output_dir else paths.reports_dir() / "_scratch" / name
     out.mkdir(parents=True, exist_ok=True)
     rng = seed_everything(int(seed))

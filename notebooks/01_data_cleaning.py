@@ -1,28 +1,32 @@
-"""Build notebooks/01_data_cleaning.ipynb (no outputs, kernel cil): `python tools/build_01_data_cleaning.py`."""
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Customer Insights Lab
+#     language: python
+#     name: cil
+# ---
 
-from __future__ import annotations
+# %% [markdown]
+# # 01 Data cleaning and the customer-360 view
+#
+# **Question**: can the analyses trust the data? This notebook turns the raw sources of the company (CRM, web shop,
+# WeChat members, POS members, shop orders, POS transactions, feedback, ad logs) into the contract tables of
+# `data/processed/`, merges the same person across channels into one customer, and shows the data steward what was
+# fixed, what was quarantined and why. Pointed at a flat order-lines table (`input_path` plus the `<role>_col`
+# parameters, e.g. UCI Online Retail) it cleans that table into the orders / items / customers contract instead.
+#
+# **metrics.json keys** (definitions in the appendix and README): `rows_in`, `rows_out`, `rows_quarantined` (and
+# `<key>_<source>`), `n_customers`, `n_orders`, `n_cancellations`, `n_returns`, `n_duplicate_rows`,
+# `n_missing_customer_id`, `n_guest_orders`; on the company world `er_precision`, `er_recall`, `er_f1`.
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nbbuild import build  # noqa: E402
-
-CELLS = [
-    ("md", """
-# 01 Data cleaning and the customer-360 view
-
-**Question**: can the analyses trust the data? This notebook turns the raw sources of the company (CRM, web shop,
-WeChat members, POS members, shop orders, POS transactions, feedback, ad logs) into the contract tables of
-`data/processed/`, merges the same person across channels into one customer, and shows the data steward what was
-fixed, what was quarantined and why. Pointed at a flat order-lines table (`input_path` plus the `<role>_col`
-parameters, e.g. UCI Online Retail) it cleans that table into the orders / items / customers contract instead.
-
-**metrics.json keys** (definitions in the appendix and README): `rows_in`, `rows_out`, `rows_quarantined` (and
-`<key>_<source>`), `n_customers`, `n_orders`, `n_cancellations`, `n_returns`, `n_duplicate_rows`,
-`n_missing_customer_id`, `n_guest_orders`; on the company world `er_precision`, `er_recall`, `er_f1`.
-"""),
-    ("params", """
+# %% tags=["parameters"]
 # Parameters: papermill injects overrides below this cell; nothing is computed here
 input_path = ""              # flat order-lines table: CSV, Parquet or Excel; empty means the company world
 order_col = "InvoiceNo"      # order or invoice id column of the flat table
@@ -48,19 +52,18 @@ impute_city_from_phone = False  # also fill a missing city from the phone area; 
 processed_dir = ""           # folder for the contract tables; empty means data/processed or output_dir/processed
 seed = 42                    # random seed for the u sampling of splink
 output_dir = ""              # run folder for metrics.json and figures; the runner sets it
-"""),
-    ("code", """
+
+# %%
 from pathlib import Path
 
 import pandas as pd
 from IPython.display import Markdown, display
 
-from experiments.lab import notebook
-from experiments.data import paths
 from experiments.cleaning import quality, quality_charts
-from experiments.cleaning.pipeline import (clean_company, clean_order_lines, effective_as_of, missingness,
-                                          write_outputs)
+from experiments.cleaning.pipeline import clean_company, clean_order_lines, effective_as_of, missingness, write_outputs
+from experiments.data import paths
 from experiments.data.tables import read_table
+from experiments.lab import notebook
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 20)
@@ -74,15 +77,15 @@ data = [paths.resolve(input_path)] if flat else [paths.raw_dir()]
 run = notebook.start("01_data_cleaning", params=params, output_dir=output_dir, seed=seed, data=data)
 out_dir = paths.resolve(processed_dir) if processed_dir else (run.output_dir / "processed" if flat
                                                                else paths.processed_dir())
-"""),
-    ("md", """
-## 1. Read and clean every source
 
-Each source is read with its own format and encoding, mapped onto the common layout, standardised (ISO dates,
-E.164 phones, lower-case valid emails, trimmed names) and checked by named rules. A bad file stops here with a
-message naming the file, the column and example rows.
-"""),
-    ("code", """
+# %% [markdown]
+# ## 1. Read and clean every source
+#
+# Each source is read with its own format and encoding, mapped onto the common layout, standardised (ISO dates,
+# E.164 phones, lower-case valid emails, trimmed names) and checked by named rules. A bad file stops here with a
+# message naming the file, the column and example rows.
+
+# %%
 if flat:
     raw_table = read_table(input_path, encoding=input_encoding or None, sheet=input_sheet or 0)
     mapping = {"order": order_col, "item": item_col, "item_name": item_name_col, "quantity": quantity_col,
@@ -99,48 +102,48 @@ else:
     raw_tables = result.raw
 metrics = dict(result.metrics)
 display(Markdown(quality.headline(metrics)))
-"""),
-    ("md", """
-## 2. Every raw row is accounted for
 
-Rows in = rows out + rows quarantined, per source. Quarantined rows are in `quarantine/<source>.csv` beside the
-processed tables, each with its reason.
-"""),
-    ("code", """
+# %% [markdown]
+# ## 2. Every raw row is accounted for
+#
+# Rows in = rows out + rows quarantined, per source. Quarantined rows are in `quarantine/<source>.csv` beside the
+# processed tables, each with its reason.
+
+# %%
 rec = result.quarantine.reconciliation()
 display(rec)
 result.quarantine.assert_balanced()
 display(result.quarantine.reasons())
 quality_charts.reconciliation_chart(rec);
-"""),
-    ("md", """
-## 3. Rules fired
 
-Each rule has one action: `fix`, `null` (blank the value, keep the row), `flag` (keep and count) or `quarantine`.
-"""),
-    ("code", """
+# %% [markdown]
+# ## 3. Rules fired
+#
+# Each rule has one action: `fix`, `null` (blank the value, keep the row), `flag` (keep and count) or `quarantine`.
+
+# %%
 fired = result.log.table()
 display(fired[fired["n_rows"] > 0].reset_index(drop=True))
 quality_charts.rules_chart(fired);
-"""),
-    ("md", """
-## 4. Standardisation, before and after (personal data masked)
-"""),
-    ("code", """
+
+# %% [markdown]
+# ## 4. Standardisation, before and after (personal data masked)
+
+# %%
 if not flat:
     display(quality.before_after_examples(result.raw, result.records))
 else:
     o = result.tables["orders"]
     display(o.head(8))
     print("statuses:", o["status"].value_counts().to_dict())
-"""),
-    ("md", """
-## 5. Missing values: what was filled and how
 
-A missing city is filled from another record of the same person; what no sound rule can fill stays missing and is
-counted. The chart compares the share missing in the raw customer records with the merged customers.
-"""),
-    ("code", """
+# %% [markdown]
+# ## 5. Missing values: what was filled and how
+#
+# A missing city is filled from another record of the same person; what no sound rule can fill stays missing and is
+# counted. The chart compares the share missing in the raw customer records with the merged customers.
+
+# %%
 if not flat:
     display(result.imputed)
     mb = quality.missingness_before_after(result.records, result.tables["customers"])
@@ -151,16 +154,16 @@ if not flat:
 miss = missingness(result.tables)
 display(miss[miss["missing_share"] > 0].assign(missing_share=lambda d: (d["missing_share"] * 100).round(2))
         .rename(columns={"missing_share": "missing (%)"}).reset_index(drop=True))
-"""),
-    ("md", """
-## 6. Duplicates merged: one customer per person
 
-Entity resolution (splink on DuckDB: blocking on phone, email and name; fuzzy comparison of name, phone, email, city,
-address) links the records of one person; survivorship picks each field of the merged customer and the lineage table
-records which source record won it. On the company world the merged pairs are scored against the planted truth,
-next to a deterministic baseline (same phone, or same email, or same name and city).
-"""),
-    ("code", """
+# %% [markdown]
+# ## 6. Duplicates merged: one customer per person
+#
+# Entity resolution (splink on DuckDB: blocking on phone, email and name; fuzzy comparison of name, phone, email, city,
+# address) links the records of one person; survivorship picks each field of the merged customer and the lineage table
+# records which source record won it. On the company world the merged pairs are scored against the planted truth,
+# next to a deterministic baseline (same phone, or same email, or same name and city).
+
+# %%
 if not flat:
     from experiments.cleaning.evaluate import compare_with_baseline
     if result.er_scores:
@@ -174,58 +177,52 @@ if not flat:
     display(lin)
 else:
     print(f"{metrics['n_customers']:,} customer ids; a flat table carries no personal data to merge on")
-"""),
-    ("md", """
-## 7. Orders: cancellations, returns, duplicates and guests
 
-Cancelled and returned lines stay in `orders` with their status; exact duplicate lines are dropped (quarantined);
-guest lines keep a null `customer_id` so revenue totals stay whole.
-"""),
-    ("code", """
+# %% [markdown]
+# ## 7. Orders: cancellations, returns, duplicates and guests
+#
+# Cancelled and returned lines stay in `orders` with their status; exact duplicate lines are dropped (quarantined);
+# guest lines keep a null `customer_id` so revenue totals stay whole.
+
+# %%
 from experiments.cleaning.orders import revenue_summary
+
 o = result.tables["orders"]
 display(o.groupby(["channel", "status"]).size().unstack(fill_value=0))
 display(revenue_summary(o))
 print({k: metrics[k] for k in ("n_orders", "n_cancellations", "n_returns", "n_duplicate_rows",
                                "n_missing_customer_id", "n_guest_orders")})
-"""),
-    ("md", """
-## 8. Write the contract tables
 
-Every table is validated against its pandera contract before it is written as Parquet.
-"""),
-    ("code", """
+# %% [markdown]
+# ## 8. Write the contract tables
+#
+# Every table is validated against its pandera contract before it is written as Parquet.
+
+# %%
 written = write_outputs(result.tables, out_dir, getattr(result, "lineage", None), result.quarantine)
 print(f"{len(written)} files written to {out_dir}")
-"""),
-    ("md", """
-## Verdict
-"""),
-    ("code", """
+
+# %% [markdown]
+# ## Verdict
+
+# %%
 display(Markdown(quality.headline(metrics)))
-"""),
-    ("md", """
-## Appendix: metrics.json keys and their definitions
 
-**metrics.json keys**: `rows_in`, `rows_out`, `rows_quarantined` (totals, and `<key>_<source>` per source, e.g.
-`rows_in_shop_orders`; a flat table is the source `order_lines`), `n_customers`, `n_orders`, `n_cancellations`,
-`n_returns`, `n_duplicate_rows`, `n_missing_customer_id`, `n_guest_orders`; on the company world also
-`er_precision`, `er_recall`, `er_f1` (merged record pairs vs the planted truth), `n_customer_records`,
-`n_duplicate_records_merged`, `n_city_imputed`, `revenue_completed`.
+# %% [markdown]
+# ## Appendix: metrics.json keys and their definitions
+#
+# **metrics.json keys**: `rows_in`, `rows_out`, `rows_quarantined` (totals, and `<key>_<source>` per source, e.g.
+# `rows_in_shop_orders`; a flat table is the source `order_lines`), `n_customers`, `n_orders`, `n_cancellations`,
+# `n_returns`, `n_duplicate_rows`, `n_missing_customer_id`, `n_guest_orders`; on the company world also
+# `er_precision`, `er_recall`, `er_f1` (merged record pairs vs the planted truth), `n_customer_records`,
+# `n_duplicate_records_merged`, `n_city_imputed`, `revenue_completed`.
+#
+# Definitions (counted on the **raw rows**, before anything is removed): `n_duplicate_rows` = rows identical in every
+# column of the file to an earlier row (the later copies; they go to quarantine with reason `exact_duplicate`);
+# `n_cancellations` = lines whose status is cancelled (shop `cancelled`, POS `void`, invoice numbers starting with
+# `cancel_prefix`); `n_returns` = returned lines (shop `returned`, POS `return`, negative quantity without the prefix);
+# `n_missing_customer_id` = lines without a customer reference; `n_guest_orders` = distinct orders kept in the output
+# with no customer id (their revenue stays in the totals).
 
-Definitions (counted on the **raw rows**, before anything is removed): `n_duplicate_rows` = rows identical in every
-column of the file to an earlier row (the later copies; they go to quarantine with reason `exact_duplicate`);
-`n_cancellations` = lines whose status is cancelled (shop `cancelled`, POS `void`, invoice numbers starting with
-`cancel_prefix`); `n_returns` = returned lines (shop `returned`, POS `return`, negative quantity without the prefix);
-`n_missing_customer_id` = lines without a customer reference; `n_guest_orders` = distinct orders kept in the output
-with no customer id (their revenue stays in the totals).
-"""),
-    ("code", """
+# %%
 run.finish(metrics)
-"""),
-]
-
-if __name__ == "__main__":
-    root = Path(__file__).resolve().parents[1]
-    build(CELLS, root / "notebooks" / "01_data_cleaning.ipynb")
-    print("wrote notebooks/01_data_cleaning.ipynb")

@@ -1,0 +1,233 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Customer Insights Lab
+#     language: python
+#     name: cil
+# ---
+
+# %% [markdown]
+# # 06 Ad A/B-test analysis: should we ship the variant?
+#
+# For the marketing team: a verdict on one ad experiment that a statistician would sign — what changed, by how much,
+# how sure we are, and whether the test itself can be trusted. By default it reads the company world's
+# `data/processed/ad_events.parquet`, written by `01_data_cleaning` (experiment `experiment_id`: `exp_cvr_lift`, `exp_aa` or `exp_srm`); point `input_path` at
+# your own table (one row per unit) and map its columns with `unit_col`, `variant_col`, `control_label` and
+# `metric_cols`.
+#
+# **metrics.json keys** (all listed in the appendix and README): per metric `m` `m_control_rate`, `m_treatment_rate`,
+# `m_abs_lift`, `m_ci_low`, `m_ci_high`, `m_p_value`, `m_z`; `srm_p_value`, `n_control`, `n_treatment`,
+# `n_removed_inconsistent`, `n_removed_duplicates`, `verdict`.
+
+# %% tags=["parameters"]
+# Parameters (papermill injects overrides below this cell; nothing is computed here)
+input_path = ""  # CSV, Parquet or Excel table with one row per unit; empty means the company world ad_events table
+experiment_id = "exp_cvr_lift"  # company world only: exp_cvr_lift, exp_aa or exp_srm
+unit_col = "unit_id"  # column identifying the randomised unit (user)
+variant_col = "variant"  # column holding the variant label
+control_label = "control"  # the control's label in variant_col
+metric_cols = ["conversions", "converted", "clicks", "revenue"]  # outcomes, 0/1 or numeric; the first one decides
+planned_split = None  # planned share per variant (dict, or list in sorted label order); None or {} means not given
+pre_metric_col = ""  # pre-period covariate for CUPED; empty means none (company world: pre_conversions)
+time_col = ""  # assignment date for the daily and sequential view; empty means none (company world: date)
+segment_cols = []  # columns to slice the effect by; empty means none (company world: age, gender, interest, channel)
+consistency_col = ""  # column that must pair one-to-one with the variant, e.g. landing page; empty means none
+alpha = 0.05  # significance level for every test and interval
+one_sided = False  # True tests treatment better than control only
+target_relative_lift = 0.1  # smallest relative lift worth shipping; decides keep running vs do not ship
+aa_sims = 2000  # simulated A/A tests for the false-positive check
+seed = 42  # random seed (Monte Carlo posteriors and the A/A simulation)
+output_dir = ""  # run folder for metrics.json; the runner sets it
+
+# %%
+import contextlib
+import io
+import math
+
+import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
+
+from experiments.abtest import ab_charts, analysis, power, present, sequential, units
+from experiments.abtest.simulate import matching_design, simulate_aa
+from experiments.lab import notebook
+
+roles = units.fill_company_roles(input_path, pre_metric_col=pre_metric_col, time_col=time_col,
+                                segment_cols=segment_cols, consistency_col=consistency_col,
+                                planned_split=planned_split)
+params = {"input_path": input_path, "experiment_id": experiment_id, "unit_col": unit_col, "variant_col": variant_col,
+          "control_label": control_label, "metric_cols": metric_cols, **roles, "alpha": alpha, "one_sided": one_sided,
+          "target_relative_lift": target_relative_lift, "aa_sims": aa_sims}
+files = [units.company_events_path()] if not input_path else [input_path]
+with contextlib.redirect_stdout(io.StringIO()) as run_info:
+    run = notebook.start("06_ad_ab_analysis", params=params, output_dir=output_dir, seed=seed, data=files)
+table, source, _ = units.load_input(input_path, experiment_id)
+cfg = analysis.ABConfig(unit_col=unit_col, variant_col=variant_col, control_label=str(control_label),
+                        metric_cols=list(metric_cols), alpha=alpha, one_sided=one_sided,
+                        target_relative_lift=target_relative_lift, seed=seed, **roles)
+a = analysis.analyse(table, cfg, source)
+print(f"Run info: {source}, {len(table):,} rows, seed {seed}, data fingerprint {run.info['data_fingerprint']}, "
+      f"git {run.info['git_revision']}; the full parameters and library versions are in the appendix.")
+
+# %% [markdown]
+# ## Verdict
+#
+# Ship, do not ship, or keep running — and why. The evidence follows in sections 1 to 8.
+
+# %%
+v = a.overall_verdict()
+display(Markdown(v.markdown()))
+if len(a.treatments) > 1:
+    display(Markdown("\n".join(f"- **{t}**: {a.verdicts[t].headline}" for t in a.treatments)))
+
+# %% [markdown]
+# ## 1. Can the test be trusted?
+#
+# Before any lift: does the split of units match the plan (a sample-ratio mismatch means broken assignment or logging), are units in one variant only, do they see their variant's page, and are rows duplicated? Offending rows are counted and removed.
+
+# %%
+display(Markdown(("**" + a.srm.message() + "**") if a.srm.flagged else a.srm.message()))
+display(a.clean.summary())
+ab_charts.split_chart(a.srm)
+plt.show()
+
+# %% [markdown]
+# ## 2. What changed, and by how much
+#
+# Fixed-horizon tests for every metric and variant: absolute and relative lift with intervals; p-values corrected across metrics and variants with Holm (family-wise) and Benjamini-Hochberg (false discovery rate).
+
+# %%
+display(present.results_table(a))
+ab_charts.lift_chart(a.results)
+plt.show()
+
+# %% [markdown]
+# ## 3. The funnel
+#
+# Impressions to clicks to conversions, per variant and per day. Ratio metrics (CTR, CVR per click, CPA, ROAS) get delta-method standard errors (`se`): units, not impressions, are the independent draws, so the naive binomial SE (`naive_se`) is too small.
+
+# %%
+if a.funnel is None:
+    display(Markdown("No funnel columns (impressions, clicks, conversions, revenue, cost) in this table."))
+else:
+    display(a.funnel.round(4))
+    display(a.ratios.round(5))
+    if a.funnel_daily is not None:
+        ab_charts.daily_rate_chart(a.funnel_daily, cfg.variant_col, "cvr", "CVR (conversions per click)")
+        plt.show()
+
+# %% [markdown]
+# ## 4. Variance reduction with the pre-period (CUPED)
+#
+# Adjusting the outcome by its pre-experiment value removes noise unrelated to the treatment and narrows the interval without biasing the lift (Deng et al. 2013).
+
+# %%
+if not a.cuped:
+    display(Markdown("No pre-period column given (`pre_metric_col`): CUPED skipped."))
+for t in a.cuped:
+    display(Markdown(present.cuped_sentence(a, t)))
+
+# %% [markdown]
+# ## 5. Power: what this sample can and cannot conclude
+#
+# The minimum detectable effect (80% power) of the sample we have, and the sample a test powered for the target lift would need.
+
+# %%
+reference_n = power.power_prop_test_n(0.03, 0.02, alpha=0.05, power=0.8)
+for t in a.treatments:
+    display(Markdown(present.power_sentence(a, t, reference_n)))
+display(Markdown(f"(statsmodels' Cohen's h version of the same reference: {math.ceil(power.cohen_h_n(0.03, 0.02)):,} "
+                 "per group — the arcsine transform, not the pooled normal approximation.)"))
+
+# %% [markdown]
+# ## 6. Peeking honestly: sequential monitoring
+#
+# The cumulative lift day by day. A naive daily p-value inflates false positives; the always-valid confidence sequence (mSPRT, normal mixture) may be checked every day. A simulation of A/A tests shows the false-positive rate of each rule.
+
+# %%
+stops = {}
+for t, daily in a.sequential.items():
+    stops[t] = (sequential.first_stop(daily, alpha, "naive"), sequential.first_stop(daily, alpha, "sequential"))
+    display(Markdown(present.sequential_sentence(daily, *stops[t])))
+    is_prop = a.comparisons[(a.primary, t)].kind == "proportion"
+    ab_charts.sequential_chart(daily, a.primary, *stops[t], percent=is_prop)
+    plt.show()
+if not a.sequential:
+    display(Markdown("No time column given (`time_col`): no daily view."))
+c0 = a.comparisons[(a.primary, a.treatments[0])]
+design = matching_design(c0.n_control, c0.n_treatment, len(next(iter(a.sequential.values()))) if a.sequential else None,
+                         c0.rate_control if c0.kind == "proportion" else None)
+sim = simulate_aa(n_sims=aa_sims, alpha=alpha, seed=seed, **design)
+display(Markdown(present.aa_sentence(sim)))
+
+# %% [markdown]
+# ## 7. Bayesian view
+#
+# Beta-Binomial posteriors (uniform prior): the probability that the variant beats control and the expected loss, in conversion-rate units, if we ship it and are wrong.
+
+# %%
+display(present.bayes_table(a))
+binary = [m for m in cfg.metric_cols if a.comparisons[(m, a.treatments[0])].kind == "proportion"]
+if binary:
+    cb = a.comparisons[(binary[0], a.treatments[0])]
+    ab_charts.posterior_chart(round(cb.rate_treatment * cb.n_treatment), cb.n_treatment,
+                           round(cb.rate_control * cb.n_control), cb.n_control,
+                           a.bayes[(binary[0], cb.variant)].prob_beat, (cb.control, cb.variant))
+    plt.show()
+
+# %% [markdown]
+# ## 8. Segments
+#
+# Lifts by segment with p-values corrected across every segment, metric and variant; an uncorrected 'winning segment' is usually noise.
+
+# %%
+if a.segments is None or a.segments.empty:
+    display(Markdown("No segment columns given (`segment_cols`)."))
+else:
+    display(present.segments_table(a))
+    ab_charts.segment_chart(a.segments, a.primary, alpha)
+    plt.show()
+
+# %% [markdown]
+# ## Appendix: conventions and every metrics.json key
+#
+# **Conventions.** The first of `metric_cols` decides (on its CUPED-adjusted estimate when a pre-period metric is given: same expected lift, narrower interval); the others are guardrails. A 0/1 outcome (also `True`/`False`
+# text) is a proportion compared by a two-proportion z-test; a numeric outcome is a mean compared by Welch's t-test.
+# In the company world the default outcomes are per unit: `conversions` (mean conversions per user, the decision
+# metric: its planted lift is +10%), `converted` (0/1, at least one conversion; `clicked` is also derived), `clicks`
+# (guardrail: the ad's CTR should not move) and `revenue` (CNY per user); CVR per click, CTR, CPA and ROAS are in the
+# funnel section with delta-method errors (keys `ratio_cvr_...`); CUPED uses `pre_conversions`, the daily view
+# `date`, the segments `age_group, gender, interest, channel`, the consistency check `landing_page`, and the planned
+# split is the registry's 50/50. With your own table, an empty optional parameter means "not given": in particular
+# **without `planned_split` the sample-ratio test is not run and no 50/50 split is assumed**
+# (the observed split is shown).
+#
+# **metrics.json keys.** Per metric `m` (two variants): `m_control_rate`, `m_treatment_rate` (proportion or mean),
+# `m_abs_lift`, `m_ci_low`, `m_ci_high`, `m_p_value`, `m_z` (z statistic; Welch's t statistic for a numeric metric),
+# `m_rel_lift`, `m_rel_ci_low`, `m_rel_ci_high`, `m_p_value_holm`, `m_p_value_bh`, `m_test`. With more than two
+# variants the same keys are `m_<variant>_...` (variant lower-cased, other characters runs turned into `_`). Trust:
+# `srm_p_value` (null when no planned split), `srm_flagged`, `n_control`, `n_treatment`, `n_removed_inconsistent`,
+# `n_removed_duplicates`. Also `mde_abs`, `mde_rel`, `n_needed_per_group`, `cuped_ci_width_ratio`,
+# `cuped_variance_reduction`, `prob_beat_control`, `expected_loss`, `seq_naive_stop_day`, `seq_stop_day`,
+# `aa_fpr_fixed`, `aa_fpr_naive_peeking`, `aa_fpr_sequential`, `power_prop_test_n_3v2`, `verdict`, `verdict_headline`.
+# With one-sided tests the interval is the two-sided (1 - 2 alpha) one, whose lower end is the one-sided bound.
+
+# %% [markdown]
+# ## Appendix: run info
+#
+# Effective parameters, seed, data fingerprint, library versions, git revision.
+
+# %%
+print(run_info.getvalue())
+
+# %%
+metrics = analysis.metrics(a)
+metrics |= {"aa_fpr_fixed": sim.fixed, "aa_fpr_naive_peeking": sim.naive_peeking, "aa_fpr_sequential": sim.sequential,
+            "aa_sims": sim.n_sims, "power_prop_test_n_3v2": math.ceil(reference_n)}
+run.finish(metrics);

@@ -1,0 +1,177 @@
+"""The processed tables of a run are published together: staged, swapped in atomically, under a lock.
+
+``data/processed`` is a symbolic link to one complete version folder, ``data/processed.versions/<id>/``. A
+notebook that writes processed tables calls ``publish``, which
+
+1. takes an exclusive lock (``data/.processed.lock``): a second writer waits up to ``wait_seconds`` and then stops
+   with a message naming the lock and the process holding it;
+2. builds a new version folder: hard links to the current version's files (kept unless ``replace_all``), then the
+   new tables written as Parquet and the extra files, each fsync'ed;
+3. swaps the ``data/processed`` link to it with one ``os.replace`` (atomic on POSIX), then removes versions
+   beyond the newest ``KEEP_VERSIONS``.
+
+A kill at any moment leaves ``data/processed`` pointing at the previous complete set (a half-built version folder
+is removed by the next ``publish``). Readers see one consistent set: ``current_dir()`` resolves the link once.
+A plain ``data/processed`` folder from before (or a user's) is first moved in as the initial version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.data import paths
+
+KEEP_VERSIONS = 3
+VERSIONS_SUFFIX = ".versions"
+
+
+class ProcessedBusyError(RuntimeError):
+    """Another run holds the processed-tables lock for longer than we were willing to wait."""
+
+
+def versions_dir(processed: Path | None = None) -> Path:
+    """Return the folder holding the versions of ``processed`` (``data/processed.versions``)."""
+    p = processed or paths.processed_dir()
+    return p.with_name(p.name + VERSIONS_SUFFIX)
+
+
+def current_dir(processed: Path | None = None) -> Path:
+    """Return the folder of the current complete version (the link resolved once; a plain folder as is)."""
+    p = processed or paths.processed_dir()
+    return p.resolve() if p.is_symlink() else p
+
+
+@contextlib.contextmanager
+def lock(processed: Path | None = None, wait_seconds: float = 600.0) -> Iterator[Path]:
+    """Hold the exclusive processed-tables lock; raise ``ProcessedBusyError`` after ``wait_seconds``."""
+    p = processed or paths.processed_dir()
+    p.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = p.parent / f".{p.name}.lock"
+    fh = lock_path.open("a+")
+    deadline = time.monotonic() + wait_seconds
+    announced = False
+    try:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    fh.seek(0)
+                    holder = fh.read().strip() or "another process"
+                    raise ProcessedBusyError(
+                        f"{lock_path}: another run ({holder}) is writing the processed tables; waited "
+                        f"{wait_seconds:.0f} s. Wait for it to finish, or stop it, and run again.") from None
+                if not announced:
+                    print(f"waiting for another run to finish writing {p} (lock {lock_path}) ...")
+                    announced = True
+                time.sleep(0.5)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
+        fh.flush()
+        yield lock_path
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _adopt_plain_folder(processed: Path) -> None:
+    """Move a plain ``processed`` folder in as the first version and point the link at it."""
+    if processed.is_symlink() or not processed.exists():
+        return
+    vdir = versions_dir(processed)
+    vdir.mkdir(parents=True, exist_ok=True)
+    target = vdir / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-adopted-{os.getpid()}"
+    os.rename(processed, target)
+    os.symlink(os.path.relpath(target, processed.parent), processed)
+
+
+def _write_table(df: pd.DataFrame, path: Path) -> None:
+    df.to_parquet(path, index=False)
+    _fsync_file(path)
+
+
+def publish(tables: Mapping[str, pd.DataFrame], *, files: Mapping[str, bytes | str | Path] | None = None,
+            replace_all: bool = False, processed: Path | None = None, wait_seconds: float = 600.0) -> Path:
+    """Publish ``tables`` (name -> frame, written as ``<name>.parquet``) and ``files`` (relative path -> bytes, text
+    or a file to copy) as one new version of the processed folder; return the new version's folder.
+
+    With ``replace_all`` the new version holds only what is given (01 rewrites the whole customer-360, so derived
+    tables of the old customer ids are not carried over); otherwise every other file of the current version is kept.
+    """
+    p = processed or paths.processed_dir()
+    with lock(p, wait_seconds):
+        _adopt_plain_folder(p)
+        vdir = versions_dir(p)
+        vdir.mkdir(parents=True, exist_ok=True)
+        _remove_unpublished(p)
+        stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}"
+        staging = vdir / f".staging-{stamp}"
+        staging.mkdir()
+        current = current_dir(p) if p.exists() else None
+        replaced = {f"{name}.parquet" for name in tables} | set(files or {})
+        if current is not None and current.is_dir() and not replace_all:
+            for src in current.rglob("*"):
+                rel = src.relative_to(current)
+                if src.is_file() and str(rel) not in replaced:
+                    (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+                    os.link(src, staging / rel)
+        for name, df in tables.items():
+            _write_table(df, staging / f"{name}.parquet")
+        for rel, content in (files or {}).items():
+            dest = staging / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, dest)
+            elif isinstance(content, bytes):
+                dest.write_bytes(content)
+            else:
+                dest.write_text(content, encoding="utf-8")
+            _fsync_file(dest)
+        final = vdir / stamp
+        os.rename(staging, final)
+        tmp_link = p.with_name(f".{p.name}.link-{stamp}")
+        os.symlink(os.path.relpath(final, p.parent), tmp_link)
+        os.replace(tmp_link, p)
+        _prune(p, keep=final)
+        return final
+
+
+def _remove_unpublished(processed: Path) -> None:
+    """Remove staging folders and stray links left by a killed ``publish`` (we hold the lock)."""
+    vdir = versions_dir(processed)
+    for leftover in vdir.glob(".staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for link in processed.parent.glob(f".{processed.name}.link-*"):
+        with contextlib.suppress(OSError):
+            link.unlink()
+
+
+def _prune(processed: Path, keep: Path) -> None:
+    versions = sorted((d for d in versions_dir(processed).iterdir() if d.is_dir() and not d.name.startswith(".")),
+                      key=lambda d: d.name)
+    for old in versions[:-KEEP_VERSIONS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
