@@ -37,7 +37,7 @@ price_col = "UnitPrice"      # unit price column
 date_col = "InvoiceDate"     # order timestamp column
 customer_col = "CustomerID"  # customer id column; empty means every line is a guest line
 country_col = "Country"      # optional country column; empty means none
-input_encoding = ""          # CSV encoding of input_path; empty tries UTF-8 then GB18030
+input_encoding = ""          # CSV encoding of input_path; empty means detect it (stops when it cannot be told)
 input_sheet = ""             # Excel sheet of input_path; empty means the first sheet
 date_order = "auto"          # slash dates: dmy, mdy or auto, decided from a day above 12; ambiguous stops
 date_format = ""             # explicit strftime format of date_col; empty means detect
@@ -49,34 +49,23 @@ survivorship_default = ""    # one rule for every field: most_recent, most_compl
 survivorship_rules = {}      # per-field rule overrides, for example email to most_trusted
 rule_actions = {}            # per-rule action overrides, for example zero_price to quarantine
 impute_city_from_phone = False  # also fill a missing city from the phone area; off, not sound for mobiles
-processed_dir = ""           # folder for the contract tables; empty means data/processed or output_dir/processed
+processed_dir = ""           # folder for the contract tables; empty: data/processed, or data/interim/flat/processed for a flat table
 seed = 42                    # random seed for the u sampling of splink
 output_dir = ""              # run folder for metrics.json and figures; the runner sets it
 
 # %%
-from pathlib import Path
-
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import display
 
-from experiments.cleaning import quality, quality_charts
-from experiments.cleaning.pipeline import clean_company, clean_order_lines, effective_as_of, missingness, write_outputs
-from experiments.data import paths
-from experiments.data.tables import read_table
+from experiments.cleaning import job, quality, quality_charts
+from experiments.cleaning.orders import revenue_summary
+from experiments.cleaning.pipeline import missingness
 from experiments.lab import notebook
+from experiments.lab.report import safe
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 20)
-flat = bool(input_path)
-params = {k: v for k, v in dict(globals()).items() if k in {
-    "input_path", "order_col", "item_col", "item_name_col", "quantity_col", "price_col", "date_col", "customer_col",
-    "country_col", "input_encoding", "input_sheet", "date_order", "date_format", "cancel_prefix", "as_of",
-    "er_method", "er_threshold", "survivorship_default", "survivorship_rules", "rule_actions",
-    "impute_city_from_phone", "processed_dir"}}
-data = [paths.resolve(input_path)] if flat else [paths.raw_dir()]
-run = notebook.start("01_data_cleaning", params=params, output_dir=output_dir, seed=seed, data=data)
-out_dir = paths.resolve(processed_dir) if processed_dir else (run.output_dir / "processed" if flat
-                                                               else paths.processed_dir())
+run = notebook.start("01_data_cleaning", globals())
 
 # %% [markdown]
 # ## 1. Read and clean every source
@@ -86,22 +75,18 @@ out_dir = paths.resolve(processed_dir) if processed_dir else (run.output_dir / "
 # message naming the file, the column and example rows.
 
 # %%
-if flat:
-    raw_table = read_table(input_path, encoding=input_encoding or None, sheet=input_sheet or 0)
-    mapping = {"order": order_col, "item": item_col, "item_name": item_name_col, "quantity": quantity_col,
-               "price": price_col, "date": date_col, "customer": customer_col, "country": country_col}
-    result = clean_order_lines(raw_table, mapping, source_name=Path(input_path).name, date_order=date_order,
-                               date_format=date_format, cancel_prefix=cancel_prefix,
-                               as_of=effective_as_of(as_of), rule_actions=rule_actions)
-    raw_tables = {"order_lines": raw_table}
-else:
-    result = clean_company(paths.raw_dir(), as_of=as_of, er_method=er_method,
-                           er_threshold=er_threshold, survivorship_default=survivorship_default,
-                           survivorship_rules=survivorship_rules, rule_actions=rule_actions,
-                           impute_city_from_phone=impute_city_from_phone, seed=seed)
-    raw_tables = result.raw
-metrics = dict(result.metrics)
-display(Markdown(quality.headline(metrics)))
+roles = {"order": order_col, "item": item_col, "item_name": item_name_col, "quantity": quantity_col,
+         "price": price_col, "date": date_col, "customer": customer_col, "country": country_col}
+result, files_read = job.clean_input(
+    input_path, roles, input_encoding=input_encoding, input_sheet=input_sheet, date_order=date_order,
+    date_format=date_format, cancel_prefix=cancel_prefix, as_of=as_of, er_method=er_method, er_threshold=er_threshold,
+    survivorship_default=survivorship_default, survivorship_rules=survivorship_rules, rule_actions=rule_actions,
+    impute_city_from_phone=impute_city_from_phone, seed=seed)
+if result.input is not None:
+    run.add_input(result.input)
+er_table = job.evaluate_er(result, job.planted_truth_dir())  # company world only: scored against the planted truth
+metrics = result.metrics
+display(safe.md(quality.headline(metrics)))
 
 # %% [markdown]
 # ## 2. Every raw row is accounted for
@@ -111,9 +96,9 @@ display(Markdown(quality.headline(metrics)))
 
 # %%
 rec = result.quarantine.reconciliation()
-display(rec)
+display(safe.frame(rec))
 result.quarantine.assert_balanced()
-display(result.quarantine.reasons())
+display(safe.frame(result.quarantine.reasons()))
 quality_charts.reconciliation_chart(rec);
 
 # %% [markdown]
@@ -123,19 +108,14 @@ quality_charts.reconciliation_chart(rec);
 
 # %%
 fired = result.log.table()
-display(fired[fired["n_rows"] > 0].reset_index(drop=True))
+display(safe.frame(fired[fired["n_rows"] > 0].reset_index(drop=True)))
 quality_charts.rules_chart(fired);
 
 # %% [markdown]
 # ## 4. Standardisation, before and after (personal data masked)
 
 # %%
-if not flat:
-    display(quality.before_after_examples(result.raw, result.records))
-else:
-    o = result.tables["orders"]
-    display(o.head(8))
-    print("statuses:", o["status"].value_counts().to_dict())
+display(safe.frame(quality.standardisation_examples(result)))
 
 # %% [markdown]
 # ## 5. Missing values: what was filled and how
@@ -144,16 +124,16 @@ else:
 # counted. The chart compares the share missing in the raw customer records with the merged customers.
 
 # %%
-if not flat:
-    display(result.imputed)
+if job.has_people(result):
+    display(safe.frame(result.imputed))
     mb = quality.missingness_before_after(result.records, result.tables["customers"])
     display((mb * 100).round(1).rename(columns=lambda c: c + " (% missing)"))
     quality_charts.missingness_chart(mb["raw records"], mb["golden customers"],
-                             f"Merging records cuts missing emails from {mb.loc['email', 'raw records']:.0%} "
-                             f"to {mb.loc['email', 'golden customers']:.0%}");
+                                     f"Merging records cuts missing emails from {mb.loc['email', 'raw records']:.0%} "
+                                     f"to {mb.loc['email', 'golden customers']:.0%}");
 miss = missingness(result.tables)
-display(miss[miss["missing_share"] > 0].assign(missing_share=lambda d: (d["missing_share"] * 100).round(2))
-        .rename(columns={"missing_share": "missing (%)"}).reset_index(drop=True))
+display(safe.frame(miss[miss["missing_share"] > 0].assign(missing_share=lambda d: (d["missing_share"] * 100).round(2))
+                   .rename(columns={"missing_share": "missing (%)"}).reset_index(drop=True)))
 
 # %% [markdown]
 # ## 6. Duplicates merged: one customer per person
@@ -164,17 +144,15 @@ display(miss[miss["missing_share"] > 0].assign(missing_share=lambda d: (d["missi
 # next to a deterministic baseline (same phone, or same email, or same name and city).
 
 # %%
-if not flat:
-    from experiments.cleaning.evaluate import compare_with_baseline
-    if result.er_scores:
-        truth = pd.read_csv(paths.truth_dir() / "person_records.csv", dtype=str)
-        display(compare_with_baseline(result.records, result.resolution.method, result.er_scores, truth).round(4))
+if job.has_people(result):
+    if er_table is not None:
+        display(er_table.round(4))
     print(f"{metrics['n_customer_records']:,} customer records -> {metrics['n_customers']:,} customers "
           f"({metrics['n_duplicate_records_merged']:,} duplicates merged)")
     quality_charts.cluster_size_chart(result.tables["customers"]["source_ids"]);
     recs, lin = quality.merged_example(result.tables["customers"], result.lineage, result.records)
-    display(recs)
-    display(lin)
+    display(safe.frame(recs))
+    display(safe.frame(lin))
 else:
     print(f"{metrics['n_customers']:,} customer ids; a flat table carries no personal data to merge on")
 
@@ -185,8 +163,6 @@ else:
 # guest lines keep a null `customer_id` so revenue totals stay whole.
 
 # %%
-from experiments.cleaning.orders import revenue_summary
-
 o = result.tables["orders"]
 display(o.groupby(["channel", "status"]).size().unstack(fill_value=0))
 display(revenue_summary(o))
@@ -196,17 +172,21 @@ print({k: metrics[k] for k in ("n_orders", "n_cancellations", "n_returns", "n_du
 # %% [markdown]
 # ## 8. Write the contract tables
 #
-# Every table is validated against its pandera contract before it is written as Parquet.
+# Every table was validated against its pandera contract; the whole set (tables, lineage, quarantine files) is
+# published together as one new version under a lock, so a reader never sees half of a run. Quarantined rows stay
+# in the processed folder's `quarantine/`, never in the reports.
 
 # %%
-written = write_outputs(result.tables, out_dir, getattr(result, "lineage", None), result.quarantine)
-print(f"{len(written)} files written to {out_dir}")
+folder = job.output_folder(processed_dir, flat=result.input is not None)
+version = job.publish_outputs(result, folder)
+print(f"{len(result.tables)} contract tables and {len(result.quarantine.frames)} quarantine files published to "
+      f"{folder.name}/ (version {version.name})")
 
 # %% [markdown]
 # ## Verdict
 
 # %%
-display(Markdown(quality.headline(metrics)))
+display(safe.md(quality.headline(metrics)))
 
 # %% [markdown]
 # ## Appendix: metrics.json keys and their definitions

@@ -26,4 +26,4 @@ def small_raw(worlds_root) -> Path:
 def small_clean(small_raw):
     from experiments.cleaning.pipeline import clean_company
 
-    return clean_company(small_raw)
+    return clean_company(small_raw, truth_dir=small_raw / "_truth")

@@ -27,8 +27,13 @@ def test_entity_resolution_f1_at_small(small_clean):
 def test_splink_beats_the_deterministic_baseline(small_clean, small_raw):
     truth = pd.read_csv(small_raw / "_truth" / "person_records.csv", dtype=str)
     table = compare_with_baseline(small_clean.records, "splink", small_clean.er_scores, truth).set_index("method")
-    assert table.loc["splink", "f1"] == small_clean.er_scores["f1"]
-    assert table.loc["splink", "f1"] > table.loc["deterministic baseline", "f1"]
+    # the pair count both are scored against is the planted one: sum over persons of C(records, 2)
+    sizes = truth.groupby("person_id").size()
+    planted_pairs = int((sizes * (sizes - 1) // 2).sum())
+    assert table.loc["deterministic baseline", "n_true_pairs"] == planted_pairs == small_clean.er_scores["n_true_pairs"]
+    assert planted_pairs > 1000  # the small world plants thousands of duplicate pairs
+    # the baseline (same phone / email / name+city) misses typo'd duplicates: measured F1 0.958 at small seed 42
+    assert 0.85 < table.loc["deterministic baseline", "f1"] < table.loc["splink", "f1"]
 
 
 def test_row_reconciliation_every_source(small_clean, small_raw):
@@ -57,7 +62,13 @@ def test_planted_order_anomalies_found(small_clean, small_raw):
     future_shop = (pd.to_datetime(shop_q["order_time"]) > "2025-07-01").sum()
     future_pos = (pd.to_datetime(pos_q["txn_time"], format="%d/%m/%Y %H:%M") > "2025-07-01 08:00").sum()
     assert future_shop == c["shop_future_lines"] and future_pos == c["pos_future_lines"]
-    assert reasons["future_order_time"] <= future_shop + future_pos
+    assert c["shop_future_lines"] + c["pos_future_lines"] > 0
+    # each planted future line is quarantined exactly once: as future_order_time unless it is the later copy of an
+    # exact duplicate (then the duplicate rule took it first)
+    future_dupes = int(((pd.to_datetime(shop_q["order_time"]) > "2025-07-01") & (shop_q["reason"] == "exact_duplicate"))
+                       .sum() + ((pd.to_datetime(pos_q["txn_time"], format="%d/%m/%Y %H:%M") > "2025-07-01 08:00")
+                                 & (pos_q["reason"] == "exact_duplicate")).sum())
+    assert reasons["future_order_time"] == future_shop + future_pos - future_dupes
     assert reasons["negative_price"] == c["shop_negative_price_lines"] + c["pos_negative_price_lines"]
 
 

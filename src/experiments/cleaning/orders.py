@@ -26,6 +26,10 @@ from experiments.cleaning.quarantine import Quarantine
 from experiments.cleaning.rules import RuleLog, apply_rule, future_mask, price_masks
 from experiments.cleaning.standardise import check_dates_parsed, parse_dates
 
+#: The largest plausible |quantity| of one order line; anything above is quarantined as ``quantity_out_of_range``
+#: (it is far below int64's limit, so no cast can overflow).
+MAX_QUANTITY = 1_000_000
+
 ORDER_COLUMNS = ["order_id", "line_no", "customer_id", "item_id", "quantity", "unit_price", "amount", "ordered_at",
                  "channel", "status"]
 
@@ -95,16 +99,22 @@ def clean_lines(raw: pd.DataFrame, lines: pd.DataFrame, *, source: str, log: Rul
     check_dates_parsed(parsed, lines["ordered_at_raw"], label or source, date_column)
     lines["ordered_at"] = parsed.values.dt.tz_localize("UTC")
     _move(raw.duplicated(keep="first").set_axis(lines.index), "exact_duplicate", "(all)")
-    _move(lines["ordered_at"].isna(), "missing_order_time", "ordered_at")
+    no_time = _is_blank(lines["ordered_at_raw"])
+    _move(lines["ordered_at"].isna() & no_time, "missing_order_time", "ordered_at")
+    _move(lines["ordered_at"].isna(), "unparseable_order_time", "ordered_at")
     if as_of is not None:
         _move(future_mask(lines["ordered_at"].dt.tz_localize(None), as_of), "future_order_time", "ordered_at")
 
-    lines["quantity"] = pd.to_numeric(lines["quantity"], errors="coerce")
-    lines["unit_price"] = pd.to_numeric(lines["unit_price"], errors="coerce")
     _move(lines["item_id"].isna(), "missing_item", "item_id")
-    _move(lines["quantity"].isna() | (lines["quantity"] == 0), "zero_quantity", "quantity")
+    for rule, mask in numeric_problems(lines["quantity"], "quantity").items():
+        _move(mask.reindex(lines.index, fill_value=False), rule, "quantity")
+    lines["quantity"] = pd.to_numeric(lines["quantity"], errors="coerce")
+    _move(lines["quantity"] == 0, "zero_quantity", "quantity")
+    for rule, mask in numeric_problems(lines["unit_price"], "price").items():
+        _move(mask.reindex(lines.index, fill_value=False), rule, "unit_price")
+    lines["unit_price"] = pd.to_numeric(lines["unit_price"], errors="coerce")
     zero, negative = price_masks(lines["unit_price"])
-    _move(negative | lines["unit_price"].isna(), "negative_price", "unit_price")
+    _move(negative, "negative_price", "unit_price")
     zero = zero.reindex(lines.index, fill_value=False)
     lines, _ = apply_rule(lines, zero, rule="zero_price", column="unit_price", source=source, log=log)
 
@@ -122,6 +132,42 @@ def clean_lines(raw: pd.DataFrame, lines: pd.DataFrame, *, source: str, log: Rul
     lines["channel"] = lines["channel"].astype("string")
     quarantine.set_out(source, len(lines))
     return lines.drop(columns=["ordered_at_raw"]), counts
+
+
+def _is_blank(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip()
+    blank = values.isna().to_numpy(bool) | text.isna().to_numpy(bool)
+    blank |= text.fillna("").str.lower().isin(["", "nan", "nat", "none"]).to_numpy(bool)
+    return pd.Series(blank, index=values.index)
+
+
+def numeric_problems(values: pd.Series, role: str) -> dict[str, pd.Series]:
+    """Return ``{rule: mask}`` for the values of a quantity or price column that are not usable numbers.
+
+    Checked on the raw values before any cast; a row is caught by the first rule that applies, in this order:
+    price: ``missing_price`` (blank), ``non_numeric_price`` (text such as "abc"), ``non_finite_price`` (inf);
+    quantity: ``non_numeric_quantity`` (blank or text), ``non_finite_quantity``, ``non_integer_quantity`` (2.5),
+    ``quantity_out_of_range`` (|q| > ``MAX_QUANTITY``). Zero and negative values are other rules' business.
+    """
+    idx = values.index
+    blank = _is_blank(values).to_numpy(bool)
+    num = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+    text = values.astype("string").str.strip().str.lower().fillna("")
+    written_inf = text.isin(["inf", "-inf", "+inf", "infinity", "-infinity"]).to_numpy(bool)
+    non_finite = (np.isinf(num) | written_inf) & ~blank
+    non_numeric = np.isnan(num) & ~blank & ~non_finite
+    out: dict[str, np.ndarray] = {}
+    if role == "price":
+        out["missing_price"] = blank
+    else:
+        non_numeric = non_numeric | blank
+    out[f"non_numeric_{role}"] = non_numeric
+    out[f"non_finite_{role}"] = non_finite
+    if role == "quantity":
+        finite = np.where(np.isfinite(num), num, 0.0)
+        out["non_integer_quantity"] = finite != np.round(finite)
+        out["quantity_out_of_range"] = np.abs(finite) > MAX_QUANTITY
+    return {rule: pd.Series(mask, index=idx) for rule, mask in out.items()}
 
 
 def guest_orders(orders: pd.DataFrame) -> int:

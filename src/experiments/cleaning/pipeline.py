@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -60,16 +61,17 @@ class CleaningResult:
     """Contract tables plus everything the quality report shows."""
 
     tables: dict[str, pd.DataFrame]
-    lineage: pd.DataFrame
-    records: pd.DataFrame            # standardised person records with customer_id
+    lineage: pd.DataFrame | None     # which record won each golden field (None for a flat table)
+    records: pd.DataFrame | None     # standardised person records with customer_id (None for a flat table)
     raw: dict[str, pd.DataFrame]     # raw frames as read (for before/after)
     log: RuleLog
     quarantine: Quarantine
     order_counts: dict[str, OrderCounts]
-    imputed: pd.DataFrame
-    resolution: Resolution
+    imputed: pd.DataFrame | None
+    resolution: Resolution | None
     er_scores: dict[str, float] = field(default_factory=dict)
     metrics: dict[str, float | int | str] = field(default_factory=dict)
+    input: Any = None                # the inputs.InputTable of a flat table
 
 
 def _customer_ids(clusters: pd.DataFrame) -> pd.Series:
@@ -159,8 +161,9 @@ def clean_company(raw_dir: str | Path, *, as_of: str = "", er_method: str = "spl
     """Clean every raw source of the company world in ``raw_dir`` into the contract tables.
 
     Entity resolution links customer records (``er_method``: splink or deterministic); survivorship builds one golden
-    row per person; orders and feedback get the person's ``customer_id`` via the raw record id they cite. When
-    ``truth_dir`` (default ``raw_dir/_truth``) holds ``person_records.csv``, ER precision/recall/F1 are computed.
+    row per person; orders and feedback get the person's ``customer_id`` via the raw record id they cite. Only when
+    ``truth_dir`` is given (an evaluation of a generated world) are ER precision/recall/F1 computed against its
+    ``person_records.csv``: production cleaning never reads the planted truth.
     ``as_of`` (ISO date; empty means :func:`effective_as_of`) is the date after which dates are impossible.
     """
     raw_dir = Path(raw_dir)
@@ -184,10 +187,9 @@ def clean_company(raw_dir: str | Path, *, as_of: str = "", er_method: str = "spl
               "feedback": feedback, "ad_events": ad_events}
     tables = {k: contracts.validate(v, k) for k, v in tables.items()}
     lineage = contracts.validate(lineage, "lineage")
-    truth = Path(truth_dir) if truth_dir else raw_dir / "_truth"
     scores = {}
-    if (truth / "person_records.csv").is_file():
-        scores = pair_scores(resolution.clusters, pd.read_csv(truth / "person_records.csv", dtype=str))
+    if truth_dir is not None:
+        scores = pair_scores(resolution.clusters, pd.read_csv(Path(truth_dir) / "person_records.csv", dtype=str))
     result = CleaningResult(tables=tables, lineage=lineage, records=records, raw=raw, log=log, quarantine=q,
                             order_counts=order_counts, imputed=imputed, resolution=resolution, er_scores=scores)
     result.metrics = company_metrics(result)

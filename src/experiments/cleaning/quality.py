@@ -8,6 +8,7 @@ import pandas as pd
 
 from experiments.cleaning.privacy import mask
 from experiments.cleaning.sources import SOURCES
+from experiments.lab.report.safe import mask_pii
 
 FIELDS = ["name", "phone", "email", "city", "gender", "birth_date"]
 
@@ -35,6 +36,14 @@ def before_after_examples(raw: dict[str, pd.DataFrame], records: pd.DataFrame, n
     return pd.DataFrame(rows)
 
 
+def standardisation_examples(result) -> pd.DataFrame:
+    """The before/after table of section 4: person records of each customer source (company world) or the first
+    order lines with their status (a flat table). Personal data masked; pass it through ``safe.frame`` to show."""
+    if result.records is not None:
+        return before_after_examples(result.raw, result.records)
+    return result.tables["orders"].head(8)
+
+
 def _one(fn, value, kind):
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
@@ -42,10 +51,12 @@ def _one(fn, value, kind):
 
 
 def _mask_raw(value) -> str:
+    """Mask a raw phone field: every email or phone number in it, then any run of digits but the last two (a raw
+    field can hold anything, e.g. an email typed into the phone box)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    s = str(value)
-    return s[:4] + "".join("*" if c.isdigit() else c for c in s[4:-2]) + s[-2:]
+    s = mask_pii(str(value))
+    return s[:4] + "".join("*" if c.isdigit() else c for c in s[4:-2]) + s[-2:] if "@" not in s else s
 
 
 def _iso(value) -> str:

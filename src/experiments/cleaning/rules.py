@@ -27,7 +27,15 @@ DEFAULT_ACTIONS: dict[str, str] = {
     "invalid_phone": "null",         # not a valid number per phonenumbers
     "invalid_email": "null",         # not name@domain.tld after trimming
     "future_order_time": "quarantine",  # an order after as_of: the true date is unknown
-    "missing_order_time": "quarantine",  # an order line without a readable timestamp
+    "missing_order_time": "quarantine",  # an order line without a timestamp
+    "unparseable_order_time": "quarantine",  # an order line whose timestamp is text that is not a date
+    "non_numeric_quantity": "quarantine",  # text in the quantity column ("abc", "2 pcs")
+    "non_finite_quantity": "quarantine",  # inf / -inf: no real quantity
+    "non_integer_quantity": "quarantine",  # 2.5 units: never silently truncated to 2
+    "quantity_out_of_range": "quarantine",  # |quantity| above MAX_QUANTITY (1e20 would overflow int64)
+    "missing_price": "quarantine",   # an order line without a unit price
+    "non_numeric_price": "quarantine",  # text in the price column
+    "non_finite_price": "quarantine",  # inf / -inf / nan written as text
     "zero_price": "flag",            # free items / gifts: kept, counted; they add nothing to revenue
     "negative_price": "quarantine",  # accounting adjustments, not sales
     "missing_item": "quarantine",    # an order line without item id
