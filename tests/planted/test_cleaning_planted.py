@@ -40,8 +40,8 @@ def test_row_reconciliation_every_source(small_clean, small_raw):
     rec = small_clean.quarantine.reconciliation().set_index("source")
     assert rec["balanced"].all(), rec
     files = _manifest(small_raw)["files"]
-    from experiments.cleaning.sources import SOURCES
-    for name, cfg in SOURCES.items():
+    from experiments.cleaning.sources import company_sources
+    for name, cfg in company_sources().items():
         assert rec.loc[name, "rows_in"] == files[cfg.file]["rows"], name  # every raw row was read
     m = small_clean.metrics
     assert m["rows_in"] == m["rows_out"] + m["rows_quarantined"]

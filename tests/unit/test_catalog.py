@@ -8,18 +8,20 @@ from pathlib import Path
 import pytest
 
 from experiments import synthetic
-from experiments.cleaning.sources import SOURCES, read_source
+from experiments.cleaning.sources import company_sources, read_source
 from experiments.data import catalog, paths
 from experiments.data.tables import DataInputError
 from experiments.lab import config
 
 
 def test_company_sources_are_exactly_the_generated_raw_files() -> None:
-    assert sorted(cfg.file for cfg in SOURCES.values()) == sorted(synthetic.RAW_FILES)
+    files = sorted(cfg.file for cfg in company_sources().values())
+    assert files == sorted(synthetic.raw_files()) and len(files) == 9
+    assert {cfg.kind for cfg in company_sources().values()} == {"person", "orders", "items", "feedback", "ad_events"}
 
 
 def test_company_sources_read_from_a_generated_world(tiny_world: Path) -> None:
-    for cfg in SOURCES.values():
+    for cfg in company_sources().values():
         df = read_source(tiny_world / "raw", cfg)  # every mapped column exists in the generated file
         assert len(df) > 0, cfg.name
 

@@ -5,7 +5,7 @@ import pandas as pd
 from experiments.cleaning.people import standardise_person_source
 from experiments.cleaning.quarantine import Quarantine
 from experiments.cleaning.rules import RuleLog
-from experiments.cleaning.sources import SOURCES
+from experiments.cleaning.sources import company_sources
 
 AS_OF = pd.Timestamp("2025-07-01")
 
@@ -22,7 +22,7 @@ def test_crm_records_standardised_and_rules_fired():
         "registered_at": ["2024-03-05 10:00:00", "2026-01-01", "later", "20240305 08:00:00", None],
     })
     log, q = RuleLog(), Quarantine()
-    out = standardise_person_source(raw, SOURCES["crm"], as_of=AS_OF, log=log, quarantine=q)
+    out = standardise_person_source(raw, company_sources()["crm"], as_of=AS_OF, log=log, quarantine=q)
     # the repeated C3 and the row without id are quarantined; 3 records stay
     assert out["record_id"].tolist() == ["C1", "C2", "C3"]
     assert q.reconciliation().set_index("source").loc["crm", "balanced"]
@@ -48,7 +48,7 @@ def test_pos_birth_year_after_as_of_is_negative_age():
                         "store_city": ["上海", "北京"], "join_date": [45356, pd.Timestamp("2024-03-05")],
                         "birth_year": [1990, 2031]})
     log, q = RuleLog(), Quarantine()
-    out = standardise_person_source(raw, SOURCES["pos"], as_of=AS_OF, log=log, quarantine=q)
+    out = standardise_person_source(raw, company_sources()["pos"], as_of=AS_OF, log=log, quarantine=q)
     assert out["registered_at"].tolist() == [pd.Timestamp("2024-03-05")] * 2   # Excel serial 45356 = 2024-03-05
     assert out["birth_date"].iloc[0] == pd.Timestamp("1990-01-01") and pd.isna(out["birth_date"].iloc[1])
     assert log.count("negative_age") == 1

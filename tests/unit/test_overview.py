@@ -48,7 +48,8 @@ def test_count_by_and_records_by_source(tiny_world: Path) -> None:
     assert set(by["experiment_id"]) == {"exp_cvr_lift", "exp_aa", "exp_srm"}
     assert by["rows"].sum() == _csv_rows(raw / "ad_events.csv")
     records = inventory.customer_records_by_source(inventory.source_inventory(raw))
-    assert set(records.index) == set(inventory.CUSTOMER_SOURCES.values())
+    assert set(records.index) == set(inventory.customer_sources().values())
+    assert set(records.index) == {"CRM export", "Online shop accounts", "WeChat members", "Store POS members"}
 
 
 def test_empty_raw_folder_says_how_to_fix(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def raw(tiny_world: Path) -> Path:
 def t(raw: Path) -> dict:
     """The truth tables and the raw tables, read once."""
     truth = raw / "_truth"
-    out = {name: _read(raw, name) for name in synthetic.RAW_FILES}
+    out = {name: _read(raw, name) for name in synthetic.raw_files()}
     for name in ("person_records.csv", "persons.csv", "churn.csv", "feedback.csv"):
         out[name] = pd.read_csv(truth / name, dtype=str, keep_default_na=False)
     out["manifest"] = json.loads((truth / "manifest.json").read_text(encoding="utf-8"))
@@ -97,7 +97,7 @@ def test_every_raw_file_exists_with_the_spec_columns_and_id_formats(raw: Path, t
 def test_manifest_rows_and_hashes_match_the_files(raw: Path, t: dict) -> None:
     m = t["manifest"]
     assert (m["size"], m["seed"], m["as_of"], m["reference_date"]) == ("tiny", 7, "2025-07-01", "2025-03-31")
-    for name in synthetic.RAW_FILES:
+    for name in synthetic.raw_files():
         assert m["files"][name]["sha256"] == writer.sha256(raw / name), name
         assert m["files"][name]["rows"] == len(t[name]), name
     assert synthetic.manifest_complete(raw)
@@ -119,7 +119,7 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(raw: Path, tmp
     synthetic.generate(tmp_path / "again", size="tiny", seed=7)
     synthetic.generate(tmp_path / "other", size="tiny", seed=8)
     first, again, other = _files_digest(raw), _files_digest(tmp_path / "again"), _files_digest(tmp_path / "other")
-    assert len(first) == len(synthetic.RAW_FILES) + len(synthetic.TRUTH_FILES)
+    assert len(first) == len(synthetic.raw_files()) + len(synthetic.TRUTH_FILES)
     assert first == again
     differing = [name for name in first if first[name] != other[name]]
     assert len(differing) == len(first), sorted(set(first) - set(differing))

@@ -24,13 +24,7 @@ from experiments.cleaning.orders import ORDER_COLUMNS, OrderCounts, clean_lines,
 from experiments.cleaning.people import standardise_person_source
 from experiments.cleaning.quarantine import Quarantine
 from experiments.cleaning.rules import RuleLog, apply_rule
-from experiments.cleaning.sources import (
-    ORDER_SOURCES,
-    PERSON_SOURCES,
-    SOURCES,
-    read_source,
-    to_order_layout,
-)
+from experiments.cleaning.sources import company_sources, read_source, to_order_layout
 from experiments.cleaning.standardise import parse_dates
 from experiments.cleaning.survivorship import golden_records, resolve_rules
 from experiments.data import contracts
@@ -83,8 +77,7 @@ def _customer_ids(clusters: pd.DataFrame) -> pd.Series:
 
 def _people(raw_dir: Path, log: RuleLog, q: Quarantine, as_of: pd.Timestamp, raw: dict) -> pd.DataFrame:
     parts = []
-    for name in PERSON_SOURCES:
-        cfg = SOURCES[name]
+    for name, cfg in company_sources("person").items():
         raw[name] = read_source(raw_dir, cfg)
         parts.append(standardise_person_source(raw[name], cfg, as_of=as_of, log=log, quarantine=q))
     return pd.concat(parts, ignore_index=True)
@@ -93,8 +86,7 @@ def _people(raw_dir: Path, log: RuleLog, q: Quarantine, as_of: pd.Timestamp, raw
 def _orders(raw_dir: Path, log: RuleLog, q: Quarantine, as_of: pd.Timestamp, raw: dict,
             ref_to_customer: pd.Series) -> tuple[pd.DataFrame, dict[str, OrderCounts]]:
     parts, counts = [], {}
-    for name in ORDER_SOURCES:
-        cfg = SOURCES[name]
+    for name, cfg in company_sources("orders").items():
         raw[name] = read_source(raw_dir, cfg)
         lines = to_order_layout(raw[name], cfg)
         clean, counts[name] = clean_lines(raw[name], lines, source=name, log=log, quarantine=q, as_of=as_of,
@@ -112,7 +104,7 @@ def _orders(raw_dir: Path, log: RuleLog, q: Quarantine, as_of: pd.Timestamp, raw
 
 
 def _simple_source(raw_dir: Path, name: str, q: Quarantine, raw: dict) -> pd.DataFrame:
-    cfg = SOURCES[name]
+    cfg = company_sources()[name]
     raw[name] = read_source(raw_dir, cfg)
     q.set_in(name, len(raw[name]))
     return raw[name].rename(columns={v: k for k, v in cfg.columns.items()})

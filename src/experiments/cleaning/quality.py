@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from experiments.cleaning.privacy import mask
-from experiments.cleaning.sources import SOURCES
+from experiments.cleaning.sources import company_sources
 from experiments.lab.report.safe import mask_pii
 
 FIELDS = ["name", "phone", "email", "city", "gender", "birth_date"]
@@ -16,10 +16,9 @@ FIELDS = ["name", "phone", "email", "city", "gender", "birth_date"]
 def before_after_examples(raw: dict[str, pd.DataFrame], records: pd.DataFrame, n: int = 2) -> pd.DataFrame:
     """A few records per customer source: the raw phone/email/date next to the standardised ones (masked)."""
     rows = []
-    for src in ("crm", "shop", "wechat", "pos"):
+    for src, cfg in company_sources("person").items():
         if src not in raw:
             continue
-        cfg = SOURCES[src]
         r = raw[src].set_index(cfg.columns["record_id"])
         clean = records[records["source"] == src].set_index("record_id")
         for rid in clean.index[:n]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.data.catalog import CatalogEntry, load_catalog
+from experiments.data.catalog import CatalogEntry, company_entries
 from experiments.data.tables import DataInputError, read_table, require_columns
 
 PERSON_COLUMNS = ["record_id", "source", "name", "phone", "email", "city", "address", "gender", "birth_date",
@@ -35,9 +35,8 @@ class SourceConfig:
     utc_offset_hours: float = 0.0    # local time of naive timestamps (POS: Beijing, UTC+8)
     trust: int = 0                   # survivorship 'most trusted source' rank (higher wins)
     optional: tuple[str, ...] = field(default_factory=tuple)
-
-
-COMPANY_KINDS = ("person", "orders", "items", "feedback", "ad_events")
+    channel: str = ""                # order sources: the orders' channel
+    status_map: dict[str, str] = field(default_factory=dict)  # order sources: raw status -> contract status
 
 
 def source_from_entry(entry: CatalogEntry) -> SourceConfig:
@@ -46,19 +45,13 @@ def source_from_entry(entry: CatalogEntry) -> SourceConfig:
     return SourceConfig(name=entry.name, file=entry.filename, kind=str(opts["kind"]), columns=dict(entry.columns),
                         encoding=entry.encoding, sheet=entry.sheet, date_order=str(opts.get("date_order", "dmy")),
                         utc_offset_hours=float(opts.get("utc_offset_hours", 0.0)), trust=int(opts.get("trust", 0)),
-                        optional=tuple(opts.get("optional", ())))
+                        optional=tuple(opts.get("optional", ())), channel=str(opts.get("channel", "")),
+                        status_map={str(k): str(v) for k, v in (opts.get("status_map") or {}).items()})
 
 
-def company_sources() -> dict[str, SourceConfig]:
-    """Return the company world's raw sources from ``conf/catalog.yaml`` (entries whose options name a kind)."""
-    return {name: source_from_entry(e) for name, e in load_catalog().items()
-            if e.options.get("kind") in COMPANY_KINDS}
-
-
-SOURCES: dict[str, SourceConfig] = company_sources()
-PERSON_SOURCES = tuple(k for k, v in SOURCES.items() if v.kind == "person")
-ORDER_SOURCES = tuple(k for k, v in SOURCES.items() if v.kind == "orders")
-POS_STATUS = {"sale": "completed", "return": "returned", "void": "cancelled"}
+def company_sources(kind: str | None = None) -> dict[str, SourceConfig]:
+    """Return the company world's raw sources (all, or one ``kind``) from ``conf/catalog.yaml``, read on each call."""
+    return {e.name: source_from_entry(e) for e in company_entries(kind)}
 
 
 def read_source(raw_dir: Path, cfg: SourceConfig) -> pd.DataFrame:
@@ -91,18 +84,15 @@ def to_person_layout(df: pd.DataFrame, cfg: SourceConfig) -> pd.DataFrame:
 
 
 def to_order_layout(df: pd.DataFrame, cfg: SourceConfig) -> pd.DataFrame:
-    """Map a raw order file onto the order-lines layout (``channel`` = shop/pos; POS txn types -> statuses)."""
+    """Map a raw order file onto the order-lines layout: ``channel`` and the statuses from the source's catalog
+    options (``channel``, ``status_map``); an unknown status is an error naming the file, column and values."""
     out = pd.DataFrame({k: df[c] for k, c in cfg.columns.items()}, index=df.index)
     status = out["status"].astype("string").str.strip().str.lower()
-    if cfg.name == "pos_transactions":
-        mapped = status.map(POS_STATUS)
-    else:
-        mapped = status.where(status.isin(["completed", "cancelled", "returned"]))
+    mapped = status.map(cfg.status_map)
     unknown = status.notna() & mapped.isna()
     if unknown.any():
         raise DataInputError(f"{cfg.file}: column '{cfg.columns['status']}' has {int(unknown.sum())} unknown values "
-                             f"{sorted(status[unknown].unique())[:5]}; expected completed/cancelled/returned or "
-                             "sale/return/void")
+                             f"{sorted(status[unknown].unique())[:5]}; expected one of {sorted(cfg.status_map)}")
     out["status"] = mapped.fillna("completed")
-    out["channel"] = "shop" if cfg.name == "shop_orders" else "pos"
+    out["channel"] = cfg.channel
     return out

@@ -66,6 +66,20 @@ def load_catalog(path: Path | None = None) -> dict[str, CatalogEntry]:
     return entries
 
 
+#: The layouts of the company world's raw sources (``options.kind``); entries with another kind or none are public
+#: datasets.
+COMPANY_KINDS = ("person", "orders", "items", "feedback", "ad_events")
+
+
+def company_entries(kind: str | None = None) -> list[CatalogEntry]:
+    """Return the company world's raw sources in catalog order (all, or those of one ``kind``).
+
+    Read on each call, never at import time: the catalog is the one place that names these files.
+    """
+    return [e for e in load_catalog().values()
+            if e.options.get("kind") in COMPANY_KINDS and (kind is None or e.options.get("kind") == kind)]
+
+
 def entry(name: str) -> CatalogEntry:
     """Return the catalog entry ``name``; an unknown name is an error listing the known ones."""
     catalog = load_catalog()

@@ -10,12 +10,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.data.catalog import CatalogEntry, company_entries
 from experiments.data.tables import read_table
 
-CUSTOMER_SOURCES = {"crm_customers.csv": "CRM export", "shop_customers.jsonl": "Online shop accounts",
-                    "wechat_members.csv": "WeChat members", "pos_members.xlsx": "Store POS members"}
-ORDER_SOURCES = {"shop_orders.csv": ("order_time", "%Y-%m-%d %H:%M:%S", "online shop"),
-                 "pos_transactions.csv": ("txn_time", "%d/%m/%Y %H:%M", "stores (POS)")}
+
+def customer_sources() -> dict[str, str]:
+    """The company's customer-record files and their names in reports (``conf/catalog.yaml``, kind person)."""
+    return {e.filename: str(e.options.get("label", e.name)) for e in company_entries("person")}
+
+
+def order_sources() -> dict[str, CatalogEntry]:
+    """The company's order-line files and their catalog entries (kind orders)."""
+    return {e.filename: e for e in company_entries("orders")}
 
 
 def _raw_files(raw_dir: Path) -> list[Path]:
@@ -28,10 +34,11 @@ def _raw_files(raw_dir: Path) -> list[Path]:
 def source_inventory(raw_dir: Path) -> pd.DataFrame:
     """Return one row per raw file: role, format, rows, columns, share of empty cells and size in KB."""
     rows = []
+    customers, orders = customer_sources(), order_sources()
     for path in _raw_files(raw_dir):
         df = read_table(path)
-        role = CUSTOMER_SOURCES.get(path.name) or (ORDER_SOURCES[path.name][2] + " order lines"
-                                                   if path.name in ORDER_SOURCES else path.stem.replace("_", " "))
+        role = customers.get(path.name) or (str(orders[path.name].options.get("label")) + " order lines"
+                                            if path.name in orders else path.stem.replace("_", " "))
         rows.append({"file": path.name, "holds": role, "format": path.suffix.lstrip("."), "rows": len(df),
                      "columns": df.shape[1], "empty_cells_pct": round(100 * float(df.isna().mean().mean()), 1),
                      "size_kb": round(path.stat().st_size / 1024)})
@@ -41,16 +48,21 @@ def source_inventory(raw_dir: Path) -> pd.DataFrame:
 def monthly_order_lines(raw_dir: Path) -> pd.DataFrame:
     """Return order lines per calendar month and channel (rows: month ``YYYY-MM``, columns: channel).
 
-    Timestamps that do not parse in the source's documented format are left out of this view (the cleaning step
-    counts and repairs them).
+    Timestamps are read with the cleaning's own parser and the source's catalog date order; those that do not parse
+    are left out of this view (the cleaning step counts and quarantines them).
     """
+    from experiments.cleaning.standardise import parse_dates
+
     frames = []
-    for name, (column, fmt, channel) in ORDER_SOURCES.items():
+    for name, entry in order_sources().items():
         path = raw_dir / name
         if not path.is_file():
             continue
-        when = pd.to_datetime(read_table(path)[column], format=fmt, errors="coerce")
-        frames.append(pd.DataFrame({"month": when.dt.strftime("%Y-%m"), "channel": channel}).dropna())
+        column = entry.columns["ordered_at_raw"]
+        when = parse_dates(read_table(path, dtype=str)[column], order=str(entry.options.get("date_order", "auto")),
+                           column=column).values
+        frames.append(pd.DataFrame({"month": when.dt.strftime("%Y-%m"),
+                                    "channel": str(entry.options.get("label"))}).dropna())
     if not frames:
         return pd.DataFrame()
     lines = pd.concat(frames, ignore_index=True)
@@ -69,7 +81,7 @@ def count_by(raw_dir: Path, filename: str, columns: list[str]) -> pd.DataFrame:
 def customer_records_by_source(inventory: pd.DataFrame) -> pd.Series:
     """Return raw customer record counts indexed by the source system's name, largest first."""
     rows = inventory.set_index("file")["rows"]
-    present = {label: int(rows[f]) for f, label in CUSTOMER_SOURCES.items() if f in rows.index}
+    present = {label: int(rows[f]) for f, label in customer_sources().items() if f in rows.index}
     return pd.Series(present, name="rows").sort_values(ascending=False)
 
 
@@ -78,8 +90,8 @@ def headline_counts(inventory: pd.DataFrame) -> dict[str, int]:
     rows = dict(zip(inventory["file"], inventory["rows"], strict=True))
     return {
         "n_sources": int(len(inventory)),
-        "n_customer_records": int(sum(rows.get(f, 0) for f in CUSTOMER_SOURCES)),
-        "n_order_lines": int(sum(rows.get(f, 0) for f in ORDER_SOURCES)),
+        "n_customer_records": int(sum(rows.get(f, 0) for f in customer_sources())),
+        "n_order_lines": int(sum(rows.get(f, 0) for f in order_sources())),
         "n_feedback": int(rows.get("feedback.jsonl", 0)),
         "n_ad_units": int(rows.get("ad_events.csv", 0)),
         "raw_kb": int(inventory["size_kb"].sum()),

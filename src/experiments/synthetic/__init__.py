@@ -14,7 +14,7 @@ Public API
           return generate_cached("tiny", 1, tmp_path_factory.getbasetemp() / "worlds")
 
 - ``SIZES``: tiny / small / medium / large (persons, order lines, experiment units, feedback rows, items).
-- ``RAW_FILES`` and ``TRUTH_FILES``: the file names written.
+- ``raw_files()`` (the company sources of conf/catalog.yaml) and ``TRUTH_FILES``: the file names written.
 
 Modules: ``sizes`` (calendar, sizes, random streams), ``people`` and ``records`` (persons and their messy
 customer records), ``catalog`` (items, factors, tastes), ``behaviour`` (order timing), ``orders`` and
@@ -38,26 +38,30 @@ from experiments.synthetic.churn import COEF, INTERCEPT
 from experiments.synthetic.products import COPURCHASE
 from experiments.synthetic.sizes import AS_OF, GENERATOR_VERSION, LABEL_DAYS, REFERENCE_DATE, SIZES, get_size
 
-RAW_FILES = ("crm_customers.csv", "shop_customers.jsonl", "wechat_members.csv", "pos_members.xlsx", "items.csv",
-             "shop_orders.csv", "pos_transactions.csv", "feedback.jsonl", "ad_events.csv")
 TRUTH_FILES = ("manifest.json", "person_records.csv", "persons.csv", "churn.csv", "tastes.parquet",
                "item_factors.parquet", "feedback.csv", "experiments.json")
 TRUTH_DIR = "_truth"
 
-__all__ = ["RAW_FILES", "SIZES", "TRUTH_DIR", "TRUTH_FILES", "generate", "generate_cached", "manifest_complete"]
+__all__ = ["raw_files", "SIZES", "TRUTH_DIR", "TRUTH_FILES", "generate", "generate_cached", "manifest_complete"]
 
 
-def _write_raw(name: str, df: pd.DataFrame, path: Path) -> None:
-    if name == "wechat_members.csv":
-        writer.write_csv(df, path, encoding="gbk")
-    elif name.endswith(".csv"):
-        writer.write_csv(df, path)
-    elif name.endswith(".jsonl"):
+def raw_files() -> list[str]:
+    """The raw file names the generator writes: the company world's sources in ``conf/catalog.yaml``."""
+    from experiments.data.catalog import company_entries
+
+    return [e.filename for e in company_entries()]
+
+
+def _write_raw(df: pd.DataFrame, path: Path, fmt: str | None, encoding: str | None, sheet: str | int | None) -> None:
+    """Write one raw file in the format, encoding and sheet its catalog entry declares."""
+    if fmt == "csv":
+        writer.write_csv(df, path, encoding=encoding or "utf-8")
+    elif fmt == "jsonl":
         writer.write_jsonl(df, path)
-    elif name.endswith(".xlsx"):
-        writer.write_xlsx(df, path, sheet="members")
-    else:  # pragma: no cover - guarded by RAW_FILES
-        raise ValueError(f"no writer for {name}")
+    elif fmt == "excel":
+        writer.write_xlsx(df, path, sheet=str(sheet))
+    else:
+        raise ValueError(f"{path.name}: the catalog's format {fmt!r} has no writer")
 
 
 def _anomalies(raw: dict[str, pd.DataFrame], counts: dict) -> dict[str, Any]:
@@ -103,9 +107,12 @@ def generate(out_dir: str | os.PathLike[str], size: str = "small", seed: int = 4
     truth_dir.mkdir(parents=True, exist_ok=True)
     w = build_world(spec, int(seed))
     files: dict[str, dict[str, Any]] = {}
-    for name in RAW_FILES:
+    from experiments.data.catalog import company_entries
+
+    for entry in company_entries():
+        name = entry.filename
         path = out / name
-        _write_raw(name, w.raw[name], path)
+        _write_raw(w.raw[name], path, entry.format, entry.encoding, entry.sheet)
         files[name] = {"rows": len(w.raw[name]), "sha256": writer.sha256(path)}
     for name, df in w.truth.items():
         path = truth_dir / name
