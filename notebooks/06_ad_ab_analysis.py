@@ -29,6 +29,8 @@
 # %% tags=["parameters"]
 # Parameters (papermill injects overrides below this cell; nothing is computed here)
 input_path = ""  # CSV, Parquet or Excel table with one row per unit; empty means the company world ad_events table
+input_encoding = ""  # text encoding of a CSV input_path; empty means detect it
+input_sheet = ""  # Excel sheet of input_path; empty means the first sheet
 experiment_id = "exp_cvr_lift"  # company world only: exp_cvr_lift, exp_aa or exp_srm
 unit_col = "unit_id"  # column identifying the randomised unit (user)
 variant_col = "variant"  # column holding the variant label
@@ -49,30 +51,21 @@ output_dir = ""  # run folder for metrics.json; the runner sets it
 # %%
 import contextlib
 import io
-import math
 
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from experiments.abtest import ab_charts, analysis, power, present, sequential, units
-from experiments.abtest.simulate import matching_design, simulate_aa
+from experiments.abtest import ab_charts, analysis, params, present, units
 from experiments.lab import notebook
 
-roles = units.fill_company_roles(input_path, pre_metric_col=pre_metric_col, time_col=time_col,
-                                segment_cols=segment_cols, consistency_col=consistency_col,
-                                planned_split=planned_split)
-params = {"input_path": input_path, "experiment_id": experiment_id, "unit_col": unit_col, "variant_col": variant_col,
-          "control_label": control_label, "metric_cols": metric_cols, **roles, "alpha": alpha, "one_sided": one_sided,
-          "target_relative_lift": target_relative_lift, "aa_sims": aa_sims}
-files = [units.company_events_path()] if not input_path else [input_path]
 with contextlib.redirect_stdout(io.StringIO()) as run_info:
-    run = notebook.start("06_ad_ab_analysis", params=params, output_dir=output_dir, seed=seed, data=files)
-table, source, _ = units.load_input(input_path, experiment_id)
-cfg = analysis.ABConfig(unit_col=unit_col, variant_col=variant_col, control_label=str(control_label),
-                        metric_cols=list(metric_cols), alpha=alpha, one_sided=one_sided,
-                        target_relative_lift=target_relative_lift, seed=seed, **roles)
-a = analysis.analyse(table, cfg, source)
-print(f"Run info: {source}, {len(table):,} rows, seed {seed}, data fingerprint {run.info['data_fingerprint']}, "
+    run = notebook.start("06_ad_ab_analysis", globals())
+    cfg = params.config_from_parameters(run.params)
+    table = units.load_table(input_path, params.input_roles(cfg), experiment_id=experiment_id,
+                             encoding=input_encoding, sheet=input_sheet)
+    run.add_input(table)
+a = analysis.analyse(table.frame, cfg, table.source)
+print(f"Run info: {table.source}, {table.rows:,} rows, seed {seed}, data fingerprint {table.fingerprint}, "
       f"git {run.info['git_revision']}; the full parameters and library versions are in the appendix.")
 
 # %% [markdown]
@@ -139,11 +132,9 @@ for t in a.cuped:
 # The minimum detectable effect (80% power) of the sample we have, and the sample a test powered for the target lift would need.
 
 # %%
-reference_n = power.power_prop_test_n(0.03, 0.02, alpha=0.05, power=0.8)
 for t in a.treatments:
-    display(Markdown(present.power_sentence(a, t, reference_n)))
-display(Markdown(f"(statsmodels' Cohen's h version of the same reference: {math.ceil(power.cohen_h_n(0.03, 0.02)):,} "
-                 "per group — the arcsine transform, not the pooled normal approximation.)"))
+    display(Markdown(present.power_sentence(a, t)))
+display(Markdown(present.power_reference_sentence()))
 
 # %% [markdown]
 # ## 6. Peeking honestly: sequential monitoring
@@ -151,20 +142,14 @@ display(Markdown(f"(statsmodels' Cohen's h version of the same reference: {math.
 # The cumulative lift day by day. A naive daily p-value inflates false positives; the always-valid confidence sequence (mSPRT, normal mixture) may be checked every day. A simulation of A/A tests shows the false-positive rate of each rule.
 
 # %%
-stops = {}
 for t, daily in a.sequential.items():
-    stops[t] = (sequential.first_stop(daily, alpha, "naive"), sequential.first_stop(daily, alpha, "sequential"))
-    display(Markdown(present.sequential_sentence(daily, *stops[t])))
-    is_prop = a.comparisons[(a.primary, t)].kind == "proportion"
-    ab_charts.sequential_chart(daily, a.primary, *stops[t], percent=is_prop)
+    display(Markdown(present.sequential_sentence(daily, *a.stops(t))))
+    ab_charts.sequential_chart(daily, a.primary, *a.stops(t), percent=(a.primary, t) in a.counts)
     plt.show()
 if not a.sequential:
     display(Markdown("No time column given (`time_col`): no daily view."))
-c0 = a.comparisons[(a.primary, a.treatments[0])]
-design = matching_design(c0.n_control, c0.n_treatment, len(next(iter(a.sequential.values()))) if a.sequential else None,
-                         c0.rate_control if c0.kind == "proportion" else None)
-sim = simulate_aa(n_sims=aa_sims, alpha=alpha, seed=seed, **design)
-display(Markdown(present.aa_sentence(sim)))
+sim = analysis.aa_simulation(a, aa_sims)
+display(Markdown(present.aa_sentence(sim) if sim else "A/A simulation skipped (`aa_sims` = 0)."))
 
 # %% [markdown]
 # ## 7. Bayesian view
@@ -173,12 +158,8 @@ display(Markdown(present.aa_sentence(sim)))
 
 # %%
 display(present.bayes_table(a))
-binary = [m for m in cfg.metric_cols if a.comparisons[(m, a.treatments[0])].kind == "proportion"]
-if binary:
-    cb = a.comparisons[(binary[0], a.treatments[0])]
-    ab_charts.posterior_chart(round(cb.rate_treatment * cb.n_treatment), cb.n_treatment,
-                           round(cb.rate_control * cb.n_control), cb.n_control,
-                           a.bayes[(binary[0], cb.variant)].prob_beat, (cb.control, cb.variant))
+fig = ab_charts.posterior_for(a)  # the first 0/1 metric's Beta posteriors; None when no metric is 0/1
+if fig is not None:
     plt.show()
 
 # %% [markdown]
@@ -227,7 +208,4 @@ else:
 print(run_info.getvalue())
 
 # %%
-metrics = analysis.metrics(a)
-metrics |= {"aa_fpr_fixed": sim.fixed, "aa_fpr_naive_peeking": sim.naive_peeking, "aa_fpr_sequential": sim.sequential,
-            "aa_sims": sim.n_sims, "power_prop_test_n_3v2": math.ceil(reference_n)}
-run.finish(metrics);
+run.finish(analysis.metrics(a, aa=sim, aa_sims=aa_sims));

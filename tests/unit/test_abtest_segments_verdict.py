@@ -55,4 +55,7 @@ def test_few_events_and_guardrails():
     worse = two_proportions(100, 5000, 200, 5000, metric="retained")
     v = verdict.decide(good, good.p_value, _srm_ok(), guardrails=[(worse, worse.p_value)])
     assert v.decision == verdict.NO_SHIP and "retained" in v.headline
-    assert not math.isnan(good.p_value)
+    # by hand: pooled p = 500/10000 = 0.05, se0 = sqrt(0.05 * 0.95 * 2/5000) = 0.0043589, z = 0.02 / se0 = 4.5883,
+    # two-sided p = 2 * (1 - Phi(4.5883)) = 4.47e-6
+    assert good.stat == pytest.approx(0.02 / math.sqrt(0.05 * 0.95 * 2 / 5000), rel=1e-9)
+    assert good.stat == pytest.approx(4.5883, abs=1e-4) and good.p_value == pytest.approx(4.47e-6, rel=0.01)

@@ -3,7 +3,9 @@ monitoring, segments and a plain-language verdict.
 
 One idea per module:
 
-- ``data``: map an input table onto the analysis roles, coerce 0/1 outcomes, load the company world.
+- ``units``: map an input table onto the analysis roles (read by the shared ``data.inputs.load_input``), coerce
+  0/1 outcomes, the company world's experiment.
+- ``params``: range-check the notebook's parameters and build the ``ABConfig``.
 - ``trust``: sample-ratio mismatch, assignment consistency and duplicates (Kohavi, Tang & Xu 2020, ch. 21).
 - ``funnel``: funnel totals per variant/day and delta-method standard errors for ratio metrics (Deng et al. 2018).
 - ``frequentist``: two-proportion z-test, Welch t-test, absolute/relative lift intervals, Holm and BH corrections.

@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
+from experiments.abtest.analysis import ABAnalysis
 from experiments.abtest.trust import SRMResult
 from experiments.lab.chart_style import finish
 
@@ -98,6 +99,16 @@ def posterior_chart(x_t: int, n_t: int, x_c: int, n_c: int, prob_beat: float, la
     ax.legend(frameon=False)
     return _finish(fig, ax, f"P({labels[1]} beats {labels[0]}) = {prob_beat:.1%}", "conversion rate (%)",
                    "posterior density")
+
+
+def posterior_for(a: ABAnalysis) -> Figure | None:
+    """The Beta posteriors of the first 0/1 metric for the first treatment (None when no metric is 0/1)."""
+    binary = [m for m in a.config.metric_cols if (m, a.treatments[0]) in a.counts]
+    if not binary:
+        return None
+    v = a.treatments[0]
+    x_t, n_t, x_c, n_c = a.counts[(binary[0], v)]
+    return posterior_chart(x_t, n_t, x_c, n_c, a.bayes[(binary[0], v)].prob_beat, (a.config.control_label, v))
 
 
 def daily_rate_chart(daily: pd.DataFrame, variant_col: str, value: str, label: str) -> Figure:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.abtest import bayes, cuped, frequentist, funnel, power, segments, sequential, trust, verdict
+from experiments.abtest import bayes, cuped, frequentist, funnel, power, segments, sequential, simulate, trust, verdict
 from experiments.abtest.units import prepare, slug, variant_order
 
 
@@ -60,6 +60,7 @@ class ABAnalysis:
     funnel_daily: pd.DataFrame | None = None
     ratios: pd.DataFrame | None = None
     verdicts: dict[str, verdict.Verdict] = field(default_factory=dict)
+    counts: dict[tuple[str, str], tuple[int, int, int, int]] = field(default_factory=dict)
 
     @property
     def data(self) -> pd.DataFrame:
@@ -75,6 +76,14 @@ class ABAnalysis:
     def primary(self) -> str:
         """The decision metric: the first of ``metric_cols``."""
         return self.config.metric_cols[0]
+
+    def stops(self, variant: str) -> tuple[int | None, int | None]:
+        """(naive, sequential) first day a daily peeker would stop for ``variant`` (None: never, or no daily view)."""
+        table = self.sequential.get(variant)
+        if table is None:
+            return None, None
+        return (sequential.first_stop(table, self.config.alpha, "naive"),
+                sequential.first_stop(table, self.config.alpha, "sequential"))
 
     def overall_verdict(self) -> verdict.Verdict:
         """One verdict: the shipped variant with the largest primary lift, else keep running, else do not ship."""
@@ -136,9 +145,9 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
                                          n_needed=needed, mde_abs=mde)
     for (metric, v), c in comps.items():
         if c.kind == "proportion":
-            x_t = int(round(c.rate_treatment * c.n_treatment))
-            x_c = int(round(c.rate_control * c.n_control))
-            out.bayes[(metric, v)] = bayes.beta_binomial(x_t, c.n_treatment, x_c, c.n_control, seed=cfg.seed)
+            out.counts[(metric, v)] = arm_counts(data, metric, cfg.variant_col, cfg.control_label, v)
+            x_t, n_t, x_c, n_c = out.counts[(metric, v)]
+            out.bayes[(metric, v)] = bayes.beta_binomial(x_t, n_t, x_c, n_c, seed=cfg.seed)
         else:
             out.bayes[(metric, v)] = bayes.normal_posterior(c.abs_lift, c.se, c.rate_control)
     if cfg.segment_cols:
@@ -150,6 +159,29 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
             out.funnel_daily = funnel.funnel_table(data, [cfg.variant_col, cfg.time_col], cols)
         out.ratios = funnel.ratio_comparison(data, cols=cols, **kw)
     return out
+
+
+def arm_counts(data: pd.DataFrame, metric: str, variant_col: str, control_label: str,
+               variant: str) -> tuple[int, int, int, int]:
+    """Return (successes, units) of ``variant`` then of the control for a 0/1 ``metric``, counted from the rows."""
+    arm = data[variant_col].astype(str)
+    t, c = data.loc[arm == str(variant), metric], data.loc[arm == str(control_label), metric]
+    return int(t.sum()), len(t), int(c.sum()), len(c)
+
+
+def aa_simulation(a: ABAnalysis, n_sims: int) -> simulate.AASimulation | None:
+    """Simulate ``n_sims`` A/A tests shaped like ``a``'s first treatment (``simulate.matching_design``).
+
+    Same days, units per arm per day and control rate (5% for a metric that is not a proportion) at the
+    analysis's alpha and seed; None when ``n_sims`` is 0 (the simulation is skipped).
+    """
+    if n_sims <= 0:
+        return None
+    c0 = a.comparisons[(a.primary, a.treatments[0])]
+    days = len(next(iter(a.sequential.values()))) if a.sequential else None
+    design = simulate.matching_design(c0.n_control, c0.n_treatment, days,
+                                      c0.rate_control if c0.kind == "proportion" else None)
+    return simulate.simulate_aa(n_sims=n_sims, alpha=a.config.alpha, seed=a.config.seed, **design)
 
 
 def _decision_comparison(raw: frequentist.Comparison, cuped_result: cuped.CupedResult | None,
@@ -169,8 +201,11 @@ def _decision_comparison(raw: frequentist.Comparison, cuped_result: cuped.CupedR
     return adjusted, pd.Series(frequentist.adjust_pvalues(p.to_numpy(), "holm", alpha), index=p.index)
 
 
-def metrics(a: ABAnalysis) -> dict[str, Any]:
+def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int | None = None) -> dict[str, Any]:
     """Flatten the analysis into metrics.json keys (see the notebook header for the list).
+
+    With ``aa_sims`` given (the notebook's parameter) the A/A keys are added from ``aa`` (``simulate.aa_metrics``;
+    null rates when the simulation was skipped), then ``power_prop_test_n_3v2``, the reference sample size.
 
     Two variants: ``<m>_control_rate``, ``<m>_treatment_rate``, ``<m>_abs_lift``, ``<m>_ci_low``, ``<m>_ci_high``,
     ``<m>_p_value``, ``<m>_z`` (the t statistic for a numeric metric), ``<m>_rel_lift``, ``<m>_rel_ci_low``,
@@ -228,8 +263,7 @@ def metrics(a: ABAnalysis) -> dict[str, Any]:
             last = t.iloc[-1]
             m |= {f"{pre}seq_days": len(t), f"{pre}seq_cs_low": last["cs_low"], f"{pre}seq_cs_high": last["cs_high"],
                   f"{pre}seq_always_valid_p": last["always_valid_p"],
-                  f"{pre}seq_naive_stop_day": sequential.first_stop(t, cfg.alpha, "naive"),
-                  f"{pre}seq_stop_day": sequential.first_stop(t, cfg.alpha, "sequential")}
+                  f"{pre}seq_naive_stop_day": a.stops(v)[0], f"{pre}seq_stop_day": a.stops(v)[1]}
         if not two:
             m[f"verdict_{slug(v)}"] = a.verdicts[v].decision
     if a.ratios is not None and not a.ratios.empty:
@@ -251,4 +285,7 @@ def metrics(a: ABAnalysis) -> dict[str, Any]:
     m["verdict"] = overall.decision
     m["verdict_basis"] = "cuped" if a.cuped else "raw"  # the primary estimate the verdict rests on
     m["verdict_headline"] = overall.headline
+    if aa_sims is not None:
+        m |= simulate.aa_metrics(aa, aa_sims)
+        m["power_prop_test_n_3v2"] = math.ceil(power.power_prop_test_n(0.03, 0.02, alpha=0.05, power=0.8))
     return m

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from experiments.abtest import power
 from experiments.abtest.analysis import ABAnalysis
 from experiments.abtest.simulate import AASimulation
 
@@ -37,8 +38,9 @@ def cuped_sentence(a: ABAnalysis, variant: str) -> str:
             f"{cu.adjusted.p_value:.3g}).")
 
 
-def power_sentence(a: ABAnalysis, variant: str, reference_n: float) -> str:
-    """What the achieved sample can detect, and the power.prop.test reference figure."""
+def power_sentence(a: ABAnalysis, variant: str) -> str:
+    """What the achieved sample can detect, and the power.prop.test reference figure (3% vs 2%)."""
+    reference_n = power.power_prop_test_n(0.03, 0.02, alpha=0.05, power=0.8)
     c, pw = a.comparisons[(a.primary, variant)], a.power[variant]
     scale, unit = (100, " pp") if c.kind == "proportion" else (1, "")
     need = pw["n_needed_per_group"]
@@ -48,6 +50,12 @@ def power_sentence(a: ABAnalysis, variant: str, reference_n: float) -> str:
             f" ({pw['mde_rel']:+.0%} relative to the control's {c.rate_control:.4g}). Detecting a "
             f"{a.config.target_relative_lift:.0%} relative lift would need {need_txt} units per group. "
             f"Reference: p1 = 3% vs p2 = 2% needs {math.ceil(reference_n):,} per group (R's power.prop.test).")
+
+
+def power_reference_sentence() -> str:
+    """statsmodels' Cohen's h sample size for the same 3% vs 2% reference (arcsine transform)."""
+    return (f"(statsmodels' Cohen's h version of the same reference: {math.ceil(power.cohen_h_n(0.03, 0.02)):,} "
+            "per group — the arcsine transform, not the pooled normal approximation.)")
 
 
 def sequential_sentence(table: pd.DataFrame, naive_stop: int | None, seq_stop: int | None) -> str:

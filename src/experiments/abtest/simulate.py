@@ -35,6 +35,16 @@ class AASimulation:
         return math.sqrt(self.alpha * (1 - self.alpha) / self.n_sims)
 
 
+def aa_metrics(sim: AASimulation | None, n_sims: int) -> dict[str, float | int | None]:
+    """Return the A/A metrics.json keys: ``aa_fpr_fixed`` (the fixed-horizon test's false-positive rate),
+    ``aa_fpr_naive_peeking`` (daily peeking, stop at the first p < alpha), ``aa_fpr_sequential`` (the always-valid
+    sequence) and ``aa_sims``; the rates are None when the simulation was skipped (``sim`` None)."""
+    return {"aa_fpr_fixed": sim.fixed if sim else None,
+            "aa_fpr_naive_peeking": sim.naive_peeking if sim else None,
+            "aa_fpr_sequential": sim.sequential if sim else None,
+            "aa_sims": sim.n_sims if sim else int(n_sims)}
+
+
 def simulate_aa(n_sims: int = 2000, days: int = 14, units_per_day: int = 300, rate: float = 0.05,
                 alpha: float = 0.05, seed: int = 42) -> AASimulation:
     """Simulate ``n_sims`` binomial A/A tests and return each rule's false-positive rate (two-sided)."""

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.data import paths
-from experiments.data.tables import DataInputError, example_rows, read_table, require_columns
+from experiments.data.inputs import InputTable, load_input
+from experiments.data.tables import DataInputError, example_rows, require_columns
 
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "1.0"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "0.0"}
@@ -201,17 +202,34 @@ COMPANY_ROLES: dict[str, object] = {"pre_metric_col": "pre_conversions", "time_c
                                     "consistency_col": "landing_page", "planned_split": COMPANY_PLANNED_SPLIT}
 
 
-def load_input(input_path: str = "", experiment_id: str = "exp_cvr_lift") -> tuple[pd.DataFrame, str, list[Path]]:
-    """Return (table, source name, files read): ``input_path`` when given, else the company world's experiment."""
-    if input_path:
-        path = paths.resolve(input_path)
-        return read_table(path), path.name, [path]
-    path = company_events_path()
-    return company_world(experiment_id), f"ad_events[{experiment_id}]", [path]
+#: role -> parameter of notebook 06; ``load_table`` passes the roles to ``inputs.load_input``.
+ROLE_PARAMETERS = {"unit": "unit_col", "variant": "variant_col", "metric": "metric_cols",
+                   "pre_metric": "pre_metric_col", "time": "time_col", "segment": "segment_cols",
+                   "consistency": "consistency_col"}
+OPTIONAL_ROLES = ("pre_metric", "time", "segment", "consistency")
+
+
+def load_table(input_path: str, roles: Mapping[str, object], *, experiment_id: str = "exp_cvr_lift",
+               encoding: str = "", sheet: str | int = "") -> InputTable:
+    """Read 06's input through the shared loader ``inputs.load_input`` and return the ``InputTable``.
+
+    ``roles`` maps the role names of ``ROLE_PARAMETERS`` (``unit``, ``variant``, ``metric`` ...) to columns, after
+    ``fill_company_roles``. With an empty ``input_path`` the company world's experiment ``experiment_id`` is read
+    (``company_world``). A column the table does not have is a ``DataInputError`` naming the file, the parameter,
+    the column and the closest existing column.
+    """
+    table = load_input(input_path, roles, optional=OPTIONAL_ROLES, encoding=encoding, sheet=sheet,
+                       company=lambda: company_world(experiment_id))
+    if table.is_company_world:
+        table.source = f"company world: ad_events[{experiment_id}]"
+    return table
 
 
 def fill_company_roles(input_path: str, **roles: object) -> dict[str, object]:
-    """Return ``roles`` with the company world's optional roles filled in where empty (only when no input_path).
+    """Return ``roles`` (parameter name -> value) with the company world's optional roles filled where empty.
+
+    The company world's ``ad_events`` has a pre-period metric, dates, segments, a landing page and a planned 50/50
+    split (``COMPANY_ROLES``); they are used only when no ``input_path`` is given.
 
     With ``input_path`` given nothing is filled: an empty role means "not given" (no CUPED, no daily view, no
     segments, no consistency check, no SRM test without a planned split).

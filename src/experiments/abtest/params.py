@@ -1,0 +1,91 @@
+"""Notebook 06's parameters: checked, completed for the company world, and turned into an ``ABConfig``.
+
+``config_from_parameters(params)`` is what the notebook calls right after ``notebook.start``: it range-checks every
+parameter (a ``ParameterError`` naming the notebook and the key), fills the company world's optional roles when no
+``input_path`` is given (``units.fill_company_roles``) and returns the ``ABConfig`` the analysis runs with.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from experiments.abtest.analysis import ABConfig
+from experiments.abtest.units import ROLE_PARAMETERS, fill_company_roles
+from experiments.lab.config import ParameterError
+
+NOTEBOOK = "06_ad_ab_analysis"
+
+
+def _fail(key: str, expected: str, value: Any) -> ParameterError:
+    shown = repr(value)
+    shown = shown if len(shown) <= 80 else shown[:80] + "..."
+    return ParameterError(f"{NOTEBOOK}: parameter {key} must be {expected}, got {shown}")
+
+
+def _number(params: Mapping[str, Any], key: str) -> float | None:
+    value = params.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _fail(key, "a finite number", value)
+    return float(value)
+
+
+def check_parameters(params: Mapping[str, Any]) -> None:
+    """Raise ``ParameterError`` (naming notebook 06 and the key) for a parameter out of its range.
+
+    alpha in (0, 1); aa_sims an integer >= 0 (0 skips the A/A simulation); target_relative_lift > 0;
+    planned_split None, a dict {label: share} or a list of shares (numbers >= 0, not all 0); metric_cols and
+    segment_cols lists of column names.
+    """
+    alpha = _number(params, "alpha")
+    if alpha is not None and not 0 < alpha < 1:
+        raise _fail("alpha", "strictly between 0 and 1", params["alpha"])
+    sims = params.get("aa_sims")
+    if sims is not None and (isinstance(sims, bool) or not isinstance(sims, int) or sims < 0):
+        raise _fail("aa_sims", "a whole number >= 0 (0 skips the A/A simulation)", sims)
+    lift = _number(params, "target_relative_lift")
+    if lift is not None and not lift > 0:
+        raise _fail("target_relative_lift", "a relative lift above 0 (e.g. 0.1 for +10%)", params[
+            "target_relative_lift"])
+    split = params.get("planned_split")
+    if split not in (None, "", {}, []):
+        shares = list(split.values()) if isinstance(split, Mapping) else split
+        if isinstance(split, str) or not isinstance(shares, list | tuple):
+            raise _fail("planned_split", 'a dict of shares such as {"control": 0.5, "treatment": 0.5} or a list '
+                        "of shares in sorted variant order", split)
+        if any(isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0
+               for v in shares) or sum(shares) <= 0:
+            raise _fail("planned_split", "shares that are numbers >= 0 and not all 0", split)
+    for key in ("metric_cols", "segment_cols"):
+        value = params.get(key)
+        if value is not None and (not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value)):
+            raise _fail(key, "a list of column names", value)
+
+
+def config_from_parameters(params: Mapping[str, Any]) -> ABConfig:
+    """Return the ``ABConfig`` for the notebook's parameters after ``check_parameters``.
+
+    With an empty ``input_path`` the company world's optional roles (pre-period metric, date, segments, landing
+    page, planned split) fill the empty ones.
+    """
+    check_parameters(params)
+    roles = fill_company_roles(str(params.get("input_path") or ""),
+                               **{k: params.get(k) for k in ("pre_metric_col", "time_col", "segment_cols",
+                                                             "consistency_col", "planned_split")})
+    return ABConfig(unit_col=params["unit_col"], variant_col=params["variant_col"],
+                    control_label=str(params["control_label"]), metric_cols=list(params["metric_cols"]),
+                    planned_split=roles["planned_split"], pre_metric_col=roles["pre_metric_col"] or "",
+                    time_col=roles["time_col"] or "", segment_cols=list(roles["segment_cols"] or []),
+                    consistency_col=roles["consistency_col"] or "", alpha=float(params.get("alpha", 0.05)),
+                    one_sided=bool(params.get("one_sided", False)),
+                    target_relative_lift=float(params.get("target_relative_lift", 0.1)),
+                    seed=int(params.get("seed", 42)))
+
+
+def input_roles(cfg: ABConfig) -> dict[str, object]:
+    """Return ``{role: column}`` of ``cfg`` for ``units.load_table`` (roles named as in ``ROLE_PARAMETERS``)."""
+    return {role: (list(getattr(cfg, param)) if param.endswith("cols") else getattr(cfg, param))
+            for role, param in ROLE_PARAMETERS.items()}
