@@ -26,6 +26,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(UV) pip sync --quiet --python $(PY) requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name cil --display-name "Customer Insights Lab" >/dev/null
+	@git rev-parse --git-dir >/dev/null 2>&1 && $(PY) -m nbstripout --install >/dev/null 2>&1 || true
 	@touch $(STAMP)
 	@echo "setup done: $(VENV) with kernel 'cil'"
 

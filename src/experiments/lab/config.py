@@ -35,6 +35,7 @@ class NotebookSpec:
     timeout_seconds: int = 900
     headline: tuple[tuple[str, str], ...] = ()  # (metrics.json key, label shown on the index)
     title: str = ""
+    metrics: tuple[tuple[str, str], ...] = ()  # (documented metrics.json key or pattern, its one-line meaning)
 
 
 def load_yaml(path: Path) -> dict[str, Any]:
@@ -61,7 +62,8 @@ def load_runs(conf_dir: Path | None = None, notebooks_dir: Path | None = None) -
         specs[name] = NotebookSpec(
             name=name, path=path, depends_on=tuple(entry.get("depends_on") or ()),
             timeout_seconds=int(entry.get("timeout_seconds", 900)), headline=_headline(entry.get("headline")),
-            title=str(entry.get("title", "")))
+            title=str(entry.get("title", "")),
+            metrics=tuple((str(k), str(v)) for k, v in (entry.get("metrics") or {}).items()))
     for spec in specs.values():
         for dep in spec.depends_on:
             if dep not in specs:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 METRICS_FILE = "metrics.json"
 Scalar = int | float | str | bool | None
@@ -59,3 +61,40 @@ def read_metrics(output_dir: str | os.PathLike[str]) -> dict[str, Scalar]:
     if not path.is_file():
         return {}
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- the documented keys (conf/runs.yaml `metrics:`)
+_PLACEHOLDER = re.compile(r"<[a-z_]+>")
+
+
+def _pattern(key: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(key)
+    return re.compile("^" + "[a-z0-9_]+?".join(re.escape(p) for p in parts) + "$")
+
+
+def documented_keys(notebook: str) -> dict[str, str]:
+    """Return ``{key or pattern: meaning}`` for ``notebook`` from ``conf/runs.yaml`` (its ``metrics:`` block)."""
+    from experiments.lab.config import load_runs
+
+    return dict(load_runs()[notebook].metrics)
+
+
+def undocumented_keys(written: Iterable[str], documented: Mapping[str, str]) -> list[str]:
+    """Return the written keys that match no documented key or pattern (``<name>`` stands for lower_snake text)."""
+    patterns = [_pattern(k) for k in documented]
+    return sorted(k for k in written if not any(p.match(k) for p in patterns))
+
+
+def missing_keys(written: Iterable[str], documented: Mapping[str, str], mode: str) -> list[str]:
+    """Return the documented fixed keys (no placeholder) that apply in ``mode`` (company or flat) but were not
+    written. A meaning starting with ``[company]`` or ``[flat]`` applies in that mode only."""
+    written = set(written)
+    other = "[flat]" if mode == "company" else "[company]"
+    return sorted(k for k, meaning in documented.items()
+                  if not _PLACEHOLDER.search(k) and not meaning.startswith(other) and k not in written)
+
+
+def key_table(notebook: str) -> pd.DataFrame:
+    """Return the documented metrics.json keys of ``notebook`` as a table (key, meaning) for its appendix."""
+    rows = [{"key": k, "meaning": v} for k, v in documented_keys(notebook).items()]
+    return pd.DataFrame(rows, columns=["key", "meaning"])
