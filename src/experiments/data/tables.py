@@ -49,7 +49,8 @@ def read_table(path: str | os.PathLike[str], *, fmt: str | None = None, encoding
     """Read one flat table and return it as a DataFrame.
 
     ``fmt`` is inferred from the suffix (csv, parquet, excel, jsonl). CSV text is read as ``encoding`` when given,
-    otherwise UTF-8 (with or without BOM) and then GB18030 (a superset of GBK) before giving up. Raises
+    otherwise as ``detect_encoding`` decides (UTF-8, or an unambiguous charset-normalizer answer; it stops rather
+    than guess), recorded in ``df.attrs["encoding"]``. Raises
     ``DataInputError`` for a missing, empty, undecodable or unparsable file, naming it.
     """
     p = resolve(path)
@@ -78,19 +79,58 @@ def read_table(path: str | os.PathLike[str], *, fmt: str | None = None, encoding
 
 
 def _read_csv(p: Path, *, encoding: str | None, dtype, sep: str | None) -> pd.DataFrame:
-    encodings = [encoding] if encoding else ["utf-8-sig", "gb18030"]
-    last: Exception | None = None
-    for enc in encodings:
-        try:
-            return pd.read_csv(p, encoding=enc, dtype=dtype, sep=sep if sep else ("\t" if p.suffix == ".tsv" else ","),
-                               keep_default_na=True)
-        except UnicodeDecodeError as exc:
-            last = exc
-        except pd.errors.EmptyDataError as exc:
-            raise DataInputError(f"{p.name}: no header and no rows (empty CSV)") from exc
-    where = _first_undecodable_lines(p, encodings[-1])
-    raise DataInputError(f"{p.name}: cannot decode as {' or '.join(encodings)} at {where}; "
-                         "pass the file's encoding (e.g. encoding='gbk')") from last
+    enc = encoding or detect_encoding(p)
+    try:
+        df = pd.read_csv(p, encoding=enc, dtype=dtype, sep=sep if sep else ("\t" if p.suffix == ".tsv" else ","),
+                         keep_default_na=True)
+    except UnicodeDecodeError as exc:
+        where = _first_undecodable_lines(p, enc)
+        raise DataInputError(f"{p.name}: cannot decode as {enc} at {where}; pass the file's encoding "
+                             "(parameter input_encoding, e.g. 'gbk' or 'cp1252')") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise DataInputError(f"{p.name}: no header and no rows (empty CSV)") from exc
+    df.attrs["encoding"] = enc
+    return df
+
+
+#: Bytes of a file that encoding detection reads (the whole file is then decoded strictly with the answer).
+DETECT_BYTES = 2_000_000
+
+
+def detect_encoding(path: Path) -> str:
+    """Return the text encoding of ``path``: UTF-8 (with or without BOM) when it decodes as such, else the answer
+    of charset-normalizer when every equally plausible candidate decodes the file to the same text.
+
+    Raises ``DataInputError`` when the candidates disagree (a cp1252 file is also valid cp1250 and GB18030, with
+    different letters): the message lists them with the first differing line decoded each way, and asks for
+    ``input_encoding``. Never guesses.
+    """
+    from charset_normalizer import from_bytes
+
+    with path.open("rb") as fh:
+        head = fh.read(DETECT_BYTES)
+    try:
+        head.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        if len(head) == DETECT_BYTES and exc.start >= len(head) - 4:  # a character cut by the sample's end
+            return "utf-8-sig"
+    matches = list(from_bytes(head))
+    if not matches:
+        raise DataInputError(f"{path.name}: the text encoding cannot be told (not UTF-8, and no known encoding "
+                             "decodes it); pass the file's encoding as input_encoding")
+    best = min(m.chaos for m in matches)
+    plausible = [m for m in matches if m.chaos <= best + 0.01]
+    texts = {str(m) for m in plausible}
+    if len(texts) == 1:
+        return plausible[0].encoding
+    lines = [str(m).splitlines() for m in plausible]
+    row = next((i for i in range(min(map(len, lines))) if len({ls[i] for ls in lines}) > 1), 0)
+    shown = "; ".join(f"{m.encoding}: {lines[k][row][:60]!r}" for k, m in enumerate(plausible[:4]))
+    raise DataInputError(f"{path.name}: the text encoding cannot be told: it is not UTF-8 and "
+                         f"{len(plausible)} encodings read it differently, e.g. line {row + 1} as {shown}; "
+                         "pass the right one as input_encoding (e.g. 'cp1252' for Western European Excel exports, "
+                         "'gbk' for Chinese)")
 
 
 def _first_undecodable_lines(path: Path, encoding: str, limit: int = 3) -> str:
