@@ -94,7 +94,10 @@ def test_file_failures_name_the_file(tmp_path):
     gbk.write_bytes("会员编号,姓名\nW1,张三\n".encode("gbk"))
     with pytest.raises(DataInputError, match="members.csv: cannot decode as utf-8"):
         read_table(gbk, encoding="utf-8")
-    assert read_table(gbk).columns.tolist() == ["会员编号", "姓名"]  # the fallback reads GBK
+    # five characters read validly as GBK and as Korean cp949: detection refuses to guess; the given encoding reads it
+    with pytest.raises(DataInputError, match="members.csv: the text encoding cannot be told.*gb18030"):
+        read_table(gbk)
+    assert read_table(gbk, encoding="gbk").columns.tolist() == ["会员编号", "姓名"]
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip file")
     with pytest.raises(DataInputError, match="broken.xlsx: cannot be read as excel"):

@@ -81,3 +81,18 @@ def test_names_and_gender():
     assert standardise_names(pd.Series([" 张 三 ", "  John   Smith ", "  "])).tolist() == ["张三", "John Smith", pd.NA]
     assert standardise_gender(pd.Series(["男", "F", "female", "", None, "x"])).tolist() == [
         "M", "F", "F", pd.NA, pd.NA, pd.NA]
+
+
+def test_auto_date_order_needs_a_clear_share_of_evidence() -> None:
+    """Issue 8: one '13/12/10' among 2,999 '12/1/10' used to re-date the whole column day-first; now it stops and
+    names the odd row (the 3,000th, row 3000)."""
+    from experiments.cleaning.standardise import resolve_date_order
+    from experiments.data.tables import DataInputError
+
+    values = pd.Series(["12/1/10 8:26"] * 2999 + ["13/12/10 9:00"])
+    with pytest.raises(DataInputError, match=r"only 1 of 3,000 slash dates .*rows 3000"):
+        resolve_date_order(values, "auto", "InvoiceDate")
+    # a real month-first column proves itself on every day after the 12th: decided
+    real = pd.Series([f"12/{d}/10 8:26" for d in range(1, 32)])
+    assert resolve_date_order(real, "auto", "InvoiceDate") == "mdy"
+    assert resolve_date_order(values, "mdy", "InvoiceDate") == "mdy"  # an explicit order is taken as given

@@ -10,8 +10,10 @@ only ambiguous shape; ``order`` says how to read them:
 - ``"dmy"`` or ``"mdy"``: the caller knows the source (the company world's CRM and POS are day-first);
 - ``"auto"``: decided from the column itself. If some value has a first part > 12 the column is day-first, if some
   value has a second part > 12 it is month-first; both at once is an error (mixed conventions), and a column in
-  which every slash date is ambiguous (both parts <= 12) is also an error asking for ``date_order``. A column is
-  never guessed silently.
+  which every slash date is ambiguous (both parts <= 12) is also an error asking for ``date_order``. The deciding
+  values must be a clear share of the slash dates (``AUTO_MIN_EVIDENCE``, 5%; a real column has about 60%, as
+  days 13 to 31 are): one "13/12/10" among 2,999 "12/1/10" is an odd row, not a convention, and the column stops
+  with an error naming the rows. A column is never guessed silently.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ DATE_SHAPES: dict[str, str] = {
     "number": r"\d+(?:\.\d+)?",
 }
 DATE_ORDERS = ("auto", "dmy", "mdy")
+#: Share of a column's slash dates that must prove the order (a part > 12) before ``auto`` decides.
+AUTO_MIN_EVIDENCE = 0.05
 
 
 @dataclass
@@ -89,6 +93,14 @@ def resolve_date_order(values: pd.Series, order: str = "auto", column: str = "da
     if not day_first and not month_first:
         raise DataInputError(f"column '{column}': every slash date is ambiguous (day and month both <= 12, e.g. "
                              f"{text.iloc[0]!r}); set date_order to 'dmy' or 'mdy'")
+    proof = (a > 12) if day_first else (b > 12)
+    if proof.mean() < AUTO_MIN_EVIDENCE:
+        rows = ", ".join(str(int(i) + 1) for i in proof[proof].index[:5]) + (", ..." if proof.sum() > 5 else "")
+        raise DataInputError(
+            f"column '{column}': only {int(proof.sum())} of {len(proof):,} slash dates "
+            f"({proof.mean():.2%}) read as {'day-first' if day_first else 'month-first'} (rows {rows}: "
+            f"{text[proof].head(3).tolist()}); the rest are ambiguous, so these look like odd rows rather than the "
+            "column's convention. Set date_order to 'dmy' or 'mdy' (or fix those rows)")
     return "dmy" if day_first else "mdy"
 
 
