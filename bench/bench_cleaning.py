@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> dict:
     from experiments.cleaning.pipeline import clean_company, write_outputs
 
     t1 = time.perf_counter()
-    result = clean_company(raw, er_method=args.er_method)
+    result = clean_company(raw, er_method=args.er_method, truth_dir=Path(raw) / "_truth")
     t_clean = time.perf_counter() - t1
     with tempfile.TemporaryDirectory() as tmp:
         write_outputs(result.tables, tmp, result.lineage, result.quarantine)

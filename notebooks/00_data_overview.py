@@ -36,10 +36,11 @@ from IPython.display import display
 
 from experiments.data import paths
 from experiments.lab import chart_style, notebook
+from experiments.lab.report import safe
 from experiments.overview import inventory
 
 raw = Path(raw_dir) if raw_dir else paths.raw_dir()
-run = notebook.start("00_data_overview", params={"raw_dir": str(raw)}, output_dir=output_dir, seed=seed, data=[raw])
+run = notebook.start("00_data_overview", globals(), data=[raw])
 
 # %% [markdown]
 # ## 1. Every channel delivers its own file, in its own format
@@ -50,7 +51,7 @@ run = notebook.start("00_data_overview", params={"raw_dir": str(raw)}, output_di
 # %%
 sources = inventory.source_inventory(raw)
 metrics = inventory.headline_counts(sources)
-display(sources.set_index("file"))
+display(safe.frame(sources.set_index("file")))
 
 # %%
 records = inventory.customer_records_by_source(sources)
@@ -82,7 +83,7 @@ fig = chart_style.bar_chart(by_channel, f"Most feedback arrives via {by_channel.
 # Units per experiment and variant as logged (trust checks such as sample-ratio mismatch come in `06_ad_ab_analysis`).
 
 # %%
-display(inventory.count_by(raw, "ad_events.csv", ["experiment_id", "variant"]).set_index(["experiment_id", "variant"]))
+display(safe.frame(inventory.count_by(raw, "ad_events.csv", ["experiment_id", "variant"]).set_index(["experiment_id", "variant"])))
 
 # %% [markdown]
 # ## Verdict

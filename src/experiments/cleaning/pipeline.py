@@ -41,7 +41,13 @@ def effective_as_of(as_of: str = "", raw_dir: str | Path | None = None) -> str:
     data (a real export, a flat table) is checked against today's UTC date.
     """
     if as_of:
-        return pd.Timestamp(as_of).strftime("%Y-%m-%d")
+        try:
+            return pd.Timestamp(str(as_of)).strftime("%Y-%m-%d")
+        except (ValueError, TypeError) as exc:
+            from experiments.data.tables import DataInputError
+
+            raise DataInputError(f"parameter as_of: {as_of!r} is not a date; give an ISO date such as 2025-06-30, "
+                                 "or leave it empty (the world's own today, else today's date)") from exc
     manifest = Path(raw_dir) / MANIFEST if raw_dir else None
     if manifest is not None and manifest.is_file():
         stated = json.loads(manifest.read_text(encoding="utf-8")).get("as_of")
