@@ -24,6 +24,7 @@ from experiments.cleaning.orders import ORDER_COLUMNS, OrderCounts, clean_lines,
 from experiments.cleaning.people import standardise_person_source
 from experiments.cleaning.quarantine import Quarantine
 from experiments.cleaning.rules import RuleLog, apply_rule
+from experiments.cleaning.service_contacts import clean_service
 from experiments.cleaning.sources import company_sources, read_source, to_order_layout
 from experiments.cleaning.standardise import parse_dates
 from experiments.cleaning.survivorship import golden_records, resolve_rules
@@ -181,8 +182,10 @@ def clean_company(raw_dir: str | Path, *, as_of: str = "", er_method: str = "spl
     orders, order_counts = _orders(raw_dir, log, q, as_of_ts, raw, ref_to_customer)
     feedback = _feedback(raw_dir, q, log, raw, ref_to_customer)
     ad_events = _ad_events(raw_dir, q, raw)
+    service = {f"{c.kind}_contacts": clean_service(raw_dir, c, ref_to_customer, as_of=as_of_ts, log=log, quarantine=q,
+                                                   raw=raw) for c in company_sources("service").values()}
     tables = {"customers": customers, "orders": orders, "items": items[["item_id", "name", "category", "price"]],
-              "feedback": feedback, "ad_events": ad_events}
+              "feedback": feedback, "ad_events": ad_events, **service}
     tables = {k: contracts.validate(v, k) for k, v in tables.items()}
     lineage = contracts.validate(lineage, "lineage")
     scores = {}

@@ -1,7 +1,8 @@
 """Pandera schemas of the processed contract tables and the one way to load them.
 
 Tables (``data/processed/<table>.parquet``, see ARCHITECTURE.md):
-``customers``, ``orders``, ``items``, ``feedback``, ``ad_events`` (and ``lineage``, the survivorship record).
+``customers``, ``orders``, ``items``, ``feedback``, ``ad_events``, ``service_contacts`` (one row per service
+conversation, times in UTC) (and ``lineage``, the survivorship record).
 
 Conventions every table follows:
 - ids are strings; ``customer_id`` is nullable in ``orders`` (guest lines) and ``feedback`` (anonymous);
@@ -85,6 +86,24 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         **{c: pa.Column("int64", pa.Check.ge(0), coerce=True) for c in ("impressions", "clicks", "conversions")},
         **{c: pa.Column("float64", pa.Check.ge(0), coerce=True) for c in ("revenue", "cost")},
     }, strict=False, name="ad_events"),
+    "service_contacts": pa.DataFrameSchema({
+        "conversation_id": _str(unique=True),
+        "customer_id": _str(nullable=True),
+        "channel": _str(),
+        "opened_at": pa.Column(UTC, coerce=True),
+        "first_reply_at": pa.Column(UTC, nullable=True, coerce=True),
+        "resolved_at": pa.Column(UTC, nullable=True, coerce=True),
+        "handled_by": _str(checks=pa.Check.isin(["bot", "agent"])),
+        **{c: pa.Column("int64", pa.Check.ge(0), coerce=True) for c in ("bot_turns", "bot_failures",
+                                                                         "bot_max_fail_run", "bot_seconds")},
+        "handed_to_agent": pa.Column("bool", coerce=True),
+        "resolved": pa.Column("bool", coerce=True),
+        "satisfaction": pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True, coerce=True),
+        "topic": _str(nullable=True),
+        "text": _str(nullable=True),
+    }, strict=False, name="service_contacts", checks=[
+        pa.Check(lambda d: ~(d["first_reply_at"] < d["opened_at"]).fillna(False), name="reply_not_before_open"),
+        pa.Check(lambda d: ~(d["resolved_at"] < d["opened_at"]).fillna(False), name="resolved_not_before_open")]),
     "lineage": pa.DataFrameSchema({
         "customer_id": _str(),
         "field": _str(),

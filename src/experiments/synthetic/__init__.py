@@ -39,7 +39,7 @@ from experiments.synthetic.products import COPURCHASE
 from experiments.synthetic.sizes import AS_OF, GENERATOR_VERSION, LABEL_DAYS, REFERENCE_DATE, SIZES, get_size
 
 TRUTH_FILES = ("manifest.json", "person_records.csv", "persons.csv", "churn.csv", "tastes.parquet",
-               "item_factors.parquet", "feedback.csv", "experiments.json")
+               "item_factors.parquet", "feedback.csv", "experiments.json", "service.json")
 TRUTH_DIR = "_truth"
 
 __all__ = ["raw_files", "SIZES", "TRUTH_DIR", "TRUTH_FILES", "generate", "generate_cached", "manifest_complete"]
@@ -121,6 +121,8 @@ def generate(out_dir: str | os.PathLike[str], size: str = "small", seed: int = 4
     truth_files = {name: {"rows": len(df), "sha256": writer.sha256(truth_dir / name)} for name, df in w.truth.items()}
     truth_files["experiments.json"] = {"rows": len(w.experiments),
                                        "sha256": writer.sha256(truth_dir / "experiments.json")}
+    writer.write_json(w.service, truth_dir / "service.json")
+    truth_files["service.json"] = {"rows": w.service["contacts"], "sha256": writer.sha256(truth_dir / "service.json")}
     churn = w.truth["churn.csv"]
     records = w.truth["person_records.csv"]
     manifest = {

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from experiments.synthetic import ads, churn, purchases
+from experiments.synthetic import ads, churn, purchases, service
 from experiments.synthetic.behaviour import REF_DAY, draw_orders, expected_orders, make_behaviour
 from experiments.synthetic.feedback import plan_feedback, render_feedback
 from experiments.synthetic.population import assign_records, make_persons
@@ -35,6 +35,7 @@ class World:
     raw: dict[str, pd.DataFrame] = field(default_factory=dict)
     truth: dict[str, pd.DataFrame] = field(default_factory=dict)
     experiments: dict = field(default_factory=dict)
+    service: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
 
 
@@ -137,6 +138,7 @@ def build_world(size: Size, seed: int) -> World:
     w.raw["pos_members.xlsx"] = customers["pos"]
     w.raw["feedback.jsonl"] = fb_raw
     w.raw["ad_events.csv"], w.experiments = ads.make_ad_events(size.exp_units, seed)
+    w.raw["service_log.csv"], w.service = service.make_service_log(size, seed, records, persons)
     w.counts["planted_bad_price_lines"] = bad_price
     w.counts["forced_retention_orders"] = len(f_o)
 
