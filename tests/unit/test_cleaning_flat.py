@@ -104,3 +104,28 @@ def test_file_failures_name_the_file(tmp_path):
         read_table(broken)
     with pytest.raises(DataInputError, match="missing.csv: file not found"):
         read_table(tmp_path / "missing.csv")
+
+
+def test_bad_numbers_are_quarantined_with_their_own_reason_never_cast():
+    """Issue 8: 1e20 overflowed to -9.2e18, 2.5 and 0.4 were truncated to 2 and 0, inf crashed, text in a minority of
+    prices went to 'negative_price' and an unreadable date to 'missing_order_time'. Each now has its own reason and
+    no kept quantity is changed."""
+    df = pd.DataFrame({
+        "InvoiceNo": [f"5400{i}" for i in range(10)],
+        "StockCode": ["A"] * 10,
+        "Description": ["MUG"] * 10,
+        "Quantity": ["1e20", "2.5", "0.4", "inf", "3", "4", "5", "2", "1", "6"],
+        "InvoiceDate": ["12/13/10 9:00"] * 8 + ["not a date", ""],
+        "UnitPrice": ["1", "1", "1", "1", "abc", "", "-2", "1.5", "1", "1"],
+        "CustomerID": ["17850"] * 10,
+        "Country": ["UK"] * 10,
+    })
+    r = clean_order_lines(df, MAPPING, date_order="mdy")
+    q = r.quarantine.rows("order_lines").set_index("InvoiceNo")["reason"].to_dict()
+    assert q == {"54000": "quantity_out_of_range", "54001": "non_integer_quantity", "54002": "non_integer_quantity",
+                 "54003": "non_finite_quantity", "54004": "non_numeric_price", "54005": "missing_price",
+                 "54006": "negative_price", "54008": "unparseable_order_time", "54009": "missing_order_time"}
+    kept = r.tables["orders"]
+    assert kept["order_id"].tolist() == ["54007"] and kept["quantity"].tolist() == [2]
+    assert kept["amount"].tolist() == [3.0]
+    assert r.metrics["rows_in"] == r.metrics["rows_out"] + r.metrics["rows_quarantined"] == 10

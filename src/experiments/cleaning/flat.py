@@ -59,15 +59,17 @@ def clean_order_lines(df: pd.DataFrame, mapping: Mapping[str, str], *, source_na
     lines["item_id"] = mapped["item"]
     lines["item_name"] = (mapped["item_name"].astype("string").str.strip() if "item_name" in mapped
                           else pd.Series(pd.NA, index=df.index, dtype="string"))
-    lines["quantity"] = pd.to_numeric(mapped["quantity"], errors="coerce")
-    lines["unit_price"] = pd.to_numeric(mapped["price"], errors="coerce")
-    _check_numeric(mapped, lines, source_name)
+    # raw values go to clean_lines untouched: it quarantines text, non-finite and non-integer values by reason
+    lines["quantity"] = mapped["quantity"]
+    lines["unit_price"] = mapped["price"]
+    quantity_number = pd.to_numeric(mapped["quantity"], errors="coerce")
+    _check_numeric(mapped, source_name)
     lines["ordered_at_raw"] = mapped["date"]
     if "country" in mapped:
         lines["country"] = mapped["country"].astype("string").str.strip()
     order_text = mapped["order"].astype("string").str.strip()
     cancelled = order_text.str.upper().str.startswith(cancel_prefix.upper()).fillna(False) if cancel_prefix else False
-    lines["status"] = np.where(cancelled, "cancelled", np.where(lines["quantity"] < 0, "returned", "completed"))
+    lines["status"] = np.where(cancelled, "cancelled", np.where(quantity_number < 0, "returned", "completed"))
     lines["channel"] = channel
 
     log = RuleLog.with_overrides(rule_actions)
@@ -100,11 +102,12 @@ def clean_order_lines(df: pd.DataFrame, mapping: Mapping[str, str], *, source_na
                       quarantine=q, metrics=metrics)
 
 
-def _check_numeric(mapped: pd.DataFrame, lines: pd.DataFrame, source: str) -> None:
+def _check_numeric(mapped: pd.DataFrame, source: str) -> None:
+    """Stop when most values of the quantity or price column are not numbers: the wrong column was mapped."""
     from experiments.data.tables import example_rows
 
-    for role, col in (("quantity", "quantity"), ("price", "unit_price")):
-        bad = mapped[role].notna() & lines[col].isna()
+    for role in ("quantity", "price"):
+        bad = mapped[role].notna() & pd.to_numeric(mapped[role], errors="coerce").isna()
         if bad.mean() > 0.5:
             raise DataInputError(f"{source}: column mapped to '{role}' has {int(bad.sum())} non-numeric values "
                                  f"({example_rows(bad)}: {mapped[role][bad].head(3).tolist()}); expected numbers")
