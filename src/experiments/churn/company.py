@@ -1,0 +1,135 @@
+"""The company world's churn inputs: the processed contract tables, plus other notebooks' outputs when present.
+
+Optional inputs (read from ``experiments.data.processed.current_dir()`` only when the file exists; other notebooks
+write them, so their absence is normal and reported):
+- ``feedback_scored.parquet`` / ``care_queue.parquet`` (feedback notebook): one row per message with a sentiment and
+  a care grade; turned into per-message ``negative`` and ``severity`` flags that the features count *before* the
+  snapshot only (a message's sentiment is a property of the message, so this adds no look-ahead);
+- ``segments.parquet`` (segmentation notebook): segment and CLV per customer. They describe customers as of the
+  segmentation run (today), so they are NOT training features at a past snapshot (that would be look-ahead): the
+  CLV values the contact list and the segment is shown with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.churn.labels import purchases, utc_timestamp
+from experiments.data import contracts, processed
+
+SEGMENT_COLS = ("segment", "rfm_segment", "segment_name", "segment_label", "value_tier", "cluster")
+CLV_COLS = ("clv", "clv_12m", "predicted_clv", "expected_clv", "clv_value", "customer_value")
+SENTIMENT_COLS = ("sentiment", "sentiment_label", "label")
+SEVERITY_COLS = ("severity", "care_grade", "grade", "care_level")
+SEVERITY = {"none": 0, "mild": 1, "low": 1, "moderate": 2, "medium": 2, "severe": 3, "high": 3, "critical": 3}
+
+
+@dataclass
+class CompanyInputs:
+    """The tables churn reads from the company world, and what optional input was found."""
+
+    orders: pd.DataFrame
+    items: pd.DataFrame
+    feedback: pd.DataFrame
+    customers: pd.DataFrame
+    scored: pd.DataFrame | None = None
+    segments: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def _first(columns, wanted) -> str | None:
+    return next((c for c in wanted if c in columns), None)
+
+
+def scored_feedback(feedback: pd.DataFrame, scored: pd.DataFrame | None,
+                    care: pd.DataFrame | None) -> tuple[pd.DataFrame | None, str]:
+    """Return per-message ``customer_id``, ``created_at``, ``negative`` (bool), ``severity`` (0-3) from the
+    feedback notebook's outputs joined to the processed feedback on ``feedback_id``, and a note of what was used."""
+    frames = [f for f in (scored, care) if f is not None and "feedback_id" in f.columns]
+    if not frames:
+        return None, "no feedback_scored.parquet or care_queue.parquet: negative-feedback features skipped"
+    base = feedback[["feedback_id", "customer_id", "created_at"]].copy()
+    base["negative"] = False
+    base["severity"] = 0
+    used = []
+    for f in frames:
+        f = f.drop_duplicates("feedback_id").set_index("feedback_id")
+        ids = base["feedback_id"]
+        sent = _first(f.columns, SENTIMENT_COLS)
+        if sent is not None:
+            base["negative"] |= ids.map(f[sent].astype(str).str.lower().eq("negative")).fillna(False).astype(bool)
+            used.append(sent)
+        sev = _first(f.columns, SEVERITY_COLS)
+        if sev is not None:
+            values = f[sev]
+            level = (pd.to_numeric(values, errors="coerce") if pd.api.types.is_numeric_dtype(values)
+                     else values.astype(str).str.lower().map(SEVERITY))
+            base["severity"] = np.maximum(base["severity"], ids.map(level).fillna(0).astype(int))
+            base["negative"] |= ids.map(level).fillna(0).astype(int) > 0
+            used.append(sev)
+    if not used:
+        return None, "feedback outputs found but without a sentiment or severity column: skipped"
+    return base, f"negative feedback from the feedback notebook (columns {', '.join(used)})"
+
+
+TABLES = ("orders", "items", "feedback", "customers")
+
+
+def from_tables(tables: dict[str, pd.DataFrame]) -> CompanyInputs:
+    """Return ``CompanyInputs`` from in-memory contract tables (validated), without optional inputs."""
+    return CompanyInputs(**{t: contracts.validate(tables[t], t) for t in TABLES},
+                         notes=["in-memory tables: no optional inputs"])
+
+
+def load_company(folder: Path | None = None) -> CompanyInputs:
+    """Read orders, items, feedback and customers (validated contracts) and the optional outputs that exist."""
+    base = folder or processed.current_dir()
+    tables = {t: contracts.load_processed(t, str(base)) for t in TABLES}
+    inp = CompanyInputs(**tables, files=[base / f"{t}.parquet" for t in tables])
+    optional = {}
+    for name in ("feedback_scored", "care_queue", "segments"):
+        path = base / f"{name}.parquet"
+        if path.is_file():
+            optional[name] = pd.read_parquet(path)
+            inp.files.append(path)
+    inp.scored, note = scored_feedback(inp.feedback, optional.get("feedback_scored"), optional.get("care_queue"))
+    inp.notes.append(note)
+    seg = optional.get("segments")
+    if seg is not None and "customer_id" in seg.columns:
+        keep = {"customer_id": "customer_id"}
+        s_col, c_col = _first(seg.columns, SEGMENT_COLS), _first(seg.columns, CLV_COLS)
+        if s_col:
+            keep[s_col] = "segment"
+        if c_col:
+            keep[c_col] = "clv"
+        inp.segments = seg[list(keep)].rename(columns=keep).drop_duplicates("customer_id")
+        inp.segments["customer_id"] = inp.segments["customer_id"].astype(str)
+        inp.notes.append(f"segments.parquet found: segment {'from ' + s_col if s_col else 'absent'}, "
+                         f"CLV {'from ' + c_col if c_col else 'absent (annual spend used)'}")
+    else:
+        inp.notes.append("no segments.parquet: customer value is the spend of the last 365 days")
+    return inp
+
+
+def annual_spend(orders: pd.DataFrame, as_of: pd.Timestamp, customers: pd.Index) -> pd.Series:
+    """Return each customer's completed purchase spend in the 365 days before ``as_of`` (0 when none)."""
+    t = utc_timestamp(as_of)
+    buy = purchases(orders)
+    recent = buy.loc[(buy["ordered_at"] < t) & (buy["ordered_at"] >= t - pd.Timedelta(days=365))]
+    spend = recent["amount"].groupby(recent["customer_id"].astype(str)).sum()
+    return spend.reindex(customers, fill_value=0.0).clip(lower=0.0).astype("float64")
+
+
+def customer_value(inp: CompanyInputs, as_of: pd.Timestamp, customers: pd.Index) -> tuple[pd.Series, str]:
+    """Return the value of keeping each customer: CLV from segments when present (missing CLV falls back to annual
+    spend), else the spend of the last 365 days; and the name of the basis."""
+    spend = annual_spend(inp.orders, as_of, customers)
+    if inp.segments is not None and "clv" in inp.segments.columns:
+        clv = pd.to_numeric(inp.segments.set_index("customer_id")["clv"], errors="coerce").reindex(customers)
+        return clv.fillna(spend).clip(lower=0.0), "CLV (segmentation)"
+    return spend, "spend in the last 365 days"

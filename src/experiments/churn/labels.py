@@ -1,0 +1,95 @@
+"""Who churned: the label as of a snapshot date, and the snapshot date itself.
+
+Definition (the company world): the population is every customer with at least one completed purchase before the
+snapshot; a customer *churned* when they make no completed purchase in ``[snapshot, snapshot + label_days)``.
+Purchases are ``orders`` lines with status ``completed`` and a positive quantity (returns and cancellations are not
+purchases). Timestamps are UTC; the snapshot is a UTC midnight.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.data.tables import DataInputError
+
+
+def utc_timestamp(value: str | pd.Timestamp) -> pd.Timestamp:
+    """Return ``value`` as a timezone-aware UTC timestamp (a naive value is taken as UTC)."""
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def purchases(orders: pd.DataFrame) -> pd.DataFrame:
+    """Return the completed purchase lines of ``orders`` (status ``completed`` and quantity > 0) with a customer."""
+    mask = (orders["status"] == "completed") & (orders["quantity"] > 0) & orders["customer_id"].notna()
+    return orders.loc[mask]
+
+
+def _manifest_date(raw_dir: str | Path | None, key: str) -> str | None:
+    manifest = Path(raw_dir) / "_truth" / "manifest.json" if raw_dir else None
+    if manifest is not None and manifest.is_file():
+        return json.loads(manifest.read_text(encoding="utf-8")).get(key) or None
+    return None
+
+
+def _last_order_day(orders: pd.DataFrame) -> pd.Timestamp:
+    last = orders["ordered_at"].max()
+    if pd.isna(last):
+        raise DataInputError("orders: no order dates, so no snapshot date can be derived; set snapshot_date")
+    return utc_timestamp(last).normalize()
+
+
+def resolve_snapshot(snapshot_date: str, label_days: int, orders: pd.DataFrame,
+                     raw_dir: str | Path | None = None) -> pd.Timestamp:
+    """Return the training snapshot as a UTC timestamp.
+
+    An explicit ``snapshot_date`` wins. Otherwise a generated company world states its churn reference date in
+    ``raw_dir/_truth/manifest.json`` (generation metadata, like the world's own "today", not an answer); otherwise
+    the last order day minus ``label_days`` (the latest snapshot whose label window is fully observed).
+    """
+    if snapshot_date:
+        return utc_timestamp(snapshot_date)
+    stated = _manifest_date(raw_dir, "reference_date")
+    if stated:
+        return utc_timestamp(stated)
+    return _last_order_day(orders) - pd.Timedelta(days=label_days)
+
+
+def resolve_score_date(score_date: str, orders: pd.DataFrame, raw_dir: str | Path | None = None) -> pd.Timestamp:
+    """Return the date the contact list is scored at ("this week"): explicit, else the generated world's own
+    today (``manifest.json`` ``as_of``), else the day after the last order."""
+    if score_date:
+        return utc_timestamp(score_date)
+    stated = _manifest_date(raw_dir, "as_of")
+    if stated:
+        return utc_timestamp(stated)
+    return _last_order_day(orders) + pd.Timedelta(days=1)
+
+
+def churn_labels(orders: pd.DataFrame, snapshot: pd.Timestamp, label_days: int) -> pd.DataFrame:
+    """Return one row per customer of the population: ``customer_id`` and ``churned`` (0/1), sorted by id.
+
+    Raises ``DataInputError`` when the label window ends after the last order in the data (the label would be
+    unobserved, and every customer would look churned) or when nobody bought before the snapshot.
+    """
+    if label_days <= 0:
+        raise ValueError(f"label_days must be positive, got {label_days}")
+    snapshot = utc_timestamp(snapshot)
+    end = snapshot + pd.Timedelta(days=label_days)
+    last = orders["ordered_at"].max()
+    if pd.isna(last) or last < end - pd.Timedelta(days=1):
+        raise DataInputError(
+            f"orders: the label window {snapshot:%Y-%m-%d} to {end:%Y-%m-%d} ends after the last order "
+            f"({'none' if pd.isna(last) else f'{last:%Y-%m-%d}'}); choose an earlier snapshot_date or fewer label_days")
+    buy = purchases(orders)
+    t = buy["ordered_at"]
+    before = pd.Index(buy.loc[t < snapshot, "customer_id"].unique())
+    if len(before) == 0:
+        raise DataInputError(f"orders: no completed purchase before the snapshot {snapshot:%Y-%m-%d}")
+    during = set(buy.loc[(t >= snapshot) & (t < end), "customer_id"].unique())
+    out = pd.DataFrame({"customer_id": before.astype(str)})
+    out["churned"] = (~out["customer_id"].isin(during)).astype("int64")
+    return out.sort_values("customer_id", ignore_index=True)
