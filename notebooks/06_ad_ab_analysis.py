@@ -74,10 +74,7 @@ print(f"Run info: {table.source}, {table.rows:,} rows, seed {seed}, data fingerp
 # Ship, do not ship, or keep running — and why. The evidence follows in sections 1 to 8.
 
 # %%
-v = a.overall_verdict()
-display(Markdown(v.markdown()))
-if len(a.treatments) > 1:
-    display(Markdown("\n".join(f"- **{t}**: {a.verdicts[t].headline}" for t in a.treatments)))
+display(present.verdict_markdown(a))
 
 # %% [markdown]
 # ## 1. Can the test be trusted?
@@ -85,8 +82,8 @@ if len(a.treatments) > 1:
 # Before any lift: does the split of units match the plan (a sample-ratio mismatch means broken assignment or logging), are units in one variant only, do they see their variant's page, and are rows duplicated? Offending rows are counted and removed.
 
 # %%
-display(Markdown(("**" + a.srm.message() + "**") if a.srm.flagged else a.srm.message()))
-display(a.clean.summary())
+display(present.srm_markdown(a))
+display(present.table(a.clean.summary()))
 ab_charts.split_chart(a.srm)
 plt.show()
 
@@ -96,7 +93,7 @@ plt.show()
 # Fixed-horizon tests for every metric and variant: absolute and relative lift with intervals; p-values corrected across metrics and variants with Holm (family-wise) and Benjamini-Hochberg (false discovery rate).
 
 # %%
-display(present.results_table(a))
+display(present.table(present.results_table(a)))
 ab_charts.lift_chart(a.results)
 plt.show()
 
@@ -109,8 +106,8 @@ plt.show()
 if a.funnel is None:
     display(Markdown("No funnel columns (impressions, clicks, conversions, revenue, cost) in this table."))
 else:
-    display(a.funnel.round(4))
-    display(a.ratios.round(5))
+    display(present.table(a.funnel.round(4)))
+    display(present.table(a.ratios.round(5)))
     if a.funnel_daily is not None:
         ab_charts.daily_rate_chart(a.funnel_daily, cfg.variant_col, "cvr", "CVR (conversions per click)")
         plt.show()
@@ -124,7 +121,7 @@ else:
 if not a.cuped:
     display(Markdown("No pre-period column given (`pre_metric_col`): CUPED skipped."))
 for t in a.cuped:
-    display(Markdown(present.cuped_sentence(a, t)))
+    display(present.cuped_sentence(a, t))
 
 # %% [markdown]
 # ## 5. Power: what this sample can and cannot conclude
@@ -133,7 +130,7 @@ for t in a.cuped:
 
 # %%
 for t in a.treatments:
-    display(Markdown(present.power_sentence(a, t)))
+    display(present.power_sentence(a, t))
 display(Markdown(present.power_reference_sentence()))
 
 # %% [markdown]
@@ -157,7 +154,7 @@ display(Markdown(present.aa_sentence(sim) if sim else "A/A simulation skipped (`
 # Beta-Binomial posteriors (uniform prior): the probability that the variant beats control and the expected loss, in conversion-rate units, if we ship it and are wrong.
 
 # %%
-display(present.bayes_table(a))
+display(present.table(present.bayes_table(a)))
 fig = ab_charts.posterior_for(a)  # the first 0/1 metric's Beta posteriors; None when no metric is 0/1
 if fig is not None:
     plt.show()
@@ -171,7 +168,7 @@ if fig is not None:
 if a.segments is None or a.segments.empty:
     display(Markdown("No segment columns given (`segment_cols`)."))
 else:
-    display(present.segments_table(a))
+    display(present.table(present.segments_table(a)))
     ab_charts.segment_chart(a.segments, a.primary, alpha)
     plt.show()
 

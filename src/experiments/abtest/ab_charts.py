@@ -10,9 +10,15 @@ from scipy import stats
 
 from experiments.abtest.analysis import ABAnalysis
 from experiments.abtest.trust import SRMResult
+from experiments.abtest.units import display_label
 from experiments.lab.chart_style import finish
 
 BLUE, ORANGE, GREY, RED = "#1e5aa8", "#e07b00", "#8a8a8a", "#c0392b"
+
+
+def label(value: object, max_chars: int = 40) -> str:
+    """A data-derived chart label: emails/phones masked, shortened, and ``$`` escaped (no mathtext from data)."""
+    return display_label(value, max_chars).replace("$", r"\$")
 
 
 def _finish(fig: Figure, ax, title: str, xlabel: str, ylabel: str) -> Figure:
@@ -29,7 +35,7 @@ def split_chart(srm: SRMResult) -> Figure:
     ax.barh(y, obs, color=RED if srm.flagged else BLUE, label="observed")
     if srm.planned:
         ax.scatter([srm.planned[k] for k in labels], y, color="black", marker="|", s=400, label="planned", zorder=3)
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, [label(k) for k in labels])
     ax.legend(frameon=False, loc="lower right")
     if not srm.tested:
         title = "Traffic split (no planned split given: SRM not tested)"
@@ -43,7 +49,7 @@ def split_chart(srm: SRMResult) -> Figure:
 def lift_chart(results: pd.DataFrame) -> Figure:
     """Relative lift with its interval per metric and variant (a forest plot)."""
     res = results.reset_index(drop=True)
-    labels = [f"{r.metric}: {r.variant}" for r in res.itertuples()]
+    labels = [f"{label(r.metric)}: {label(r.variant)}" for r in res.itertuples()]
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(res) + 1.6))
     y = np.arange(len(res))[::-1]
     sig = res["p_holm"].to_numpy(float) < res["alpha"].to_numpy(float)
@@ -53,7 +59,7 @@ def lift_chart(results: pd.DataFrame) -> Figure:
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, labels)
     best = res.iloc[0]
-    title = (f"{best.metric}: {best.rel_lift:+.1%} relative lift for {best.variant} "
+    title = (f"{label(best.metric)}: {best.rel_lift:+.1%} relative lift for {label(best.variant)} "
              f"({'significant' if sig[0] else 'not significant'} after Holm)")
     return _finish(fig, ax, title, "relative lift vs control (%), interval at the test's level", "")
 
@@ -84,7 +90,7 @@ def sequential_chart(table: pd.DataFrame, metric: str, naive_stop: int | None, s
     else:
         title = "No look, naive or sequential, excludes a zero lift"
     unit = " (pp)" if percent else " (per unit)"
-    return _finish(fig, ax, title, "day of the experiment", f"cumulative lift in {metric}{unit}")
+    return _finish(fig, ax, title, "day of the experiment", f"cumulative lift in {label(metric)}{unit}")
 
 
 def posterior_chart(x_t: int, n_t: int, x_c: int, n_c: int, prob_beat: float, labels: tuple[str, str]) -> Figure:
@@ -94,10 +100,11 @@ def posterior_chart(x_t: int, n_t: int, x_c: int, n_c: int, prob_beat: float, la
     hi = max(stats.beta.ppf(0.9995, a_t, b_t), stats.beta.ppf(0.9995, a_c, b_c))
     grid = np.linspace(lo, hi, 400)
     fig, ax = plt.subplots(figsize=(8, 3.2))
-    ax.plot(grid * 100, stats.beta.pdf(grid, a_c, b_c), color=GREY, label=f"{labels[0]} (control)")
-    ax.plot(grid * 100, stats.beta.pdf(grid, a_t, b_t), color=BLUE, label=labels[1])
+    control, treated = label(labels[0]), label(labels[1])
+    ax.plot(grid * 100, stats.beta.pdf(grid, a_c, b_c), color=GREY, label=f"{control} (control)")
+    ax.plot(grid * 100, stats.beta.pdf(grid, a_t, b_t), color=BLUE, label=treated)
     ax.legend(frameon=False)
-    return _finish(fig, ax, f"P({labels[1]} beats {labels[0]}) = {prob_beat:.1%}", "conversion rate (%)",
+    return _finish(fig, ax, f"P({treated} beats {control}) = {prob_beat:.1%}", "conversion rate (%)",
                    "posterior density")
 
 
@@ -111,17 +118,17 @@ def posterior_for(a: ABAnalysis) -> Figure | None:
     return posterior_chart(x_t, n_t, x_c, n_c, a.bayes[(binary[0], v)].prob_beat, (a.config.control_label, v))
 
 
-def daily_rate_chart(daily: pd.DataFrame, variant_col: str, value: str, label: str) -> Figure:
+def daily_rate_chart(daily: pd.DataFrame, variant_col: str, value: str, name: str) -> Figure:
     """A daily funnel ratio per variant (one line each)."""
     wide = daily.pivot(index=daily.columns[1], columns=variant_col, values=value)
     fig, ax = plt.subplots(figsize=(9, 3.5))
     for col in wide.columns:
-        ax.plot(wide.index, wide[col] * 100, marker="o", ms=3, label=str(col))
+        ax.plot(wide.index, wide[col] * 100, marker="o", ms=3, label=label(col))
     ax.legend(frameon=False)
     means = daily.groupby(variant_col)[value].mean()
-    title = f"Daily {label}: " + ", ".join(f"{k} {v:.2%}" for k, v in means.items()) + " on average"
+    title = f"Daily {name}: " + ", ".join(f"{label(k)} {v:.2%}" for k, v in means.items()) + " on average"
     fig.autofmt_xdate()
-    return _finish(fig, ax, title, "assignment date", f"{label} (%)")
+    return _finish(fig, ax, title, "assignment date", f"{name} (%)")
 
 
 def segment_chart(segments: pd.DataFrame, metric: str, alpha: float) -> Figure:
@@ -134,7 +141,7 @@ def segment_chart(segments: pd.DataFrame, metric: str, alpha: float) -> Figure:
         ax.plot([r.ci_low * 100, r.ci_high * 100], [yi, yi], color=BLUE if s else GREY, lw=2)
         ax.plot(r.abs_lift * 100, yi, "o", color=BLUE if s else GREY)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, [f"{r.segment}={r.level}" for r in seg.itertuples()], fontsize=8)
-    title = f"{int(sig.sum())} of {len(seg)} segment lifts in {metric} survive the Holm correction"
-    xlabel = f"absolute lift in {metric} (x100; pp for a proportion), uncorrected interval"
+    ax.set_yticks(y, [f"{label(r.segment)}={label(r.level)}" for r in seg.itertuples()], fontsize=8)
+    title = f"{int(sig.sum())} of {len(seg)} segment lifts in {label(metric)} survive the Holm correction"
+    xlabel = f"absolute lift in {label(metric)} (x100; pp for a proportion), uncorrected interval"
     return _finish(fig, ax, title, xlabel, "segment")

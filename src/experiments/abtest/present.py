@@ -1,4 +1,8 @@
-"""Tables and sentences for the notebook: rounding and wording only, no statistics."""
+"""Tables and sentences for the notebook: rounding and wording only, no statistics.
+
+Every sentence is an IPython ``Markdown`` built by ``lab.report.safe.md`` (labels, column names and other
+data-derived text escaped, masked and shortened); every table is ``safe.frame``-ed by the notebook before display.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,25 @@ import pandas as pd
 from experiments.abtest import power
 from experiments.abtest.analysis import ABAnalysis
 from experiments.abtest.simulate import AASimulation
+from experiments.abtest.units import display_label
+from experiments.lab.report import safe
+
+
+def table(df: pd.DataFrame):
+    """A table ready for ``display``: every text cell, column name and index label cut by ``units.display_label``
+    (masked, at most 60 characters plus the full length), then ``safe.frame``."""
+    out = df.copy()
+
+    def cut(v: object) -> object:
+        return display_label(v) if isinstance(v, str) else v
+
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(cut)
+    out.columns = [cut(c) for c in out.columns]
+    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index):
+        out.index = out.index.map(cut)
+    return safe.frame(out)
 
 
 def results_table(a: ABAnalysis) -> pd.DataFrame:
@@ -28,28 +51,52 @@ def results_table(a: ABAnalysis) -> pd.DataFrame:
     return out
 
 
-def cuped_sentence(a: ABAnalysis, variant: str) -> str:
+def verdict_markdown(a: ABAnalysis):
+    """The overall verdict (headline and reasons) and, with several treatments, one line per treatment."""
+    from IPython.display import Markdown
+
+    text = a.overall_verdict().markdown()
+    if len(a.treatments) > 1:
+        text += "\n\n" + "\n".join(f"- **{safe.text(display_label(t))}**: {safe.text(a.verdicts[t].headline, 2_000)}"
+                                   for t in a.treatments)
+    return Markdown(text)
+
+
+def srm_markdown(a: ABAnalysis):
+    """The sample-ratio sentence (labels escaped by ``safe.text``), in bold when the split is off plan."""
+    from IPython.display import Markdown
+
+    line = safe.text(a.srm.message(), 2_000)
+    return Markdown(f"**{line}**" if a.srm.flagged else line)
+
+
+def cuped_sentence(a: ABAnalysis, variant: str):
     """CUPED in one sentence: the raw and adjusted intervals and how much narrower."""
     cu = a.cuped[variant]
-    return (f"CUPED with `{a.config.pre_metric_col}` (theta = {cu.theta:.3f}, correlation {cu.correlation:.2f}) "
-            f"cuts the variance of `{a.primary}` by {cu.variance_reduction:.1%}: the interval for {variant} goes "
-            f"from [{cu.raw.ci_low:+.5f}, {cu.raw.ci_high:+.5f}] to [{cu.adjusted.ci_low:+.5f}, "
-            f"{cu.adjusted.ci_high:+.5f}] ({1 - cu.ci_width_ratio:.1%} narrower; p {cu.raw.p_value:.3g} -> "
-            f"{cu.adjusted.p_value:.3g}).")
+    return safe.md(
+        "CUPED with {pre} (theta = {theta:.3f}, correlation {rho:.2f}) cuts the variance of {metric} by "
+        "{vr:.1%}: the interval for {variant} goes from [{rl:+.5f}, {rh:+.5f}] to [{al:+.5f}, {ah:+.5f}] "
+        "({narrower:.1%} narrower; p {rp:.3g} -> {ap:.3g}).", pre=display_label(a.config.pre_metric_col),
+        theta=cu.theta, rho=cu.correlation, metric=display_label(a.primary), vr=cu.variance_reduction,
+        variant=display_label(variant), rl=cu.raw.ci_low,
+        rh=cu.raw.ci_high, al=cu.adjusted.ci_low, ah=cu.adjusted.ci_high, narrower=1 - cu.ci_width_ratio,
+        rp=cu.raw.p_value, ap=cu.adjusted.p_value)
 
 
-def power_sentence(a: ABAnalysis, variant: str) -> str:
+def power_sentence(a: ABAnalysis, variant: str):
     """What the achieved sample can detect, and the power.prop.test reference figure (3% vs 2%)."""
     reference_n = power.power_prop_test_n(0.03, 0.02, alpha=0.05, power=0.8)
     c, pw = a.comparisons[(a.primary, variant)], a.power[variant]
     scale, unit = (100, " pp") if c.kind == "proportion" else (1, "")
     need = pw["n_needed_per_group"]
     need_txt = f"{int(need):,}" if isinstance(need, int | float) and math.isfinite(need) else "n/a"
-    return (f"With {c.n_control:,} control and {c.n_treatment:,} {variant} units, the smallest lift in "
-            f"`{a.primary}` detectable with 80% power at alpha {a.config.alpha:g} is {pw['mde_abs'] * scale:+.3g}{unit}"
-            f" ({pw['mde_rel']:+.0%} relative to the control's {c.rate_control:.4g}). Detecting a "
-            f"{a.config.target_relative_lift:.0%} relative lift would need {need_txt} units per group. "
-            f"Reference: p1 = 3% vs p2 = 2% needs {math.ceil(reference_n):,} per group (R's power.prop.test).")
+    return safe.md(
+        "With {nc:,} control and {nt:,} {variant} units, the smallest lift in {metric} detectable with 80% power at "
+        "alpha {alpha:g} is {mde:+.3g}{unit} ({rel:+.0%} relative to the control's {base:.4g}). Detecting a "
+        "{target:.0%} relative lift would need {need} units per group. Reference: p1 = 3% vs p2 = 2% needs "
+        "{ref:,} per group (R's power.prop.test).", nc=c.n_control, nt=c.n_treatment, variant=display_label(variant),
+        metric=display_label(a.primary), alpha=a.config.alpha, mde=pw["mde_abs"] * scale, unit=unit, rel=pw["mde_rel"],
+        base=c.rate_control, target=a.config.target_relative_lift, need=need_txt, ref=math.ceil(reference_n))
 
 
 def power_reference_sentence() -> str:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.abtest.units import normalise_split
+from experiments.abtest.units import display_label, normalise_split
 from experiments.data.tables import DataInputError
 
 SRM_ALPHA = 0.001
@@ -45,11 +45,12 @@ class SRMResult:
 
     def message(self) -> str:
         """One plain sentence for the report."""
-        obs = ", ".join(f"{k} {v:,} ({v / max(sum(self.observed.values()), 1):.1%})" for k, v in self.observed.items())
+        obs = ", ".join(f"{display_label(k)} {v:,} ({v / max(sum(self.observed.values()), 1):.1%})"
+                        for k, v in self.observed.items())
         if not self.tested:
             return (f"SRM not tested: no planned split given (observed {obs}); pass planned_split to check that "
                     "the traffic split matches the design. No split is assumed.")
-        plan = ", ".join(f"{k} {v:.1%}" for k, v in (self.planned or {}).items())
+        plan = ", ".join(f"{display_label(k)} {v:.1%}" for k, v in (self.planned or {}).items())
         if self.flagged:
             return (f"SAMPLE RATIO MISMATCH: observed {obs} vs planned {plan} (chi-square {self.chi2:.1f}, "
                     f"p = {self.p_value:.2g} < {self.threshold:g}). The assignment or logging is broken; "

@@ -31,12 +31,31 @@ COMPANY_PLANNED_SPLIT = {"control": 0.5, "treatment": 0.5}
 COMPANY_METRICS = ["conversions", "converted", "clicks", "revenue"]
 
 
+#: Longest variant slug in a metrics.json key (a 200,000-character label must not make a 200,000-character key).
+SLUG_CHARS = 60
+
+
 def slug(label: object) -> str:
-    """Return ``label`` lower-cased with every run of non-alphanumeric characters turned into ``_``.
+    """Return ``label`` lower-cased with every run of non-alphanumeric characters turned into ``_``, at most
+    ``SLUG_CHARS`` characters.
 
     ``"Mens E-Mail"`` -> ``"mens_e_mail"``; used for metrics.json keys of more-than-two-variant tests.
     """
-    return re.sub(r"[^0-9a-z]+", "_", str(label).lower()).strip("_") or "variant"
+    return re.sub(r"[^0-9a-z]+", "_", str(label).lower()).strip("_")[:SLUG_CHARS].strip("_") or "variant"
+
+
+def display_label(value: object, max_chars: int = 60) -> str:
+    """Return a data-derived label for report text: emails/phones masked and shortened to ``max_chars``.
+
+    Not escaped: text built from it goes through ``lab.report.safe`` (``safe.text``/``safe.md``) when displayed.
+    Only the first ``max_chars + 64`` characters are masked (a window wider than what is shown, so an email or
+    phone cut at the edge is still masked): ``safe.mask_pii`` on a 200,000-character label takes minutes.
+    """
+    from experiments.lab.report import safe
+
+    text = "" if value is None else str(value)
+    masked = safe.mask_pii(text[:max_chars + 64])
+    return masked if len(text) <= max_chars else f"{masked[:max_chars]}… ({len(text):,} characters)"
 
 
 def is_binary(values: pd.Series) -> bool:
@@ -80,7 +99,12 @@ def to_numeric(values: pd.Series, name: str, source: str = "input") -> pd.Series
     if bad.any():
         raise DataInputError(f"{source}: column {name!r} has {int(bad.sum())} missing or non-numeric values "
                              f"({example_rows(bad)}); expected a number per unit")
-    return num.astype(float)
+    num = num.astype(float)
+    infinite = ~np.isfinite(num.to_numpy())
+    if infinite.any():
+        raise DataInputError(f"{source}: column {name!r} has {int(infinite.sum())} infinite values "
+                             f"({example_rows(infinite)}); expected a finite number per unit (fix or drop those rows)")
+    return num
 
 
 def normalise_split(planned: Mapping[str, float] | Sequence[float] | None,
@@ -93,11 +117,20 @@ def normalise_split(planned: Mapping[str, float] | Sequence[float] | None,
     """
     if planned is None or (hasattr(planned, "__len__") and len(planned) == 0):
         return None
+    if isinstance(planned, str | bytes) or not isinstance(planned, Mapping | Sequence):
+        raise DataInputError(f"planned_split: expected a dict of shares such as {{\"control\": 0.5, "
+                             f"\"treatment\": 0.5}} or a list in sorted variant order, found {str(planned)[:80]!r}")
     order = sorted(map(str, variants))
     if isinstance(planned, Mapping):
-        split = {str(k): float(v) for k, v in planned.items()}
+        try:
+            split = {str(k): float(v) for k, v in planned.items()}
+        except (TypeError, ValueError):
+            raise DataInputError(f"planned_split: every share must be a number, found {dict(planned)}") from None
     else:
-        values = [float(v) for v in planned]
+        try:
+            values = [float(v) for v in planned]
+        except (TypeError, ValueError):
+            raise DataInputError(f"planned_split: every share must be a number, found {list(planned)[:10]}") from None
         if len(values) != len(order):
             raise DataInputError(f"planned_split: {len(values)} shares given for {len(order)} variants {order} "
                                  "(a list is read in sorted variant order)")
@@ -134,6 +167,11 @@ def prepare(df: pd.DataFrame, *, unit_col: str, variant_col: str, control_label:
     wanted = list(dict.fromkeys(wanted))
     require_columns(df, wanted, source)
     out = df.copy().reset_index(drop=True)
+    blank_unit = out[unit_col].isna() | out[unit_col].astype(str).str.strip().eq("")
+    if blank_unit.any():
+        raise DataInputError(f"{source}: column {unit_col!r} has {int(blank_unit.sum())} empty unit ids "
+                             f"({example_rows(blank_unit)}); every row needs its unit's id (they are never merged "
+                             "into one unit)")
     missing_variant = out[variant_col].isna()
     if missing_variant.any():
         raise DataInputError(f"{source}: column {variant_col!r} has {int(missing_variant.sum())} empty values "

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from experiments.abtest.frequentist import Comparison
 from experiments.abtest.trust import SRMResult
+from experiments.abtest.units import display_label
 
 SHIP, NO_SHIP, KEEP = "ship", "do not ship", "keep running"
 MIN_EVENTS = 10
@@ -34,8 +35,14 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
 
     def markdown(self) -> str:
-        """The verdict as markdown: a bold headline and the reasons as bullets."""
-        return f"**{self.headline}**\n\n" + "\n".join(f"- {r}" for r in self.reasons)
+        """The verdict as markdown: a bold headline and the reasons as bullets, every line escaped by
+        ``lab.report.safe`` (labels in it were masked and shortened when the verdict was built)."""
+        from experiments.lab.report import safe
+
+        def esc(line: str) -> str:
+            return safe.text(line, max_chars=2_000)
+
+        return f"**{esc(self.headline)}**\n\n" + "\n".join(f"- {esc(r)}" for r in self.reasons)
 
 
 def _fmt_lift(c: Comparison) -> str:
@@ -47,7 +54,7 @@ def _fmt_lift(c: Comparison) -> str:
         lift = f"{c.abs_lift:+.4g} ({c.rate_control:.4g} -> {c.rate_treatment:.4g})"
         ci = f"{level:.0%} CI {c.ci_low:+.4g} to {c.ci_high:+.4g}"
     rel = f", {c.rel_lift:+.1%} relative" if math.isfinite(c.rel_lift) else ""
-    return f"{c.metric} {lift}{rel}, {ci}"
+    return f"{display_label(c.metric)} {lift}{rel}, {ci}"
 
 
 def decide(primary: Comparison, p_adjusted: float, srm: SRMResult, *,
@@ -61,7 +68,8 @@ def decide(primary: Comparison, p_adjusted: float, srm: SRMResult, *,
     ``mde_abs`` the minimum detectable absolute lift of the achieved sample.
     """
     alpha = primary.alpha
-    who = f"{primary.variant} vs {primary.control}"
+    variant = display_label(primary.variant)
+    who = f"{variant} vs {display_label(primary.control)}"
     stats_line = f"{_fmt_lift(primary)}, p = {primary.p_value:.3g} (Holm-adjusted {p_adjusted:.3g})"
     reasons = [srm.message(), stats_line]
     if mde_abs is not None and math.isfinite(mde_abs):
@@ -71,14 +79,15 @@ def decide(primary: Comparison, p_adjusted: float, srm: SRMResult, *,
                        f"({mde_abs / primary.rate_control:+.0%} relative)." if primary.rate_control else
                        f"Minimum detectable effect at 80% power: {mde_abs * scale:.3g}{unit}.")
     if srm.flagged:
-        return Verdict(NO_SHIP, f"Do not ship {primary.variant}: the test is broken (sample-ratio mismatch, "
+        return Verdict(NO_SHIP, f"Do not ship {variant}: the test is broken (sample-ratio mismatch, "
                                 f"p = {srm.p_value:.2g}); fix the assignment and rerun.", reasons)
     significant = math.isfinite(p_adjusted) and p_adjusted < alpha
     if significant and primary.abs_lift > 0:
         worse = [(g, p) for g, p in guardrails if math.isfinite(p) and p < alpha and g.abs_lift < 0]
         if worse:
-            names = ", ".join(f"{g.metric} ({_fmt_lift(g)})" for g, _ in worse)
-            return Verdict(NO_SHIP, f"Do not ship {primary.variant}: {primary.metric} improved but a guardrail got "
+            names = ", ".join(f"{display_label(g.metric)} ({_fmt_lift(g)})" for g, _ in worse)
+            metric = display_label(primary.metric)
+            return Verdict(NO_SHIP, f"Do not ship {variant}: {metric} improved but a guardrail got "
                                     f"significantly worse: {names}.", reasons)
         if events is not None and min(events) < min_events:
             reasons.append(f"Only {min(events)} conversions in the smaller arm: the normal approximation behind "
@@ -88,14 +97,14 @@ def decide(primary: Comparison, p_adjusted: float, srm: SRMResult, *,
                 if n_needed else ""
             return Verdict(KEEP, f"Keep running: {who} looks better ({_fmt_lift(primary)}) but rests on too few "
                                  f"conversions to sign off{more}.", reasons)
-        return Verdict(SHIP, f"Ship {primary.variant}: {_fmt_lift(primary)}, p = {p_adjusted:.2g} "
+        return Verdict(SHIP, f"Ship {variant}: {_fmt_lift(primary)}, p = {p_adjusted:.2g} "
                              f"(Holm), test trustworthy.", reasons)
     if significant:
-        return Verdict(NO_SHIP, f"Do not ship {primary.variant}: it is significantly worse, {_fmt_lift(primary)}.",
+        return Verdict(NO_SHIP, f"Do not ship {variant}: it is significantly worse, {_fmt_lift(primary)}.",
                        reasons)
     rel_high = primary.ci_high / primary.rate_control if primary.rate_control else float("nan")
     if math.isfinite(rel_high) and rel_high < target_relative_lift:
-        return Verdict(NO_SHIP, f"Do not ship {primary.variant}: no detectable effect; the interval "
+        return Verdict(NO_SHIP, f"Do not ship {variant}: no detectable effect; the interval "
                                 f"rules out a lift of {target_relative_lift:.0%} or more ({_fmt_lift(primary)}).",
                        reasons)
     more = f" About {n_needed:,} units per group are needed to detect a {target_relative_lift:.0%} lift." \
