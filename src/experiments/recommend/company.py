@@ -1,0 +1,134 @@
+"""Interactions for the recommender: from the company world's processed orders, or from a user's flat table.
+
+Both return the same long frame ``user, item, weight, time`` (time and weight may be absent for a flat table
+without those columns) plus a ``Quarantine`` of the rows left out, each with a reason and a count:
+
+- company world: completed order lines of known customers with a positive quantity (``weight`` = quantity,
+  ``time`` = ``ordered_at``); cancelled and returned lines, guest lines and return lines are left out;
+- flat table: rows without a user or item are dropped (counted), ``weight`` must be numeric (else an error naming
+  file, column and rows), rows with weight <= 0 are dropped (cancellations, returns), ``min_rating`` keeps rows
+  whose weight is at least that (explicit ratings as positives), ``time`` is parsed with the cleaning's date parser
+  (``date_order`` for slash dates, never guessed) and unparsable dates are an error naming the rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from experiments.data.tables import DataInputError, example_rows
+
+
+@dataclass
+class Interactions:
+    """The long interaction frame and the counted reasons rows were left out."""
+
+    frame: pd.DataFrame
+    dropped: dict[str, int] = field(default_factory=dict)
+    rows_in: int = 0
+
+    @property
+    def has_time(self) -> bool:
+        """True when every interaction has a time (a time split is possible)."""
+        return "time" in self.frame.columns
+
+    def dropped_table(self) -> pd.DataFrame:
+        """Return the dropped rows per reason (reason, rows)."""
+        return pd.DataFrame({"reason": list(self.dropped), "rows": list(self.dropped.values())})
+
+
+def company_interactions(orders: pd.DataFrame) -> Interactions:
+    """Return the completed, positive-quantity order lines of known customers as interactions (with channel)."""
+    reasons = {
+        "not completed (cancelled or returned)": orders["status"].ne("completed"),
+        "guest line (no customer_id)": orders["customer_id"].isna(),
+        "quantity <= 0 (return line)": orders["quantity"].le(0),
+    }
+    keep = pd.Series(True, index=orders.index)
+    dropped = {}
+    for reason, bad in reasons.items():
+        dropped[reason] = int((bad & keep).sum())
+        keep &= ~bad
+    o = orders.loc[keep]
+    frame = pd.DataFrame({"user": o["customer_id"].astype(str).to_numpy(), "item": o["item_id"].astype(str).to_numpy(),
+                          "weight": o["quantity"].to_numpy(np.float64), "time": o["ordered_at"].to_numpy(),
+                          "channel": o["channel"].astype(str).to_numpy()})
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    return Interactions(frame=frame, dropped=dropped, rows_in=len(orders))
+
+
+def flat_interactions(frame: pd.DataFrame, source: str, columns: dict[str, str], *, min_rating: float | None = None,
+                      date_order: str = "auto", date_format: str = "") -> Interactions:
+    """Return the interactions of a role-named flat table (``user``, ``item``, optional ``weight``, ``time``).
+
+    ``columns`` maps each role to the file's column (for messages). Raises ``DataInputError`` naming ``source``,
+    the column and example rows for a non-numeric weight or an unparsable time.
+    """
+    from experiments.cleaning.standardise import parse_dates
+
+    df = frame.copy()
+    n = len(df)
+    dropped: dict[str, int] = {}
+    for role in ("user", "item"):
+        text = df[role].astype("string").str.strip()
+        missing = text.isna() | text.eq("")
+        dropped[f"no {role} ({columns[role]} empty)"] = int(missing.sum())
+        df[role] = text
+        df = df.loc[~missing]
+    if "weight" in df.columns:
+        w = pd.to_numeric(df["weight"], errors="coerce")
+        bad = w.isna() & df["weight"].notna()
+        if bad.any():
+            raise DataInputError(f"{source}: column {columns['weight']!r} (weight_col) has {int(bad.sum())} values "
+                                 f"that are not numbers ({example_rows(bad)}, e.g. {df.loc[bad, 'weight'].iloc[0]!r});"
+                                 " expected quantities or ratings")
+        df["weight"] = w
+        nonpos = w.isna() | (w <= 0)
+        dropped[f"weight empty or <= 0 ({columns['weight']})"] = int(nonpos.sum())
+        df = df.loc[~nonpos]
+        if min_rating is not None:
+            low = df["weight"] < min_rating
+            dropped[f"rating below min_rating {min_rating:g}"] = int(low.sum())
+            df = df.loc[~low]
+    elif min_rating is not None:
+        raise DataInputError(f"{source}: min_rating is set but weight_col is empty; name the rating column")
+    if "time" in df.columns:
+        parsed = parse_dates(df["time"], order=date_order, fmt=date_format, column=columns["time"])
+        bad = parsed.values.isna()
+        if bad.any():
+            raise DataInputError(f"{source}: column {columns['time']!r} (time_col) has {int(bad.sum())} values that "
+                                 f"are not dates ({example_rows(bad)}, e.g. {df.loc[bad.to_numpy(), 'time'].iloc[0]!r}"
+                                 "); set date_order or date_format")
+        df["time"] = pd.to_datetime(parsed.values.to_numpy()).tz_localize("UTC")
+    dropped = {k: v for k, v in dropped.items() if v}
+    keep_cols = [c for c in ("user", "item", "weight", "time") if c in df.columns]
+    out = df[keep_cols].reset_index(drop=True)
+    out["user"] = out["user"].astype(str)
+    out["item"] = out["item"].astype(str)
+    return Interactions(frame=out, dropped=dropped, rows_in=n)
+
+
+def customer_profiles(customers: pd.DataFrame | None, interactions: pd.DataFrame,
+                      segments: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return one row per customer: customer_id, channel (acquisition channel, else the channel of most lines),
+    segment (from ``segments`` when given, else empty) for the cold-start fallback."""
+    ids = pd.Index(interactions["user"].unique())
+    if customers is not None and "customer_id" in customers.columns:
+        ids = ids.union(pd.Index(customers["customer_id"].astype(str)))
+    prof = pd.DataFrame({"customer_id": ids.astype(str)})
+    channel = pd.Series(pd.NA, index=prof.index, dtype="string")
+    if customers is not None and "acquisition_channel" in customers.columns:
+        acq = customers.set_index(customers["customer_id"].astype(str))["acquisition_channel"]
+        channel = prof["customer_id"].map(acq).astype("string")
+    if "channel" in interactions.columns:
+        top = (interactions.groupby(["user", "channel"]).size().rename("n").reset_index()
+               .sort_values(["user", "n", "channel"], ascending=[True, False, True]).drop_duplicates("user"))
+        channel = channel.fillna(prof["customer_id"].map(top.set_index("user")["channel"]).astype("string"))
+    prof["channel"] = channel.fillna("unknown")
+    prof["segment"] = ""
+    if segments is not None and {"customer_id", "segment"} <= set(segments.columns):
+        seg = segments.set_index(segments["customer_id"].astype(str))["segment"].astype(str)
+        prof["segment"] = prof["customer_id"].map(seg).fillna("")
+    return prof

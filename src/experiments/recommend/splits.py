@@ -1,0 +1,110 @@
+"""Train/test splits of interactions that never leak a test (user, item) pair into training.
+
+Both splits work on the distinct (user, item) pairs: a pair is either in training or in test, never both, so a
+model cannot "predict" a test item it already saw (a repeat purchase of a training item is not a test target).
+
+- ``time_split``: training holds what happened before a cut-off, test what happened from it on (the pair's
+  first occurrence decides); only items seen in training can be recommended, so test pairs on new items are
+  dropped (counted). Test users with no training history are the cold-start users, reported apart.
+- ``random_split``: per user, a ``test_fraction`` share of their distinct items (rounded, at least one kept in
+  training; users with one item stay wholly in training), drawn with a seeded generator (the stratified split of
+  microsoft/recommenders' ``python_stratified_split``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Split:
+    """Interactions for training, the warm test pairs, the cold-start test pairs and what was dropped."""
+
+    train: pd.DataFrame
+    test: pd.DataFrame
+    cold: pd.DataFrame
+    kind: str
+    cutoff: pd.Timestamp | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def cold_users(self) -> pd.Index:
+        """Ids of test users without any training history."""
+        return pd.Index(self.cold["user"].unique())
+
+
+def _pairs(interactions: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (user, item) pairs with summed weight and first time (when present)."""
+    agg: dict[str, str] = {}
+    if "weight" in interactions.columns:
+        agg["weight"] = "sum"
+    if "time" in interactions.columns:
+        agg["time"] = "min"
+    if not agg:
+        return interactions[["user", "item"]].drop_duplicates().reset_index(drop=True)
+    return interactions.groupby(["user", "item"], sort=True, observed=True).agg(agg).reset_index()
+
+
+def time_split(interactions: pd.DataFrame, test_fraction: float = 0.2,
+               cutoff: pd.Timestamp | str | None = None) -> Split:
+    """Split at ``cutoff`` (default: the time quantile leaving ``test_fraction`` of interactions after it).
+
+    Training: every interaction before the cut-off (all rows, so quantities and recency still count). Test: the
+    (user, item) pairs whose first occurrence is at or after it and that are not in training. Returns a ``Split``
+    whose ``counts`` has ``test_pairs_new_item`` (pairs on items unseen in training, dropped) and ``cold_users``.
+    """
+    if "time" not in interactions.columns:
+        raise ValueError("a time split needs a time column (time_col); use split='random' without one")
+    t = pd.to_datetime(interactions["time"])
+    if cutoff is None:
+        if not 0 < test_fraction < 1:
+            raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+        cutoff = t.quantile(1 - test_fraction)
+    cutoff = pd.Timestamp(cutoff)
+    if cutoff.tzinfo is None and t.dt.tz is not None:
+        cutoff = cutoff.tz_localize(t.dt.tz)
+    before = (t < cutoff).to_numpy()
+    train = interactions.loc[before].reset_index(drop=True)
+    later = _pairs(interactions.loc[~before])
+    seen = pd.MultiIndex.from_frame(train[["user", "item"]])
+    later = later[~pd.MultiIndex.from_frame(later[["user", "item"]]).isin(seen)]
+    new_item = ~later["item"].isin(train["item"])
+    later = later[~new_item]
+    warm = later["user"].isin(train["user"])
+    counts = {"test_pairs_new_item": int(new_item.sum()), "cold_users": int(later.loc[~warm, "user"].nunique())}
+    return Split(train=train, test=later[warm].reset_index(drop=True), cold=later[~warm].reset_index(drop=True),
+                 kind="time", cutoff=cutoff, counts=counts)
+
+
+def random_split(interactions: pd.DataFrame, test_fraction: float = 0.25, seed: int = 42) -> Split:
+    """Per user, hold out ``round(test_fraction * n)`` of their ``n`` distinct items (at least one stays in training).
+
+    Seeded (same seed, same split). Training is every interaction of the kept pairs; test is the held-out pairs.
+    """
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+    pairs = _pairs(interactions)
+    rng = np.random.default_rng(seed)
+    pairs = pairs.assign(_key=rng.random(len(pairs))).sort_values(["user", "_key"], kind="stable")
+    n = pairs.groupby("user", sort=False, observed=True)["item"].transform("size").to_numpy()
+    rank = pairs.groupby("user", sort=False, observed=True).cumcount().to_numpy()
+    n_test = np.minimum(np.floor(test_fraction * n + 0.5), n - 1)
+    is_test = rank < n_test
+    test = pairs.loc[is_test].drop(columns="_key").sort_values(["user", "item"]).reset_index(drop=True)
+    test_keys = pd.MultiIndex.from_frame(test[["user", "item"]])
+    in_test = pd.MultiIndex.from_frame(interactions[["user", "item"]]).isin(test_keys)
+    train = interactions.loc[~in_test].reset_index(drop=True)
+    empty = test.iloc[:0]
+    return Split(train=train, test=test, cold=empty, kind="random", counts={"cold_users": 0})
+
+
+def make_split(interactions: pd.DataFrame, kind: str, test_fraction: float, seed: int = 42) -> Split:
+    """Return ``time_split`` or ``random_split`` by ``kind`` (``time`` or ``random``)."""
+    if kind == "time":
+        return time_split(interactions, test_fraction)
+    if kind == "random":
+        return random_split(interactions, test_fraction, seed)
+    raise ValueError(f"split must be 'time' or 'random', got {kind!r}")
