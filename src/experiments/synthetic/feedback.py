@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from faker import Faker
 
 from experiments.synthetic.feedback_text import TOPICS, compose
 from experiments.synthetic.purchases import CANCELLED, LATE_DAYS, RETURN, RETURNED, SHOP, VOID
@@ -97,9 +96,6 @@ def render_feedback(plan: pd.DataFrame, order_ids: pd.Series, order_amount: pd.S
                     records: pd.DataFrame, seed: int, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compose texts and return (raw feedback table in file columns, truth table). Rows are sorted by time."""
     plan = plan.sort_values(["sec", "topic"], kind="stable").reset_index(drop=True)
-    fakes = {"zh": Faker("zh_CN"), "en": Faker("en_US")}
-    for k, f in enumerate(fakes.values()):
-        f.seed_instance(int(seed) * 7919 + 17 + k)
     names = {"zh": items["name_zh"].to_numpy(), "en": items["name"].str.replace("Lakeside ", "").to_numpy()}
     cheap = items["category"].ne("appliances").to_numpy()
     n = len(plan)
@@ -116,8 +112,7 @@ def render_feedback(plan: pd.DataFrame, order_ids: pd.Series, order_amount: pd.S
         amount = order_amount.get(key, float(items["price"].iat[item])) if key >= 0 else float(items["price"].iat[item])
         slots = {"product": names[lang][item], "days": str(int(row.days)), "amount": f"{abs(amount):.0f}",
                  "order": oid}
-        extra = fakes[lang].sentence(nb_words=6) if r[i, 5] < 0.3 else ""
-        texts.append(compose(lang, row.topic, row.sentiment, row.severity, slots, r[i], extra))
+        texts.append(compose(lang, row.topic, row.sentiment, row.severity, slots, r[i]))
     fid = [f"F{k + 1:06d}" for k in range(n)]
     created = (pd.Timestamp(EPOCH) + pd.to_timedelta(plan["sec"].to_numpy(), unit="s") - pd.Timedelta(hours=8))
     rec_ids = records["record_id"].to_numpy()

@@ -1,8 +1,10 @@
 """Phrase banks that compose varied Chinese and English feedback texts.
 
-A text = opener + core phrase (per topic and sentiment) + severity phrase (negatives) + optional detail + closer
-+ optional Faker sentence, with slots filled by product names, days, amounts and order ids. Every part has several
-alternatives, so even a few hundred rows rarely repeat a text.
+A text = opener + optional context (who, when, why they bought) + core phrase (per topic and sentiment) + severity
+phrase (negatives) + closer, with slots filled by product names, days, amounts and order ids. Every part has several
+alternatives, so even a few hundred rows rarely repeat a text. The context phrases are what a customer adds around
+the point ("bought it as a gift", "third order this month"); they name no topic and carry no sentiment, so the
+planted topic, sentiment and severity stay those of the core and severity phrases.
 """
 
 from __future__ import annotations
@@ -119,10 +121,24 @@ CLOSERS = {
     ("en", "positive"): ["", "Highly recommend!", "Five stars!", "Keep it up!", "Thank you!"],
 }
 
+CONTEXT_SHARE = 0.3  # share of texts with a context phrase
+# Topic- and sentiment-free context a customer puts before the point. Slots: {product} {days}
+CONTEXT = {
+    "zh": ["上周末在App上下的单，", "给家里老人买的{product}，", "这是我这个月第三次下单了，", "本来是买来送朋友的，",
+           "公司团购的时候一起买的，", "趁着会员日买的，", "看了直播才下单的，", "在门店试过之后网上买的，",
+           "帮同事一起带的{product}，", "搬家后第一次在你们家买，", "孩子一直吵着要喝，", "双十一前后买的，",
+           "朋友推荐我来这家买的，", "早上出门前下的单，"],
+    "en": ["I ordered on the app last weekend and ", "I bought the {product} for my parents and ",
+           "this is my third order this month and ", "it was meant as a gift, and ",
+           "we ordered through the office group buy and ", "I bought it on member day and ",
+           "a friend recommended your shop, and ", "I tried it in the store first, then ordered online, and ",
+           "I picked up the {product} for a colleague and ", "first order since I moved, and "],
+}
+
 
 def compose(language: str, topic: str, sentiment: str, severity: str, slots: dict[str, str],
-            r: np.ndarray, extra: str) -> str:
-    """Compose one text from the banks; ``r`` holds 5 uniforms choosing the parts, ``extra`` a Faker sentence."""
+            r: np.ndarray) -> str:
+    """Compose one text from the banks; ``r`` holds 6 uniforms choosing the parts (``r[5]`` the context phrase)."""
     core_bank = CORE.get((language, topic, sentiment)) or CORE[(language, topic, "negative")]
 
     def pick(bank: list[str], u: float) -> str:
@@ -130,18 +146,19 @@ def compose(language: str, topic: str, sentiment: str, severity: str, slots: dic
 
     core = pick(core_bank, r[0]).format(**slots)
     opener = pick(OPENERS[language], r[1])
-    sep = "，" if language == "zh" else ", "
     end = "。" if language == "zh" else "."
-    if language == "en" and not opener:
-        core = core[0].upper() + core[1:]
     if language == "zh" and (core.endswith("吗") or core.startswith(("请问", "想问", "什么时候"))):
         core += "？"
-    text = opener + core + ("" if core.endswith(("?", "？")) else end)
+    context = pick(CONTEXT[language], r[5] / CONTEXT_SHARE).format(**slots) if r[5] < CONTEXT_SHARE else ""
+    if context and core.endswith(("?", "？")):  # a question stands on its own
+        context = context[:-1] + "。" if language == "zh" else ""
+    body = context + core
+    if language == "en" and not opener:
+        body = body[0].upper() + body[1:]
+    text = opener + body + ("" if core.endswith(("?", "？")) else end)
     if sentiment == "negative":
         text += (" " if language == "en" else "") + pick(SEVERITY[(language, severity)], r[2])
     closer = pick(CLOSERS[(language, sentiment)], r[3])
     if closer:
         text += (" " if language == "en" else "") + closer
-    if r[4] < 0.3 and extra:
-        text += (" " if language == "en" else sep) + extra
     return text

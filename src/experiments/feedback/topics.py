@@ -1,0 +1,163 @@
+"""Topics with BERTopic in its light form: scikit-learn embeddings, KMeans by default, UMAP + HDBSCAN as an option.
+
+Embeddings come from a bare scikit-learn ``Pipeline`` (TF-IDF of jieba / regex content words -> TruncatedSVD ->
+Normalizer, i.e. LSA: Deerwester et al. 1990) handed to BERTopic as its ``embedding_model`` (BERTopic wraps a
+Pipeline itself; ``bertopic.backend.SklearnEmbedder`` does not import in 0.17.4). Topic words come from our own
+``CountVectorizer`` over the same content words with ``language="multilingual"``, so Chinese words survive (with
+the English default and precomputed embeddings every non-ASCII character is stripped).
+
+Clustering (``method``):
+
+- ``kmeans`` (default): no reduction (``BaseDimensionalityReduction``) and ``sklearn.cluster.KMeans`` on the
+  normalised SVD vectors in BERTopic's ``hdbscan_model`` slot: no outliers, a few seconds, reproducible from ``seed``.
+- ``hdbscan``: UMAP (5 dimensions, cosine) + HDBSCAN (``min_topic_size``), BERTopic's own default; finds the
+  number of topics and leaves outliers (topic -1), which ``reduce_outliers`` (c-TF-IDF strategy, ``threshold``)
+  assigns to their nearest topic. UMAP's numba compilation costs about 75 s in every new process here.
+
+``embedding_model`` names a sentence-transformers model to use instead of the LSA pipeline (installed and local).
+BERTopic itself takes about 8 s to import (it imports umap/numba at module level).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import Normalizer
+
+from experiments.feedback.segment import topic_tokenize
+
+METHODS = ("kmeans", "hdbscan")
+
+
+@dataclass
+class TopicResult:
+    """Topics of every document plus the model's summary.
+
+    ``topics``: topic id per document (-1 outlier); ``info``: one row per topic (topic, label, size, share,
+    words, examples); ``outlier_share_before``: share of outliers before ``reduce_outliers`` (0 for KMeans).
+    """
+
+    topics: np.ndarray
+    info: pd.DataFrame
+    outlier_share_before: float
+    model: object
+
+    @property
+    def outlier_share(self) -> float:
+        """Share of documents left in the outlier topic -1 after outlier reduction."""
+        return float(np.mean(self.topics == -1)) if len(self.topics) else 0.0
+
+    @property
+    def n_topics(self) -> int:
+        """Number of topics found, the outlier topic excluded."""
+        return int(len(set(self.topics.tolist()) - {-1}))
+
+    def labels(self) -> pd.Series:
+        """Return the topic label per document ("outliers" for -1)."""
+        names = dict(zip(self.info["topic"], self.info["label"], strict=True))
+        return pd.Series([names.get(t, "outliers") for t in self.topics], dtype="object")
+
+
+def embedding_pipeline(svd_components: int = 100, seed: int = 42, min_df: int = 2) -> Pipeline:
+    """Return the LSA embedder: TF-IDF of content words -> TruncatedSVD(``svd_components``) -> L2 Normalizer."""
+    return Pipeline([
+        ("tfidf", TfidfVectorizer(tokenizer=topic_tokenize, token_pattern=None, lowercase=False, min_df=min_df,
+                                  sublinear_tf=True)),
+        ("svd", TruncatedSVD(n_components=svd_components, random_state=seed)),
+        ("norm", Normalizer()),
+    ])
+
+
+def fit_topics(docs: pd.Series, method: str = "kmeans", n_topics: int = 10, min_topic_size: int = 10,
+               svd_components: int = 100, outlier_threshold: float = 0.0, seed: int = 42,
+               embedding_model: str = "", top_n_words: int = 8) -> TopicResult:
+    """Fit BERTopic on ``docs`` (normalised texts) and return a ``TopicResult``.
+
+    ``n_topics`` is KMeans' k (capped at the number of documents / 2); with ``hdbscan`` a positive ``n_topics``
+    merges topics down to that number after fitting (``nr_topics``), 0 keeps what HDBSCAN found. Outliers are
+    reassigned with ``reduce_outliers(strategy="c-tf-idf", threshold=outlier_threshold)``.
+    """
+    if method not in METHODS:
+        raise ValueError(f"topic_method must be one of {METHODS}; got {method!r}")
+    texts = pd.Series(docs, dtype="object").fillna("").astype(str).tolist()
+    if len(texts) < 4:
+        raise ValueError(f"topics need at least 4 texts; got {len(texts)}")
+    from bertopic import BERTopic
+
+    min_df = 2 if len(texts) >= 50 else 1
+    vectorizer = CountVectorizer(tokenizer=topic_tokenize, token_pattern=None, lowercase=False, min_df=min_df)
+    if embedding_model:
+        embedder = embedding_model
+    else:
+        n_features = len(TfidfVectorizer(tokenizer=topic_tokenize, token_pattern=None, lowercase=False,
+                                         min_df=min_df).fit(texts).vocabulary_)
+        embedder = embedding_pipeline(max(2, min(svd_components, n_features - 1, len(texts) - 1)), seed, min_df)
+    if method == "kmeans":
+        from bertopic.dimensionality import BaseDimensionalityReduction
+        from sklearn.cluster import KMeans
+
+        k = max(2, min(int(n_topics), len(texts) // 2))
+        model = BERTopic(embedding_model=embedder, umap_model=BaseDimensionalityReduction(),
+                         hdbscan_model=KMeans(n_clusters=k, random_state=seed, n_init=4),
+                         vectorizer_model=vectorizer, language="multilingual", top_n_words=top_n_words)
+    else:
+        from hdbscan import HDBSCAN
+        from umap import UMAP
+
+        model = BERTopic(embedding_model=embedder,
+                         umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
+                                         random_state=seed, low_memory=True),
+                         hdbscan_model=HDBSCAN(min_cluster_size=min_topic_size, metric="euclidean",
+                                               prediction_data=True),
+                         vectorizer_model=vectorizer, language="multilingual", top_n_words=top_n_words,
+                         nr_topics=int(n_topics) if n_topics else None)
+    topics, _ = model.fit_transform(texts)
+    topics = np.asarray(topics)
+    before = float(np.mean(topics == -1))
+    if before > 0:
+        topics = np.asarray(model.reduce_outliers(texts, topics.tolist(), strategy="c-tf-idf",
+                                                  threshold=outlier_threshold))
+        model.update_topics(texts, topics=topics.tolist(), vectorizer_model=vectorizer, top_n_words=top_n_words)
+    return TopicResult(topics=topics, info=_info(model, topics, texts), outlier_share_before=before, model=model)
+
+
+def _info(model, topics: np.ndarray, texts: list[str], n_words: int = 4, n_examples: int = 2) -> pd.DataFrame:
+    """One row per topic: topic id, label (top words), size, share, words, example texts (the most central)."""
+    ids, sizes = np.unique(topics, return_counts=True)
+    rows = []
+    for t, size in zip(ids.tolist(), sizes.tolist(), strict=True):
+        words = [w for w, _ in (model.get_topic(t) or [])][:8] if t != -1 else []
+        label = " · ".join(words[:n_words]) if words else ("outliers" if t == -1 else f"topic {t}")
+        rep = model.get_representative_docs(t) if t != -1 else None
+        examples = list(rep or [texts[i] for i in np.flatnonzero(topics == t)[:n_examples]])[:n_examples]
+        rows.append({"topic": t, "label": label, "size": size, "share": size / len(topics),
+                     "words": ", ".join(words), "examples": " | ".join(examples)})
+    return pd.DataFrame(rows).sort_values(["size", "topic"], ascending=[False, True]).reset_index(drop=True)
+
+
+def agreement(reference: pd.Series, topics: np.ndarray) -> dict[str, float]:
+    """Return NMI and adjusted Rand index of ``topics`` against known categories (rows with a category only).
+
+    NMI: Strehl & Ghosh 2002 (arithmetic normalisation, sklearn's default); ARI: Hubert & Arabie 1985.
+    """
+    ref = pd.Series(reference).reset_index(drop=True)
+    mask = (ref.notna() & ref.astype(str).str.strip().ne("")).to_numpy()
+    if mask.sum() < 2:
+        return {"nmi": float("nan"), "ari": float("nan"), "n": int(mask.sum())}
+    r, t = ref[mask].astype(str).to_numpy(), np.asarray(topics)[mask]
+    return {"nmi": float(normalized_mutual_info_score(r, t)), "ari": float(adjusted_rand_score(r, t)),
+            "n": int(mask.sum())}
+
+
+def crosstab(topic_labels: pd.Series, other: pd.Series, normalize: str | bool = False) -> pd.DataFrame:
+    """Return counts (or shares with ``normalize='index'``) of topic label x another column (channel, sentiment,
+    period), topics ordered by size."""
+    t = pd.Series(topic_labels).reset_index(drop=True)
+    tab = pd.crosstab(t, pd.Series(other).reset_index(drop=True), normalize=normalize)
+    return tab.loc[t.value_counts().index.intersection(tab.index, sort=False)]
