@@ -84,3 +84,95 @@ def test_cli_key_that_no_notebook_has_is_rejected(nb: Path) -> None:
         config.check_cli_targets([spec], config.parse_cli_overrides(["alhpa=0.1"]))
     with pytest.raises(config.ParameterError, match="notebook 'other' is not in this run"):
         config.check_cli_targets([spec], config.parse_cli_overrides(["other.alpha=0.1"]))
+
+
+# --- range checks and profiles (issue 8) ---------------------------------------------------------------------------
+
+def _real_spec(name: str) -> config.NotebookSpec:
+    return config.load_runs()[name]
+
+
+@pytest.mark.parametrize("notebook,item,message", [
+    # issue 8: these ended in scipy's or Python's own errors, or named nothing
+    ("06_ad_ab_analysis", "alpha=2", r"06_ad_ab_analysis: parameter 'alpha' = 2.0 must be < 1"),
+    ("06_ad_ab_analysis", "alpha=0", r"06_ad_ab_analysis: parameter 'alpha' = 0.0 must be > 0"),
+    ("06_ad_ab_analysis", "alpha=-0.1", r"06_ad_ab_analysis: parameter 'alpha' = -0.1 must be > 0"),
+    ("06_ad_ab_analysis", "aa_sims=-5", r"06_ad_ab_analysis: parameter 'aa_sims' = -5 must be >= 0"),
+    ("06_ad_ab_analysis", "planned_split=abc", r"06_ad_ab_analysis: parameter 'planned_split' = 'abc' must be a "
+                                               r"dict or list or null"),
+    ("01_data_cleaning", "as_of=yesterday", r"01_data_cleaning: parameter 'as_of' = 'yesterday' must be an ISO date"),
+    ("01_data_cleaning", "date_order=ymd", r"01_data_cleaning: parameter 'date_order' = 'ymd' must be one of auto, "
+                                           r"dmy, mdy"),
+    ("01_data_cleaning", "er_threshold=1.5", r"01_data_cleaning: parameter 'er_threshold' = 1.5 must be <= 1"),
+    ("01_data_cleaning", "er_threshold=-0.5", r"01_data_cleaning: parameter 'er_threshold' = -0.5 must be >= 0"),
+])
+def test_out_of_range_parameters_of_01_and_06_name_notebook_and_key(notebook: str, item: str, message: str) -> None:
+    with pytest.raises(config.ParameterError, match=message):
+        config.effective_parameters(_real_spec(notebook), None, config.parse_cli_overrides([item]))
+
+
+@pytest.mark.parametrize("notebook,items", [
+    ("06_ad_ab_analysis", ["alpha=0.01", "aa_sims=0", 'planned_split={"ad": 0.96, "psa": 0.04}']),
+    ("06_ad_ab_analysis", ["planned_split=[0.5, 0.5]"]),
+    ("06_ad_ab_analysis", ["planned_split={}"]),
+    ("01_data_cleaning", ["as_of=2011-12-09", "date_order=mdy", "er_threshold=1"]),
+    ("01_data_cleaning", ["as_of=2011-12-09T18:00:00", "er_threshold=0"]),
+    ("01_data_cleaning", ['as_of=""']),
+])
+def test_in_range_parameters_pass(notebook: str, items: list[str]) -> None:
+    config.effective_parameters(_real_spec(notebook), None, config.parse_cli_overrides(items))
+
+
+def test_every_profile_of_01_and_06_passes_its_checks() -> None:
+    for name in ("01_data_cleaning", "06_ad_ab_analysis"):
+        spec = _real_spec(name)
+        for profile in config.known_profiles([spec]):
+            config.effective_parameters(spec, profile)
+
+
+def test_cli_exit_status_2_for_an_out_of_range_parameter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from experiments.lab import cli
+
+    monkeypatch.setenv("CIL_REPORTS_DIR", str(tmp_path / "reports"))
+    assert cli.main(["run", "06_ad_ab_analysis", "-p", "alpha=2"]) == 2
+    assert "06_ad_ab_analysis: parameter 'alpha' = 2.0 must be < 1" in capsys.readouterr().err
+    assert not (tmp_path / "reports").exists()  # stopped before anything ran
+
+
+def test_checks_in_the_params_yaml_win_per_key(tmp_path: Path, nb: Path) -> None:
+    conf = tmp_path / "conf"
+    (conf / "params").mkdir(parents=True)
+    (conf / "params" / "demo.yaml").write_text("checks: {alpha: {max: 0.2}, label: {choices: [x, y]}}\n")
+    spec = config.NotebookSpec(name="demo", path=nb, checks=config._read_checks(
+        {"alpha": {"max_exclusive": 0.01}, "names": {"shape": ["list"]}}, "test"))
+    assert config.effective_parameters(spec, None, config.parse_cli_overrides(["alpha=0.1"]), conf) == {"alpha": 0.1}
+    with pytest.raises(config.ParameterError, match=r"demo: parameter 'alpha' = 0.3 must be <= 0.2"):
+        config.effective_parameters(spec, None, config.parse_cli_overrides(["alpha=0.3"]), conf)
+    with pytest.raises(config.ParameterError, match=r"demo: parameter 'label' = 'z' must be one of x, y"):
+        config.effective_parameters(spec, None, config.parse_cli_overrides(["label=z"]), conf)
+
+
+@pytest.mark.parametrize("checks,message", [
+    ({"alpha": {"below": 1}}, r"checks.alpha: unknown rule\(s\) \['below'\]"),
+    ({"alpha": {"min": "0"}}, r"checks.alpha.min must be a number"),
+    ({"alpha": {"shape": ["tuple"]}}, r"checks.alpha.shape must list some of dict, list, null"),
+    ({"alpha": 0.5}, r"checks.alpha must be a mapping of rules"),
+])
+def test_malformed_checks_are_refused(checks: dict, message: str) -> None:
+    with pytest.raises(config.ParameterError, match=message):
+        config._read_checks(checks, "conf/runs.yaml demo")
+
+
+def test_a_check_on_an_undeclared_parameter_is_an_error(nb: Path) -> None:
+    with pytest.raises(config.ParameterError, match="demo: conf/runs.yaml checks parameter 'alhpa', which the "
+                                                    "notebook does not declare"):
+        config.check_values("demo", config.notebook_defaults(nb), [("alhpa", [("min", 0)])])
+
+
+def test_numeric_rules_refuse_text_and_non_finite_values() -> None:
+    rules = [("min", 0)]
+    for bad in ("3", float("inf"), float("nan"), True):
+        with pytest.raises(config.ParameterError, match="must be a finite number"):
+            config.check_values("demo", {"n": bad}, [("n", rules)])
+    config.check_values("demo", {"n": None}, [("n", rules)])  # None means "not given"

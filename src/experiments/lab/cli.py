@@ -40,6 +40,9 @@ def _run(args: argparse.Namespace) -> int:
     except config.ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except runner.RunInterrupted as exc:
+        print(f"\n{exc}: kernel stopped, unpublished run removed, earlier reports unchanged", file=sys.stderr)
+        return 128 + exc.signum
     root = paths.reports_dir()
     failed = [nb["name"] for nb in record["notebooks"] if nb["status"] != "passed"]
     print(f"\nRun {record['folder']}: {record['status']} ({len(record['notebooks']) - len(failed)} of "
@@ -92,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit status (0 ok, 1 a notebook failed, 2 bad arguments or parameters)."""
+    """Entry point; returns the exit status (0 ok, 1 a notebook failed, 2 bad arguments or parameters, 128 + the
+    signal number when a run was stopped by SIGTERM or SIGINT)."""
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

@@ -4,14 +4,22 @@ Precedence (later wins): the notebook's own defaults, ``conf/params/<notebook>.y
 ``profiles.<profile>``, then command-line ``-p key=value``. Every key must exist in the notebook's ``parameters``
 cell and carry the same JSON type as its default (an int is accepted where a float is expected); anything else is a
 ``ParameterError`` naming the notebook and the key, never papermill's warning.
+
+Range checks (``checks:`` of a notebook in ``conf/runs.yaml``, or top-level ``checks:`` in its params yaml, which
+wins per key) then test the effective values: ``min`` / ``max`` (inclusive), ``min_exclusive`` / ``max_exclusive``,
+``choices: [...]``, ``iso_date: true`` (an ISO date or date-time; empty means not given) and
+``shape: [dict, list, null]`` (the JSON shapes allowed; ``null`` also admits ``""``). A profile must be defined by
+one of the selected notebooks' params yaml, or be one of the world sizes ``SIZES``.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +44,13 @@ class NotebookSpec:
     headline: tuple[tuple[str, str], ...] = ()  # (metrics.json key, label shown on the index)
     title: str = ""
     metrics: tuple[tuple[str, str], ...] = ()  # (documented metrics.json key or pattern, its one-line meaning)
+    checks: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()  # (parameter, ((rule, argument), ...))
+
+
+#: Profiles always accepted: they name a world size (``data generate --size``), even where no params yaml sets them.
+SIZES = ("tiny", "small", "medium", "large")
+CHECK_RULES = ("min", "max", "min_exclusive", "max_exclusive", "choices", "iso_date", "shape")
+_SHAPES = {"dict": dict, "list": list | tuple, "null": type(None), "str": str, "number": int | float}
 
 
 def load_yaml(path: Path) -> dict[str, Any]:
@@ -63,12 +78,90 @@ def load_runs(conf_dir: Path | None = None, notebooks_dir: Path | None = None) -
             name=name, path=path, depends_on=tuple(entry.get("depends_on") or ()),
             timeout_seconds=int(entry.get("timeout_seconds", 900)), headline=_headline(entry.get("headline")),
             title=str(entry.get("title", "")),
-            metrics=tuple((str(k), str(v)) for k, v in (entry.get("metrics") or {}).items()))
+            metrics=tuple((str(k), str(v)) for k, v in (entry.get("metrics") or {}).items()),
+            checks=_read_checks(entry.get("checks"), f"conf/runs.yaml {name}"))
     for spec in specs.values():
         for dep in spec.depends_on:
             if dep not in specs:
                 raise ParameterError(f"conf/runs.yaml: {spec.name} depends on unknown notebook {dep!r}")
     return specs
+
+
+def _read_checks(raw: Any, origin: str) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """Read a ``checks:`` mapping ``{parameter: {rule: argument}}``, refusing unknown rules and malformed entries."""
+    if not raw:
+        return ()
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{origin}: checks must map parameter names to rules, found {type(raw).__name__}")
+    out = []
+    for key, rules in raw.items():
+        if not isinstance(rules, dict) or not rules:
+            raise ParameterError(f"{origin}: checks.{key} must be a mapping of rules such as {{min: 0}}")
+        unknown = sorted(set(rules) - set(CHECK_RULES))
+        if unknown:
+            raise ParameterError(f"{origin}: checks.{key}: unknown rule(s) {unknown}; known: {', '.join(CHECK_RULES)}")
+        for rule in ("min", "max", "min_exclusive", "max_exclusive"):
+            if rule in rules and (isinstance(rules[rule], bool) or not isinstance(rules[rule], int | float)):
+                raise ParameterError(f"{origin}: checks.{key}.{rule} must be a number, found {rules[rule]!r}")
+        if "choices" in rules and not isinstance(rules["choices"], list):
+            raise ParameterError(f"{origin}: checks.{key}.choices must be a list")
+        if "shape" in rules:
+            shapes = rules["shape"]
+            if not isinstance(shapes, list) or any(("null" if s is None else s) not in _SHAPES for s in shapes):
+                raise ParameterError(f"{origin}: checks.{key}.shape must list some of {', '.join(_SHAPES)}")
+            rules = rules | {"shape": ["null" if s is None else s for s in shapes]}  # YAML reads null as None
+        out.append((str(key), tuple((str(r), a) for r, a in rules.items())))
+    return tuple(out)
+
+
+def _is_iso_date(value: str) -> bool:
+    for parse in (date.fromisoformat, datetime.fromisoformat):
+        try:
+            parse(value)
+            return True
+        except ValueError:
+            pass
+    return False
+
+
+def _rule_problem(rule: str, arg: Any, value: Any) -> str | None:
+    """Return what ``value`` should have been under ``rule`` (None when it passes)."""
+    if rule == "shape":
+        allowed = tuple(_SHAPES[s] for s in arg)
+        ok = isinstance(value, allowed) and not isinstance(value, bool) or ("null" in arg and value == "")
+        return None if ok else f"a {' or '.join(arg)}"
+    if rule == "choices":
+        return None if value in arg else f"one of {', '.join(map(str, arg))}"
+    if rule == "iso_date":
+        if not arg or value in ("", None):
+            return None
+        return None if isinstance(value, str) and _is_iso_date(value) else \
+            "an ISO date such as 2011-12-09 (or 2011-12-09T18:00), or empty"
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return "a finite number"
+    bounds = {"min": (value >= arg, f">= {arg}"), "max": (value <= arg, f"<= {arg}"),
+              "min_exclusive": (value > arg, f"> {arg}"), "max_exclusive": (value < arg, f"< {arg}")}
+    ok, want = bounds[rule]
+    return None if ok else want
+
+
+def check_values(notebook: str, values: Mapping[str, Any],
+                 checks: Iterable[tuple[str, Iterable[tuple[str, Any]]]], origin: str = "conf/runs.yaml") -> None:
+    """Raise ``ParameterError`` naming the notebook and the key when a value breaks one of its ``checks``.
+
+    All rules of a key are tested and reported together, e.g. ``06_ad_ab_analysis: parameter 'alpha' = 2 must be
+    > 0 and < 1``; a check on a key the notebook does not declare is an error in the checks themselves.
+    """
+    for key, rules in checks:
+        if key not in values:
+            raise ParameterError(f"{notebook}: {origin} checks parameter {key!r}, which the notebook does not declare")
+        value = values[key]
+        problems = [p for rule, arg in rules if (p := _rule_problem(rule, arg, value)) is not None]
+        if problems:
+            wants = " and ".join(dict.fromkeys(problems))
+            raise ParameterError(f"{notebook}: parameter {key!r} = {value!r} must be {wants}")
 
 
 def _headline(raw: Any) -> tuple[tuple[str, str], ...]:
@@ -172,10 +265,10 @@ def effective_parameters(spec: NotebookSpec, profile: str | None,
     """Merge conf base, profile and command-line overrides for one notebook, validating each layer."""
     defaults = notebook_defaults(spec.path)
     conf = load_yaml((conf_dir or paths.conf_dir()) / "params" / f"{spec.name}.yaml")
-    unknown = set(conf) - {"base", "profiles"}
+    unknown = set(conf) - {"base", "profiles", "checks"}
     if unknown:
         raise ParameterError(f"conf/params/{spec.name}.yaml: unknown top-level key(s) {sorted(unknown)}; "
-                             "expected 'base' and 'profiles'")
+                             "expected 'base', 'profiles' and optionally 'checks'")
     params = validate(spec.name, defaults, conf.get("base") or {}, f"conf/params/{spec.name}.yaml base")
     if profile:
         layer = (conf.get("profiles") or {}).get(profile) or {}
@@ -185,7 +278,29 @@ def effective_parameters(spec: NotebookSpec, profile: str | None,
             continue  # a plain -p key applies to the notebooks that declare it; checked across notebooks by the runner
         if notebook in (None, spec.name):
             params |= validate(spec.name, defaults, {key: value}, "the command line")
+    checks = dict(spec.checks) | dict(_read_checks(conf.get("checks"), f"conf/params/{spec.name}.yaml"))
+    check_values(spec.name, defaults | params, checks.items())
     return params
+
+
+def known_profiles(specs: Iterable[NotebookSpec], conf_dir: Path | None = None) -> list[str]:
+    """Return the profiles a run of ``specs`` accepts: the world sizes plus every profile their params yaml define."""
+    found: list[str] = list(SIZES)
+    for spec in specs:
+        conf = load_yaml((conf_dir or paths.conf_dir()) / "params" / f"{spec.name}.yaml")
+        found += [str(p) for p in (conf.get("profiles") or {}) if str(p) not in found]
+    return found
+
+
+def check_profile(specs: Iterable[NotebookSpec], profile: str | None, conf_dir: Path | None = None) -> None:
+    """Raise ``ParameterError`` when ``profile`` is neither a world size nor defined for a selected notebook."""
+    if profile is None:
+        return
+    specs = list(specs)
+    known = known_profiles(specs, conf_dir)
+    if profile not in known:
+        raise ParameterError(f"unknown profile {profile!r}: no params yaml of {', '.join(s.name for s in specs)} "
+                             f"defines it; known profiles: {', '.join(known)}")
 
 
 def check_cli_targets(specs: Iterable[NotebookSpec], cli: Iterable[tuple[str | None, str, Any]]) -> None:

@@ -5,17 +5,29 @@ order (a failed one marks its dependents skipped and leaves independent ones run
 code hidden, and writes everything into a hidden staging folder that is renamed into ``reports/<run-id>/`` only when
 the run is complete; ``reports/index.html`` is rewritten after that. A crash mid-run therefore leaves the previous
 reports and index untouched.
+
+Ending a run: SIGTERM or SIGINT kills the run's kernel, removes its staging folder and raises ``RunInterrupted``
+(the CLI exits with 128 + the signal number). A staging folder is locked (``.staging-<id>.lock``, ``flock``) while its
+run lives, so one left by a harder kill (SIGKILL, power loss) is removed by the next run, never a live one. Kernels
+are started with ``PR_SET_PDEATHSIG`` (Linux): jupyter_client puts each kernel in a session of its own, so a kill of
+the runner's process group would not reach it; the kernel is killed by the OS when the runner dies, however it dies.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import fcntl
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,10 +41,21 @@ from experiments.data import paths
 from experiments.lab import config
 from experiments.lab.metrics import read_metrics
 from experiments.lab.notebook import fingerprint, git_revision
-from experiments.lab.report.index import RUN_FILE, write_index
+from experiments.lab.report.index import OVER_BUDGET, RUN_FILE, write_index
 from experiments.lab.report.render import MAX_REPORT_BYTES, render_notebook_html
 
 KERNEL_NAME = "cil"
+_PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+_KERNEL_MANAGERS: weakref.WeakSet[LocalKernelManager] = weakref.WeakSet()
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """The run was stopped by a signal (SIGTERM or SIGINT); its staging folder and kernel are gone."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(f"run interrupted by {signal.Signals(signum).name}")
 
 
 @dataclass
@@ -49,6 +72,8 @@ class NotebookResult:
     ipynb: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
     headline: list[list[str]] = field(default_factory=list)  # [key, label] pairs shown on the index
+    report_bytes: int | None = None
+    warnings: list[str] = field(default_factory=list)  # shown as badges on the index, e.g. the size budget
 
 
 class LocalKernelManager(AsyncKernelManager):
@@ -64,6 +89,42 @@ class LocalKernelManager(AsyncKernelManager):
         runtime.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("ip", str(runtime / f"cil-kernel-{os.getpid()}-{time.monotonic_ns()}"))
         super().__init__(**kwargs)
+        _KERNEL_MANAGERS.add(self)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        """Launch the kernel so that it dies with this process (see ``_die_with_parent``)."""
+        if _LIBC is not None:
+            kw.setdefault("preexec_fn", _die_with_parent(os.getpid()))
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+
+
+def _die_with_parent(parent_pid: int) -> Callable[[], None]:
+    """Return a ``preexec_fn`` that asks Linux to SIGKILL the child when its parent (the runner) dies."""
+
+    def preexec() -> None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent_pid:  # the runner died before prctl took effect
+            os._exit(1)
+
+    return preexec
+
+
+def kill_kernels() -> int:
+    """Kill every kernel this process started that is still running, wait for it, and return how many there were.
+
+    Safe to call from a signal handler (no awaiting): the kernel process is killed and reaped directly.
+    """
+    killed = 0
+    for km in list(_KERNEL_MANAGERS):
+        process = getattr(km.provisioner, "process", None) if km.provisioner is not None else None
+        if process is None or process.poll() is not None:
+            continue
+        with contextlib.suppress(OSError):
+            process.kill()
+        with contextlib.suppress(Exception):
+            process.wait(timeout=10)
+        killed += 1
+    return killed
 
 
 def dependency_order(specs: Mapping[str, config.NotebookSpec], selected: Iterable[str]) -> list[str]:
@@ -125,10 +186,83 @@ def _error_text(exc: BaseException) -> str:
 def _new_run_id(reports_root: Path) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     run_id, n = stamp, 1
-    while (reports_root / run_id).exists() or (reports_root / f".staging-{run_id}").exists():
+    while any((reports_root / f"{prefix}{run_id}{suffix}").exists()
+              for prefix, suffix in (("", ""), (".staging-", ""), (".staging-", ".lock"))):
         n += 1
         run_id = f"{stamp}-{n}"
     return run_id
+
+
+def _lock_staging(staging: Path) -> Any:
+    """Create and flock ``<staging>.lock``; the open file is the proof that the run owning ``staging`` is alive."""
+    fh = staging.with_name(staging.name + ".lock").open("w")
+    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    fh.write(f"pid {os.getpid()}\n")
+    fh.flush()
+    return fh
+
+
+def _release_staging(staging: Path, fh: Any) -> None:
+    """Remove ``staging`` (if still there) and its lock; SIGTERM/SIGINT wait until this is done."""
+    blocked = {signal.SIGTERM, signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            staging.with_name(staging.name + ".lock").unlink()
+        fh.close()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def remove_stale_staging(reports_root: Path) -> list[str]:
+    """Remove the ``.staging-*`` folders under ``reports_root`` whose run is gone and return their names.
+
+    A folder belongs to a live run while another process holds the flock of its ``.lock`` file (released by the
+    kernel however that process ended); such folders are left alone.
+    """
+    removed = []
+    for item in sorted(reports_root.glob(".staging-*")):
+        if item.name.endswith(".lock"):
+            if not item.with_name(item.name[: -len(".lock")]).exists():
+                with contextlib.suppress(OSError), item.open("a") as fh:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    item.unlink()
+            continue
+        lock_path = item.with_name(item.name + ".lock")
+        with contextlib.suppress(OSError), lock_path.open("a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError (skipped): a live run holds it
+            shutil.rmtree(item, ignore_errors=True)
+            lock_path.unlink()
+            removed.append(item.name)
+    return removed
+
+
+@contextlib.contextmanager
+def _signals_end_the_run() -> Iterator[None]:
+    """While the block runs, SIGTERM and SIGINT kill the kernels and raise ``RunInterrupted`` (main thread only).
+
+    A second signal during the clean-up is recorded but ignored, so the clean-up is not cut short.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired: list[int] = []
+
+    def handler(signum: int, _frame: Any) -> None:
+        if fired:
+            return
+        fired.append(signum)
+        kill_kernels()
+        raise RunInterrupted(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        kill_kernels()
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: Iterable[str] = (),
@@ -146,19 +280,30 @@ def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: It
     if unknown:
         raise config.ParameterError(f"unknown notebook(s) {', '.join(unknown)}; scheduled: {', '.join(specs)}")
     order = dependency_order(specs, selected)
+    config.check_profile([specs[n] for n in order], profile)
     cli = config.parse_cli_overrides(cli_overrides)
     config.check_cli_targets([specs[n] for n in order], cli)
     params = {n: config.effective_parameters(specs[n], profile, cli) for n in order}
 
     root = reports_root or paths.reports_dir()
     root.mkdir(parents=True, exist_ok=True)
+    for name in remove_stale_staging(root):
+        log(f"removed {name}, left by a run that was killed")
+    with _signals_end_the_run():
+        return _run(order, specs, params, profile, list(cli_overrides), root, log, before_publish)
+
+
+def _run(order: list[str], specs: Mapping[str, config.NotebookSpec], params: Mapping[str, dict[str, Any]],
+         profile: str | None, cli_overrides: list[str], root: Path, log: Callable[[str], None],
+         before_publish: Callable[[Path], None] | None) -> dict[str, Any]:
     run_id = _new_run_id(root)
     staging = root / f".staging-{run_id}"
+    lock = _lock_staging(staging)  # before the folder exists, so no other run can take it for a leftover
     staging.mkdir()
     started = time.time()
     record: dict[str, Any] = {
         "run_id": run_id, "started_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "profile": profile,
-        "cli_overrides": list(cli_overrides), "git_revision": git_revision(),
+        "cli_overrides": cli_overrides, "git_revision": git_revision(),
         "data_fingerprint": fingerprint([paths.raw_dir()]), "python": sys.version.split()[0], "notebooks": []}
     results: dict[str, NotebookResult] = {}
     try:
@@ -185,7 +330,7 @@ def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: It
             result.duration_seconds = round(time.time() - t0, 2)
             _render(result, spec, out_dir, run_id)
             log(f"[{i}/{len(order)}] {name}: {result.status} in {result.duration_seconds:.1f} s"
-                + (f" — {result.error}" if result.error else ""))
+                + "".join(f" — {text}" for text in [result.error, *result.warnings] if text))
         record["notebooks"] = [asdict(results[n]) for n in order]
         record["duration_seconds"] = round(time.time() - started, 2)
         record["status"] = "passed" if all(r.status == "passed" for r in results.values()) else "failed"
@@ -194,9 +339,8 @@ def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: It
         if before_publish is not None:
             before_publish(staging)
         os.rename(staging, root / run_id)  # atomic publish: the run appears whole or not at all
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    finally:
+        _release_staging(staging, lock)  # after a publish only the lock file is left to remove
     write_index(root)
     record["folder"] = run_id
     return record
@@ -212,8 +356,9 @@ def _render(result: NotebookResult, spec: config.NotebookSpec, out_dir: Path, ru
     try:
         size = render_notebook_html(executed, out_dir / f"{spec.name}.html", spec.title or spec.name, banner)
         result.html = f"{spec.name}/{spec.name}.html"
+        result.report_bytes = size
         if size > MAX_REPORT_BYTES:
-            result.error = (result.error + "; " if result.error else "") + f"report is {size / 1e6:.1f} MB (> 3 MB)"
+            result.warnings.append(f"{OVER_BUDGET}: {size / 2**20:.1f} MB > {MAX_REPORT_BYTES / 2**20:.1f} MB")
     except Exception as exc:  # noqa: BLE001 - a rendering problem is reported, not fatal for the run
         result.error = (result.error + "; " if result.error else "") + f"rendering failed: {exc}"
         traceback.print_exc()

@@ -16,6 +16,8 @@ from typing import Any
 from experiments.lab.report.render import page
 
 RUN_FILE = "run.json"
+#: Warning (and index badge) of a report larger than ``render.MAX_REPORT_BYTES``.
+OVER_BUDGET = "report over size budget"
 HEADLINE_FALLBACK = 4
 
 
@@ -71,6 +73,12 @@ def _status(status: str) -> str:
     return f'<span class="status status-{html.escape(status)}">{html.escape(status)}</span>'
 
 
+def _badges(nb: dict[str, Any]) -> str:
+    """Warning badges of a notebook (e.g. the report over its size budget), each with its detail as a tooltip."""
+    return "".join(f' <span class="status status-warning" title="{html.escape(w)}">'
+                   f'{html.escape(w.split(":", 1)[0])}</span>' for w in nb.get("warnings") or [])
+
+
 def _card(run_folder: str, nb: dict[str, Any]) -> str:
     metrics = nb.get("metrics") or {}
     pairs = [(h, h) if isinstance(h, str) else (h[0], h[1]) for h in nb.get("headline") or []]
@@ -82,8 +90,9 @@ def _card(run_folder: str, nb: dict[str, Any]) -> str:
     error = f'<div class="error">{html.escape(nb["error"])}</div>' if nb.get("error") else ""
     params = html.escape(json.dumps(nb.get("parameters") or {}, ensure_ascii=False, indent=1))
     return (f'<div class="card"><h3>{html.escape(nb.get("title") or nb["name"])}</h3>'
-            f'{_status(nb.get("status", "unknown"))} <span class="muted">{format_duration(nb.get("duration_seconds"))}'
-            f' · {html.escape(nb["name"])}</span>{error}<dl>{rows}</dl><p>{link}</p>'
+            f'{_status(nb.get("status", "unknown"))}{_badges(nb)} <span class="muted">'
+            f'{format_duration(nb.get("duration_seconds"))} · {html.escape(nb["name"])}</span>{error}'
+            f'<dl>{rows}</dl><p>{link}</p>'
             f'<details><summary class="muted">parameters</summary><pre>{params}</pre></details></div>')
 
 
@@ -97,6 +106,9 @@ def render_index(runs: list[dict[str, Any]]) -> str:
     n_ok = sum(nb.get("status") == "passed" for nb in nbs)
     noun = "analysis" if len(nbs) == 1 else "analyses"
     summary = f"{n_ok} of {len(nbs)} {noun} passed" if n_ok < len(nbs) else f"all {len(nbs)} {noun} passed"
+    n_big = sum(any(w.startswith(OVER_BUDGET) for w in nb.get("warnings") or []) for nb in nbs)
+    if n_big:
+        summary += f" ({n_big} {'report' if n_big == 1 else 'reports'} over the size budget)"
     body = [
         "<h1>Customer Insights Lab reports</h1>",
         f"<p><strong>Latest run: {html.escape(latest.get('started_at', '?'))}</strong> — {_status(latest['status'])} "
@@ -112,6 +124,7 @@ def render_index(runs: list[dict[str, Any]]) -> str:
         for run in runs[1:]:
             links = " ".join(f'<a href="{html.escape(run["folder"])}/{html.escape(nb["html"])}">'
                              f'{html.escape(nb["name"])}</a>{"" if nb.get("status") == "passed" else " (failed)"}'
+                             f'{" (" + OVER_BUDGET + ")" if nb.get("warnings") else ""}'
                              for nb in run.get("notebooks") or [] if nb.get("html"))
             rows.append(f"<tr><td>{html.escape(run.get('started_at', '?'))}</td><td>{_status(run['status'])}</td>"
                         f"<td>{format_duration(run.get('duration_seconds'))}</td>"
