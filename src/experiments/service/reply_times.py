@@ -1,0 +1,166 @@
+"""Reply times against per-channel targets: pairing, share within target, breaches, and satisfaction.
+
+Two layouts give a reply time: a contacts table with an opening and a first-reply time per row, or a message log
+where each reply names the message it answers (``reply_to``) and a flag says which messages are inbound (customers).
+Targets are minutes per channel with an optional ``default`` (the company's rule: comments 2 hours, private messages
+4 hours). A reply exactly at the target counts as within it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from experiments.data.tables import DataInputError, example_rows
+
+TRUE_TEXT = {"true", "1", "yes", "y", "t", "inbound", "in"}
+FALSE_TEXT = {"false", "0", "no", "n", "f", "outbound", "out"}
+
+
+def to_utc(values: pd.Series, column: str, source: str) -> pd.Series:
+    """Parse timestamps (tz-aware or naive = UTC) to tz-aware UTC; unparsable present values are an error naming
+    the file, column and rows. Twitter's ``Tue Oct 31 22:10:47 +0000 2017`` form is recognised."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert("UTC")
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.tz_localize("UTC")
+    text = values.astype("string").str.strip()
+    present = text.notna() & (text != "")
+    out = pd.to_datetime(text.where(present), utc=True, errors="coerce", format="ISO8601")
+    retry = present & out.isna()
+    if retry.any():
+        out = out.where(~retry, pd.to_datetime(text.where(retry), utc=True, errors="coerce",
+                                               format="%a %b %d %H:%M:%S %z %Y"))
+    bad = present & out.isna()
+    if bad.any():
+        raise DataInputError(f"{source}: column '{column}' has {int(bad.sum())} values that are not timestamps "
+                             f"({example_rows(bad)}), e.g. {text[bad].head(3).tolist()}")
+    return out
+
+
+def to_flag(values: pd.Series, column: str, source: str) -> pd.Series:
+    """Parse a yes/no column (bool, 0/1, true/false, yes/no) to bool; anything else is an error naming rows."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype(bool)
+    text = values.astype("string").str.strip().str.lower()
+    bad = ~(text.isin(TRUE_TEXT) | text.isin(FALSE_TEXT))
+    if bad.any():
+        raise DataInputError(f"{source}: column '{column}' has {int(bad.sum())} values that are neither true nor "
+                             f"false ({example_rows(bad)}), e.g. {text[bad].head(3).tolist()}")
+    return text.isin(TRUE_TEXT).astype(bool)
+
+
+def pair_replies(log: pd.DataFrame, *, message: str, inbound: str, reply_to: str, time: str, channel: str,
+                 source: str = "input", first_only: bool = False) -> pd.DataFrame:
+    """Pair each reply with the inbound message it answers.
+
+    ``log`` has one row per message; a reply is an outbound row whose ``reply_to`` is an inbound row's ``message``
+    id. The channel is the replying account (a brand on Twitter). Returns one row per pair (or per inbound message,
+    its earliest reply, with ``first_only``): contact_id, channel, opened_at, first_reply_at, reply_minutes.
+    Assumes ids are unique per message (duplicated ids keep their first row).
+    """
+    d = log.drop_duplicates(subset=[message], keep="first")
+    is_in = to_flag(d[inbound], inbound, source)
+    t = to_utc(d[time], time, source)
+    ids = d[message].astype("string").str.replace(r"\.0$", "", regex=True)
+    parent = d[reply_to].astype("string").str.replace(r"\.0$", "", regex=True)
+    inbound_msgs = pd.DataFrame({"contact_id": ids[is_in].to_numpy(), "opened_at": t[is_in].to_numpy()})
+    replies = pd.DataFrame({"contact_id": parent[~is_in].to_numpy(), "first_reply_at": t[~is_in].to_numpy(),
+                            "channel": d.loc[~is_in, channel].astype("string").to_numpy()})
+    pairs = inbound_msgs.merge(replies.dropna(subset=["contact_id"]), on="contact_id", how="inner")
+    if first_only:
+        pairs = pairs.sort_values(["contact_id", "first_reply_at"]).drop_duplicates("contact_id")
+    pairs["reply_minutes"] = (pairs["first_reply_at"] - pairs["opened_at"]).dt.total_seconds() / 60
+    return pairs[["contact_id", "channel", "opened_at", "first_reply_at", "reply_minutes"]].reset_index(drop=True)
+
+
+def reply_minutes(opened: pd.Series, first_reply: pd.Series) -> pd.Series:
+    """Minutes from opening to first reply (NaN when there is no reply)."""
+    return (first_reply - opened).dt.total_seconds() / 60
+
+
+def targets_for(channels: pd.Series, reply_targets: Mapping[str, float]) -> pd.Series:
+    """Target minutes per row: the channel's own target, else ``default``; a channel with neither is an error."""
+    targets = {str(k): float(v) for k, v in reply_targets.items()}
+    if any(v <= 0 for v in targets.values()):
+        raise DataInputError(f"parameter reply_targets: every target must be > 0 minutes, got {targets}")
+    out = channels.astype("string").map(targets)
+    if "default" in targets:
+        out = out.fillna(targets["default"])
+    missing = out.isna()
+    if missing.any():
+        raise DataInputError(f"parameter reply_targets: no target for channel(s) "
+                             f"{sorted(channels[missing].astype(str).unique())[:10]} and no 'default'; "
+                             f"given {sorted(targets)}")
+    return out.astype(float)
+
+
+def with_targets(df: pd.DataFrame, reply_targets: Mapping[str, float], utc_offset_hours: float = 0.0) -> pd.DataFrame:
+    """Add target_minutes, within_target (replied and reply_minutes <= target; no reply = not within), and the
+    local weekday (0 = Monday) and hour of the opening at ``utc_offset_hours``."""
+    out = df.copy()
+    out["target_minutes"] = targets_for(out["channel"], reply_targets)
+    out["within_target"] = (out["reply_minutes"] <= out["target_minutes"]).fillna(False).astype(bool)
+    local = out["opened_at"] + pd.Timedelta(hours=float(utc_offset_hours))
+    out["weekday"] = local.dt.day_of_week
+    out["hour"] = local.dt.hour
+    return out
+
+
+def service_levels(df: pd.DataFrame) -> pd.DataFrame:
+    """Per channel (and ``all``): contacts, replied, target, median and 90th-percentile reply minutes, share within
+    target and breaches, worst share first. ``df`` comes from :func:`with_targets`."""
+    g = df.groupby("channel", observed=True)
+    t = pd.DataFrame({
+        "contacts": g.size(), "replied": g["reply_minutes"].count(), "target_minutes": g["target_minutes"].first(),
+        "median_minutes": g["reply_minutes"].median(), "p90_minutes": g["reply_minutes"].quantile(0.9),
+        "share_within_target": g["within_target"].mean(), "breaches": g["within_target"].agg(lambda s: int((~s).sum())),
+    })
+    total = pd.DataFrame({
+        "contacts": [len(df)], "replied": [int(df["reply_minutes"].count())], "target_minutes": [np.nan],
+        "median_minutes": [df["reply_minutes"].median()], "p90_minutes": [df["reply_minutes"].quantile(0.9)],
+        "share_within_target": [df["within_target"].mean()], "breaches": [int((~df["within_target"]).sum())],
+    }, index=["all"])
+    return pd.concat([t.sort_values("share_within_target"), total]).rename_axis("channel")
+
+
+def share_by(df: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Share within target, channel x ``by`` (``weekday`` or ``hour``), as a wide table."""
+    return df.pivot_table(index="channel", columns=by, values="within_target", aggfunc="mean", observed=True)
+
+
+def weekend_gap(df: pd.DataFrame) -> pd.DataFrame:
+    """Per channel: share within target on weekdays and on weekends (Saturday, Sunday) and the gap, worst first."""
+    wk = np.where(df["weekday"] >= 5, "weekend", "weekday")
+    t = df.assign(part=wk).pivot_table(index="channel", columns="part", values="within_target", aggfunc="mean")
+    t = t.reindex(columns=["weekday", "weekend"])
+    t["gap"] = t["weekday"] - t["weekend"]
+    return t.sort_values("gap", ascending=False)
+
+
+def breaches(df: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
+    """The worst breaches (longest over target first): contact, channel, opened, reply minutes, target, over by."""
+    b = df[~df["within_target"]].assign(over_by_minutes=lambda d: d["reply_minutes"] - d["target_minutes"])
+    b = b.sort_values("over_by_minutes", ascending=False, na_position="first")
+    return b[["contact_id", "channel", "opened_at", "reply_minutes", "target_minutes", "over_by_minutes"]].head(limit)
+
+
+def satisfaction_vs_reply(df: pd.DataFrame) -> tuple[pd.DataFrame, float, float]:
+    """Mean satisfaction by reply time relative to the target (within, up to 2x, over 2x) and Spearman's rho of
+    satisfaction against reply minutes / target (with its p-value) over rows with both; NaN when fewer than 10."""
+    d = df.dropna(subset=["satisfaction", "reply_minutes"])
+    ratio = d["reply_minutes"] / d["target_minutes"]
+    band = pd.cut(ratio, [-np.inf, 1, 2, np.inf], labels=["within target", "up to 2x target", "over 2x target"])
+    t = d.groupby(band, observed=False)["satisfaction"].agg(["count", "mean"]).rename(
+        columns={"count": "rated", "mean": "mean_satisfaction"})
+    if len(d) < 10:
+        return t, float("nan"), float("nan")
+    rho, p = stats.spearmanr(d["satisfaction"].astype(float), ratio)
+    return t, float(rho), float(p)
+
+
+__all__ = ["breaches", "pair_replies", "reply_minutes", "satisfaction_vs_reply", "service_levels", "share_by",
+           "targets_for", "to_flag", "to_utc", "weekend_gap", "with_targets"]
