@@ -39,7 +39,8 @@ from experiments.synthetic.products import COPURCHASE
 from experiments.synthetic.sizes import AS_OF, GENERATOR_VERSION, LABEL_DAYS, REFERENCE_DATE, SIZES, get_size
 
 TRUTH_FILES = ("manifest.json", "person_records.csv", "persons.csv", "churn.csv", "tastes.parquet",
-               "item_factors.parquet", "feedback.csv", "experiments.json", "service.json")
+               "item_factors.parquet", "feedback.csv", "experiments.json",
+               "segments.csv", "service.json")
 TRUTH_DIR = "_truth"
 
 __all__ = ["raw_files", "SIZES", "TRUTH_DIR", "TRUTH_FILES", "generate", "generate_cached", "manifest_complete"]

@@ -87,11 +87,22 @@ def make_tastes(n_persons: int, seed: int) -> np.ndarray:
     return rng_for(seed, "tastes").normal(0, 0.7, (n_persons, RANK))
 
 
-def preference_cdf(tastes: np.ndarray, items: pd.DataFrame) -> np.ndarray:
-    """Row-wise cumulative purchase probabilities: softmax over taste . factors + popularity (float64)."""
+def premium_score(items: pd.DataFrame) -> np.ndarray:
+    """Per-item z-score of log price within its category (how premium the item is among its peers)."""
+    logp = np.log(items["price"].to_numpy(float))
+    g = pd.Series(logp).groupby(items["category"].to_numpy())
+    sd = g.transform("std").fillna(1.0).replace(0.0, 1.0).to_numpy()
+    return (logp - g.transform("mean").to_numpy()) / sd
+
+
+def preference_cdf(tastes: np.ndarray, items: pd.DataFrame, premium: np.ndarray | None = None) -> np.ndarray:
+    """Row-wise cumulative purchase probabilities: softmax over taste . factors + popularity (float64), plus
+    ``premium[row] * premium_score(item)`` when ``premium`` (one weight per row) is given."""
     factors = items[FACTOR_COLS].to_numpy(np.float32)
     scores = tastes.astype(np.float32) @ factors.T / np.float32(np.sqrt(RANK) / 2)
     scores += items["popularity"].to_numpy(np.float32)
+    if premium is not None:
+        scores += premium.astype(np.float32)[:, None] * premium_score(items).astype(np.float32)[None, :]
     scores -= scores.max(axis=1, keepdims=True)
     np.exp(scores, out=scores)
     cdf = np.cumsum(scores, axis=1, dtype=np.float64)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from experiments.synthetic import ads, churn, purchases, service
+from experiments.synthetic import ads, churn, needs, purchases, service
 from experiments.synthetic.behaviour import REF_DAY, draw_orders, expected_orders, make_behaviour
 from experiments.synthetic.feedback import plan_feedback, render_feedback
 from experiments.synthetic.population import assign_records, make_persons
@@ -56,12 +56,16 @@ def build_world(size: Size, seed: int) -> World:
     tastes = make_tastes(size.persons, seed)
     rng = rng_for(seed, "orders")
     beh = make_behaviour(persons, records, rng)
+    need_type = needs.plant_needs(beh, seed)
     reg_day = records["reg_day"].to_numpy()
     store_city = np.where(persons["language"].to_numpy() == "en", "上海", persons["city"].to_numpy()).astype(object)
     buyers = np.flatnonzero(beh.rate > 0)
     buyer_row = np.full(len(persons), -1, dtype=np.int64)
     buyer_row[buyers] = np.arange(len(buyers))
-    sampler = ItemSampler(preference_cdf(tastes[buyers], items), items, rng)
+    cdf = preference_cdf(tastes[buyers], items, needs.premium_weight(need_type[buyers]))
+    spend = np.full(len(persons), np.nan)
+    spend[buyers] = needs.spend_level(cdf, items["price"].to_numpy(float))
+    sampler = ItemSampler(cdf, items, rng)
     price = items["price"].to_numpy()
 
     start = beh.start_day[buyers]
@@ -148,6 +152,7 @@ def build_world(size: Size, seed: int) -> World:
         "person_id": pid[records["person"].to_numpy()]}).sort_values(["source", "record_id"], ignore_index=True)
     w.truth["persons.csv"] = persons[["person_id", "name", "phone_e164", "email", "city", "gender", "birth_date",
                                       "signup_date", "language"]]
+    w.truth["segments.csv"] = needs.truth_table(pid, beh, need_type, scale, spend, END_DAY)
     tc = truth_churn.reset_index()
     tc.insert(0, "person_id", pid[tc.pop("person").to_numpy()])
     first = ["person_id", "churn_probability", "churned"]

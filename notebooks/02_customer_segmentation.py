@@ -1,0 +1,203 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Customer Insights Lab
+#     language: python
+#     name: cil
+# ---
+
+# %% [markdown]
+# # 02 Customer segmentation and lifetime value: who are our best customers, who is slipping, what is each worth?
+#
+# For the marketing team: every customer placed in the tiers you act on (RFM segments; value, behaviour, lifecycle
+# and needs views) with the lifetime value each group is expected to bring. By default it reads the company world's
+# processed tables from `01_data_cleaning`; point `input_path` at your own transactions (customer, date, amount) and
+# set `calibration_end` and `time_unit`. The result, one row per customer, is published as
+# `data/processed/segments.parquet` for churn, recommendations and the care queue.
+#
+# **metrics.json keys** (all in README): `n_customers`, `n_repeat_customers`, `bgnbd_r`, `bgnbd_alpha`, `bgnbd_a`,
+# `bgnbd_b`, `gg_p`, `gg_q`, `gg_v`, `holdout_purchases_mae`, `holdout_total_rel_error`, `share_value_<tier>` and more.
+
+# %% tags=["parameters"]
+# Parameters (papermill injects overrides below this cell; nothing is computed here)
+input_path = ""  # CSV, Parquet or Excel transactions table; empty means the company world in data/processed
+input_encoding = ""  # text encoding of a CSV input_path; empty means detect it
+input_sheet = ""  # Excel sheet of input_path; empty means the first sheet
+customer_col = "customer_id"  # column holding the customer id
+date_col = "date"  # column holding the purchase date (or date-time)
+date_order = "auto"  # slash dates: auto (decided from values above 12, else an error), dmy or mdy
+date_format = ""  # strftime format of date_col, e.g. %m/%d/%y %H:%M; empty means detect
+amount_col = "amount"  # column holding the purchase amount; empty means quantity_col x price_col
+quantity_col = ""  # order-line quantity, used only when amount_col is empty
+price_col = ""  # order-line unit price, used only when amount_col is empty
+calibration_end = ""  # ISO date ending the calibration period; empty means as_of minus holdout_days
+as_of = ""  # ISO date of the segmentation (end of the holdout); empty means the last purchase date
+holdout_days = 182  # holdout length when calibration_end is empty
+time_unit = "W"  # time unit of the purchase models: W (weeks) or D (days)
+horizon_months = 12  # CLV horizon
+annual_discount = 0.1  # yearly discount rate of future margin in the CLV
+margin = 1.0  # share of spend that is margin (1 means CLV in revenue)
+fit_pareto = True  # also fit the Pareto/NBD as a check on the BG/NBD
+value_high_share = 0.2  # share of buyers (by CLV) in the high value tier
+value_medium_share = 0.3  # share of buyers in the medium tier (after the high one)
+potential_min_alive = 0.5  # potential tier: young buyers with at least this P(alive)
+potential_max_purchases = 2  # potential tier: buyers with at most this many purchase days
+active_days = 90  # behaviour: active when the last purchase is at most this many days old
+churned_days = 180  # behaviour: churned when the last purchase is older than this; silent in between
+new_days = 90  # lifecycle: new when the first purchase is at most this many days old
+lifecycle_window_days = 180  # lifecycle: purchases in this last window against the window before
+growth_ratio = 1.25  # lifecycle: growing when recent purchases exceed this times the earlier window
+decline_ratio = 0.5  # lifecycle: declining when recent purchases fall below this times the earlier window
+need_discount_share = 0.3  # needs: price-sensitive from this share of lines bought at a discount
+need_price_level = 0.65  # needs: quality-seeking from this mean within-category price percentile
+need_contacts_per_order = 0.25  # needs: service-dependent from this many contacts and returns per order
+need_min_orders = 2  # needs: orders needed before a need is inferred
+publish = True  # write data/processed/segments.parquet (and a dated copy for the next run's migration)
+seed = 42  # random seed (nothing here is random; kept for the run info)
+output_dir = ""  # run folder for metrics.json; the runner sets it
+
+# %%
+import contextlib
+import io
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import display
+
+from experiments.data import paths, processed
+from experiments.lab import notebook
+from experiments.lab.report import safe
+from experiments.segments import indicators, job, present, rfm, seg_charts, tiers
+from experiments.segments import migration as mig
+
+with contextlib.redirect_stdout(io.StringIO()) as run_info:
+    run = notebook.start("02_customer_segmentation", globals())
+    data = job.load(input_path, customer_col, date_col, amount_col, quantity_col=quantity_col, price_col=price_col,
+                    encoding=input_encoding, sheet=input_sheet, date_order=date_order, date_format=date_format)
+    run.add_input(data.table)
+rules = tiers.TierRules.from_params(run.params)
+settings = job.Settings(calibration_end=calibration_end, as_of=as_of, holdout_days=holdout_days, time_unit=time_unit,
+                        horizon_months=horizon_months, annual_discount=annual_discount, margin=margin,
+                        pareto=fit_pareto)
+seg = job.segment(data.tx, settings, rules, source=data.table.source, profile=data.profile,
+                  prospects=data.prospects)
+t = seg.table
+print(f"Run info: {data.table.source}, {len(data.tx):,} purchases of {t['n_purchases'].gt(0).sum():,} customers, "
+      f"as of {seg.as_of:%Y-%m-%d}; seed {seed}, data fingerprint {data.table.fingerprint}, "
+      f"git {run.info['git_revision']}. Rows left out: {data.dropped or 'none'}. Full parameters in the appendix.")
+
+# %% [markdown]
+# ## The answer on one screen
+
+# %%
+display(present.headline(seg))
+display(safe.frame(present.rounded(present.value_table(seg))))
+
+# %% [markdown]
+# ## 1. RFM segments: eight groups from recency and frequency
+#
+# Each buyer gets a 1-5 score for recency (5 = bought most recently), frequency (5 = most purchase days) and
+# monetary value (5 = most spend): the quintile of their rank, ties sharing a score. The named segment follows from
+# R and F by the first matching rule below. The table after it gives the indicators of each segment.
+
+# %%
+display(safe.frame(present.rfm_rules()))
+ind_rfm = indicators.segment_indicators(t, "rfm_segment", rfm.SEGMENTS)
+display(safe.frame(present.rounded(ind_rfm)))
+seg_charts.sizes_and_revenue(ind_rfm.drop(index="n/a", errors="ignore"), "RFM segment")
+plt.show()
+
+# %%
+buyers = t[t["n_purchases"] > 0].set_index("customer_id")
+seg_charts.rfm_heatmap(rfm.grid(buyers), rfm.grid(buyers, buyers["clv"]))
+plt.show()
+
+# %% [markdown]
+# ## 2. The four views the business asks for
+#
+# Value (by predicted lifetime value), behaviour (by days since the last purchase), lifecycle (new, growing, mature,
+# declining) and needs (from discount use, price level bought and service contacts; company world only). The
+# thresholds are parameters; the values used are listed in the appendix.
+
+# %%
+for view, order in (("value_tier", tiers.VALUE_TIERS), ("behaviour", tiers.BEHAVIOURS),
+                    ("lifecycle", tiers.LIFECYCLES), ("need", tiers.NEEDS)):
+    if t[view].notna().any():
+        display(safe.md("**{v}**", v=view.replace("_", " ")))
+        display(safe.frame(present.rounded(indicators.segment_indicators(t, view, order))))
+
+# %% [markdown]
+# ## 3. Lifetime value
+#
+# CLV is the expected margin of the next `horizon_months`, discounted: expected purchases each month from the
+# BG/NBD model (Fader, Hardie & Lee 2005) times the expected spend per purchase from the Gamma-Gamma model, both
+# fitted by maximum likelihood on all purchases up to the segmentation date.
+
+# %%
+seg_charts.clv_distribution(t["clv"])
+plt.show()
+display(seg.models_full.table().round(4))
+
+# %% [markdown]
+# ## 4. Can the model be trusted? Calibration and holdout
+#
+# The same models fitted only on purchases up to `calibration_end` predict the purchases after it; we compare with
+# what customers did, over time and by how often they had bought (Fader, Hardie & Lee 2005, figures 3 and 4).
+# Parameters with standard errors from the Hessian of the log-likelihood.
+
+# %%
+display(present.model_sentence(seg))
+seg_charts.holdout_tracking(seg.check.cumulative, seg.check.by_frequency, settings.time_unit)
+plt.show()
+display(seg.models_calibration.table().round(4))
+
+# %% [markdown]
+# ## 5. Who moved since the last run
+#
+# Compared with the previous run's segments of the same data source: how many customers changed RFM segment, and
+# the moves that matter (a Champion or Loyal customer now At risk, Cannot lose them, Hibernating or Lost).
+
+# %%
+previous = mig.previous_segments(processed.current_dir() / "segments.parquet", paths.interim_dir() / "segments_history",
+                                 data.table.source) if publish else None
+if previous is None:
+    display(safe.md("No previous run of this data source: the migration table starts with the next run."))
+else:
+    moves = mig.migration_summary(previous, t)
+    display(safe.md("{moved:,} of {both:,} customers changed segment since the run of {when}; {new:,} are new.",
+                    moved=moves["moved"], both=moves["in_both"], new=moves["new"],
+                    when=str(previous["run_date"].iat[0])[:10]))
+    display(safe.frame(pd.Series(moves["alerts"], name="customers").rename_axis("move").to_frame()))
+    seg_charts.migration_heatmap(mig.migration_matrix(previous, t, order=rfm.SEGMENTS))
+    plt.show()
+    display(safe.frame(mig.alert_customers(previous, t).head(20).round(0)))
+
+# %%
+if publish:
+    processed.publish({"segments": t})
+    mig.keep_history(t, paths.interim_dir() / "segments_history", f"{pd.Timestamp.now(tz='UTC'):%Y%m%dT%H%M%S}")
+
+# %% [markdown]
+# ## Verdict
+
+# %%
+display(present.verdict(seg, previous))
+
+# %% [markdown]
+# ## Appendix: parameters and definitions
+
+# %%
+print(run_info.getvalue())
+display(safe.frame(rules.table()))
+
+# %%
+metrics = dict(seg.metrics)
+metrics["n_moved_since_previous"] = None if previous is None else mig.migration_summary(previous, t)["moved"]
+run.finish(metrics)

@@ -1,0 +1,78 @@
+"""Movement of customers between segments from one scheduled run to the next.
+
+The previous run's table is ``segments.parquet`` of the processed folder when it is still there, else the newest
+snapshot in the segments history folder (01 republishes the whole processed set, which drops derived tables, so each
+run of 02 also keeps a dated copy there). Runs on another source (a different input file) are not compared.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+# Moves that need action: a valuable customer slipping (from, to).
+ALERT_MOVES = (("Champions", "At risk"), ("Champions", "Cannot lose them"), ("Loyal", "At risk"),
+               ("Champions", "Hibernating"), ("Loyal", "Cannot lose them"), ("Champions", "Lost"), ("Loyal", "Lost"))
+HISTORY_KEEP = 12
+
+
+def previous_segments(current: Path | None, history: Path, source: str) -> pd.DataFrame | None:
+    """Return the previous run's segments of the same ``source``, or None when there is none."""
+    candidates = []
+    if current is not None and current.is_file():
+        candidates.append(current)
+    if history.is_dir():
+        candidates.extend(sorted(history.glob("segments_*.parquet"), reverse=True))
+    for path in candidates:
+        prev = pd.read_parquet(path)
+        if "source" in prev.columns and len(prev) and str(prev["source"].iat[0]) == source:
+            return prev
+    return None
+
+
+def migration_matrix(previous: pd.DataFrame, current: pd.DataFrame, column: str = "rfm_segment",
+                     order: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Customers per (previous segment, current segment) for customers present in both runs, in ``order``."""
+    both = previous[["customer_id", column]].merge(current[["customer_id", column]], on="customer_id",
+                                                   suffixes=("_before", "_now"))
+    m = pd.crosstab(both[f"{column}_before"], both[f"{column}_now"])
+    if order is not None:
+        m = m.reindex(index=list(order), columns=list(order), fill_value=0)
+    m.index.name, m.columns.name = "before", "now"
+    return m
+
+
+def migration_summary(previous: pd.DataFrame, current: pd.DataFrame, column: str = "rfm_segment") -> dict:
+    """Counts for the report: customers in both runs, moved, new, gone, and each alert move's count."""
+    both = previous[["customer_id", column]].merge(current[["customer_id", column]], on="customer_id",
+                                                   suffixes=("_before", "_now"))
+    moved = both[f"{column}_before"] != both[f"{column}_now"]
+    alerts = {f"{a} -> {b}": int(((both[f"{column}_before"] == a) & (both[f"{column}_now"] == b)).sum())
+              for a, b in ALERT_MOVES}
+    return {"in_both": len(both), "moved": int(moved.sum()),
+            "new": int((~current["customer_id"].isin(previous["customer_id"])).sum()),
+            "gone": int((~previous["customer_id"].isin(current["customer_id"])).sum()), "alerts": alerts}
+
+
+def alert_customers(previous: pd.DataFrame, current: pd.DataFrame, column: str = "rfm_segment") -> pd.DataFrame:
+    """The customers who made an alert move, with their segment before and now and their CLV (highest first)."""
+    both = previous[["customer_id", column]].merge(current, on="customer_id", suffixes=("_before", ""))
+    hit = pd.Series(False, index=both.index)
+    for a, b in ALERT_MOVES:
+        hit |= (both[f"{column}_before"] == a) & (both[column] == b)
+    cols = ["customer_id", f"{column}_before", column] + (["clv"] if "clv" in both.columns else [])
+    out = both.loc[hit, cols]
+    return out.sort_values("clv", ascending=False) if "clv" in out.columns else out
+
+
+def keep_history(table: pd.DataFrame, history: Path, stamp: str, keep: int = HISTORY_KEEP) -> Path:
+    """Write ``table`` as ``history/segments_<stamp>.parquet`` (atomically) and keep the newest ``keep`` copies."""
+    history.mkdir(parents=True, exist_ok=True)
+    path = history / f"segments_{stamp}.parquet"
+    tmp = path.with_suffix(".parquet.tmp")
+    table.to_parquet(tmp, index=False)
+    tmp.replace(path)
+    for old in sorted(history.glob("segments_*.parquet"), reverse=True)[keep:]:
+        old.unlink(missing_ok=True)
+    return path
