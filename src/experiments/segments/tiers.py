@@ -43,7 +43,7 @@ class TierRules:
     lifecycle_window_days: int = 180
     growth_ratio: float = 1.25
     decline_ratio: float = 0.5
-    need_discount_share: float = 0.35
+    need_discount_share: float = 0.3
     need_price_level: float = 0.65
     need_contacts_per_order: float = 0.25
     need_min_orders: int = 2
