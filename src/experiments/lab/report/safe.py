@@ -79,7 +79,8 @@ def text(value: Any, max_chars: int = MAX_CHARS) -> str:
     s = shorten(mask_pii(value), max_chars)
     # Markdown first, then HTML: the other order would break the entities (&#x27; into &\#x27;, shown verbatim).
     s = _MD_SPECIAL.sub(r"\\\1", s)
-    return html.escape(s, quote=True)
+    # ':' as an entity in '://' keeps Markdown from turning a URL in data into a live link (it still reads '://').
+    return html.escape(s, quote=True).replace("://", "&#58;//")
 
 
 def md(template: str, **values: Any):
