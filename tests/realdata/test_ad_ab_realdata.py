@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 
 import pytest
+from statsmodels.stats.proportion import confint_proportions_2indep
 
 from experiments.abtest.analysis import ABConfig, analyse, metrics
 from experiments.abtest.funnel import KAG_COLS, funnel_table
@@ -89,6 +90,9 @@ def test_notebook_smoke_marketing(tmp_path: Path):
     assert m["converted_treatment_rate"] == pytest.approx(0.025934, abs=1e-6)
     assert m["converted_control_rate"] == pytest.approx(0.010776, abs=1e-6)
     assert m["converted_abs_lift"] == pytest.approx(0.025934 - 0.010776, abs=1e-5)
-    assert m["converted_ci_low"] < m["converted_abs_lift"] < m["converted_ci_high"]
+    # Newcombe interval (statsmodels as reference), consistent with the pooled z-test: p = 0.042 and CI above 0
+    ref = confint_proportions_2indep(293, 11298, 5, 464, method="newcomb", compare="diff")
+    assert (m["converted_ci_low"], m["converted_ci_high"]) == pytest.approx(ref, rel=1e-9)
+    assert m["converted_ci_method"] == "newcombe" and m["converted_ci_low"] > 0
     assert 0.04 < m["converted_p_value"] < 0.045 and math.isclose(m["converted_z"], 2.036, abs_tol=1e-3)
     assert m["srm_p_value"] > 0.5 and (m["n_removed_inconsistent"], m["n_removed_duplicates"]) == (0, 0)

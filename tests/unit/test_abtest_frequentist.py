@@ -11,14 +11,27 @@ from statsmodels.stats.multitest import multipletests
 from experiments.abtest.frequentist import adjust_pvalues, compare_all, two_proportions, welch
 
 
+def _wilson(x: int, n: int, z: float) -> tuple[float, float]:
+    centre, half = (x + z * z / 2) / (n + z * z), z * math.sqrt(x * (n - x) / n + z * z / 4) / (n + z * z)
+    return centre - half, centre + half
+
+
+def _newcombe(x_t: int, n_t: int, x_c: int, n_c: int, z: float) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for p_t - p_c: d - sqrt((p_t-l_t)^2 + (u_c-p_c)^2), d + sqrt(...)."""
+    p_t, p_c = x_t / n_t, x_c / n_c
+    (l_t, u_t), (l_c, u_c) = _wilson(x_t, n_t, z), _wilson(x_c, n_c, z)
+    d = p_t - p_c
+    return d - math.sqrt((p_t - l_t) ** 2 + (u_c - p_c) ** 2), d + math.sqrt((u_t - p_t) ** 2 + (p_c - l_c) ** 2)
+
+
 def test_two_proportions_by_hand():
     # 120/1000 vs 100/1000: pooled p = .11, se0 = sqrt(.11*.89*2/1000) = .013993, z = .02/.013993 = 1.4293
     c = two_proportions(120, 1000, 100, 1000)
     assert c.stat == pytest.approx(1.4293, abs=1e-4)
     assert c.p_value == pytest.approx(2 * stats.norm.sf(1.4293), abs=1e-4)
-    # Wald: se = sqrt(.12*.88/1000 + .1*.9/1000) = .0139857; CI = .02 +- 1.95996*.0139857
-    assert c.ci_low == pytest.approx(0.02 - 1.959964 * 0.0139857, abs=1e-6)
-    assert c.ci_high == pytest.approx(0.02 + 1.959964 * 0.0139857, abs=1e-6)
+    # Newcombe (1998, method 10) from the two Wilson intervals, by hand:
+    assert (c.ci_low, c.ci_high) == pytest.approx(_newcombe(120, 1000, 100, 1000, 1.959964), abs=1e-7)
+    assert c.ci_low == pytest.approx(-0.0074922, abs=1e-7) and c.ci_high == pytest.approx(0.0475507, abs=1e-7)
     # relative: ratio 1.2, log-ratio se = sqrt(1/120 - 1/1000 + 1/100 - 1/1000) = .127802
     assert c.rel_lift == pytest.approx(0.2)
     assert c.rel_ci_low == pytest.approx(1.2 * math.exp(-1.959964 * 0.127802) - 1, abs=1e-4)
@@ -27,7 +40,7 @@ def test_two_proportions_by_hand():
 def test_one_sided_halves_the_p_value_and_uses_the_90_interval():
     two, one = two_proportions(120, 1000, 100, 1000), two_proportions(120, 1000, 100, 1000, one_sided=True)
     assert one.p_value == pytest.approx(two.p_value / 2)
-    assert one.ci_low == pytest.approx(0.02 - 1.644854 * 0.0139857, abs=1e-6)
+    assert one.ci_low == pytest.approx(_newcombe(120, 1000, 100, 1000, 1.644854)[0], abs=1e-6)
 
 
 def test_all_zero_outcomes_do_not_crash():

@@ -16,7 +16,20 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.abtest import bayes, cuped, frequentist, funnel, power, segments, sequential, simulate, trust, verdict
+from experiments.abtest import (
+    bayes,
+    cuped,
+    frequentist,
+    funnel,
+    guardrails,
+    power,
+    segments,
+    sequential,
+    simulate,
+    trust,
+    units,
+    verdict,
+)
 from experiments.abtest.units import prepare, slug, variant_order
 
 
@@ -39,6 +52,9 @@ class ABConfig:
     power: float = 0.8
     srm_alpha: float = trust.SRM_ALPHA
     seed: int = 42
+    guardrail_cols: Sequence[str] = ()
+    guardrail_margins: Mapping[str, float] = field(default_factory=dict)
+    srm_warn_alpha: float = trust.SRM_WARN_ALPHA
 
 
 @dataclass
@@ -61,6 +77,7 @@ class ABAnalysis:
     ratios: pd.DataFrame | None = None
     verdicts: dict[str, verdict.Verdict] = field(default_factory=dict)
     counts: dict[tuple[str, str], tuple[int, int, int, int]] = field(default_factory=dict)
+    guardrails: dict[tuple[str, str], guardrails.GuardrailResult] = field(default_factory=dict)
 
     @property
     def data(self) -> pd.DataFrame:
@@ -98,15 +115,19 @@ class ABAnalysis:
 def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysis:
     """Run every check and comparison on ``df`` (one row per unit, before cleaning) and return the results."""
     metric_cols = list(cfg.metric_cols)
+    guard_cols = list(cfg.guardrail_cols)
+    margins = guardrails.margins_for(guard_cols, cfg.guardrail_margins)
     prepared = prepare(df, unit_col=cfg.unit_col, variant_col=cfg.variant_col, control_label=cfg.control_label,
-                       metric_cols=metric_cols, pre_metric_col=cfg.pre_metric_col, time_col=cfg.time_col,
+                       metric_cols=list(dict.fromkeys(metric_cols + guard_cols)), pre_metric_col=cfg.pre_metric_col,
+                       time_col=cfg.time_col,
                        segment_cols=list(cfg.segment_cols), consistency_col=cfg.consistency_col, source=source)
     cleaned = trust.clean(prepared, unit_col=cfg.unit_col, variant_col=cfg.variant_col,
                           consistency_col=cfg.consistency_col)
     data = cleaned.data
     variants = variant_order(prepared, cfg.variant_col, cfg.control_label)
     counts = data[cfg.variant_col].value_counts().reindex(variants, fill_value=0)
-    srm = trust.srm_test(counts.to_dict(), cfg.planned_split, threshold=cfg.srm_alpha)
+    srm = trust.srm_test(counts.to_dict(), cfg.planned_split, threshold=cfg.srm_alpha,
+                         warn_threshold=cfg.srm_warn_alpha)
     kw = {"variant_col": cfg.variant_col, "control_label": cfg.control_label, "alpha": cfg.alpha,
           "one_sided": cfg.one_sided}
     results = frequentist.compare_all(data, metric_cols, **kw)
@@ -140,9 +161,14 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
             out.sequential[v] = sequential.daily_cumulative(data, primary, variant=v, time_col=cfg.time_col, **kw)
         decision, holm = _decision_comparison(c, out.cuped.get(v), results, primary, v, cfg.alpha)
         guards = [(comps[(m, v)], float(holm[(m, v)])) for m in metric_cols[1:]]
+        for g in guard_cols:
+            kind = "proportion" if units.is_binary(data[g]) else "mean"
+            gc = frequentist.compare(data, g, variant=v, kind=kind, **kw)
+            out.guardrails[(g, v)] = guardrails.non_inferiority(gc, margins[g], cfg.alpha)
+        ni = [out.guardrails[(g, v)] for g in guard_cols]
         out.verdicts[v] = verdict.decide(decision, float(holm[(primary, v)]), srm, guardrails=guards,
                                          events=events, target_relative_lift=cfg.target_relative_lift,
-                                         n_needed=needed, mde_abs=mde)
+                                         n_needed=needed, mde_abs=mde, noninferiority=ni)
     for (metric, v), c in comps.items():
         if c.kind == "proportion":
             out.counts[(metric, v)] = arm_counts(data, metric, cfg.variant_col, cfg.control_label, v)
@@ -235,13 +261,15 @@ def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int
     m["srm_chi2"] = a.srm.chi2 if a.srm.tested else None
     m["srm_tested"] = a.srm.tested
     m["srm_flagged"] = a.srm.flagged
+    m["srm_warning"] = a.srm.warning
     for r in a.results.to_dict("records"):
         pre = f"{r['metric']}_" if two else f"{r['metric']}_{slug(r['variant'])}_"
         m |= {f"{pre}control_rate": r["rate_control"], f"{pre}treatment_rate": r["rate_treatment"],
               f"{pre}abs_lift": r["abs_lift"], f"{pre}ci_low": r["ci_low"], f"{pre}ci_high": r["ci_high"],
               f"{pre}p_value": r["p_value"], f"{pre}z": r["stat"], f"{pre}rel_lift": r["rel_lift"],
               f"{pre}rel_ci_low": r["rel_ci_low"], f"{pre}rel_ci_high": r["rel_ci_high"],
-              f"{pre}p_value_holm": r["p_holm"], f"{pre}p_value_bh": r["p_bh"], f"{pre}test": r["kind"]}
+              f"{pre}p_value_holm": r["p_holm"], f"{pre}p_value_bh": r["p_bh"], f"{pre}test": r["kind"],
+              f"{pre}ci_method": frequentist.CI_METHODS[r["kind"]]}
     for v in a.treatments:
         pre = "" if two else f"{slug(v)}_"
         pw = a.power[v]
@@ -264,6 +292,11 @@ def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int
             m |= {f"{pre}seq_days": len(t), f"{pre}seq_cs_low": last["cs_low"], f"{pre}seq_cs_high": last["cs_high"],
                   f"{pre}seq_always_valid_p": last["always_valid_p"],
                   f"{pre}seq_naive_stop_day": a.stops(v)[0], f"{pre}seq_stop_day": a.stops(v)[1]}
+        for g in cfg.guardrail_cols:
+            gr = a.guardrails[(g, v)]
+            gp = f"guardrail_{g}_" if two else f"guardrail_{g}_{slug(v)}_"
+            m |= {f"{gp}ni_p_value": gr.ni_p_value, f"{gp}passed": gr.passed, f"{gp}margin": gr.margin,
+                  f"{gp}rel_lift": gr.comparison.rel_lift}
         if not two:
             m[f"verdict_{slug(v)}"] = a.verdicts[v].decision
     if a.ratios is not None and not a.ratios.empty:
@@ -285,6 +318,7 @@ def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int
     m["verdict"] = overall.decision
     m["verdict_basis"] = "cuped" if a.cuped else "raw"  # the primary estimate the verdict rests on
     m["verdict_headline"] = overall.headline
+    m["verdict_reasons"] = "\n".join(overall.reasons)  # one reason per line (metrics.json values are scalars)
     if aa_sims is not None:
         m |= simulate.aa_metrics(aa, aa_sims)
         m["power_prop_test_n_3v2"] = math.ceil(power.power_prop_test_n(0.03, 0.02, alpha=0.05, power=0.8))

@@ -1,8 +1,10 @@
 """Fixed-horizon frequentist comparisons of a treatment against control.
 
 - 0/1 outcomes: two-proportion z-test with the pooled variance under H0 (statsmodels ``proportions_ztest``); the
-  absolute lift interval is Wald (unpooled), the relative lift interval is the log-ratio (Katz) interval, both
-  from statsmodels ``confint_proportions_2indep``.
+  absolute lift interval is Newcombe's hybrid score interval (Newcombe 1998, method 10; statsmodels
+  ``confint_proportions_2indep(method="newcomb")``), which agrees with the pooled test far more often than the
+  Wald interval (in an unbalanced 11,298 / 464 A/A at 2% they disagree in 0.05% of runs against 7% for Wald);
+  the relative lift interval is the log-ratio (Katz) interval. The method is named in ``ci_method``.
 - Numeric outcomes: Welch's t-test (scipy ``ttest_ind(equal_var=False)``) with the Welch-Satterthwaite degrees of
   freedom; relative lift interval by the delta method on the ratio of means (Kohavi, Tang & Xu 2020, ch. 18).
 - ``one_sided=True`` tests treatment > control. The reported interval is then the two-sided (1 - 2 alpha)
@@ -60,6 +62,11 @@ class Comparison:
         return bool(np.isfinite(self.p_value) and self.p_value < self.alpha)
 
 
+#: statsmodels' name of the absolute-lift interval for proportions, and the name written to ``<m>_ci_method``.
+PROPORTION_CI = "newcomb"
+CI_METHODS = {"proportion": "newcombe", "mean": "welch"}
+
+
 def _crit(alpha: float, one_sided: bool) -> float:
     return float(stats.norm.ppf(1 - (alpha if one_sided else alpha / 2)))
 
@@ -68,8 +75,9 @@ def two_proportions(x_t: int, n_t: int, x_c: int, n_c: int, *, alpha: float = 0.
                     metric: str = "metric", variant: str = "treatment", control: str = "control") -> Comparison:
     """Two-proportion z-test of treatment (``x_t`` of ``n_t``) vs control (``x_c`` of ``n_c``).
 
-    z uses the pooled variance (statsmodels ``proportions_ztest``), the absolute interval is Wald, the relative
-    interval is the log-ratio interval (``confint_proportions_2indep``). Reference: Agresti (2013), ch. 3.
+    z uses the pooled variance (statsmodels ``proportions_ztest``), the absolute interval is Newcombe's hybrid
+    score interval, the relative interval the log-ratio one (``confint_proportions_2indep``). References: Agresti
+    (2013), ch. 3; Newcombe (1998), Statistics in Medicine 17, 873-890.
     """
     if n_t <= 0 or n_c <= 0:
         raise DataInputError(f"two_proportions: metric {metric!r} needs units in both arms, found "
@@ -82,7 +90,7 @@ def two_proportions(x_t: int, n_t: int, x_c: int, n_c: int, *, alpha: float = 0.
         z, p = proportions_ztest([x_t, x_c], [n_t, n_c], alternative="larger" if one_sided else "two-sided")
     ci_alpha = 2 * alpha if one_sided else alpha
     se = math.sqrt(p_t * (1 - p_t) / n_t + p_c * (1 - p_c) / n_c)
-    low, high = confint_proportions_2indep(x_t, n_t, x_c, n_c, method="wald", compare="diff", alpha=ci_alpha)
+    low, high = confint_proportions_2indep(x_t, n_t, x_c, n_c, method=PROPORTION_CI, compare="diff", alpha=ci_alpha)
     if x_c > 0 and x_t > 0:
         r_low, r_high = confint_proportions_2indep(x_t, n_t, x_c, n_c, method="log", compare="ratio", alpha=ci_alpha)
         r_low, r_high = r_low - 1, r_high - 1

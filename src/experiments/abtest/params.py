@@ -12,7 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from experiments.abtest.analysis import ABConfig
+from experiments.abtest.guardrails import margins_for
+from experiments.abtest.trust import SRM_ALPHA, SRM_WARN_ALPHA
 from experiments.abtest.units import ROLE_PARAMETERS, fill_company_roles
+from experiments.data.tables import DataInputError
 from experiments.lab.config import ParameterError
 
 NOTEBOOK = "06_ad_ab_analysis"
@@ -37,8 +40,9 @@ def check_parameters(params: Mapping[str, Any]) -> None:
     """Raise ``ParameterError`` (naming notebook 06 and the key) for a parameter out of its range.
 
     alpha in (0, 1); aa_sims an integer >= 0 (0 skips the A/A simulation); target_relative_lift > 0;
-    planned_split None, a dict {label: share} or a list of shares (numbers >= 0, not all 0); metric_cols and
-    segment_cols lists of column names.
+    planned_split None, a dict {label: share} or a list of shares (numbers >= 0, not all 0); metric_cols,
+    segment_cols and guardrail_cols lists of column names; guardrail_margins one relative margin in [0, 1) per
+    guardrail; srm_warn_alpha in [0.001, 1).
     """
     alpha = _number(params, "alpha")
     if alpha is not None and not 0 < alpha < 1:
@@ -59,7 +63,18 @@ def check_parameters(params: Mapping[str, Any]) -> None:
         if any(isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0
                for v in shares) or sum(shares) <= 0:
             raise _fail("planned_split", "shares that are numbers >= 0 and not all 0", split)
-    for key in ("metric_cols", "segment_cols"):
+    warn = _number(params, "srm_warn_alpha")
+    if warn is not None and not SRM_ALPHA <= warn < 1:
+        raise _fail("srm_warn_alpha", f"in [{SRM_ALPHA:g}, 1) (the SRM alarm level is {SRM_ALPHA:g})", params[
+            "srm_warn_alpha"])
+    margins = params.get("guardrail_margins")
+    if margins is not None and not isinstance(margins, Mapping):
+        raise _fail("guardrail_margins", 'a dict of relative margins such as {"revenue": 0.01}', margins)
+    try:
+        margins_for(list(params.get("guardrail_cols") or []), margins)
+    except DataInputError as err:
+        raise ParameterError(f"{NOTEBOOK}: parameter {err}") from None
+    for key in ("metric_cols", "segment_cols", "guardrail_cols"):
         value = params.get(key)
         if value is not None and (not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value)):
             raise _fail(key, "a list of column names", value)
@@ -82,7 +97,9 @@ def config_from_parameters(params: Mapping[str, Any]) -> ABConfig:
                     consistency_col=roles["consistency_col"] or "", alpha=float(params.get("alpha", 0.05)),
                     one_sided=bool(params.get("one_sided", False)),
                     target_relative_lift=float(params.get("target_relative_lift", 0.1)),
-                    seed=int(params.get("seed", 42)))
+                    seed=int(params.get("seed", 42)), guardrail_cols=list(params.get("guardrail_cols") or []),
+                    guardrail_margins=dict(params.get("guardrail_margins") or {}),
+                    srm_warn_alpha=float(params.get("srm_warn_alpha", SRM_WARN_ALPHA)))
 
 
 def input_roles(cfg: ABConfig) -> dict[str, object]:

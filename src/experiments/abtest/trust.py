@@ -5,10 +5,10 @@
   usual alarm threshold is p < 0.001, because an SRM test runs on every experiment and a false alarm is cheap to
   check. Without a planned split there is nothing to test against: the result says so and no equal split is
   assumed.
-- Assignment consistency: a unit seen in two variants is contaminated, all its rows are removed; a row whose
-  ``consistency_col`` (e.g. landing page) does not match its variant's pairing (the majority value per variant
-  unless a pairing is given) is removed. Exact duplicate rows are removed first, then repeated unit ids
-  (first row kept).
+- Assignment consistency, in this order (``clean``): a row whose ``consistency_col`` (e.g. landing page) does not
+  match its variant's pairing (the majority value per variant unless a pairing is given) is removed first; a unit
+  whose remaining rows are in two variants is contaminated and all its rows are removed; then exact repeats and
+  repeated unit ids (first row kept).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from experiments.abtest.units import display_label, normalise_split
 from experiments.data.tables import DataInputError
 
 SRM_ALPHA = 0.001
+#: Below this p-value (and above SRM_ALPHA) the split is a visible warning, never "no mismatch".
+SRM_WARN_ALPHA = 0.01
 
 
 @dataclass
@@ -37,6 +39,12 @@ class SRMResult:
     p_value: float
     threshold: float
     flagged: bool
+    warn_threshold: float = SRM_WARN_ALPHA
+
+    @property
+    def warning(self) -> bool:
+        """True when the split is off plan in the warning band: ``threshold <= p < warn_threshold``."""
+        return bool(self.tested and not self.flagged and self.p_value < self.warn_threshold)
 
     @property
     def tested(self) -> bool:
@@ -55,20 +63,26 @@ class SRMResult:
             return (f"SAMPLE RATIO MISMATCH: observed {obs} vs planned {plan} (chi-square {self.chi2:.1f}, "
                     f"p = {self.p_value:.2g} < {self.threshold:g}). The assignment or logging is broken; "
                     "do not trust the lifts until it is explained.")
+        if self.warning:
+            return (f"Sample-ratio WARNING: observed {obs} vs planned {plan} (chi-square {self.chi2:.1f}, "
+                    f"p = {self.p_value:.2g}, below the warning level {self.warn_threshold:g}, above the alarm "
+                    f"level {self.threshold:g}). A split this far off plan is rare by chance: check the assignment "
+                    "and logging before trusting the lift.")
         return f"No sample-ratio mismatch: observed {obs} vs planned {plan} (p = {self.p_value:.3g})."
 
 
 def srm_test(counts: Mapping[str, int], planned: Mapping[str, float] | Sequence[float] | None,
-             threshold: float = SRM_ALPHA) -> SRMResult:
+             threshold: float = SRM_ALPHA, warn_threshold: float = SRM_WARN_ALPHA) -> SRMResult:
     """Chi-square goodness of fit of the units per variant against the planned split (scipy.stats.chisquare).
 
     ``planned`` may be a dict or a list in sorted variant order, fractions or percentages; None/empty means not
-    given, and the result has ``p_value`` NaN and ``flagged`` False. Reference: Fabijan et al. (2019).
+    given, and the result has ``p_value`` NaN and ``flagged`` False. ``flagged`` below ``threshold``; ``warning``
+    from there up to ``warn_threshold``. Reference: Fabijan et al. (2019).
     """
     observed = {str(k): int(v) for k, v in sorted(counts.items())}
     split = normalise_split(planned, list(observed))
     if split is None:
-        return SRMResult(observed, None, None, float("nan"), float("nan"), threshold, False)
+        return SRMResult(observed, None, None, float("nan"), float("nan"), threshold, False, warn_threshold)
     total = sum(observed.values())
     if total == 0:
         raise DataInputError("srm_test: no units in any variant")
@@ -76,11 +90,11 @@ def srm_test(counts: Mapping[str, int], planned: Mapping[str, float] | Sequence[
     zero_planned = [k for k in observed if split[k] == 0 and observed[k] > 0]
     expected = {k: split[k] * total for k in observed}
     if zero_planned:  # units in a variant planned to get none: certain mismatch
-        return SRMResult(observed, split, expected, float("inf"), 0.0, threshold, True)
+        return SRMResult(observed, split, expected, float("inf"), 0.0, threshold, True, warn_threshold)
     f_obs = np.array([observed[k] for k in keys], dtype=float)
     f_exp = np.array([expected[k] for k in keys], dtype=float)
     chi2, p = stats.chisquare(f_obs, f_exp)
-    return SRMResult(observed, split, expected, float(chi2), float(p), threshold, bool(p < threshold))
+    return SRMResult(observed, split, expected, float(chi2), float(p), threshold, bool(p < threshold), warn_threshold)
 
 
 @dataclass
@@ -109,11 +123,11 @@ class CleanResult:
     def summary(self) -> pd.DataFrame:
         """A small table of the checks for the report."""
         rows = [("rows in", self.n_rows_in),
-                ("exact duplicate rows removed", self.n_removed_duplicates),
-                ("repeated unit ids removed (first row kept)", self.n_removed_repeated_units),
-                ("units seen in two or more variants", self.n_units_multi_variant),
-                ("rows of those units removed", self.n_removed_multi_variant),
-                ("rows with a mismatched pairing removed", self.n_removed_mismatched),
+                ("1. rows whose page contradicts their variant removed", self.n_removed_mismatched),
+                ("2. units still seen in two or more variants", self.n_units_multi_variant),
+                ("   rows of those units removed", self.n_removed_multi_variant),
+                ("3. exact duplicate rows removed", self.n_removed_duplicates),
+                ("4. repeated unit ids removed (first row kept)", self.n_removed_repeated_units),
                 ("rows analysed", len(self.data))]
         return pd.DataFrame(rows, columns=["check", "rows"])
 
@@ -130,23 +144,19 @@ def majority_pairing(df: pd.DataFrame, variant_col: str, consistency_col: str) -
 
 def clean(df: pd.DataFrame, *, unit_col: str, variant_col: str, consistency_col: str = "",
           pairing: Mapping[str, str] | None = None) -> CleanResult:
-    """Remove duplicates and inconsistent assignments, in this order, counting rows at each step.
+    """Remove inconsistent rows, contaminated units and repeats, in this order, counting rows at each step.
 
-    1. exact duplicate rows (all columns equal): keep the first;
-    2. units seen in more than one variant: every row of such a unit is removed (we cannot tell its exposure);
-    3. rows whose ``consistency_col`` differs from their variant's pairing (the given ``pairing`` or the
-       majority value per variant): removed;
+    1. rows whose ``consistency_col`` (e.g. landing page) contradicts their variant's pairing (the given
+       ``pairing`` or the majority value per variant): a logging error, removed first;
+    2. units whose *consistent* rows are in more than one variant: every row of such a unit is removed (we cannot
+       tell its exposure); a unit with one contradicting row is not dropped whole;
+    3. exact repeats (all columns equal): the first kept;
     4. a unit id still repeated within its variant: first row kept (the analysis is one row per unit).
-    Reference: Kohavi, Tang & Xu (2020), ch. 21 (data quality checks).
+    Reference: Kohavi, Tang & Xu (2020), ch. 21 (data quality checks); the order follows the usual cleaning of
+    ad-test logs (a row whose variant contradicts what the unit was shown is a logging error).
     """
     n_in = len(df)
-    data = df.drop_duplicates(keep="first")
-    n_dup = n_in - len(data)
-    n_variants = data.groupby(unit_col)[variant_col].nunique()
-    multi = n_variants[n_variants > 1].index
-    in_multi = data[unit_col].isin(multi)
-    n_multi_rows = int(in_multi.sum())
-    data = data[~in_multi]
+    data = df
     n_mismatch = 0
     used: dict[str, str] = {}
     if consistency_col:
@@ -156,6 +166,14 @@ def clean(df: pd.DataFrame, *, unit_col: str, variant_col: str, consistency_col:
         bad = data[consistency_col].astype(str) != expected
         n_mismatch = int(bad.sum())
         data = data[~bad]
+    n_variants = data.groupby(unit_col)[variant_col].nunique()
+    multi = n_variants[n_variants > 1].index
+    in_multi = data[unit_col].isin(multi)
+    n_multi_rows = int(in_multi.sum())
+    data = data[~in_multi]
+    before = len(data)
+    data = data.drop_duplicates(keep="first")
+    n_dup = before - len(data)
     repeated = data.duplicated(subset=[unit_col], keep="first")
     n_rep = int(repeated.sum())
     data = data[~repeated].reset_index(drop=True)

@@ -4,9 +4,11 @@ The rules, in order (Kohavi, Tang & Xu 2020, ch. 3 and 21: trust first, then the
 
 1. A sample-ratio mismatch makes every lift suspect: **do not ship**; fix the assignment/logging and rerun.
 2. The primary metric (the first of ``metric_cols``) is significantly better after the Holm correction:
-   **ship**, unless a guardrail (another metric) is significantly worse (**do not ship**) or an arm has fewer than
-   ``min_events`` conversions, where the normal approximation is unreliable (**keep running**).
-3. Significantly worse: **do not ship**.
+   **ship**, unless another listed metric is significantly worse (**do not ship**), a guardrail
+   (``guardrail_cols``) is shown worse than its non-inferiority margin (**do not ship**) or not yet shown within it
+   (**keep running**), or an arm has fewer than ``min_events`` conversions, where the normal approximation is
+   unreliable (**keep running**). An SRM warning (p below ``srm_warn_alpha``) is named in the headline.
+3. Significantly worse, or flat with a significant harm to any listed metric: **do not ship**.
 4. Not significant: **do not ship** when the interval's upper end already rules out the smallest lift worth
    having (``target_relative_lift``); otherwise **keep running** (inconclusive), with the sample that a test
    powered for the target lift would need.
@@ -19,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from experiments.abtest.frequentist import Comparison
+from experiments.abtest.guardrails import GuardrailResult
 from experiments.abtest.trust import SRMResult
 from experiments.abtest.units import display_label
 
@@ -57,21 +60,39 @@ def _fmt_lift(c: Comparison) -> str:
     return f"{display_label(c.metric)} {lift}{rel}, {ci}"
 
 
+def _names(items: Sequence[Comparison]) -> str:
+    return ", ".join(_fmt_lift(c) for c in items)
+
+
 def decide(primary: Comparison, p_adjusted: float, srm: SRMResult, *,
            guardrails: Sequence[tuple[Comparison, float]] = (), events: tuple[int, int] | None = None,
            target_relative_lift: float = 0.10, n_needed: int | None = None, mde_abs: float | None = None,
-           min_events: int = MIN_EVENTS) -> Verdict:
+           min_events: int = MIN_EVENTS, noninferiority: Sequence[GuardrailResult] = ()) -> Verdict:
     """Return the verdict for ``primary`` (its Holm-adjusted p-value ``p_adjusted``) given the SRM result.
 
-    ``guardrails`` are other metrics with their adjusted p-values; ``events`` the (control, treatment) conversion
-    counts of a 0/1 primary; ``n_needed`` the per-group sample a test powered for ``target_relative_lift`` needs;
-    ``mde_abs`` the minimum detectable absolute lift of the achieved sample.
+    ``guardrails`` are the other success metrics with their adjusted p-values: any of them significantly worse
+    (its raw interval wholly below 0, however many metrics are listed) is a harm. ``noninferiority`` are the
+    guardrail metrics' non-inferiority tests (``guardrails.non_inferiority``): a harm, a guardrail shown worse than
+    its margin (do not ship) or one not yet shown non-inferior (keep running) overrides "ship". ``events`` the
+    (control, treatment) conversion counts of a 0/1 primary; ``n_needed`` the per-group sample a test powered for
+    ``target_relative_lift`` needs; ``mde_abs`` the minimum detectable absolute lift of the achieved sample.
+    Every harm, guardrail and trust warning is among the reasons.
     """
     alpha = primary.alpha
     variant = display_label(primary.variant)
     who = f"{variant} vs {display_label(primary.control)}"
     stats_line = f"{_fmt_lift(primary)}, p = {primary.p_value:.3g} (Holm-adjusted {p_adjusted:.3g})"
     reasons = [srm.message(), stats_line]
+    harms = [g for g, _ in guardrails if g.ci_high < 0]
+    harms += [r.comparison for r in noninferiority if r.harmed and r.comparison.metric not in
+              {h.metric for h in harms}]
+    for h in harms:
+        reasons.append(f"Significant harm: {_fmt_lift(h)}.")
+    for r in noninferiority:
+        name = display_label(r.comparison.metric)
+        state = "passed" if r.passed else "FAILED"
+        reasons.append(f"Guardrail {name} {state}: non-inferiority at a margin of -{r.margin:.1%} "
+                       f"(bound {r.bound:+.4g}), one-sided p = {r.ni_p_value:.3g}; {_fmt_lift(r.comparison)}.")
     if mde_abs is not None and math.isfinite(mde_abs):
         unit = " pp" if primary.kind == "proportion" else ""
         scale = 100 if primary.kind == "proportion" else 1
@@ -82,13 +103,23 @@ def decide(primary: Comparison, p_adjusted: float, srm: SRMResult, *,
         return Verdict(NO_SHIP, f"Do not ship {variant}: the test is broken (sample-ratio mismatch, "
                                 f"p = {srm.p_value:.2g}); fix the assignment and rerun.", reasons)
     significant = math.isfinite(p_adjusted) and p_adjusted < alpha
+    failed = [r for r in noninferiority if not r.passed]
     if significant and primary.abs_lift > 0:
-        worse = [(g, p) for g, p in guardrails if math.isfinite(p) and p < alpha and g.abs_lift < 0]
-        if worse:
-            names = ", ".join(f"{display_label(g.metric)} ({_fmt_lift(g)})" for g, _ in worse)
-            metric = display_label(primary.metric)
-            return Verdict(NO_SHIP, f"Do not ship {variant}: {metric} improved but a guardrail got "
-                                    f"significantly worse: {names}.", reasons)
+        metric = display_label(primary.metric)
+        if harms:
+            return Verdict(NO_SHIP, f"Do not ship {variant}: {metric} improved but "
+                                    f"{'a metric' if len(harms) == 1 else 'metrics'} got significantly worse: "
+                                    f"{_names(harms)}.", reasons)
+        beyond = [r for r in failed if r.comparison.ci_high < r.bound]
+        if beyond:
+            names = ", ".join(f"{display_label(r.comparison.metric)} (margin -{r.margin:.1%})" for r in beyond)
+            return Verdict(NO_SHIP, f"Do not ship {variant}: {metric} improved but the guardrail {names} is worse "
+                                    "than its margin.", reasons)
+        if failed:
+            names = ", ".join(f"{display_label(r.comparison.metric)} (margin -{r.margin:.1%}, one-sided p = "
+                              f"{r.ni_p_value:.2g})" for r in failed)
+            return Verdict(KEEP, f"Keep running: {metric} improved for {variant} but the guardrail {names} is not "
+                                 "yet shown to stay within its margin.", reasons)
         if events is not None and min(events) < min_events:
             reasons.append(f"Only {min(events)} conversions in the smaller arm: the normal approximation behind "
                            "the z-test is unreliable and the estimate is noisy (a significant result from a small "
@@ -97,11 +128,15 @@ def decide(primary: Comparison, p_adjusted: float, srm: SRMResult, *,
                 if n_needed else ""
             return Verdict(KEEP, f"Keep running: {who} looks better ({_fmt_lift(primary)}) but rests on too few "
                                  f"conversions to sign off{more}.", reasons)
-        return Verdict(SHIP, f"Ship {variant}: {_fmt_lift(primary)}, p = {p_adjusted:.2g} "
-                             f"(Holm), test trustworthy.", reasons)
+        trust = (f"but the traffic split is off plan (SRM warning, p = {srm.p_value:.2g}): explain it before "
+                 "shipping." if srm.warning else "test trustworthy.")
+        return Verdict(SHIP, f"Ship {variant}: {_fmt_lift(primary)}, p = {p_adjusted:.2g} (Holm), {trust}", reasons)
     if significant:
         return Verdict(NO_SHIP, f"Do not ship {variant}: it is significantly worse, {_fmt_lift(primary)}.",
                        reasons)
+    if harms:
+        return Verdict(NO_SHIP, f"Do not ship {variant}: no detectable gain in {display_label(primary.metric)} "
+                                f"and a significant harm: {_names(harms)}.", reasons)
     rel_high = primary.ci_high / primary.rate_control if primary.rate_control else float("nan")
     if math.isfinite(rel_high) and rel_high < target_relative_lift:
         return Verdict(NO_SHIP, f"Do not ship {variant}: no detectable effect; the interval "
