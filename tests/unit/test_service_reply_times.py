@@ -1,0 +1,99 @@
+"""Reply-time pairing, targets and service levels on hand-made frames (answers worked out in the comments)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from experiments.data.inputs import InputTable
+from experiments.data.tables import DataInputError
+from experiments.service import contacts, reply_times
+
+
+def _log() -> pd.DataFrame:
+    # 1 inbound 10:00; 2 reply to 1 at 10:30 (30 min); 3 second reply to 1 at 11:00 (60 min);
+    # 4 inbound 12:00, never answered; 5 an outbound answering outbound 2 (not a reply to a customer).
+    return pd.DataFrame({
+        "id": [1, 2, 3, 4, 5],
+        "author": ["c1", "BrandA", "BrandA", "c2", "BrandB"],
+        "inbound": [True, False, False, True, False],
+        "at": ["Tue Oct 31 10:00:00 +0000 2017", "Tue Oct 31 10:30:00 +0000 2017",
+               "Tue Oct 31 11:00:00 +0000 2017", "Tue Oct 31 12:00:00 +0000 2017",
+               "Tue Oct 31 12:05:00 +0000 2017"],
+        "reply_to": [None, 1.0, 1.0, None, 2.0],
+    })
+
+
+def test_every_reply_to_a_customer_is_a_pair_and_first_only_keeps_the_earliest() -> None:
+    kw = dict(message="id", inbound="inbound", reply_to="reply_to", time="at", channel="author")
+    pairs = reply_times.pair_replies(_log(), **kw)
+    assert sorted(pairs["reply_minutes"]) == [30.0, 60.0]  # the two replies to tweet 1; tweet 5 answers a brand
+    assert set(pairs["channel"]) == {"BrandA"} and set(pairs["contact_id"]) == {"1"}
+    first = reply_times.pair_replies(_log(), first_only=True, **kw)
+    assert first["reply_minutes"].tolist() == [30.0]
+
+
+def test_a_reply_at_the_target_is_within_and_no_reply_is_a_miss() -> None:
+    # chat target 60: 60 min -> within (at the target), 61 -> miss, no reply -> miss; comment uses default 120: 100 in
+    d = pd.DataFrame({"contact_id": list("abcd"), "channel": ["chat", "chat", "chat", "comment"],
+                      "opened_at": pd.to_datetime(["2025-01-06 09:00"] * 4, utc=True),
+                      "reply_minutes": [60.0, 61.0, None, 100.0]})
+    t = reply_times.with_targets(d, {"chat": 60, "default": 120})
+    assert t["within_target"].tolist() == [True, False, False, True]
+    lv = reply_times.service_levels(t)
+    assert lv.loc["chat", "share_within_target"] == pytest.approx(1 / 3)
+    assert lv.loc["all", "share_within_target"] == pytest.approx(2 / 4)
+    assert lv.loc["chat", "breaches"] == 2 and lv.index[0] == "chat"  # worst channel first
+    assert lv.loc["chat", "median_minutes"] == pytest.approx(60.5)  # median of the replied 60, 61
+
+
+def test_weekday_and_hour_are_local_and_the_weekend_gap_is_weekday_minus_weekend_share() -> None:
+    # Sunday 20:00 UTC is Monday 04:00 in Beijing (UTC+8): weekday 0, hour 4
+    d = pd.DataFrame({"contact_id": ["a"], "channel": ["x"],
+                      "opened_at": pd.to_datetime(["2025-01-05 20:00"], utc=True), "reply_minutes": [1.0]})
+    t = reply_times.with_targets(d, {"default": 5}, utc_offset_hours=8)
+    assert (t["weekday"].iloc[0], t["hour"].iloc[0]) == (0, 4)
+    # channel x: weekdays 2 of 2 within, weekend 1 of 4 within -> gap 1 - 0.25 = 0.75; channel y: no gap
+    days = ["2025-01-06", "2025-01-07"] + ["2025-01-11"] * 4 + ["2025-01-06", "2025-01-11"]
+    d = pd.DataFrame({"contact_id": range(8), "channel": ["x"] * 6 + ["y"] * 2,
+                      "opened_at": pd.to_datetime(days).tz_localize("UTC") + pd.Timedelta(hours=3),
+                      "reply_minutes": [1, 1, 1, 9, 9, 9, 1, 1]})
+    gap = reply_times.weekend_gap(reply_times.with_targets(d, {"default": 5}, utc_offset_hours=0))
+    assert gap.index[0] == "x" and gap.loc["x", "gap"] == pytest.approx(0.75) and gap.loc["y", "gap"] == 0
+
+
+def test_target_errors_name_the_channel_and_the_parameter() -> None:
+    with pytest.raises(DataInputError, match=r"reply_targets.*'email'"):
+        reply_times.targets_for(pd.Series(["chat", "email"]), {"chat": 60})
+    with pytest.raises(DataInputError, match="must be > 0"):
+        reply_times.targets_for(pd.Series(["chat"]), {"chat": 0})
+
+
+def test_bad_timestamps_and_flags_name_the_column_and_rows() -> None:
+    with pytest.raises(DataInputError, match=r"f.csv: column 'opened' has 1 values that are not timestamps \(row 2\)"):
+        reply_times.to_utc(pd.Series(["2025-01-01 10:00", "yesterday"]), "opened", "f.csv")
+    with pytest.raises(DataInputError, match=r"column 'inbound'.*row 3"):
+        reply_times.to_flag(pd.Series(["true", "False", "maybe"]), "inbound", "f.csv")
+    assert reply_times.to_utc(pd.Series(["2025-01-01T10:00:00+08:00"]), "o", "f").iloc[0] == pd.Timestamp(
+        "2025-01-01 02:00", tz="UTC")
+
+
+def test_roles_need_exactly_one_way_to_a_reply_time() -> None:
+    args = dict(contact_id_col="id", channel_col="ch", opened_col="t", resolved_col="", customer_col="",
+                text_col="")
+    with pytest.raises(DataInputError, match="either first_reply_col"):
+        contacts.roles(first_reply_col="r", reply_to_col="p", inbound_col="i", **args)
+    with pytest.raises(DataInputError, match="go together"):
+        contacts.roles(first_reply_col="", reply_to_col="p", inbound_col="", **args)
+    roles, optional = contacts.roles(first_reply_col="r", reply_to_col="", inbound_col="", **args)
+    assert roles == {"contact_id": "id", "channel": "ch", "opened": "t", "first_reply": "r"}
+
+
+def test_a_contacts_table_builds_reply_minutes_and_a_message_log_pairs() -> None:
+    f = pd.DataFrame({"id": ["a"], "ch": ["x"], "t": ["2025-01-01 10:00"], "r": ["2025-01-01 10:45"]})
+    cols = {"contact_id": "id", "channel": "ch", "opened": "t", "first_reply": "r"}
+    d = contacts.build(InputTable(frame=f, columns=cols, source="f.csv", path=None, fingerprint=""))
+    assert d["reply_minutes"].tolist() == [45.0]
+    cols = {"contact_id": "id", "channel": "author", "opened": "at", "reply_to": "reply_to", "inbound": "inbound"}
+    d = contacts.build(InputTable(frame=_log(), columns=cols, source="log.csv", path=None, fingerprint=""))
+    assert len(d) == 2 and d["reply_minutes"].max() == 60.0
