@@ -42,7 +42,7 @@ reports: setup  ## only run the notebooks on the data already there and publish 
 
 test: setup  ## the whole suite: lint, unit, planted-truth, notebook smoke runs, real data, then nbval over notebooks/
 	$(PY) -m ruff check src tests tools bench notebooks
-	$(PY) -m pytest -n 2 tests
+	$(PY) -m pytest -n 2 --dist loadgroup tests
 	$(MAKE) --no-print-directory nbval
 
 nbval: setup  ## replay the committed notebooks with their default parameters on a tiny world (pytest --nbval-lax)
