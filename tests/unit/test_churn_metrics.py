@@ -85,3 +85,27 @@ def test_calibration_fixes_distorted_probabilities_and_keeps_good_ones() -> None
     assert evaluation.brier(y, good(true_p)) <= evaluation.brier(y, true_p) + 0.002
     with pytest.raises(ValueError, match="unknown calibration"):
         calibration.fit_calibrator("beta", distorted, y)
+
+
+def test_vectorised_bootstrap_equals_the_scalar_metrics() -> None:
+    rng = np.random.default_rng(6)
+    y = rng.integers(0, 2, 300)
+    p = np.round(rng.random(300), 1)               # many ties
+    idx = evaluation.bootstrap_indices(300, 40, 0, y)
+    boots = evaluation.bootstrap_metrics(y, p, idx)
+    for name in ("roc_auc", "pr_auc", "brier"):
+        expected = [evaluation.METRICS[name](y[i], p[i]) for i in idx]
+        assert np.allclose(boots[name], expected), name
+    q = rng.random(300)                            # no ties: the top decile is the same rows
+    boots = evaluation.bootstrap_metrics(y, q, idx)
+    assert np.allclose(boots["top_decile_lift"], [evaluation.top_decile_lift(y[i], q[i]) for i in idx])
+
+
+def test_calibration_needs_a_real_gain_to_replace_the_raw_scores() -> None:
+    rng = np.random.default_rng(7)
+    p = rng.uniform(0.05, 0.95, 600)
+    y = (rng.random(600) < p).astype(int)          # already calibrated: any gain is noise
+    cal, scores = calibration.choose_calibration(p, y, seed=0)
+    assert cal.method == "none"
+    forced, _ = calibration.choose_calibration(p, y, seed=0, min_gain=-1.0)   # without the margin: the CV minimum
+    assert forced.method == scores.idxmin()

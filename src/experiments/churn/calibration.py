@@ -2,7 +2,8 @@
 
 The choice is made on the validation fold (never the test set) by cross-validation within it: each method is fitted
 on k-1 parts and scored (Brier) on the held-out part. A method replaces the raw probabilities only when its
-cross-validated Brier score beats the raw one; the chosen method is then refitted on the whole validation fold.
+cross-validated Brier score beats the raw one by at least ``MIN_GAIN`` (smaller gains are noise on folds of a few
+hundred customers); the chosen method is then refitted on the whole validation fold.
 Platt scaling is a logistic regression on the logit of the score (Platt 1999); isotonic regression is the monotone
 step fit (Zadrozny & Elkan 2002), which needs more data and can overfit small folds.
 """
@@ -20,6 +21,8 @@ from sklearn.model_selection import StratifiedKFold
 from experiments.churn.evaluation import brier
 
 EPS = 1e-6
+MIN_GAIN = 0.001
+"""Brier improvement a calibration must bring (cross-validated) to replace the raw probabilities."""
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -56,9 +59,10 @@ def fit_calibrator(method: str, p: np.ndarray, y: np.ndarray) -> Calibrator:
 
 
 def choose_calibration(p: np.ndarray, y: np.ndarray, seed: int, folds: int = 5,
-                       methods: tuple[str, ...] = ("none", "platt", "isotonic")) -> tuple[Calibrator, pd.Series]:
+                       methods: tuple[str, ...] = ("none", "platt", "isotonic"),
+                       min_gain: float = MIN_GAIN) -> tuple[Calibrator, pd.Series]:
     """Return the calibrator with the lowest cross-validated Brier score on (``p``, ``y``) and every method's
-    score. Ties keep the simpler method (order of ``methods``)."""
+    score. Ties keep the simpler method (order of ``methods``); ``none`` stays unless beaten by ``min_gain``."""
     p, y = np.asarray(p, float), np.asarray(y)
     k = int(min(folds, np.bincount(y, minlength=2).min()))
     scores = {}
@@ -72,6 +76,8 @@ def choose_calibration(p: np.ndarray, y: np.ndarray, seed: int, folds: int = 5,
         scores[m] = brier(y, out)
     s = pd.Series(scores, name="cv_brier")
     best = min(methods, key=lambda m: (round(s[m], 6), methods.index(m)))
+    if "none" in s and s[best] > s["none"] - min_gain:
+        best = "none"
     return fit_calibrator(best, p, y), s
 
 

@@ -81,6 +81,34 @@ def bootstrap_indices(n: int, n_boot: int, seed: int, y: np.ndarray | None = Non
     return np.concatenate([idx[rng.integers(0, len(idx), size=(n_boot, len(idx)))] for idx in parts], axis=1)
 
 
+def bootstrap_metrics(y: np.ndarray, p: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
+    """Return every metric of ``METRICS`` on each resample ``idx`` (rows of positions), vectorised over resamples.
+
+    Same definitions as the scalar functions (ties included); resamples with a single class give NaN.
+    """
+    ys, ps = np.asarray(y, float)[idx], np.asarray(p, float)[idx]
+    n = ys.shape[1]
+    n1 = ys.sum(axis=1)
+    n0 = n - n1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ranks = rankdata(ps, axis=1)
+        auc = ((ranks * ys).sum(axis=1) - n1 * (n1 + 1) / 2) / (n1 * n0)
+        order = np.argsort(-ps, axis=1, kind="mergesort")
+        po, yo = np.take_along_axis(ps, order, 1), np.take_along_axis(ys, order, 1)
+        last = np.concatenate([po[:, 1:] != po[:, :-1], np.ones((len(po), 1), bool)], axis=1)
+        tp = np.cumsum(yo, axis=1)
+        at_last = np.where(last, tp, 0.0)
+        prev = np.concatenate([np.zeros((len(po), 1)), np.maximum.accumulate(at_last, axis=1)[:, :-1]], axis=1)
+        seen = np.arange(1, n + 1)
+        ap = np.where(last, (tp - prev) * tp / seen, 0.0).sum(axis=1) / n1
+        k = max(1, int(np.ceil(0.1 * n)))
+        top = yo[:, :k].mean(axis=1)  # stable order within ties differs from the scalar only on exact ties
+        lift = top / (n1 / n)
+    auc[(n1 == 0) | (n0 == 0)] = np.nan
+    ap[(n1 == 0) | (n0 == 0)] = np.nan
+    return {"roc_auc": auc, "pr_auc": ap, "brier": ((ps - ys) ** 2).mean(axis=1), "top_decile_lift": lift}
+
+
 def compare_models(y: np.ndarray, probas: Mapping[str, np.ndarray], *, n_boot: int = 500, seed: int = 42,
                    level: float = 0.95) -> pd.DataFrame:
     """Return one row per model: each metric with its bootstrap interval (``<metric>``, ``<metric>_low``,
@@ -91,11 +119,11 @@ def compare_models(y: np.ndarray, probas: Mapping[str, np.ndarray], *, n_boot: i
     rows = []
     for name, p in probas.items():
         p = np.asarray(p, float)
+        boots = bootstrap_metrics(y, p, idx)
         row: dict[str, float | str] = {"model": name}
         for m, f in METRICS.items():
-            boots = np.array([f(y[i], p[i]) for i in idx])
             row[m] = f(y, p)
-            row[f"{m}_low"], row[f"{m}_high"] = np.nanquantile(boots, [a, 1 - a])
+            row[f"{m}_low"], row[f"{m}_high"] = np.nanquantile(boots[m], [a, 1 - a])
         rows.append(row)
     return pd.DataFrame(rows).set_index("model")
 
@@ -106,7 +134,11 @@ def paired_difference(y: np.ndarray, p_a: np.ndarray, p_b: np.ndarray, metric: M
     (``diff``, ``low``, ``high``, ``share_a_better``)."""
     y = np.asarray(y)
     idx = bootstrap_indices(len(y), n_boot, seed, y)
-    d = np.array([metric(y[i], p_a[i]) - metric(y[i], p_b[i]) for i in idx])
+    name = next((k for k, f in METRICS.items() if f is metric), None)
+    if name is not None:
+        d = bootstrap_metrics(y, p_a, idx)[name] - bootstrap_metrics(y, p_b, idx)[name]
+    else:
+        d = np.array([metric(y[i], p_a[i]) - metric(y[i], p_b[i]) for i in idx])
     a = (1 - level) / 2
     low, high = np.nanquantile(d, [a, 1 - a])
     return {"diff": metric(y, p_a) - metric(y, p_b), "low": float(low), "high": float(high),

@@ -92,7 +92,7 @@ def logistic_regression(X: pd.DataFrame, seed: int) -> Pipeline:
     return Pipeline([("pre", pre), ("model", LogisticRegression(C=1.0, max_iter=5000, random_state=seed))])
 
 
-def random_forest(X: pd.DataFrame, seed: int, n_trees: int = 300) -> Pipeline:
+def random_forest(X: pd.DataFrame, seed: int, n_trees: int = 100) -> Pipeline:
     """Return an unfitted random forest pipeline (median imputation, ordinal-coded categoricals, one thread)."""
     num, cat = _columns(X)
     pre = ColumnTransformer([
@@ -132,7 +132,7 @@ def _as_object(X: pd.DataFrame, cat: Sequence[str]) -> pd.DataFrame:
     return out
 
 
-def fit_all(X: pd.DataFrame, y: pd.Series, split: Split, seed: int, rf_trees: int = 300) -> Fitted:
+def fit_all(X: pd.DataFrame, y: pd.Series, split: Split, seed: int, rf_trees: int = 100) -> Fitted:
     """Fit LightGBM, logistic regression and the random forest on ``split.fit``; return them with their
     probabilities on the validation and test rows."""
     Xf, yf = X.iloc[split.fit], y.iloc[split.fit]

@@ -31,7 +31,7 @@ class Settings:
     campaign_success_rate: float = 0.2
     n_boot: int = 500
     tier_cuts: Sequence[float] = (0.3, 0.6)
-    rf_trees: int = 200
+    rf_trees: int = 100
 
 
 @dataclass

@@ -89,8 +89,8 @@ def action_summary(a: ChurnAnalysis) -> pd.DataFrame:
     c = a.contacts
     g = c.groupby("action").agg(customers=("customer_id", "size"), value_at_risk=("value_at_risk", "sum"),
                                 expected_gain=("expected_gain", "sum"), mean_risk=("churn_probability", "mean"))
-    return g.sort_values("customers", ascending=False).round({"value_at_risk": 0, "expected_gain": 0,
-                                                              "mean_risk": 3})
+    g[["value_at_risk", "expected_gain"]] = g[["value_at_risk", "expected_gain"]].round(0).astype("int64")
+    return g.sort_values("customers", ascending=False).round({"mean_risk": 3})
 
 
 def population_sentence(a: ChurnAnalysis):
@@ -119,8 +119,8 @@ def calibration_sentence(a: ChurnAnalysis):
     raw, cal = brier(yt, a.fitted.test_proba["lgbm"]), brier(yt, a.test_calibrated)
     cv = ", ".join(f"{k} {v:.4f}" for k, v in a.calibration_scores.items())
     if a.calibrator.method == "none":
-        return safe.md("Raw LightGBM probabilities are kept: no calibration beat them on the validation fold "
-                       "(cross-validated Brier: {cv}). Test Brier {raw:.4f}.", cv=cv, raw=raw)
+        return safe.md("Raw LightGBM probabilities are kept: no calibration beat them by 0.001 or more on the "
+                       "validation fold (cross-validated Brier: {cv}). Test Brier {raw:.4f}.", cv=cv, raw=raw)
     return safe.md("Chosen: **{m}** calibration (cross-validated Brier on the validation fold: {cv}). On the test "
                    "customers the Brier score goes from {raw:.4f} to {cal:.4f}.", m=a.calibrator.method, cv=cv,
                    raw=raw, cal=cal)

@@ -1,0 +1,85 @@
+"""Benchmark 04's churn analysis at one size: wall time and peak memory of features, labels and training.
+
+    .venv/bin/python bench/bench_churn.py --size large [--seed 42]
+
+Uses the shared cached world (``bench/world_cache.py``: generated and cleaned once). Measures, in this process:
+reading the processed tables (``company.load_company``), the labels and the feature table as of the snapshot
+(vectorised pandas group-bys, no loop per customer), the feature table as of the score date, then the whole
+``pipeline.run_company`` (features again, the three models, bootstrap intervals, calibration, SHAP reasons and the
+contact list). LightGBM runs with one thread. Peak memory is this process's peak resident set size. Writes
+``bench/results/churn_<size>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="large", choices=["tiny", "small", "medium", "large"])
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args(argv)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from world_cache import cleaned_world
+
+    t0 = time.perf_counter()
+    data_dir = cleaned_world(args.size, args.seed)
+    world_seconds = time.perf_counter() - t0
+
+    from experiments.churn import company, features, labels, models, pipeline
+
+    t1 = time.perf_counter()
+    inp = company.load_company(data_dir / "processed")
+    t_load = time.perf_counter() - t1
+    raw = data_dir / "raw"
+    snapshot = labels.resolve_snapshot("", 90, inp.orders, raw)
+    score_date = labels.resolve_score_date("", inp.orders, raw)
+    t2 = time.perf_counter()
+    y = labels.churn_labels(inp.orders, snapshot, 90).set_index("customer_id")["churned"]
+    t_labels = time.perf_counter() - t2
+    t3 = time.perf_counter()
+    cats = features.top_categories(inp.orders, inp.items, snapshot)
+    X = features.build_features(inp.orders, inp.items, inp.feedback, snapshot, categories=cats).loc[y.index]
+    t_features = time.perf_counter() - t3
+    t4 = time.perf_counter()
+    split = models.split_rows(y.to_numpy(), 0.2, args.seed)
+    fitted = models.fit_all(X, y, split, args.seed)
+    t_train = time.perf_counter() - t4
+    t5 = time.perf_counter()
+    a = pipeline.run_company(inp, snapshot=snapshot, score_date=score_date, label_days=90,
+                             settings=pipeline.Settings(seed=args.seed))
+    t_full = time.perf_counter() - t5
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    m = a.metrics()
+    out = {
+        "size": args.size, "seed": args.seed, "order_lines": int(len(inp.orders)),
+        "customers_modelled": int(len(y)), "customers_scored": m["n_scored"], "features": int(X.shape[1]),
+        "load_seconds": round(t_load, 1), "labels_seconds": round(t_labels, 2),
+        "features_seconds": round(t_features, 2), "train_three_models_seconds": round(t_train, 1),
+        "lgbm_trees": fitted.best_iteration, "full_analysis_seconds": round(t_full, 1),
+        "peak_rss_mb": round(peak_mb, 0), "world_build_or_reuse_seconds": round(world_seconds, 1),
+        "lgbm_roc_auc": m["lgbm_roc_auc"], "logreg_roc_auc": m["logreg_roc_auc"], "rf_roc_auc": m["rf_roc_auc"],
+        "n_contacted": m["n_contacted"], "lgbm_n_jobs": 1,
+        "cpu_count": os.cpu_count(), "python": platform.python_version(),
+        "load_average_1min": round(os.getloadavg()[0], 1),
+    }
+    res = ROOT / "results"
+    res.mkdir(parents=True, exist_ok=True)
+    (res / f"churn_{args.size}.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out, indent=2))
+    return out
+
+
+if __name__ == "__main__":
+    main()
