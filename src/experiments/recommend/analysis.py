@@ -79,8 +79,8 @@ class RecConfig:
             raise fail("itemknn_similarity", "'cosine' or 'bm25'")
         mr = p.get("min_rating")
         model_params = {
-            "als": {"factors": int(p.get("als_factors", 16)), "regularization": float(p.get("als_regularization", 10)),
-                    "alpha": float(p.get("als_alpha", 5)), "iterations": int(p.get("als_iterations", 15))},
+            "als": {"factors": int(p.get("als_factors", 32)), "regularization": float(p.get("als_regularization", 100)),
+                    "alpha": float(p.get("als_alpha", 20)), "iterations": int(p.get("als_iterations", 15))},
             "bpr": {"factors": int(p.get("bpr_factors", 32)), "learning_rate": float(p.get("bpr_learning_rate", 0.01)),
                     "regularization": float(p.get("bpr_regularization", 0.01)),
                     "iterations": int(p.get("bpr_iterations", 100))},

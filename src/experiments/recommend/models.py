@@ -29,8 +29,8 @@ import scipy.sparse as sp
 
 MODEL_NAMES = ("als", "bpr", "itemknn", "popular", "random")
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "als": {"factors": 64, "regularization": 0.05, "alpha": 10.0, "iterations": 15},
-    "bpr": {"factors": 64, "learning_rate": 0.05, "regularization": 0.01, "iterations": 100},
+    "als": {"factors": 32, "regularization": 100.0, "alpha": 20.0, "iterations": 15},
+    "bpr": {"factors": 32, "learning_rate": 0.01, "regularization": 0.01, "iterations": 100},
     "itemknn": {"similarity": "bm25", "K": 50},
     "popular": {},
     "random": {},

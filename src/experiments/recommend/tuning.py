@@ -19,12 +19,12 @@ from experiments.recommend.evaluate import Prepared, compare
 from experiments.recommend.splits import Split, make_split
 
 SMALL_GRID: dict[str, dict[str, list]] = {
-    "als": {"factors": [16, 32], "regularization": [10.0], "alpha": [1.0, 5.0], "iterations": [15]},
+    "als": {"factors": [16, 32], "regularization": [100.0], "alpha": [5.0, 20.0], "iterations": [15]},
     "bpr": {"factors": [32], "learning_rate": [0.01], "regularization": [0.01], "iterations": [30, 100]},
     "itemknn": {"similarity": ["cosine", "bm25"], "K": [50]},
 }
 LARGE_GRID: dict[str, dict[str, list]] = {
-    "als": {"factors": [16, 32, 64, 128], "regularization": [0.01, 0.1, 1.0], "alpha": [1.0, 5.0, 20.0],
+    "als": {"factors": [16, 32, 64, 128], "regularization": [0.1, 1.0, 10.0, 100.0], "alpha": [1.0, 5.0, 20.0],
             "iterations": [15, 30]},
     "bpr": {"factors": [32, 64, 128], "learning_rate": [0.01, 0.05, 0.1], "regularization": [0.001, 0.01],
             "iterations": [25, 50, 100, 200, 400]},
