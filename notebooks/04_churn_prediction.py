@@ -81,6 +81,8 @@ display(present.headline(a))
 #
 # The label and the population the models learn from. On the company world: customers with a purchase before the
 # snapshot; churned = no completed purchase in the window after it. Features use only events before the snapshot.
+# With your own table, blank numbers are kept as missing and counted below (LightGBM learns where missing values go;
+# the baselines impute the median and add a missing flag), never dropped silently.
 
 # %%
 display(present.population_sentence(a))

@@ -110,9 +110,8 @@ def prepare_flat(frame: pd.DataFrame, *, id_col: str, label_col: str, positive_l
             X[col] = num.to_numpy()
             if mask.any():
                 blanks[col] = int(mask.sum())
-                notes.append(f"{col}: {int(mask.sum())} blank value(s) ({example_rows(mask)}) kept as missing "
-                             "(LightGBM learns where missing goes; the baselines impute the median and add a "
-                             "missing flag)")
+                notes.append(f"{col}: {int(mask.sum())} blank value(s) ({example_rows(mask)}) kept as missing, "
+                             "not dropped")
             continue
         if (~mask).mean() >= MOSTLY_NUMERIC:
             raise DataInputError(

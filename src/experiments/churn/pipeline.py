@@ -18,7 +18,7 @@ from experiments.churn.company import CompanyInputs, annual_spend, customer_valu
 from experiments.churn.flat import FlatTable
 
 SCORE_COLUMNS = ["customer_id", "churn_probability", "tier", "customer_value", "value_at_risk", "expected_gain",
-                 "contact", "action", "main_driver", "reason_1", "reason_2", "reason_3", "reasons"]
+                 "contact", "action", "main_driver", "main_feature", "reason_1", "reason_2", "reason_3", "reasons"]
 
 
 @dataclass

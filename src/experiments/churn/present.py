@@ -24,7 +24,11 @@ def headline(a: ChurnAnalysis, period: str = "this week"):
     c = a.contacts
     shares = driver_shares(c)
     # driver families and actions are the code's own fixed words; feature names come from data and go through safe
-    why = "; ".join(f"{share:.0%} {DRIVER_WORDS.get(k, 'other factors')}" for k, share in shares.head(3).items())
+    if shares.get("other", 0) < 0.5:
+        why = "; ".join(f"{share:.0%} {DRIVER_WORDS.get(k, 'other factors')}" for k, share in shares.head(3).items())
+    else:  # a table of its own: name the leading feature of each customer's reasons
+        feats = c["main_feature"].replace("", "no clear reason").value_counts(normalize=True)
+        why = "; ".join(f"{share:.0%} {safe.text(k)}" for k, share in feats.head(4).items())
     actions = c["action"].value_counts()
     act = ", ".join(f"{n:,} {k}" for k, n in actions.items() if k in ACTION_WORDS) or "none"
     top = ", ".join(safe.text(f) for f in a.importance.index[:3])

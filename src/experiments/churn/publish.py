@@ -13,7 +13,7 @@ from experiments.churn.pipeline import ChurnAnalysis
 from experiments.data import processed
 
 ACTION_COLUMNS = ["customer_id", "churn_probability", "tier", "customer_value", "value_at_risk", "expected_gain",
-                  "action", "main_driver", "reasons"]
+                  "action", "main_driver", "main_feature", "reasons"]
 
 
 def output_tables(a: ChurnAnalysis) -> dict:

@@ -107,7 +107,8 @@ def phrase_table(X: pd.DataFrame) -> pd.DataFrame:
 
 def reasons(contrib: pd.DataFrame, X: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     """Return per customer the ``top`` features raising their risk (positive SHAP only), as ``reason_1`` ...,
-    ``reasons`` (one sentence) and ``main_driver`` (the driver family of the first reason, ``none`` if none)."""
+    ``reasons`` (one sentence), ``main_feature`` (the first reason's feature, empty if none) and ``main_driver``
+    (its driver family, ``none`` if none)."""
     c = contrib.drop(columns="bias").loc[X.index]
     phrases = phrase_table(X)[c.columns].to_numpy(dtype=object)
     vals = c.to_numpy()
@@ -123,4 +124,5 @@ def reasons(contrib: pd.DataFrame, X: pd.DataFrame, top: int = 3) -> pd.DataFram
     first = np.asarray(c.columns)[order[:, 0]] if len(c.columns) else np.array([])
     groups = pd.Series(first, index=X.index).map(driver_group)
     out["main_driver"] = groups.where(picked_vals[:, 0] > 0, "none")
+    out["main_feature"] = pd.Series(first, index=X.index).where(picked_vals[:, 0] > 0, "")
     return out
