@@ -141,7 +141,7 @@ fb_charts.plt.show()
 # Sentiment within each topic (share of its texts), and topics per channel:
 
 # %%
-fb_charts.topic_sentiment_heatmap(result.topic_sentiment)
+fb_charts.topic_sentiment_heatmap(result.topic_sentiment, tr.info)
 fb_charts.plt.show()
 display(safe.frame(result.topic_channel.head(15)))
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from experiments.feedback.segment import has_cjk
 from experiments.lab.chart_style import finish
 from experiments.lab.report.safe import mask_pii, shorten
 
@@ -15,6 +18,24 @@ GRADE_COLORS = {"mild": "#f5b041", "moderate": "#e67e22", "severe": "#922b21"}
 
 def _label(value: object, n: int = 40) -> str:
     return shorten(mask_pii(value), n)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str:
+    """Return the name of an installed font with Chinese glyphs (matplotlib's list), or "" when there is none."""
+    from matplotlib import font_manager
+
+    keys = ("CJK", "Hei", "Song", "WenQuanYi", "Source Han", "Ming", "Kai", "Droid Sans Fallback")
+    names = [f.name for f in font_manager.fontManager.ttflist if any(k in f.name for k in keys)]
+    return names[0] if names else ""
+
+
+def topic_tick(topic: int, label: str, n: int = 45) -> str:
+    """Tick label of a topic: its id and words, or only ``topic <id>`` when the words are Chinese and no installed
+    font can draw them (the words are in the table next to the chart)."""
+    if has_cjk(str(label)) and not cjk_font():
+        return f"topic {topic}"
+    return f"{topic}: {_label(label, n)}"
 
 
 def sentiment_by_channel(scored: pd.DataFrame) -> Figure:
@@ -50,28 +71,30 @@ def sentiment_over_time(scored: pd.DataFrame, freq: str = "W") -> Figure | None:
 def topic_sizes(info: pd.DataFrame, top: int = 15) -> Figure:
     """Horizontal bars of the texts per topic (largest first)."""
     d = info.head(top)
-    labels = [f"{t}: {_label(lbl, 45)}" for t, lbl in zip(d["topic"], d["label"], strict=True)]
+    labels = [topic_tick(t, lbl) for t, lbl in zip(d["topic"], d["label"], strict=True)]
     fig, ax = plt.subplots(figsize=(9, max(2.5, 0.38 * len(d) + 1.2)))
     ax.barh(labels[::-1], d["size"].to_numpy()[::-1], color="#1e5aa8")
     title = f"The largest topic holds {d['share'].iloc[0]:.0%} of texts" if len(d) else "Topics"
     return finish(fig, ax, title, "texts", "topic (top words)")
 
 
-def topic_sentiment_heatmap(shares: pd.DataFrame, top: int = 15) -> Figure:
-    """Heatmap of topic x sentiment shares (rows sum to 1)."""
+def topic_sentiment_heatmap(shares: pd.DataFrame, info: pd.DataFrame, top: int = 15) -> Figure:
+    """Heatmap of topic x sentiment shares (rows: topic labels as in ``info``, sum to 1)."""
     d = shares.head(top)
+    ids = dict(zip(info["label"], info["topic"], strict=False))
     d = d[[c for c in COLORS if c in d.columns]]
     fig, ax = plt.subplots(figsize=(7, max(2.5, 0.4 * len(d) + 1.2)))
     im = ax.imshow(d.to_numpy() * 100, cmap="Reds", aspect="auto", vmin=0, vmax=100)
     ax.set_xticks(range(len(d.columns)), list(d.columns))
-    ax.set_yticks(range(len(d)), [_label(i, 45) for i in d.index])
+    ax.set_yticks(range(len(d)), [topic_tick(ids.get(i, -1), i) for i in d.index])
     for i in range(len(d)):
         for j in range(len(d.columns)):
             v = d.iat[i, j] * 100
             ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=8, color="white" if v > 60 else "black")
     fig.colorbar(im, ax=ax, label="share of the topic's texts (%)")
     worst = d["negative"].idxmax() if "negative" in d and len(d) else ""
-    title = f"Most negative topic: {_label(worst, 40)}" if worst else "Sentiment per topic"
+    title = (f"Most negative topic: {topic_tick(ids.get(worst, -1), worst, 40)} ({d.loc[worst, 'negative']:.0%} "
+             "negative)" if worst else "Sentiment per topic")
     return finish(fig, ax, title, "sentiment", "topic")
 
 

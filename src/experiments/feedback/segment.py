@@ -12,6 +12,7 @@ import contextlib
 import io
 import logging
 import re
+import warnings
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -56,7 +57,9 @@ def jieba_tokenizer():
     """Return the process-wide private jieba tokenizer, initialised quietly on first use."""
     global _JIEBA
     if _JIEBA is None:
-        import jieba
+        with warnings.catch_warnings():  # jieba's regexes trigger DeprecationWarnings on import
+            warnings.simplefilter("ignore")
+            import jieba
 
         from experiments.feedback.zh_lexicon import lexicon_words
 

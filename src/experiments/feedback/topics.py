@@ -20,6 +20,7 @@ BERTopic itself takes about 8 s to import (it imports umap/numba at module level
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,10 +89,14 @@ def fit_topics(docs: pd.Series, method: str = "kmeans", n_topics: int = 10, min_
     texts = pd.Series(docs, dtype="object").fillna("").astype(str).tolist()
     if len(texts) < 4:
         raise ValueError(f"topics need at least 4 texts; got {len(texts)}")
-    from bertopic import BERTopic
+    with warnings.catch_warnings():  # tqdm warns about ipywidgets inside a notebook kernel
+        warnings.simplefilter("ignore")
+        from bertopic import BERTopic
 
     min_df = 2 if len(texts) >= 50 else 1
-    vectorizer = CountVectorizer(tokenizer=topic_tokenize, token_pattern=None, lowercase=False, min_df=min_df)
+    # BERTopic fits this on one document per topic (c-TF-IDF): min_df must stay 1, or a word used by one topic only
+    # (the most distinctive kind) is pruned.
+    vectorizer = CountVectorizer(tokenizer=topic_tokenize, token_pattern=None, lowercase=False, min_df=1)
     if embedding_model:
         embedder = embedding_model
     else:

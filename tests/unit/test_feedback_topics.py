@@ -1,0 +1,57 @@
+"""BERTopic light: Chinese words survive, clear themes are found, runs repeat from the seed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.feedback import topics
+
+THEMES = {
+    "delivery": ["快递{}天才到，物流太慢", "配送延误{}天，快递一直在途中", "物流{}天了还没送到，快递员不接电话",
+                 "delivery took {} days, courier lost the parcel", "the courier delivery was {} days late"],
+    "app": ["App闪退，登录不上{}次", "付款页面卡住，App报错{}次", "App更新后闪退，登录失败",
+            "the app crashes at login, payment page error {}", "app login fails after the update {}"],
+}
+
+
+def _corpus(n: int = 30) -> tuple[pd.Series, np.ndarray]:
+    texts, labels = [], []
+    for i in range(n):
+        for k, (name, bank) in enumerate(THEMES.items()):
+            texts.append(bank[i % len(bank)].format(i + 2))
+            labels.append(k)
+    return pd.Series(texts), np.array(labels)
+
+
+def test_kmeans_topics_recover_two_clear_themes_with_chinese_words() -> None:
+    # Two themes x two languages share no words across languages, so the four clusters are theme x language:
+    # every topic must hold one theme only (homogeneity 1).
+    from sklearn.metrics import homogeneity_score
+
+    texts, labels = _corpus()
+    res = topics.fit_topics(texts, n_topics=4, svd_components=10, seed=1)
+    assert res.n_topics == 4 and res.outlier_share == 0.0
+    assert homogeneity_score(labels, res.topics) == pytest.approx(1.0)
+    words = " ".join(res.info["words"])
+    assert "快递" in words or "物流" in words  # Chinese words are not stripped
+    assert "app" in words
+    again = topics.fit_topics(texts, n_topics=4, svd_components=10, seed=1)  # same seed, same topics
+    assert np.array_equal(res.topics, again.topics)
+    pd.testing.assert_frame_equal(res.info, again.info)
+
+
+def test_fit_topics_rejects_bad_method_and_tiny_input() -> None:
+    with pytest.raises(ValueError, match="topic_method"):
+        topics.fit_topics(pd.Series(["a"] * 10), method="lda")
+    with pytest.raises(ValueError, match="at least 4"):
+        topics.fit_topics(pd.Series(["a", "b"]))
+
+
+def test_agreement_and_crosstab_hand_worked() -> None:
+    # identical partitions under relabelling -> NMI 1, ARI 1; missing references are ignored
+    a = topics.agreement(pd.Series(["x", "x", "y", "y", None]), np.array([5, 5, 7, 7, 7]))
+    assert a["nmi"] == pytest.approx(1.0) and a["ari"] == pytest.approx(1.0) and a["n"] == 4
+    tab = topics.crosstab(pd.Series(["t1", "t1", "t2"]), pd.Series(["negative", "positive", "negative"]), "index")
+    assert tab.loc["t1", "negative"] == pytest.approx(0.5) and list(tab.index) == ["t1", "t2"]
