@@ -69,7 +69,7 @@ from IPython.display import display
 from experiments.data import inputs, paths, processed
 from experiments.lab import notebook
 from experiments.lab.report import safe
-from experiments.service import analyse, bot, contacts, present, svc_charts
+from experiments.service import analyse, bot, contacts, present, reply_times, svc_charts
 
 with contextlib.redirect_stdout(io.StringIO()):
     run = notebook.start("07_service_operations", globals())
@@ -111,14 +111,15 @@ display(safe.frame(r.levels.round({"median_minutes": 1, "p90_minutes": 1, "share
 # %% [markdown]
 # ## 2. When we miss: weekday and hour
 #
-# Share within target by channel and local weekday; a channel much worse on weekends is short-staffed then.
+# Share within target by channel and local weekday (a channel much worse on weekends is short-staffed then), and the
+# channel-hours with the lowest share (overnight messages wait for the morning shift).
 
 # %%
 worst = r.weekend.index[0]
 svc_charts.share_heatmap(r.weekday, f"{worst} drops to {r.weekend['weekend'].iloc[0]:.0%} within target on weekends")
 plt.show()
 display(safe.frame(r.weekend.round(3)))
-display(safe.frame(r.hour.round(2)))
+display(safe.frame(reply_times.worst_hours(r.contacts).round(3)))
 
 # %% [markdown]
 # ## 3. The worst breaches, and what slow replies cost in satisfaction
@@ -129,6 +130,16 @@ if r.satisfaction is not None:
     display(safe.frame(r.satisfaction.round(2)))
     display(safe.md("Spearman correlation of satisfaction with reply time / target: {rho:.2f}.",
                     rho=r.metrics["satisfaction_reply_spearman"]))
+
+# %% [markdown]
+# ## 3b. How customers feel when they write
+#
+# The sentiment of each inbound message with the feedback notebook's lexicon model (VADER for English, the Chinese
+# lexicon for Chinese), per channel, with the median reply time of negative and of other customers.
+
+# %%
+if r.sentiment is not None:
+    display(safe.frame(r.sentiment.round(3).head(15)))
 
 # %% [markdown]
 # ## 4. The bot: containment, hand-offs and escalations
@@ -178,9 +189,10 @@ if r.alerts is not None:
 # %% [markdown]
 # ## 7. Staffing: the next four weeks
 #
-# ETS (damped trend, weekly seasonality) forecasts daily contacts with 90% intervals; a rolling-origin backtest
-# compares it with the seasonal-naive forecast by MASE (below 1 beats the naive one-week-back forecast in sample).
-# Agents per day: Erlang C on the day's busiest hour with `aht_minutes` and the channel's reply target.
+# ETS(A,N,A) (additive error, no trend, weekly seasonality) forecasts daily contacts with 90% intervals; a
+# rolling-origin backtest compares it with the seasonal-naive forecast by MASE (below 1 beats the naive
+# one-week-back forecast in sample). Each channel gets its share of the weekday over the last four weeks; agents per
+# day: Erlang C on the channel's busiest hour with `aht_minutes` and the channel's reply target.
 
 # %%
 if r.future is not None:

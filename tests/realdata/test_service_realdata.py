@@ -54,3 +54,17 @@ def test_per_brand_medians_match_the_readme(frame) -> None:
     g = frame.groupby("channel")["reply_minutes"].agg(["size", "median"])
     got = {b: (int(g.loc[b, "size"]), round(float(g.loc[b, "median"]), 2)) for b in README_MEDIANS}
     assert got == README_MEDIANS
+
+
+def test_inbound_sentiment_uses_the_feedback_lexicon_model(frame) -> None:
+    from experiments.feedback import lexicon
+    from experiments.service import sentiment
+
+    pol = sentiment.inbound_sentiment(frame)
+    # the English tweets through VADER directly give the same labels (a tweet with a CJK character goes to the
+    # Chinese lexicon instead)
+    en = (sentiment.language(frame["text"]) == "en").to_numpy()
+    direct = lexicon.polarity(lexicon.en_compound(frame["text"].astype("string").fillna("")[en]))
+    assert en.mean() > 0.99 and (pol.to_numpy()[en] == direct).all()
+    share = float((pol == "negative").mean())
+    assert 0.2 < share < 0.6  # complaints dominate support tweets, but not all are negative

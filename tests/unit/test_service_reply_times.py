@@ -97,3 +97,13 @@ def test_a_contacts_table_builds_reply_minutes_and_a_message_log_pairs() -> None
     cols = {"contact_id": "id", "channel": "author", "opened": "at", "reply_to": "reply_to", "inbound": "inbound"}
     d = contacts.build(InputTable(frame=_log(), columns=cols, source="log.csv", path=None, fingerprint=""))
     assert len(d) == 2 and d["reply_minutes"].max() == 60.0
+
+
+def test_worst_hours_lists_the_lowest_share_cells_with_enough_contacts() -> None:
+    # x at 02:00: 10 contacts, 4 within -> 0.4; x at 10:00: 10 contacts, 9 within -> 0.9; y at 03:00: 2 contacts
+    # (below min_contacts 10, left out)
+    d = pd.DataFrame({"channel": ["x"] * 20 + ["y"] * 2, "hour": [2] * 10 + [10] * 10 + [3] * 2,
+                      "within_target": [True] * 4 + [False] * 6 + [True] * 9 + [False] + [False] * 2})
+    w = reply_times.worst_hours(d)
+    assert w[["channel", "hour"]].values.tolist() == [["x", 2], ["x", 10]]
+    assert w["share_within_target"].tolist() == pytest.approx([0.4, 0.9])

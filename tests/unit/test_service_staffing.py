@@ -68,3 +68,13 @@ def test_staffing_plan_uses_the_peak_hour_and_skips_unstaffed_channels() -> None
     plan = staffing.staffing_plan(fc, {"hotline": 0.1}, {"hotline": 3.0}, {"hotline": 20 / 60}, 0.8)
     # hotline: 10% of 2,000 in the peak hour = 200 calls, AHT 3 min, 80% in 20 s -> the worked example's 14
     assert plan["channel"].tolist() == ["hotline"] and plan["agents"].tolist() == [14]
+
+
+def test_the_total_forecast_is_split_by_each_channels_weekday_share() -> None:
+    # four weeks: on Mondays a has 30 and b 10 (75% / 25%), on other days a 10 and b 10 (50% / 50%)
+    days = pd.date_range("2025-06-02", periods=28, freq="D")  # starts on a Monday
+    daily = pd.DataFrame({"a": np.where(days.day_of_week == 0, 30.0, 10.0), "b": 10.0}, index=days)
+    total = pd.DataFrame({"forecast": [100.0, 100.0]}, index=pd.date_range("2025-06-30", periods=2))  # Mon, Tue
+    split = staffing.split_by_channel(total, daily).set_index(["day", "channel"])["forecast"]
+    assert split.loc[(pd.Timestamp("2025-06-30"), "a")] == pytest.approx(75.0)
+    assert split.loc[(pd.Timestamp("2025-07-01"), "b")] == pytest.approx(50.0)

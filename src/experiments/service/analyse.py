@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.service import bot, early_warning, faq_gaps, reply_times, staffing
+from experiments.service import bot, early_warning, faq_gaps, reply_times, sentiment, staffing
 from experiments.service.contacts import key
 
 
@@ -52,6 +52,7 @@ class ServiceResult:
     weekend: pd.DataFrame
     breaches: pd.DataFrame
     satisfaction: pd.DataFrame | None = None
+    sentiment: pd.DataFrame | None = None
     bot: dict[str, Any] = field(default_factory=dict)
     flags: pd.DataFrame | None = None
     care: pd.DataFrame | None = None
@@ -121,14 +122,11 @@ def _staffing(frame: pd.DataFrame, cfg: ServiceConfig, r: ServiceResult) -> None
     r.daily = daily
     total = daily.sum(axis=1)
     h = int(cfg.forecast_days)
-    r.backtest = staffing.backtest(total, horizon=h, n_origins=cfg.backtest_origins, step=14)
-    r.holdout = staffing.ets_forecast(total.iloc[:-h], h)
+    fits: list[pd.DataFrame] = []
+    r.backtest = staffing.backtest(total, horizon=h, n_origins=cfg.backtest_origins, step=14, forecasts=fits)
+    r.holdout = fits[0] if fits else None
     r.future = staffing.ets_forecast(total, h)
-    per_channel = []
-    for ch in daily.columns:  # one small model per channel (six on the company world)
-        f = staffing.ets_forecast(daily[ch], h)
-        per_channel.append(pd.DataFrame({"day": f.index, "channel": ch, "forecast": f["forecast"].to_numpy()}))
-    fc = pd.concat(per_channel, ignore_index=True)
+    fc = staffing.split_by_channel(r.future, daily)
     local_hour = (frame["opened_at"] + pd.Timedelta(hours=cfg.utc_offset_hours)).dt.hour
     peak = frame.assign(h=local_hour).groupby(["channel", "h"]).size().groupby("channel").agg(
         lambda s: s.max() / s.sum()).to_dict()
@@ -157,6 +155,12 @@ def analyse(frame: pd.DataFrame, cfg: ServiceConfig, as_of: pd.Timestamp | None 
     if "satisfaction" in d:
         r.satisfaction, rho, _ = reply_times.satisfaction_vs_reply(d)
         r.metrics["satisfaction_reply_spearman"] = _round(rho)
+    if "text" in d:
+        polarity = sentiment.inbound_sentiment(d)
+        r.sentiment = sentiment.by_channel(d, polarity)
+        r.metrics["inbound_negative_share"] = _round(float((polarity == "negative").mean()))
+    else:
+        r.metrics["inbound_negative_share"] = None
     as_of = as_of if as_of is not None else d["opened_at"].max()
     if {"bot_turns", "bot_max_fail_run", "bot_seconds", "handed_to_agent", "resolved", "text", "topic"} <= set(d):
         _bot(d, cfg, r, as_of)

@@ -132,6 +132,13 @@ def share_by(df: pd.DataFrame, by: str) -> pd.DataFrame:
     return df.pivot_table(index="channel", columns=by, values="within_target", aggfunc="mean", observed=True)
 
 
+def worst_hours(df: pd.DataFrame, limit: int = 8, min_contacts: int = 10) -> pd.DataFrame:
+    """The channel x local-hour cells with the lowest share within target (at least ``min_contacts`` contacts)."""
+    g = df.groupby(["channel", "hour"], observed=True)["within_target"].agg(["size", "mean"])
+    g = g[g["size"] >= min_contacts].rename(columns={"size": "contacts", "mean": "share_within_target"})
+    return g.sort_values("share_within_target").head(limit).reset_index()
+
+
 def weekend_gap(df: pd.DataFrame) -> pd.DataFrame:
     """Per channel: share within target on weekdays and on weekends (Saturday, Sunday) and the gap, worst first."""
     wk = np.where(df["weekday"] >= 5, "weekend", "weekday")
@@ -163,4 +170,4 @@ def satisfaction_vs_reply(df: pd.DataFrame) -> tuple[pd.DataFrame, float, float]
 
 
 __all__ = ["breaches", "pair_replies", "reply_minutes", "satisfaction_vs_reply", "service_levels", "share_by",
-           "targets_for", "to_flag", "to_utc", "weekend_gap", "with_targets"]
+           "targets_for", "to_flag", "to_utc", "weekend_gap", "with_targets", "worst_hours"]

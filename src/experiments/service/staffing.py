@@ -1,12 +1,13 @@
 """Staffing: daily contacts per channel forecast 28 days ahead, backtested, and turned into agents with Erlang C.
 
-Forecast: statsmodels ``ETSModel`` (additive error, damped additive trend, additive weekly seasonality; Hyndman &
-Athanasopoulos, *Forecasting: Principles and Practice*, ch. 8) with prediction intervals. Backtest: rolling
-origins, each forecasting ``horizon`` days from the data up to the origin, scored by MASE (Hyndman & Koehler 2006:
-mean absolute error over the in-sample mean absolute error of the one-season naive forecast) against the
-seasonal-naive forecast (each day = the same weekday a week earlier). Agents: Erlang C (an M/M/N queue; Erlang 1917)
-on the busiest hour of a day, the smallest N whose probability of answering within the target reaches the wanted
-service level.
+Forecast: statsmodels ``ETSModel`` ETS(A,N,A) (additive error, no trend, additive weekly seasonality; a damped
+trend is optional; Hyndman & Athanasopoulos, *Forecasting: Principles and Practice*, ch. 8) with prediction
+intervals; channels get the total's forecast split by their share of each weekday over the last four weeks.
+Backtest: rolling origins, each forecasting ``horizon`` days from the data up to the origin, scored by MASE
+(Hyndman & Koehler 2006: mean absolute error over the in-sample mean absolute error of the one-season naive
+forecast) against the seasonal-naive forecast (each day = the same weekday a week earlier). Agents: Erlang C (an
+M/M/N queue; Erlang 1917) on the busiest hour of a day, the smallest N whose probability of answering within the
+target reaches the wanted service level.
 """
 
 from __future__ import annotations
@@ -43,16 +44,17 @@ def mase(actual: np.ndarray, forecast: np.ndarray, insample: np.ndarray, season:
         else float("nan")
 
 
-def ets_forecast(y: pd.Series, horizon: int, level: float = 0.9) -> pd.DataFrame:
+def ets_forecast(y: pd.Series, horizon: int, level: float = 0.9, damped_trend: bool = False) -> pd.DataFrame:
     """ETS forecast of ``horizon`` days after ``y`` (a daily series): columns forecast, lower, upper (the central
-    ``level`` prediction interval, floored at 0), indexed by the forecast days."""
+    ``level`` prediction interval, floored at 0), indexed by the forecast days. ETS(A,N,A), or ETS(A,Ad,A) with
+    ``damped_trend``."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     y = pd.Series(np.asarray(y, float), index=pd.DatetimeIndex(y.index, freq="D"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = ETSModel(y, error="add", trend="add", damped_trend=True, seasonal="add",
-                       seasonal_periods=SEASON).fit(disp=False, maxiter=200)
+        fit = ETSModel(y, error="add", trend="add" if damped_trend else None, damped_trend=damped_trend,
+                       seasonal="add", seasonal_periods=SEASON).fit(disp=False, maxiter=200)
         frame = fit.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(alpha=1 - level)
     out = pd.DataFrame({"forecast": frame["mean"].to_numpy(), "lower": frame["pi_lower"].to_numpy(),
                         "upper": frame["pi_upper"].to_numpy()},
@@ -60,9 +62,11 @@ def ets_forecast(y: pd.Series, horizon: int, level: float = 0.9) -> pd.DataFrame
     return out.clip(lower=0)
 
 
-def backtest(y: pd.Series, horizon: int = 28, n_origins: int = 4, step: int = 14) -> pd.DataFrame:
+def backtest(y: pd.Series, horizon: int = 28, n_origins: int = 4, step: int = 14,
+             forecasts: list[pd.DataFrame] | None = None) -> pd.DataFrame:
     """Rolling-origin backtest: for each origin (the last ``horizon`` days, then ``step`` days earlier each time),
-    fit on the data before it and score both ETS and seasonal naive by MASE on the next ``horizon`` days."""
+    fit on the data before it and score both ETS and seasonal naive by MASE on the next ``horizon`` days. The ETS
+    forecast frames are appended to ``forecasts`` when given (the first is the latest origin)."""
     y = pd.Series(np.asarray(y, float), index=y.index)
     rows = []
     for k in range(int(n_origins)):
@@ -70,11 +74,25 @@ def backtest(y: pd.Series, horizon: int = 28, n_origins: int = 4, step: int = 14
         if cut < 4 * SEASON:
             break
         train, test = y.iloc[:cut], y.iloc[cut:cut + horizon].to_numpy()
-        ets = ets_forecast(train, horizon)["forecast"].to_numpy()
+        frame = ets_forecast(train, horizon)
+        if forecasts is not None:
+            forecasts.append(frame)
+        ets = frame["forecast"].to_numpy()
         naive = seasonal_naive(train, horizon)
         rows.append({"origin": y.index[cut], "mase_ets": mase(test, ets, train.to_numpy()),
                      "mase_seasonal_naive": mase(test, naive, train.to_numpy())})
     return pd.DataFrame(rows)
+
+
+def split_by_channel(total: pd.DataFrame, daily: pd.DataFrame, weeks: int = 4) -> pd.DataFrame:
+    """Long frame day, channel, forecast: the total ``forecast`` split by each channel's share of the same weekday
+    over the last ``weeks`` weeks of ``daily`` (days x channels)."""
+    recent = daily.iloc[-7 * int(weeks):]
+    share = recent.groupby(recent.index.day_of_week).sum()
+    share = share.div(share.sum(axis=1).where(lambda v: v > 0, 1), axis=0)
+    w = share.reindex(total.index.day_of_week).fillna(0).to_numpy()
+    out = pd.DataFrame(w * total["forecast"].to_numpy()[:, None], index=total.index, columns=daily.columns)
+    return out.rename_axis("day").reset_index().melt(id_vars="day", var_name="channel", value_name="forecast")
 
 
 def erlang_c(traffic: float, agents: int) -> float:
@@ -119,4 +137,4 @@ def staffing_plan(forecast: pd.DataFrame, peak_hour_share: dict[str, float], aht
 
 
 __all__ = ["agents_needed", "backtest", "daily_totals", "erlang_c", "ets_forecast", "mase", "seasonal_naive",
-           "service_level", "staffing_plan"]
+           "service_level", "split_by_channel", "staffing_plan"]

@@ -48,12 +48,14 @@ def alert_timeline(scored: pd.DataFrame, topic: str, title: str, incident: tuple
     return finish(fig, ax, _label(title, 110), "day", "negative contacts per day")
 
 
-def forecast_chart(history: pd.Series, holdout: pd.DataFrame, future: pd.DataFrame, title: str) -> Figure:
+def forecast_chart(history: pd.Series, holdout: pd.DataFrame | None, future: pd.DataFrame, title: str) -> Figure:
     """Daily contacts: the recent history, a holdout forecast with its interval against what happened, and the
     forecast of the next days with its interval."""
     fig, ax = plt.subplots(figsize=(10, 3.8))
     ax.plot(history.index, history.to_numpy(), color="black", lw=1, label="actual contacts")
     for f, color, label in ((holdout, "tab:orange", "backtest forecast"), (future, "tab:blue", "forecast")):
+        if f is None:
+            continue
         ax.plot(f.index, f["forecast"], color=color, lw=1.5, label=label)
         ax.fill_between(f.index, f["lower"], f["upper"], color=color, alpha=0.2)
     ax.legend(loc="upper left", frameon=False)

@@ -1,0 +1,101 @@
+"""Benchmark notebook 07's analysis (service levels, bot, early warning, staffing): wall time and peak memory.
+
+    .venv/bin/python bench/bench_service.py --size large [--seed 42]
+
+Uses the shared cached world (``bench/world_cache.py``: generated and cleaned once). A cached world built before the
+service log existed has no ``service_contacts``: the service log is then generated and cleaned here (its customer
+references kept as they are), outside the timed part. Times ``contacts.build`` + ``analyse.analyse`` with the
+notebook's default parameters. Peak memory is this process's peak resident set size. Writes
+``bench/results/service_<size>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+TARGETS = {"weibo_comment": 120, "wechat_pm": 240, "weibo_pm": 240, "email": 1440, "hotline": 5, "app_chat": 5,
+           "default": 240}
+AHT = {"wechat_pm": 6, "weibo_pm": 6, "weibo_comment": 4, "hotline": 7, "email": 10}
+
+
+def _service_contacts(size: str, seed: int) -> tuple[pd.DataFrame, dict, str]:
+    from world_cache import cleaned_world
+
+    data = cleaned_world(size, seed)
+    table = data / "processed" / "service_contacts.parquet"
+    truth = data / "raw" / "_truth" / "service.json"
+    if table.is_file() and truth.is_file():
+        return pd.read_parquet(table), json.loads(truth.read_text(encoding="utf-8")), "cached world"
+    from experiments.cleaning.quarantine import Quarantine
+    from experiments.cleaning.rules import RuleLog
+    from experiments.cleaning.service_contacts import clean_service
+    from experiments.cleaning.sources import company_sources
+    from experiments.synthetic import writer
+    from experiments.synthetic.population import assign_records, make_persons
+    from experiments.synthetic.service import make_service_log
+    from experiments.synthetic.sizes import get_size
+
+    spec = get_size(size)
+    persons = make_persons(spec.persons, seed)
+    records = assign_records(persons, seed)
+    raw, truth_obj = make_service_log(spec, seed, records, persons)
+    with tempfile.TemporaryDirectory() as tmp:
+        writer.write_csv(raw, Path(tmp) / "service_log.csv")
+        refs = pd.Series(records["record_id"].to_numpy(), index=records["record_id"].to_numpy())
+        sc = clean_service(Path(tmp), company_sources("service")["service"], refs,
+                           as_of=pd.Timestamp("2025-07-01"), log=RuleLog(), quarantine=Quarantine(), raw={})
+    return sc, truth_obj, "service log generated here (cached world predates it)"
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="large", choices=["tiny", "small", "medium", "large"])
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args(argv)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+    from experiments.data.inputs import InputTable
+    from experiments.service import analyse, contacts
+
+    sc, truth, origin = _service_contacts(args.size, args.seed)
+    cols = {"contact_id": "conversation_id", "channel": "channel", "opened": "opened_at",
+            "first_reply": "first_reply_at", "resolved": "resolved_at", "customer": "customer_id", "text": "text"}
+    t0 = time.perf_counter()
+    frame = contacts.build(InputTable(frame=sc, columns=cols, source="service_contacts", path=None, fingerprint="",
+                                      extra={"company": True}))
+    r = analyse.analyse(frame, analyse.ServiceConfig(reply_targets=TARGETS, aht_minutes=AHT,
+                                                     incident=truth["incident"]))
+    wall = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    m = r.metrics
+    out = {
+        "size": args.size, "seed": args.seed, "contacts": len(sc), "data": origin,
+        "wall_seconds": round(wall, 1), "peak_rss_mb": round(peak_mb, 0),
+        "share_within_target": m["share_within_target"], "n_alerts": m["n_alerts"],
+        "incident_detection_delay_days": m.get("incident_detection_delay_days"),
+        "forecast_mase": m["forecast_mase"], "forecast_mase_seasonal_naive": m["forecast_mase_seasonal_naive"],
+        "cpu_count": os.cpu_count(), "python": platform.python_version(),
+        "targets": {"wall_seconds": 60, "peak_rss_mb": 4096},
+    }
+    res = ROOT / "bench" / "results"
+    res.mkdir(parents=True, exist_ok=True)
+    (res / f"service_{args.size}.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out, indent=2))
+    return out
+
+
+if __name__ == "__main__":
+    main()
