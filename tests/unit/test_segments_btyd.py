@@ -143,3 +143,34 @@ def test_cdnow_gamma_gamma_reproduces_the_published_fit(cdnow):
         assert fit.params[k] == pytest.approx(v, rel=0.10), (k, fit.params)
     # the paper's mean spend p v / (q - 1) = 6.25 * 15.44 / 2.74 = 35.2 dollars
     assert fit.params["p"] * fit.params["v"] / (fit.params["q"] - 1) == pytest.approx(35.2, rel=0.01)
+
+
+def test_parameter_table_interval_is_positive_and_log_symmetric():
+    fit = btyd.Fit("bgnbd", {"r": 2.0}, {"r": 1.5}, -1.0, 10, True)
+    row = fit.table().loc["r"]
+    # exp(+-1.96 * 1.5 / 2): the interval never crosses zero and est is its geometric midpoint
+    assert row["ci_low"] == pytest.approx(2 * math.exp(-1.47)) and row["ci_high"] == pytest.approx(2 * math.exp(1.47))
+    assert row["ci_low"] * row["ci_high"] == pytest.approx(4.0)
+
+
+def test_cross_check_against_the_archived_lifetimes_package():
+    # a peer implementation (lifetimes 0.11.3, test-only): same fit and the same per-customer predictions
+    _cdnow_file()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lt = pytest.importorskip("lifetimes")
+        folder = Path(list(importlib.util.find_spec("lifetimes").submodule_search_locations)[0]) / "datasets"
+        d = pd.read_csv(folder / "cdnow_customers_summary.csv", index_col=0)
+        peer = lt.BetaGeoFitter().fit(d["frequency"], d["recency"], d["T"])
+        peer_pred = np.asarray(peer.conditional_expected_number_of_purchases_up_to_time(
+            39, d["frequency"], d["recency"], d["T"]))
+        peer_alive = np.asarray(peer.conditional_probability_alive(d["frequency"], d["recency"], d["T"]))
+    ours = btyd.fit_bgnbd(d["frequency"], d["recency"], d["T"])
+    for k in btyd.BGNBD_PARAMS:
+        assert ours.params[k] == pytest.approx(float(peer.params_[k]), rel=1e-3), k
+    at_peer = {k: float(peer.params_[k]) for k in btyd.BGNBD_PARAMS}
+    assert btyd.bgnbd_conditional(at_peer, 39, d["frequency"], d["recency"], d["T"]) == pytest.approx(peer_pred,
+                                                                                                   rel=1e-8)
+    assert btyd.bgnbd_p_alive(at_peer, d["frequency"], d["recency"], d["T"]) == pytest.approx(peer_alive, rel=1e-8)

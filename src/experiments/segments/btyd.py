@@ -44,11 +44,15 @@ class Fit:
     extra: dict = field(default_factory=dict)
 
     def table(self) -> pd.DataFrame:
-        """Return one row per parameter: estimate, standard error, 95% interval (normal approximation)."""
+        """Return one row per parameter: estimate, standard error, 95% interval.
+
+        The interval is normal on the log scale (delta method: se(log theta) = se / theta), so it stays positive
+        like the parameters themselves."""
         est = pd.Series(self.params)
         se = pd.Series(self.se)
-        return pd.DataFrame({"estimate": est, "std_error": se, "ci_low": est - 1.96 * se,
-                             "ci_high": est + 1.96 * se}).rename_axis(self.model)
+        half = 1.96 * se / est
+        return pd.DataFrame({"estimate": est, "std_error": se, "ci_low": est * np.exp(-half),
+                             "ci_high": est * np.exp(half)}).rename_axis(self.model)
 
 
 def _arrays(x, t_x, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -50,8 +50,16 @@ def value_table(seg: Segmentation) -> pd.DataFrame:
     return indicators.segment_indicators(seg.table, "value_tier", tiers.VALUE_TIERS)
 
 
+LABELS = {"customers": "customers", "share_customers": "% of customers", "revenue_share": "% of revenue",
+          "clv_mean": "CLV per customer", "clv_total": "CLV total", "purchase_cycle_days": "days between purchases",
+          "repeat_rate": "% repeat buyers", "churn_rate": "% expected churned",
+          "interactions_per_month": "contacts + purchases / month", "channel": "main channel",
+          "channel_share": "% on main channel"}
+
+
 def rounded(ind: pd.DataFrame) -> pd.DataFrame:
-    """Indicators rounded and shares as percentages, for display."""
+    """Indicators for display: shares as percentages, money in whole units, readable column names; the customers
+    who never bought (no segment) are labelled as such."""
     out = ind.copy()
     for c in ("share_customers", "revenue_share", "repeat_rate", "churn_rate", "channel_share"):
         if c in out.columns:
@@ -59,9 +67,10 @@ def rounded(ind: pd.DataFrame) -> pd.DataFrame:
     for c in ("clv_mean", "clv_total"):
         out[c] = out[c].round(0)
     for c in ("purchase_cycle_days", "interactions_per_month"):
-        out[c] = out[c].round(2)
-    return out.rename(columns={c: f"{c} %" for c in ("share_customers", "revenue_share", "repeat_rate",
-                                                      "churn_rate", "channel_share") if c in out.columns})
+        out[c] = out[c].round(1)
+    out = out.rename(index={"n/a": "never bought"}, columns=LABELS)
+    out.index.name = None
+    return out
 
 
 def model_sentence(seg: Segmentation):
@@ -80,8 +89,10 @@ def model_sentence(seg: Segmentation):
 
 
 def rfm_rules() -> pd.DataFrame:
-    """The RFM segment rules table."""
-    return rfm.rules_table()
+    """The RFM segment rules table, indexed by the order in which the rules are applied (1 first)."""
+    t = rfm.rules_table()
+    t.index = pd.RangeIndex(1, len(t) + 1, name="rule")
+    return t
 
 
 def verdict(seg: Segmentation, previous: pd.DataFrame | None):
