@@ -48,6 +48,8 @@ alpha = 0.05  # significance level for every test and interval
 one_sided = False  # True tests treatment better than control only
 target_relative_lift = 0.1  # smallest relative lift worth shipping; decides keep running vs do not ship
 aa_sims = 2000  # simulated A/A tests for the false-positive check
+sequential_method = "msprt"  # msprt (always-valid, look any day), obrien_fleming or pocock (alpha spending)
+planned_looks = 5  # planned looks of the group-sequential designs (equal fractions of their maximum sample)
 seed = 42  # random seed (Monte Carlo posteriors and the A/A simulation)
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
@@ -139,13 +141,16 @@ display(Markdown(present.power_reference_sentence()))
 # %% [markdown]
 # ## 6. Peeking honestly: sequential monitoring
 #
-# The cumulative lift day by day. A naive daily p-value inflates false positives; the always-valid confidence sequence (mSPRT, normal mixture) may be checked every day. A simulation of A/A tests shows the false-positive rate of each rule.
+# The cumulative lift day by day. A naive daily p-value inflates false positives; the always-valid confidence sequence (mSPRT, normal mixture) may be checked every day; a group-sequential design (O'Brien-Fleming or Pocock alpha spending, `sequential_method`) looks `planned_looks` times against boundaries that spend alpha. Each method needs its own sample; a simulation of A/A tests shows the false-positive rate of each rule.
 
 # %%
 for t, daily in a.sequential.items():
     display(Markdown(present.sequential_sentence(daily, *a.stops(t))))
     ab_charts.sequential_chart(daily, a.primary, *a.stops(t), percent=(a.primary, t) in a.counts)
     plt.show()
+    display(Markdown(present.plan_sentence(a, t)))
+    if a.plans[t].bounds:
+        display(present.table(a.plans[t].table()))
 if not a.sequential:
     display(Markdown("No time column given (`time_col`): no daily view."))
 sim = analysis.aa_simulation(a, aa_sims)

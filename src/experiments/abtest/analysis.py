@@ -21,6 +21,7 @@ from experiments.abtest import (
     cuped,
     frequentist,
     funnel,
+    groupseq,
     guardrails,
     power,
     segments,
@@ -55,6 +56,8 @@ class ABConfig:
     guardrail_cols: Sequence[str] = ()
     guardrail_margins: Mapping[str, float] = field(default_factory=dict)
     srm_warn_alpha: float = trust.SRM_WARN_ALPHA
+    sequential_method: str = "msprt"
+    planned_looks: int = 5
 
 
 @dataclass
@@ -78,6 +81,7 @@ class ABAnalysis:
     verdicts: dict[str, verdict.Verdict] = field(default_factory=dict)
     counts: dict[tuple[str, str], tuple[int, int, int, int]] = field(default_factory=dict)
     guardrails: dict[tuple[str, str], guardrails.GuardrailResult] = field(default_factory=dict)
+    plans: dict[str, groupseq.SequentialPlan] = field(default_factory=dict)
 
     @property
     def data(self) -> pd.DataFrame:
@@ -159,6 +163,9 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
             out.cuped[v] = cuped.cuped_compare(data, primary, cfg.pre_metric_col, variant=v, **kw)
         if cfg.time_col:
             out.sequential[v] = sequential.daily_cumulative(data, primary, variant=v, time_col=cfg.time_col, **kw)
+            out.plans[v] = groupseq.plan(out.sequential[v], needed, method=cfg.sequential_method,
+                                         looks=cfg.planned_looks, alpha=cfg.alpha, power=cfg.power,
+                                         seq_stop_day=out.stops(v)[1])
         decision, holm = _decision_comparison(c, out.cuped.get(v), results, primary, v, cfg.alpha)
         guards = [(comps[(m, v)], float(holm[(m, v)])) for m in metric_cols[1:]]
         for g in guard_cols:
@@ -292,6 +299,10 @@ def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int
             m |= {f"{pre}seq_days": len(t), f"{pre}seq_cs_low": last["cs_low"], f"{pre}seq_cs_high": last["cs_high"],
                   f"{pre}seq_always_valid_p": last["always_valid_p"],
                   f"{pre}seq_naive_stop_day": a.stops(v)[0], f"{pre}seq_stop_day": a.stops(v)[1]}
+            sp = a.plans[v]
+            m |= {f"{pre}seq_method": sp.method, f"{pre}seq_planned_looks": sp.looks,
+                  f"{pre}seq_gs_stop_look": sp.stop_look, f"{pre}seq_days_remaining": sp.days_remaining}
+            m |= {f"{pre}seq_n_needed_{k}": n for k, n in sp.n_needed.items()}
         for g in cfg.guardrail_cols:
             gr = a.guardrails[(g, v)]
             gp = f"guardrail_{g}_" if two else f"guardrail_{g}_{slug(v)}_"

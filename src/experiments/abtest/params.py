@@ -74,6 +74,12 @@ def check_parameters(params: Mapping[str, Any]) -> None:
         margins_for(list(params.get("guardrail_cols") or []), margins)
     except DataInputError as err:
         raise ParameterError(f"{NOTEBOOK}: parameter {err}") from None
+    method = params.get("sequential_method")
+    if method is not None and method not in ("msprt", "obrien_fleming", "pocock"):
+        raise _fail("sequential_method", "one of msprt, obrien_fleming, pocock", method)
+    looks = params.get("planned_looks")
+    if looks is not None and (isinstance(looks, bool) or not isinstance(looks, int) or not 1 <= looks <= 20):
+        raise _fail("planned_looks", "a whole number of looks from 1 to 20", looks)
     for key in ("metric_cols", "segment_cols", "guardrail_cols"):
         value = params.get(key)
         if value is not None and (not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value)):
@@ -99,7 +105,9 @@ def config_from_parameters(params: Mapping[str, Any]) -> ABConfig:
                     target_relative_lift=float(params.get("target_relative_lift", 0.1)),
                     seed=int(params.get("seed", 42)), guardrail_cols=list(params.get("guardrail_cols") or []),
                     guardrail_margins=dict(params.get("guardrail_margins") or {}),
-                    srm_warn_alpha=float(params.get("srm_warn_alpha", SRM_WARN_ALPHA)))
+                    srm_warn_alpha=float(params.get("srm_warn_alpha", SRM_WARN_ALPHA)),
+                    sequential_method=str(params.get("sequential_method") or "msprt"),
+                    planned_looks=int(params.get("planned_looks") or 5))
 
 
 def input_roles(cfg: ABConfig) -> dict[str, object]:

@@ -119,10 +119,33 @@ def sequential_sentence(table: pd.DataFrame, naive_stop: int | None, seq_stop: i
 
 
 def aa_sentence(sim: AASimulation) -> str:
-    """The A/A simulation's false-positive rates."""
+    """The A/A simulation's false-positive rates, one per decision rule."""
+    gs = (f", O'Brien-Fleming spending {sim.obrien_fleming:.1%}, Pocock spending {sim.pocock:.1%}"
+          if sim.obrien_fleming is not None else "")
     return (f"In {sim.n_sims:,} simulated A/A tests at alpha {sim.alpha:g}: the fixed-horizon test rejects "
             f"{sim.fixed:.1%} (expected {sim.alpha:.0%} +- {2 * sim.mc_se:.1%}), daily naive peeking "
-            f"{sim.naive_peeking:.1%}, the always-valid sequence {sim.sequential:.1%} (at most {sim.alpha:.0%}).")
+            f"{sim.naive_peeking:.1%}, the always-valid sequence {sim.sequential:.1%}{gs} (each at most "
+            f"{sim.alpha:.0%} up to Monte Carlo error).")
+
+
+_METHOD_NAMES = {"msprt": "the always-valid sequence (mSPRT)", "obrien_fleming": "O'Brien-Fleming alpha spending",
+                 "pocock": "Pocock alpha spending", "fixed": "the fixed-horizon test"}
+
+
+def plan_sentence(a: ABAnalysis, variant: str) -> str:
+    """The sequential plan: the sample each method needs, where the chosen one stands and the days remaining."""
+    sp = a.plans[variant]
+    needs = ", ".join(f"{_METHOD_NAMES[k]} {n:,}" for k, n in sp.n_needed.items() if n)
+    if not needs:
+        return "No sample size for the target lift (the control rate does not allow it): no sequential plan."
+    stop = ""
+    if sp.method != "msprt":
+        stop = (f" With {sp.looks} planned looks it crossed its boundary at look {sp.stop_look}." if sp.stop_look else
+                f" With {sp.looks} planned looks no boundary reached so far.")
+    left = ("it can stop now" if sp.days_remaining == 0 else
+            f"about {sp.days_remaining:,} more days at the observed traffic")
+    return (f"Units needed per group for a {a.config.target_relative_lift:.0%} lift at 80% power: {needs}. "
+            f"Chosen method: {_METHOD_NAMES[sp.method]};{stop} Verdict timing: {left}.")
 
 
 def bayes_table(a: ABAnalysis) -> pd.DataFrame:

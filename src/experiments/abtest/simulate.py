@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from experiments.abtest.groupseq import spending_boundaries
 from experiments.abtest.sequential import always_valid_p, optimal_tau2
 
 
@@ -28,6 +29,8 @@ class AASimulation:
     fixed: float
     naive_peeking: float
     sequential: float
+    obrien_fleming: float | None = None
+    pocock: float | None = None
 
     @property
     def mc_se(self) -> float:
@@ -38,16 +41,23 @@ class AASimulation:
 def aa_metrics(sim: AASimulation | None, n_sims: int) -> dict[str, float | int | None]:
     """Return the A/A metrics.json keys: ``aa_fpr_fixed`` (the fixed-horizon test's false-positive rate),
     ``aa_fpr_naive_peeking`` (daily peeking, stop at the first p < alpha), ``aa_fpr_sequential`` (the always-valid
-    sequence) and ``aa_sims``; the rates are None when the simulation was skipped (``sim`` None)."""
+    sequence), ``aa_sims``, and the group-sequential designs' ``aa_fpr_obrien_fleming`` and ``aa_fpr_pocock``; the
+    rates are None when the simulation was skipped (``sim`` None)."""
     return {"aa_fpr_fixed": sim.fixed if sim else None,
             "aa_fpr_naive_peeking": sim.naive_peeking if sim else None,
             "aa_fpr_sequential": sim.sequential if sim else None,
-            "aa_sims": sim.n_sims if sim else int(n_sims)}
+            "aa_sims": sim.n_sims if sim else int(n_sims),
+            "aa_fpr_obrien_fleming": sim.obrien_fleming if sim else None,
+            "aa_fpr_pocock": sim.pocock if sim else None}
 
 
 def simulate_aa(n_sims: int = 2000, days: int = 14, units_per_day: int = 300, rate: float = 0.05,
-                alpha: float = 0.05, seed: int = 42) -> AASimulation:
-    """Simulate ``n_sims`` binomial A/A tests and return each rule's false-positive rate (two-sided)."""
+                alpha: float = 0.05, seed: int = 42, looks: int = 5) -> AASimulation:
+    """Simulate ``n_sims`` binomial A/A tests and return each rule's false-positive rate (two-sided).
+
+    The group-sequential rules look ``looks`` times, on days ceil(k days / looks), against Lan-DeMets spending
+    boundaries at those information fractions (``groupseq.spending_boundaries``).
+    """
     rng = np.random.default_rng(seed)
     x = rng.binomial(units_per_day, rate, size=(2, n_sims, days)).cumsum(axis=2).astype(float)
     n = units_per_day * np.arange(1, days + 1, dtype=float)
@@ -60,8 +70,12 @@ def simulate_aa(n_sims: int = 2000, days: int = 14, units_per_day: int = 300, ra
     v = np.where(v > 0, v, np.inf)
     tau2 = optimal_tau2(2 * rate * (1 - rate) / n[-1], alpha)
     av_p = always_valid_p(p_t - p_c, v, tau2)
+    look_days = np.unique(np.ceil(np.arange(1, min(looks, days) + 1) * days / min(looks, days)).astype(int))
+    absz = np.abs(np.nan_to_num(z))[:, look_days - 1]
+    gs = {m: float((absz >= spending_boundaries(len(look_days), alpha, m, look_days / days)).any(1).mean())
+          for m in ("obrien_fleming", "pocock")}
     return AASimulation(n_sims, alpha, float((naive_p[:, -1] < alpha).mean()), float((naive_p < alpha).any(1).mean()),
-                        float((av_p[:, -1] < alpha).mean()))
+                        float((av_p[:, -1] < alpha).mean()), gs["obrien_fleming"], gs["pocock"])
 
 
 def matching_design(n_control: int, n_treatment: int, days: int | None,
