@@ -50,6 +50,8 @@ target_relative_lift = 0.1  # smallest relative lift worth shipping; decides kee
 aa_sims = 2000  # simulated A/A tests for the false-positive check
 sequential_method = "msprt"  # msprt (always-valid, look any day), obrien_fleming or pocock (alpha spending)
 planned_looks = 5  # planned looks of the group-sequential designs (equal fractions of their maximum sample)
+prior_mean = 0.0  # Bayesian view: mean of the normal prior on the relative lift (e.g. 0.0)
+prior_sd = 0.0  # Bayesian view: sd of that prior (e.g. 0.05); 0 means flat (Beta-Binomial / flat normal)
 seed = 42  # random seed (Monte Carlo posteriors and the A/A simulation)
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
@@ -159,7 +161,7 @@ display(Markdown(present.aa_sentence(sim) if sim else "A/A simulation skipped (`
 # %% [markdown]
 # ## 7. Bayesian view
 #
-# Beta-Binomial posteriors (uniform prior): the probability that the variant beats control and the expected loss, in conversion-rate units, if we ship it and are wrong.
+# Beta-Binomial posteriors (uniform prior) by default; with `prior_sd` > 0 a normal prior on the relative lift (mean `prior_mean`) for every metric, combined in closed form with the observed lift. The probability that the variant beats control and the expected loss if we ship it and are wrong, in the metric's units and relative to control.
 
 # %%
 display(present.table(present.bayes_table(a)))

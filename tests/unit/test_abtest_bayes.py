@@ -36,3 +36,32 @@ def test_normal_posterior_closed_form():
     assert r.prob_beat == pytest.approx(stats.norm.cdf(1))
     draws = np.random.default_rng(0).normal(1, 1, 1_000_000)
     assert r.expected_loss_treatment == pytest.approx(np.maximum(-draws, 0).mean(), abs=2e-3)
+
+
+def test_normal_prior_on_the_relative_lift_is_the_conjugate_closed_form():
+    from experiments.abtest.bayes import relative_normal
+
+    # observed r = 1.2 / 1.0 - 1 = 0.2 with s = 0.1 (var of the control mean 0); prior N(0, 0.05^2), by hand:
+    # 1/v = 1/0.0025 + 1/0.01 = 500 -> v = 0.002, m = 0.002 * 0.2 / 0.01 = 0.04, P(beat) = Phi(0.04 / 0.04472)
+    r = relative_normal(1.2, 0.01, 1.0, 0.0, prior_mean=0.0, prior_sd=0.05)
+    assert r.rel_lift_median == pytest.approx(0.04) and r.prob_beat == pytest.approx(stats.norm.cdf(0.04 / 0.002**0.5))
+    # the same posterior by brute force: prior x likelihood on a grid
+    grid = np.linspace(-1, 1, 400_001)
+    post = stats.norm.pdf(grid, 0, 0.05) * stats.norm.pdf(0.2, grid, 0.1)
+    post /= np.trapezoid(post, grid)
+    assert r.prob_beat == pytest.approx(np.trapezoid(post * (grid > 0), grid), abs=5e-5)  # step at 0 on the grid
+    assert r.expected_loss_rel == pytest.approx(np.trapezoid(post * np.maximum(-grid, 0), grid), abs=1e-6)
+    assert r.expected_loss_treatment == pytest.approx(r.expected_loss_rel * 1.0)
+    assert r.prior.startswith("normal")
+
+
+def test_flat_prior_is_the_likelihood_and_a_sceptical_prior_shrinks():
+    from experiments.abtest.bayes import relative_normal
+
+    flat = relative_normal(1.2, 0.01, 1.0, 0.0)
+    assert flat.rel_lift_median == pytest.approx(0.2) and flat.prob_beat == pytest.approx(stats.norm.cdf(2.0))
+    # 12/100 vs 10/100: a sceptical N(0, 0.02^2) prior pulls P(beat) towards 1/2
+    var = lambda p, n: p * (1 - p) / n  # noqa: E731
+    loose = relative_normal(0.12, var(0.12, 100), 0.10, var(0.10, 100))
+    tight = relative_normal(0.12, var(0.12, 100), 0.10, var(0.10, 100), prior_sd=0.02)
+    assert 0.5 < tight.prob_beat < loose.prob_beat and abs(tight.rel_lift_median) < 0.02

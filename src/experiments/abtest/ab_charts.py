@@ -109,9 +109,10 @@ def posterior_chart(x_t: int, n_t: int, x_c: int, n_c: int, prob_beat: float, la
 
 
 def posterior_for(a: ABAnalysis) -> Figure | None:
-    """The Beta posteriors of the first 0/1 metric for the first treatment (None when no metric is 0/1)."""
+    """The Beta posteriors of the first 0/1 metric for the first treatment (None when no metric is 0/1 or a normal
+    prior on the relative lift is used instead)."""
     binary = [m for m in a.config.metric_cols if (m, a.treatments[0]) in a.counts]
-    if not binary:
+    if not binary or a.config.prior_sd > 0:  # the chart draws the uniform-prior Beta posteriors
         return None
     v = a.treatments[0]
     x_t, n_t, x_c, n_c = a.counts[(binary[0], v)]

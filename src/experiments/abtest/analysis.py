@@ -57,6 +57,8 @@ class ABConfig:
     guardrail_margins: Mapping[str, float] = field(default_factory=dict)
     srm_warn_alpha: float = trust.SRM_WARN_ALPHA
     sequential_method: str = "msprt"
+    prior_mean: float = 0.0
+    prior_sd: float = 0.0
     planned_looks: int = 5
 
 
@@ -177,6 +179,16 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
                                          events=events, target_relative_lift=cfg.target_relative_lift,
                                          n_needed=needed, mde_abs=mde, noninferiority=ni)
     for (metric, v), c in comps.items():
+        if cfg.prior_sd > 0:
+            arm = data[cfg.variant_col].astype(str)
+            yt, yc = data.loc[arm == str(v), metric].astype(float), data.loc[arm == cfg.control_label, metric]
+            yc = yc.astype(float)
+            out.bayes[(metric, v)] = bayes.relative_normal(float(yt.mean()), float(yt.var(ddof=1)) / len(yt),
+                                                           float(yc.mean()), float(yc.var(ddof=1)) / len(yc),
+                                                           cfg.prior_mean, cfg.prior_sd)
+            if c.kind == "proportion":
+                out.counts[(metric, v)] = arm_counts(data, metric, cfg.variant_col, cfg.control_label, v)
+            continue
         if c.kind == "proportion":
             out.counts[(metric, v)] = arm_counts(data, metric, cfg.variant_col, cfg.control_label, v)
             x_t, n_t, x_c, n_c = out.counts[(metric, v)]
@@ -283,7 +295,8 @@ def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int
         m |= {f"{pre}mde_abs": pw["mde_abs"], f"{pre}mde_rel": pw["mde_rel"],
               f"{pre}n_needed_per_group": pw["n_needed_per_group"]}
         b = a.bayes[(a.primary, v)]
-        m |= {f"{pre}prob_beat_control": b.prob_beat, f"{pre}expected_loss": b.expected_loss_treatment}
+        m |= {f"{pre}prob_beat_control": b.prob_beat, f"{pre}expected_loss": b.expected_loss_treatment,
+              f"{pre}expected_loss_rel": b.expected_loss_rel, f"{pre}bayes_prior": b.prior}
         for metric in cfg.metric_cols:
             mp = f"{metric}_" if two else f"{metric}_{slug(v)}_"
             m[f"{mp}prob_beat_control"] = a.bayes[(metric, v)].prob_beat

@@ -9,6 +9,10 @@ for Bayesian A/B Testing"; Cook 2005):
 computed in log space. The expected loss of shipping treatment, E[max(p_C - p_T, 0)] (Stucchio 2015, "Bayesian
 A/B Testing at VWO"), is estimated by Monte Carlo from the posteriors. For numeric metrics a normal posterior on
 the difference (flat prior) gives P = Phi(d / se) and loss = se phi(d/se) - d Phi(-d/se).
+
+With ``prior_sd`` > 0 (notebook parameters ``prior_mean``, ``prior_sd``) every metric, proportion or mean, uses
+``relative_normal``: a conjugate normal prior on the relative lift, so a sceptical prior shrinks small-sample lifts
+towards ``prior_mean``.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ class BayesResult:
     rel_lift_median: float
     rel_lift_low: float
     rel_lift_high: float
+    expected_loss_rel: float = float("nan")
+    prior: str = "flat"
 
 
 def prob_beat_closed_form(a_t: float, b_t: float, a_c: float, b_c: float) -> float:
@@ -60,7 +66,7 @@ def beta_binomial(x_t: int, n_t: int, x_c: int, n_c: int, *, prior_a: float = 1.
     rel = pt / pc - 1
     lo, med, hi = np.quantile(rel, [(1 - ci) / 2, 0.5, 1 - (1 - ci) / 2])
     return BayesResult(prob, float(np.maximum(pc - pt, 0).mean()), float(np.maximum(pt - pc, 0).mean()),
-                       float(med), float(lo), float(hi))
+                       float(med), float(lo), float(hi), float(np.maximum(-rel, 0).mean()))
 
 
 def normal_posterior(diff: float, se: float, mean_control: float = float("nan")) -> BayesResult:
@@ -73,4 +79,41 @@ def normal_posterior(diff: float, se: float, mean_control: float = float("nan"))
     rel = diff / mean_control if mean_control and math.isfinite(mean_control) else float("nan")
     rel_se = se / abs(mean_control) if mean_control and math.isfinite(mean_control) else float("nan")
     return BayesResult(float(stats.norm.cdf(k)), float(loss_t), float(loss_c), rel, rel - 1.96 * rel_se,
-                       rel + 1.96 * rel_se)
+                       rel + 1.96 * rel_se, float(loss_t / abs(mean_control)) if math.isfinite(rel) else float("nan"))
+
+
+def relative_normal(mean_t: float, var_mean_t: float, mean_c: float, var_mean_c: float, prior_mean: float = 0.0,
+                    prior_sd: float = 0.0, ci: float = 0.95) -> BayesResult:
+    """Posterior of the relative lift R = mu_t / mu_c - 1 with a normal prior N(prior_mean, prior_sd^2) on R.
+
+    The likelihood of R is normal around the observed relative lift r with the delta-method variance
+    s^2 = var_t / mu_c^2 + mu_t^2 var_c / mu_c^4 (``var_mean_*``: variances of the arm means), so the
+    posterior is conjugate normal: 1/v = 1/prior_sd^2 + 1/s^2, m = v (prior_mean / prior_sd^2 + r / s^2)
+    (prior_sd 0 means flat: m = r, v = s^2). P(beat) = Phi(m / sqrt v); expected relative loss of shipping
+    E[max(-R, 0)] = sqrt(v) phi(m / sqrt v) - m Phi(-m / sqrt v), times |mu_c| on the absolute scale.
+    Reference: Gelman et al. (2013), BDA3 section 2.5; the same model as GrowthBook's gbstats (Stucchio 2015).
+    """
+    if mean_c == 0 or not math.isfinite(mean_c):
+        return BayesResult(float("nan"), float("nan"), float("nan"), float("nan"), float("nan"), float("nan"))
+    r = mean_t / mean_c - 1
+    s2 = var_mean_t / mean_c**2 + mean_t**2 * var_mean_c / mean_c**4
+    if prior_sd and prior_sd > 0:
+        v = 1 / (1 / prior_sd**2 + (1 / s2 if s2 > 0 else math.inf))
+        m = v * (prior_mean / prior_sd**2 + (r / s2 if s2 > 0 else 0.0)) if s2 > 0 else r
+    else:
+        m, v = r, s2
+    sd = math.sqrt(v)
+    if sd == 0:
+        return BayesResult(float(m > 0), max(-m, 0.0) * abs(mean_c), max(m, 0.0) * abs(mean_c), m, m, m,
+                           max(-m, 0.0), _prior_name(prior_mean, prior_sd))
+    k = m / sd
+    loss_rel_t = sd * stats.norm.pdf(k) - m * stats.norm.cdf(-k)
+    loss_rel_c = sd * stats.norm.pdf(k) + m * stats.norm.cdf(k)
+    z = stats.norm.ppf(1 - (1 - ci) / 2)
+    return BayesResult(float(stats.norm.cdf(k)), float(loss_rel_t * abs(mean_c)), float(loss_rel_c * abs(mean_c)),
+                       float(m), float(m - z * sd), float(m + z * sd), float(loss_rel_t),
+                       _prior_name(prior_mean, prior_sd))
+
+
+def _prior_name(prior_mean: float, prior_sd: float) -> str:
+    return f"normal({prior_mean:+.3g}, {prior_sd:.3g}) on the relative lift" if prior_sd and prior_sd > 0 else "flat"

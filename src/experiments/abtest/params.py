@@ -74,6 +74,10 @@ def check_parameters(params: Mapping[str, Any]) -> None:
         margins_for(list(params.get("guardrail_cols") or []), margins)
     except DataInputError as err:
         raise ParameterError(f"{NOTEBOOK}: parameter {err}") from None
+    prior_sd = _number(params, "prior_sd")
+    if prior_sd is not None and prior_sd < 0:
+        raise _fail("prior_sd", "0 (flat prior) or a positive standard deviation of the relative lift", prior_sd)
+    _number(params, "prior_mean")
     method = params.get("sequential_method")
     if method is not None and method not in ("msprt", "obrien_fleming", "pocock"):
         raise _fail("sequential_method", "one of msprt, obrien_fleming, pocock", method)
@@ -107,7 +111,8 @@ def config_from_parameters(params: Mapping[str, Any]) -> ABConfig:
                     guardrail_margins=dict(params.get("guardrail_margins") or {}),
                     srm_warn_alpha=float(params.get("srm_warn_alpha", SRM_WARN_ALPHA)),
                     sequential_method=str(params.get("sequential_method") or "msprt"),
-                    planned_looks=int(params.get("planned_looks") or 5))
+                    planned_looks=int(params.get("planned_looks") or 5),
+                    prior_mean=float(params.get("prior_mean") or 0.0), prior_sd=float(params.get("prior_sd") or 0.0))
 
 
 def input_roles(cfg: ABConfig) -> dict[str, object]:

@@ -153,10 +153,12 @@ def bayes_table(a: ABAnalysis) -> pd.DataFrame:
     rows = []
     for (metric, v), b in a.bayes.items():
         c = a.comparisons[(metric, v)]
-        rows.append({"metric": metric, "variant": v, "posterior": "Beta-Binomial" if c.kind == "proportion"
-                     else "normal (flat prior)", "P(beats control)": round(b.prob_beat, 4),
+        posterior = (f"normal, prior {b.prior}" if b.prior != "flat" else
+                     "Beta-Binomial (uniform prior)" if c.kind == "proportion" else "normal (flat prior)")
+        rows.append({"metric": metric, "variant": v, "posterior": posterior, "P(beats control)": round(b.prob_beat, 4),
                      "expected loss if shipped": f"{b.expected_loss_treatment:.2g}",
                      "expected loss if not shipped": f"{b.expected_loss_control:.2g}",
+                     "expected relative loss if shipped": f"{b.expected_loss_rel:.2%}",
                      "relative lift (median, 95% credible)": f"{b.rel_lift_median:+.1%} "
                                                              f"({b.rel_lift_low:+.1%} to {b.rel_lift_high:+.1%})"})
     return pd.DataFrame(rows)
