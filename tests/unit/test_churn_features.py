@@ -55,6 +55,18 @@ def test_features_by_hand() -> None:
     assert b["low_rating_count"] == 0 and b["feedback_count"] == 1
 
 
+def _shift_contacts(contacts: pd.DataFrame, snap: pd.Timestamp) -> pd.DataFrame:
+    """Service conversations: later openings move, and so does every resolution (and its rating) after the snapshot,
+    including conversations opened before it and resolved after."""
+    c = contacts.copy()
+    opened, resolved = c["opened_at"] >= snap, c["resolved_at"] >= snap
+    c.loc[opened, "opened_at"] = c.loc[opened, "opened_at"] + pd.Timedelta(days=21)
+    c.loc[resolved, "resolved_at"] = c.loc[resolved, "resolved_at"] + pd.Timedelta(days=21)
+    c.loc[resolved, "satisfaction"] = 1
+    c.loc[resolved, "resolved"] = ~c.loc[resolved, "resolved"].astype(bool)
+    return c
+
+
 def _shift_future(orders: pd.DataFrame, feedback: pd.DataFrame, snap: pd.Timestamp):
     """Rewrite every event at or after the snapshot: later dates, other amounts, statuses, delays and ratings."""
     o, fb = orders.copy(), feedback.copy()
@@ -78,15 +90,36 @@ def test_no_look_ahead_on_the_tiny_world(tiny_world) -> None:
     snap = labels.resolve_snapshot("", 90, inp.orders, tiny_world / "raw")
     assert (inp.orders["ordered_at"] >= snap).sum() > 100       # the test has future events to shift
     cats = features.top_categories(inp.orders, inp.items, snap)
-    before = features.build_features(inp.orders, inp.items, inp.feedback, snap, categories=cats)
+    contacts = inp.contacts
+    assert contacts is not None and (contacts["opened_at"] >= snap).sum() > 20   # the service log is tested too
+    before = features.build_features(inp.orders, inp.items, inp.feedback, snap, categories=cats, contacts=contacts)
+    assert {"service_contacts", "unresolved_contacts", "low_satisfaction_contacts"} <= set(before.columns)
     o2, fb2 = _shift_future(inp.orders, inp.feedback, snap)
     assert features.top_categories(o2, inp.items, snap) == cats
-    after = features.build_features(o2, inp.items, fb2, snap, categories=cats)
+    after = features.build_features(o2, inp.items, fb2, snap, categories=cats,
+                                    contacts=_shift_contacts(contacts, snap))
     pd.testing.assert_frame_equal(before, after)
-    # the same edit one day before the snapshot does change the features (the check can fail)
-    o3, fb3 = _shift_future(inp.orders, inp.feedback, snap - pd.Timedelta(days=1))
-    changed = features.build_features(o3, inp.items, fb3, snap, categories=cats)
-    assert not before.equals(changed.reindex(before.index))
+    # the same edit three days before the snapshot does change the features (the check can fail)
+    early = snap - pd.Timedelta(days=3)
+    o3, fb3 = _shift_future(inp.orders, inp.feedback, early)
+    changed = features.build_features(o3, inp.items, fb3, snap, categories=cats,
+                                      contacts=_shift_contacts(contacts, early))
+    for col in ("recency_days", "feedback_count", "service_contacts"):
+        assert not before[col].equals(changed[col].reindex(before.index)), col
+
+
+def test_service_contact_features_by_hand() -> None:
+    orders, items, feedback = _frames()
+    t = pd.to_datetime
+    contacts = pd.DataFrame({
+        "customer_id": ["A", "A", "A", "B"],
+        "opened_at": t(["2025-03-01 00:00", "2025-03-31 20:00", "2025-04-03 00:00", "2025-02-01 00:00"], utc=True),
+        "resolved_at": t(["2025-03-01 01:00", "2025-04-01 02:00", "2025-04-03 01:00", None], utc=True),
+        "resolved": [True, True, True, False], "satisfaction": pd.array([1, 1, 5, None], dtype="Int64")})
+    f = features.build_features(orders, items, feedback, SNAP, contacts=contacts)
+    # A: two opened before 04-01; the second was still open at the snapshot (unresolved then, rating unknown)
+    assert f.loc["A", ["service_contacts", "unresolved_contacts", "low_satisfaction_contacts"]].tolist() == [2, 1, 1]
+    assert f.loc["B", ["service_contacts", "unresolved_contacts", "low_satisfaction_contacts"]].tolist() == [1, 1, 0]
 
 
 def test_scored_feedback_counts_only_before_the_snapshot() -> None:

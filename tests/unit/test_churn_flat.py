@@ -27,8 +27,9 @@ def test_parse_label_text_numeric_and_errors() -> None:
     assert parse_label(pd.Series([True, False]), "True", "f.csv", "c").tolist() == [1, 0]
     with pytest.raises(DataInputError, match=r"f.csv: label column 'Churn' is empty in 1 row\(s\) \(row 2\)"):
         parse_label(pd.Series(["Yes", None, "No"]), "Yes", "f.csv", "Churn")
-    with pytest.raises(DataInputError, match="positive_label 'yes' does not occur.*'No', 'Yes'"):
-        parse_label(pd.Series(["Yes", "No"]), "yes", "f.csv", "Churn")
+    assert parse_label(pd.Series(["Yes", "No"]), "yes", "f.csv", "Churn").tolist() == [1, 0]   # case ignored
+    with pytest.raises(DataInputError, match="positive_label 'Churned' does not occur.*'No', 'Yes'"):
+        parse_label(pd.Series(["Yes", "No"]), "Churned", "f.csv", "Churn")
     with pytest.raises(DataInputError, match="3 distinct values"):
         parse_label(pd.Series(["Yes", "No", "Maybe"]), "Yes", "f.csv", "Churn")
     with pytest.raises(DataInputError, match="both classes"):

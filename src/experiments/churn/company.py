@@ -2,6 +2,8 @@
 
 Optional inputs (read from ``experiments.data.processed.current_dir()`` only when the file exists; other notebooks
 write them, so their absence is normal and reported):
+- ``service_contacts.parquet`` (01's service log): conversations opened, left unresolved and rated 1-2 before the
+  snapshot;
 - ``feedback_scored.parquet`` / ``care_queue.parquet`` (feedback notebook): one row per message with a sentiment and
   a care grade; turned into per-message ``negative`` and ``severity`` flags that the features count *before* the
   snapshot only (a message's sentiment is a property of the message, so this adds no look-ahead);
@@ -38,6 +40,7 @@ class CompanyInputs:
     customers: pd.DataFrame
     scored: pd.DataFrame | None = None
     segments: pd.DataFrame | None = None
+    contacts: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -81,9 +84,11 @@ TABLES = ("orders", "items", "feedback", "customers")
 
 
 def from_tables(tables: dict[str, pd.DataFrame]) -> CompanyInputs:
-    """Return ``CompanyInputs`` from in-memory contract tables (validated), without optional inputs."""
-    return CompanyInputs(**{t: contracts.validate(tables[t], t) for t in TABLES},
-                         notes=["in-memory tables: no optional inputs"])
+    """Return ``CompanyInputs`` from in-memory contract tables (validated), with ``service_contacts`` when given."""
+    inp = CompanyInputs(**{t: contracts.validate(tables[t], t) for t in TABLES},
+                        notes=["in-memory tables: only the service log is optional here"])
+    inp.contacts = tables.get("service_contacts")
+    return inp
 
 
 def load_company(folder: Path | None = None) -> CompanyInputs:
@@ -92,13 +97,21 @@ def load_company(folder: Path | None = None) -> CompanyInputs:
     tables = {t: contracts.load_processed(t, str(base)) for t in TABLES}
     inp = CompanyInputs(**tables, files=[base / f"{t}.parquet" for t in tables])
     optional = {}
-    for name in ("feedback_scored", "care_queue", "segments"):
+    for name in ("feedback_scored", "care_queue", "segments", "service_contacts"):
         path = base / f"{name}.parquet"
         if path.is_file():
             optional[name] = pd.read_parquet(path)
             inp.files.append(path)
     inp.scored, note = scored_feedback(inp.feedback, optional.get("feedback_scored"), optional.get("care_queue"))
     inp.notes.append(note)
+    sc = optional.get("service_contacts")
+    if sc is not None and {"customer_id", "opened_at", "resolved_at"} <= set(sc.columns):
+        inp.contacts = sc.assign(opened_at=pd.to_datetime(sc["opened_at"], utc=True),
+                                 resolved_at=pd.to_datetime(sc["resolved_at"], utc=True))
+        inp.notes.append("service_contacts.parquet found: service conversations, unresolved ones and low ratings "
+                         "before the snapshot are features")
+    else:
+        inp.notes.append("no service_contacts.parquet: service-conversation features skipped")
     seg = optional.get("segments")
     if seg is not None and "customer_id" in seg.columns:
         keep = {"customer_id": "customer_id"}

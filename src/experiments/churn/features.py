@@ -10,8 +10,9 @@ frequency_trend = log1p(orders_last_90) - log1p(orders_prev_90) (negative when b
 spend_last_90, spend_prev_90, monetary_trend (same on spend), avg_order_value, discount_share (share of purchase
 lines below the item's list price), online_share (share of orders in the shop channel), late_deliveries (orders not
 cancelled with ``delivery_days > late_days``), returns, cancellations, cat_share_<category> (spend share of each of
-the given categories), feedback_count (service contacts), low_rating_count (rating <= 2), days_since_feedback, and
-with scored feedback negative_feedback and severe_feedback.
+the given categories), feedback_count (messages), low_rating_count (rating <= 2), days_since_feedback; with scored
+feedback negative_feedback and severe_feedback; with the service log service_contacts, unresolved_contacts and
+low_satisfaction_contacts.
 """
 
 from __future__ import annotations
@@ -57,11 +58,13 @@ def _sum(values: pd.Series, by: pd.Series, index: pd.Index) -> pd.Series:
 
 def build_features(orders: pd.DataFrame, items: pd.DataFrame, feedback: pd.DataFrame | None,
                    snapshot: pd.Timestamp | str, *, categories: Sequence[str] = (), late_days: int = 5,
-                   scored: pd.DataFrame | None = None) -> pd.DataFrame:
+                   scored: pd.DataFrame | None = None, contacts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the feature table (index ``customer_id``, sorted) as of ``snapshot``, from events before it only.
 
     ``scored`` (optional) has one row per feedback message with ``customer_id``, ``created_at``, ``negative`` (bool)
     and ``severity`` (0 none, 1 mild, 2 moderate, 3 severe), e.g. from the feedback notebook's output.
+    ``contacts`` (optional) is the ``service_contacts`` table (one row per conversation, ``opened_at``,
+    ``resolved_at``, ``resolved``, ``satisfaction``).
     """
     snap = utc_timestamp(snapshot)
     before = orders.loc[(orders["ordered_at"] < snap) & orders["customer_id"].notna()]
@@ -101,6 +104,26 @@ def build_features(orders: pd.DataFrame, items: pd.DataFrame, feedback: pd.DataF
                                        ).fillna(0.0)
     if feedback is not None:
         out = out.join(_feedback_features(feedback, snap, idx, scored))
+    if contacts is not None:
+        out = out.join(_contact_features(contacts, snap, idx))
+    return out
+
+
+def _contact_features(contacts: pd.DataFrame, snap: pd.Timestamp, idx: pd.Index) -> pd.DataFrame:
+    """Service conversations opened before the snapshot; a resolution or a rating counts only when it happened
+    before the snapshot too (a conversation still open at the snapshot is unresolved then)."""
+    c = contacts.loc[(contacts["opened_at"] < snap) & contacts["customer_id"].notna()]
+    who = c["customer_id"].astype(str)
+    out = pd.DataFrame(index=idx)
+    out["service_contacts"] = who.groupby(who).size().reindex(idx, fill_value=0).astype("int64")
+    done = c["resolved_at"].notna() & (c["resolved_at"] < snap)
+    if "resolved" in c.columns:
+        done &= c["resolved"].astype("boolean").fillna(False).astype(bool)
+    out["unresolved_contacts"] = (~done).astype("int64").groupby(who).sum().reindex(idx, fill_value=0)
+    if "satisfaction" in c.columns:
+        sat = pd.to_numeric(c["satisfaction"], errors="coerce").astype("float64").where(done)
+        low = (sat <= 2).astype("int64")
+        out["low_satisfaction_contacts"] = low.groupby(who).sum().reindex(idx, fill_value=0)
     return out
 
 

@@ -39,7 +39,8 @@ class FlatTable:
 def parse_label(values: pd.Series, positive_label: str, source: str, column: str) -> pd.Series:
     """Return 1 where ``values`` equals ``positive_label`` and 0 elsewhere (index kept).
 
-    Numbers compare numerically (``"1"`` matches 1 and 1.0); text compares after trimming spaces. Raises
+    Numbers compare numerically (``"1"`` matches 1 and 1.0); text compares after trimming spaces (ignoring case
+    when the exact spelling never occurs). Raises
     ``DataInputError`` for missing labels, for a positive label that never occurs, and for more than two values.
     """
     text = values.astype("string").str.strip()
@@ -60,6 +61,8 @@ def parse_label(values: pd.Series, positive_label: str, source: str, column: str
         y = numeric.eq(pos_num)
     else:
         y = text.eq(str(positive_label).strip())
+        if not y.any():  # "yes" for "Yes": the same label written in another case
+            y = text.str.lower().eq(str(positive_label).strip().lower())
     if not y.any():
         raise DataInputError(f"{source}: positive_label {positive_label!r} does not occur in label column "
                              f"{column!r}; its values are {', '.join(map(repr, levels))}")

@@ -159,7 +159,7 @@ def run_company(inp: CompanyInputs, *, snapshot: pd.Timestamp, score_date: pd.Ti
     with a purchase before ``score_date`` using features as of ``score_date``."""
     y = labels.churn_labels(inp.orders, snapshot, label_days).set_index("customer_id")["churned"]
     cats = features.top_categories(inp.orders, inp.items, snapshot, n_categories)
-    kw = {"categories": cats, "late_days": late_days, "scored": inp.scored}
+    kw = {"categories": cats, "late_days": late_days, "scored": inp.scored, "contacts": inp.contacts}
     X = features.build_features(inp.orders, inp.items, inp.feedback, snapshot, **kw).loc[y.index]
     score_X = features.build_features(inp.orders, inp.items, inp.feedback, score_date, **kw)[list(X.columns)]
     value, basis = customer_value(inp, score_date, score_X.index)

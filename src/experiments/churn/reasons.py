@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 SERVICE = ("late_deliveries", "returns", "cancellations", "feedback_count", "low_rating_count", "negative_feedback",
-           "severe_feedback", "days_since_feedback")
+           "severe_feedback", "days_since_feedback", "service_contacts", "unresolved_contacts",
+           "low_satisfaction_contacts")
 PRICE = ("discount_share",)
 ENGAGEMENT = ("recency_days", "frequency_trend", "orders_last_90", "orders_prev_90", "monetary_trend",
               "spend_last_90", "spend_prev_90", "orders_total", "tenure_days")
@@ -81,7 +82,13 @@ def phrase_table(X: pd.DataFrame) -> pd.DataFrame:
         elif col == "discount_share":
             out[col] = _pct(s) + " of items bought on discount (price-sensitive)"
         elif col == "feedback_count":
-            out[col] = _n(s) + " service contacts"
+            out[col] = _n(s) + " feedback messages"
+        elif col == "service_contacts":
+            out[col] = _n(s) + " service conversations"
+        elif col == "unresolved_contacts":
+            out[col] = _n(s) + " unresolved service conversations"
+        elif col == "low_satisfaction_contacts":
+            out[col] = _n(s) + " service conversations rated 1-2"
         elif col == "low_rating_count":
             out[col] = _n(s) + " ratings of 1-2 stars"
         elif col == "negative_feedback":
@@ -89,7 +96,7 @@ def phrase_table(X: pd.DataFrame) -> pd.DataFrame:
         elif col == "severe_feedback":
             out[col] = _n(s) + " severe complaints"
         elif col == "days_since_feedback":
-            out[col] = ("last contacted us " + _n(s) + " days ago").where(s.notna(), "never contacted us")
+            out[col] = ("last feedback " + _n(s) + " days ago").where(s.notna(), "never gave feedback")
         elif col == "avg_order_value":
             out[col] = "average order " + _n(s)
         elif col == "online_share":
