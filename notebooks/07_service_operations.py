@@ -125,7 +125,7 @@ display(safe.frame(reply_times.worst_hours(r.contacts).round(3)))
 # ## 3. The worst breaches, and what slow replies cost in satisfaction
 
 # %%
-display(safe.frame(r.breaches.head(10).round(1)))
+display(safe.frame(r.breaches.head(10).round({"reply_minutes": 1, "over_by_minutes": 1})))
 if r.satisfaction is not None:
     display(safe.frame(r.satisfaction.round(2)))
     display(safe.md("Spearman correlation of satisfaction with reply time / target: {rho:.2f}.",
@@ -150,7 +150,7 @@ if r.sentiment is not None:
 
 # %%
 if r.bot:
-    display(safe.frame(pd.Series(r.bot, name="value").to_frame()))
+    display(safe.frame(present.bot_table(r.bot)))
     if r.care is not None:
         display(safe.frame(r.care.drop(columns=["texts"]).head(10)))
 
@@ -182,7 +182,7 @@ if r.alerts is not None:
              else f"Negative {top} contacts against their baseline")
     svc_charts.alert_timeline(r.scored, top, title, (incident["start"], incident["end"]) if incident else None)
     plt.show()
-    display(safe.frame(r.alerts.head(15).round(3)))
+    display(safe.frame(r.alerts.head(15).round({"expected": 2, "ratio": 1})))
     display(safe.md("False alarms over the incident-free days: {fa:.3%} of channel-topic-days; days with any "
                     "alert: {fd:.1%}.", fa=r.metrics["false_alarm_rate"], fd=r.metrics["false_alarm_day_share"]))
 
@@ -201,7 +201,7 @@ if r.future is not None:
                               f"ETS MASE {r.metrics['forecast_mase']:.2f} vs seasonal naive "
                               f"{r.metrics['forecast_mase_seasonal_naive']:.2f} over {len(r.backtest)} origins")
     plt.show()
-    display(safe.frame(r.backtest.round(3)))
+    display(safe.frame(r.backtest.round({"mase_ets": 3, "mase_seasonal_naive": 3})))
     week = r.plan[r.plan["day"] < r.plan["day"].min() + pd.Timedelta(days=7)]
     display(safe.frame(week.pivot_table(index="day", columns="channel", values="agents", aggfunc="sum")))
 

@@ -18,12 +18,13 @@ def _counts(neg: list[int], total: list[int], topic: str = "delivery") -> pd.Dat
 
 def test_a_spike_alerts_with_the_poisson_tail_and_steady_days_do_not() -> None:
     # 100 contacts a day, 5 negative; day 40 has 20 negative. Trailing rate = (140 + 0.5 x prior) / 2800.5 with
-    # prior = the channel's overall share 215 / 4000 (one topic), so expected ~ 5.0; P(X >= 20 | 5) ~ 2.6e-7.
+    # prior = the channel's share over the same 28 days, 140 / 2800 (one topic), so expected ~ 5.0;
+    # P(X >= 20 | 5) ~ 2.6e-7.
     neg = [5] * 40
     neg[39] = 20
     s = ew.detect(_counts(neg, [100] * 40))
     assert s["expected"].iloc[:28].isna().all() and not s["alert"].iloc[:28].any()  # warm-up builds the baseline
-    prior = (39 * 5 + 20) / 4000
+    prior = 140 / 2800
     mu = (5 * 28 + 0.5 * prior) / (2800 + 0.5) * 100
     assert s["expected"].iloc[39] == pytest.approx(mu)
     assert s["p_value"].iloc[39] == pytest.approx(stats.poisson.sf(19, mu))
@@ -81,3 +82,15 @@ def test_detection_delay_driving_topic_and_false_alarm_rate() -> None:
     fa = ew.false_alarm_rate(scored, "2025-01-06", "2025-01-07", after_days=1)
     assert fa["incident_free_days"] == 7 and fa["false_alarm_rate"] == pytest.approx(1 / 14)
     assert fa["false_alarm_day_share"] == pytest.approx(1 / 7)
+
+
+def test_an_alerting_day_stays_out_of_the_baseline_so_a_wave_keeps_alerting() -> None:
+    # 28 steady days (5 of 100) then a wave of 15 a day for 10 days (P(X >= 15 | 5) = 2e-4): with the alert days
+    # left out, day 38's baseline is still the steady 5 and it alerts; left in, the baseline rises and from day 32
+    # the wave blends in
+    neg = [5] * 28 + [15] * 10
+    kept = ew.detect(_counts(neg, [100] * 38))
+    assert kept["alert"].iloc[28:].all() and kept["expected"].iloc[37] == pytest.approx(5.0, rel=1e-3)
+    mixed = ew.detect(_counts(neg, [100] * 38), exclude_alerts=False)
+    assert mixed["expected"].iloc[37] > 1.5 * kept["expected"].iloc[37]  # 8.2: nine wave days in the window
+    assert mixed["alert"].iloc[28:].sum() < kept["alert"].iloc[28:].sum()

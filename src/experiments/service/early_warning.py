@@ -6,7 +6,8 @@ the weekly rhythm, the weekend dip and holiday peaks are in the expectation) tim
 contacts over the ``baseline_days`` before d (a half-contact prior at the channel's overall share keeps a quiet
 series from a zero rate). A day alerts when its count has an upper-tail probability below ``alert_alpha`` under
 Poisson(expected) (or a negative binomial with variance mu + dispersion x mu^2) and is at least ``min_count``.
-The first ``baseline_days`` days only build the baseline. A rise that lifts a whole channel's volume is caught
+The first ``baseline_days`` days only build the baseline, and an alerting day is left out of its series' baseline
+(so a week-long wave does not become the norm). A rise that lifts a whole channel's volume is caught
 because the rate is per topic: extra negative delivery contacts raise delivery's count far more than its share of
 the day's total predicts (Lambert & Liu 2006 for count monitoring; a rate-with-exposure baseline as in public
 health syndromic surveillance).
@@ -52,31 +53,50 @@ def daily_counts(df: pd.DataFrame, negative: pd.Series, utc_offset_hours: float 
 
 
 def detect(counts: pd.DataFrame, baseline_days: int = 28, alert_alpha: float = 0.001, min_count: int = 3,
-           dispersion: float = 0.0) -> pd.DataFrame:
+           dispersion: float = 0.0, exclude_alerts: bool = True) -> pd.DataFrame:
     """Add ``expected``, ``p_value`` (upper tail P(X >= count)) and ``alert`` to :func:`daily_counts` output.
 
-    Assumes counts are Poisson around exposure x trailing rate (``dispersion`` > 0: negative binomial). Days before
-    the series has ``baseline_days`` of history never alert (``expected`` is NaN).
+    Assumes counts are Poisson around exposure x trailing rate (``dispersion`` > 0: negative binomial) and that the
+    days are consecutive. Days before ``baseline_days`` of history never alert (``expected`` is NaN). With
+    ``exclude_alerts`` an alerting day of a series leaves that series' baseline (as outbreak weeks are left out of
+    the Farrington baseline: Noufaily et al. 2013), so a long wave keeps alerting instead of becoming the norm.
+    The prior share is the channel's negative share over the same trailing window, spread over its topics.
     """
     c = counts.sort_values(["channel", "topic", "day"]).reset_index(drop=True)
-    key = [c["channel"], c["topic"]]
+    grid = c.pivot(index=["channel", "topic"], columns="day", values="negative")
+    neg = grid.fillna(0).to_numpy(float)
+    tot = c.pivot(index=["channel", "topic"], columns="day", values="total").reindex_like(grid).fillna(0).to_numpy(
+        float)
+    chan_codes, chan_index = pd.factorize(grid.index.get_level_values("channel"))
+    n_topics = np.bincount(chan_codes).astype(float)
+    n_s, n_d = neg.shape
     w = int(baseline_days)
-    neg_hist = c.groupby(key)["negative"].transform(lambda s: s.shift(1).rolling(w, min_periods=w).sum())
-    tot_hist = c.groupby(key)["total"].transform(lambda s: s.shift(1).rolling(w, min_periods=w).sum())
-    chan = c.groupby(["channel"])[["negative", "total"]].sum()
-    prior = (chan["negative"] / chan["total"].where(chan["total"] > 0)).reindex(c["channel"]).fillna(0).to_numpy()
-    prior = prior / max(c["topic"].nunique(), 1)
-    rate = (neg_hist + 0.5 * prior) / (tot_hist + 0.5)
-    c["expected"] = rate * c["total"]
-    mu = c["expected"].to_numpy(float)
-    k = c["negative"].to_numpy()
-    if dispersion > 0:
-        size = 1.0 / dispersion
-        p = stats.nbinom.sf(k - 1, size, size / (size + np.where(np.isnan(mu), 1.0, mu)))
-    else:
-        p = stats.poisson.sf(k - 1, np.where(np.isnan(mu), 1.0, mu))
-    c["p_value"] = np.where(np.isnan(mu), np.nan, p)
-    c["alert"] = (c["p_value"] < alert_alpha) & (c["negative"] >= int(min_count))
+    used = np.ones_like(neg, dtype=bool)
+    expected = np.full_like(neg, np.nan)
+    pvals = np.full_like(neg, np.nan)
+    alert = np.zeros_like(neg, dtype=bool)
+    for t in range(w, n_d):  # a loop over days (each step vectorised over every series)
+        win = slice(t - w, t)
+        nh = np.where(used[:, win], neg[:, win], 0).sum(axis=1)
+        th = np.where(used[:, win], tot[:, win], 0).sum(axis=1)
+        cn = np.bincount(chan_codes, weights=neg[:, win].sum(axis=1), minlength=len(chan_index))
+        ct = np.bincount(chan_codes, weights=tot[:, win].sum(axis=1), minlength=len(chan_index))
+        prior = np.divide(cn, ct, out=np.zeros_like(cn), where=ct > 0)[chan_codes] / n_topics[chan_codes]
+        mu = (nh + 0.5 * prior) / (th + 0.5) * tot[:, t]
+        k = neg[:, t]
+        if dispersion > 0:
+            size = 1.0 / dispersion
+            p = stats.nbinom.sf(k - 1, size, size / (size + np.maximum(mu, 1e-12)))
+        else:
+            p = stats.poisson.sf(k - 1, np.maximum(mu, 1e-12))
+        expected[:, t], pvals[:, t] = mu, p
+        alert[:, t] = (p < alert_alpha) & (k >= int(min_count))
+        if exclude_alerts:
+            used[:, t] = ~alert[:, t]
+    where = pd.MultiIndex.from_frame(c[["channel", "topic", "day"]])
+    for name, values in (("expected", expected), ("p_value", pvals), ("alert", alert)):
+        c[name] = pd.DataFrame(values, index=grid.index, columns=grid.columns).stack().reindex(where).to_numpy()
+    c["alert"] = c["alert"].fillna(False).astype(bool)
     return c
 
 

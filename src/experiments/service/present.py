@@ -59,9 +59,15 @@ def skipped(r: ServiceResult):
                               for k, v in r.skipped.items()))
 
 
+def bot_table(summary: dict) -> pd.DataFrame:
+    """The bot summary as a two-column table, rates rounded to 3 decimals and counts as whole numbers."""
+    values = [f"{v:.3f}" if isinstance(v, float) else f"{v:,}" for v in summary.values()]
+    return pd.DataFrame({"value": values}, index=list(summary)).rename_axis("measure")
+
+
 def weekday_labels(table: pd.DataFrame) -> pd.DataFrame:
     """The channel x weekday table with weekday names as columns (for display)."""
     return table.rename(columns=dict(enumerate(WEEKDAY_NAMES)))
 
 
-__all__ = ["headline", "skipped", "weekday_labels"]
+__all__ = ["bot_table", "headline", "skipped", "weekday_labels"]
