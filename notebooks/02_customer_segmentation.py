@@ -167,7 +167,9 @@ display(seg.models_calibration.table().round(4))
 # %%
 previous = mig.previous_segments(processed.current_dir() / "segments.parquet", paths.interim_dir() / "segments_history",
                                  data.table.source) if publish else None
-if previous is None:
+if not publish:
+    display(safe.md("Publishing is off (`publish` = false): this run is not compared with earlier runs."))
+elif previous is None:
     display(safe.md("No previous run of this data source: the migration table starts with the next run."))
 else:
     moves = mig.migration_summary(previous, t)
