@@ -48,6 +48,7 @@ test_fraction = 0.2  # share of customers held out (stratified) to compare the m
 campaign_cost = 100.0  # cost of one retention contact (call, coupon or service fix), in the value's currency
 campaign_success_rate = 0.2  # share of would-be churners a contact keeps
 tier_cuts = [0.3, 0.6]  # churn probabilities where the medium and high risk tiers start
+max_contacts = 0  # most customers the team can contact this week (highest expected gain first); 0 means no limit
 n_boot = 500  # bootstrap resamples for the metric intervals
 top_n = 20  # rows of the contact list shown in the report
 seed = 42  # random seed for the split, the models and the bootstrap

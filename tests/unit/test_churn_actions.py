@@ -16,7 +16,7 @@ def test_expected_gain_and_cutoff_by_hand() -> None:
     assert gain.tolist() == pytest.approx([30.0, 15.0, 40.0, -5.5])
     cut = actions.choose_cutoff(p, v, 10, 0.5)
     assert cut == {"value_at_risk_threshold": 20.0, "contacted": 3, "share_contacted": 0.75,
-                   "expected_profit": pytest.approx(85.0)}
+                   "expected_profit": pytest.approx(85.0), "worth_contacting": 3}
 
 
 def test_profit_curve_peaks_at_the_cutoff() -> None:
@@ -50,3 +50,12 @@ def test_tiers_and_actions() -> None:
     assert t["contact"].to_dict() == {"a": True, "b": True, "c": True, "d": False}
     assert t["action"].to_dict() == {"a": "care call", "b": "priority service", "c": "coupon", "d": "none"}
     assert t["value_at_risk"].to_dict() == pytest.approx({"a": 90, "b": 70, "c": 40, "d": 5})
+
+
+def test_capacity_keeps_the_highest_gains() -> None:
+    p, v = np.array([0.8, 0.5, 0.1, 0.9]), np.array([100.0, 100.0, 1000.0, 10.0])
+    # gains 30, 15, 40, -5.5: capacity 2 keeps the 40 and the 30 -> profit 70; 3 of 4 were worth a call
+    cut = actions.choose_cutoff(p, v, 10, 0.5, max_contacts=2)
+    assert cut["contacted"] == 2 and cut["expected_profit"] == pytest.approx(70.0) and cut["worth_contacting"] == 3
+    assert actions.contact_mask(np.array([30.0, 15.0, 40.0, -5.5]), 2).tolist() == [True, False, True, False]
+    assert actions.contact_mask(np.array([30.0, -1.0]), 5).tolist() == [True, False]   # never a losing call

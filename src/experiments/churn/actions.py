@@ -7,7 +7,8 @@ For customer i with churn probability p_i and value v_i (CLV when known, else re
   would have stayed gains nothing and costs c).
 Sorting by expected gain and adding gains gives the expected-profit curve over the share contacted; it peaks where
 the gain turns negative, so the profit-maximising cut-off is "contact every customer whose value at risk exceeds
-c / s". Each contacted customer gets one action by their main driver and risk tier (see ``assign_actions``).
+c / s" (or the highest gains up to the team's capacity, ``max_contacts``, when that is smaller). Each contacted
+customer gets one action by their main driver and risk tier (see ``assign_actions``).
 """
 
 from __future__ import annotations
@@ -49,16 +50,31 @@ def profit_curve(p: np.ndarray, value: np.ndarray, cost: float, success: float,
     return out
 
 
-def choose_cutoff(p: np.ndarray, value: np.ndarray, cost: float, success: float) -> dict[str, float]:
-    """Return the profit-maximising contact rule: contact everyone with positive expected gain.
+def contact_mask(gain: np.ndarray, max_contacts: int = 0) -> np.ndarray:
+    """Return True for the customers to contact: positive expected gain, and within the ``max_contacts`` highest
+    gains when a capacity is given (0 = no limit; ties broken by position)."""
+    gain = np.asarray(gain, float)
+    chosen = gain > 0
+    if max_contacts and chosen.sum() > max_contacts:
+        keep = np.argsort(-gain, kind="stable")[:max_contacts]
+        chosen = np.zeros(len(gain), bool)
+        chosen[keep] = True
+    return chosen
 
-    Keys: ``value_at_risk_threshold`` (= cost / success), ``contacted``, ``share_contacted``, ``expected_profit``.
+
+def choose_cutoff(p: np.ndarray, value: np.ndarray, cost: float, success: float,
+                  max_contacts: int = 0) -> dict[str, float]:
+    """Return the profit-maximising contact rule: contact everyone with positive expected gain (at most
+    ``max_contacts`` of them, the highest gains, when the team's capacity is limited; 0 = no limit).
+
+    Keys: ``value_at_risk_threshold`` (= cost / success), ``contacted``, ``share_contacted``, ``expected_profit``,
+    ``worth_contacting`` (customers with positive gain, before any capacity limit).
     """
     gain = expected_gain(p, value, cost, success)
-    chosen = gain > 0
+    chosen = contact_mask(gain, max_contacts)
     return {"value_at_risk_threshold": cost / success, "contacted": int(chosen.sum()),
             "share_contacted": float(chosen.mean()) if len(gain) else 0.0,
-            "expected_profit": float(gain[chosen].sum())}
+            "expected_profit": float(gain[chosen].sum()), "worth_contacting": int((gain > 0).sum())}
 
 
 def risk_tier(p: np.ndarray, cuts: Sequence[float] = (0.3, 0.6)) -> np.ndarray:
@@ -87,8 +103,8 @@ def assign_actions(contact: np.ndarray, tier: np.ndarray, main_driver: np.ndarra
     return np.where(contact, action, "none")
 
 
-def action_table(scores: pd.DataFrame, cost: float, success: float, cuts: Sequence[float] = (0.3, 0.6)
-                 ) -> pd.DataFrame:
+def action_table(scores: pd.DataFrame, cost: float, success: float, cuts: Sequence[float] = (0.3, 0.6),
+                 max_contacts: int = 0) -> pd.DataFrame:
     """Return ``scores`` (needs ``churn_probability``, ``customer_value``, ``main_driver``) with ``tier``,
     ``value_at_risk``, ``expected_gain``, ``contact`` and ``action`` added, sorted by expected gain."""
     p, v = scores["churn_probability"].to_numpy(float), scores["customer_value"].to_numpy(float)
@@ -96,7 +112,7 @@ def action_table(scores: pd.DataFrame, cost: float, success: float, cuts: Sequen
     out["tier"] = risk_tier(p, cuts)
     out["value_at_risk"] = p * v
     out["expected_gain"] = expected_gain(p, v, cost, success)
-    out["contact"] = out["expected_gain"] > 0
+    out["contact"] = contact_mask(out["expected_gain"].to_numpy(), max_contacts)
     out["action"] = assign_actions(out["contact"].to_numpy(), out["tier"].to_numpy(),
                                    out["main_driver"].to_numpy())
     return out.sort_values(["expected_gain", "customer_id"], ascending=[False, True], kind="stable")

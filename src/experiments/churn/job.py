@@ -27,7 +27,8 @@ def settings_from(params: Mapping[str, Any]) -> pipeline.Settings:
     return pipeline.Settings(test_fraction=float(params["test_fraction"]), seed=int(params["seed"]),
                              campaign_cost=float(params["campaign_cost"]),
                              campaign_success_rate=float(params["campaign_success_rate"]),
-                             n_boot=int(params.get("n_boot", 500)), tier_cuts=tuple(cuts))
+                             n_boot=int(params.get("n_boot", 500)), tier_cuts=tuple(cuts),
+                             max_contacts=int(params.get("max_contacts", 0) or 0))
 
 
 def _value(table: inputs.InputTable, multiplier: float) -> pd.Series | None:

@@ -32,6 +32,7 @@ class Settings:
     n_boot: int = 500
     tier_cuts: Sequence[float] = (0.3, 0.6)
     rf_trees: int = 100
+    max_contacts: int = 0
 
 
 @dataclass
@@ -92,6 +93,7 @@ class ChurnAnalysis:
             "lgbm_trees": self.fitted.best_iteration, "calibration": self.calibrator.method,
             "lgbm_brier_calibrated": round(evaluation.brier(ytest, self.test_calibrated), 4),
             "n_scored": int(len(self.scores)), "n_contacted": int(self.cutoff["contacted"]),
+            "n_worth_contacting": int(self.cutoff["worth_contacting"]),
             "share_contacted": round(float(self.cutoff["share_contacted"]), 4),
             "expected_profit": round(float(self.cutoff["expected_profit"]), 2),
             "value_at_risk_contacted": round(float(self.contacts["value_at_risk"].sum()), 2),
@@ -135,7 +137,7 @@ def analyse(X: pd.DataFrame, y: pd.Series, *, score_X: pd.DataFrame, score_value
     scores = pd.DataFrame({"customer_id": score_X.index.astype(str), "churn_probability": p_score,
                            "customer_value": score_value.reindex(score_X.index).to_numpy(float)})
     scores = pd.concat([scores, why.reset_index(drop=True)], axis=1)
-    scores = actions.action_table(scores, s.campaign_cost, s.campaign_success_rate, s.tier_cuts)
+    scores = actions.action_table(scores, s.campaign_cost, s.campaign_success_rate, s.tier_cuts, s.max_contacts)
     extra_cols = []
     if score_extra is not None:
         scores = scores.merge(score_extra, left_on="customer_id", right_index=True, how="left")
@@ -144,7 +146,7 @@ def analyse(X: pd.DataFrame, y: pd.Series, *, score_X: pd.DataFrame, score_value
     curve = actions.profit_curve(scores["churn_probability"], scores["customer_value"], s.campaign_cost,
                                  s.campaign_success_rate)
     cutoff = actions.choose_cutoff(scores["churn_probability"], scores["customer_value"], s.campaign_cost,
-                                   s.campaign_success_rate)
+                                   s.campaign_success_rate, s.max_contacts)
     return ChurnAnalysis(
         source=source, X=X, y=y, split=split, fitted=fitted, calibrator=cal, calibration_scores=cal_scores,
         comparison=comparison, lgbm_vs_logreg=diff, test_calibrated=test_cal, reliability=rel,

@@ -32,12 +32,15 @@ def headline(a: ChurnAnalysis, period: str = "this week"):
     actions = c["action"].value_counts()
     act = ", ".join(f"{n:,} {k}" for k, n in actions.items() if k in ACTION_WORDS) or "none"
     top = ", ".join(safe.text(f) for f in a.importance.index[:3])
+    capped = a.cutoff["worth_contacting"] > a.cutoff["contacted"]
+    cap = (f" (capacity {a.settings.max_contacts:,}; {a.cutoff['worth_contacting']:,} would be worth a call)"
+           if capped else "")
     lines = [
-        safe.md("**Call {n:,} customers {period}** ({share:.0%} of the {total:,} scored): expected profit "
+        safe.md("**Call {n:,} customers {period}** ({share:.0%} of the {total:,} scored){cap}: expected profit "
                 "**{profit:,.0f}** after campaign costs, protecting {risk:,.0f} of value at risk "
                 "(value = {basis}).", n=len(c), period=period, share=a.cutoff["share_contacted"],
                 total=len(a.scores), profit=a.cutoff["expected_profit"], risk=float(c["value_at_risk"].sum()),
-                basis=a.value_basis).data,
+                basis=a.value_basis, cap=cap).data,
         f"**Why they are leaving** (main reason per contacted customer): {why or 'nobody to contact'}. "
         f"Strongest drivers overall: {top}.",
         f"**Actions**: {act}.",
