@@ -141,6 +141,7 @@ plt.show()
 display(safe.frame(present.neighbour_examples(a, data)))
 cross = present.cross_category_table(a, data)
 if cross is not None:
+    display(present.cross_category_md(a, data))
     display(cross)
 
 # %% [markdown]

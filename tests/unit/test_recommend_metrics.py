@@ -66,9 +66,14 @@ def test_intra_list_diversity_hand_computed():
         (1 + 1 - 1 / np.sqrt(2)) / 2)
     # [a, b, c]: mean pairwise similarity (0 + 0.7071 + 0.7071) / 3 -> distance 0.5286
     assert rm.intra_list_diversity(np.array([[0, 1, 2]]), vectors) == pytest.approx(1 - 2 / np.sqrt(2) / 3)
-    # batching does not change the answer
-    many = np.tile([[0, 1, 2], [0, 2, 1]], (7, 1))
-    assert rm.intra_list_diversity(many, vectors, batch=3) == pytest.approx(rm.intra_list_diversity(many, vectors))
+    # the sparse batched path (large catalogues) gives the same answer as the dense lookup
+    rng = np.random.default_rng(1)
+    big = (rng.random((30, 12)) < 0.3).astype(float)
+    big[0] = 0  # an item nobody bought: similarity 0 to everything
+    lists = np.argsort(rng.random((40, 30)), axis=1)[:, :6]
+    lists[::5, 4:] = -1
+    dense = rm.intra_list_diversity(lists, big)
+    assert rm.intra_list_diversity(lists, big, batch=7, dense_limit=0) == pytest.approx(dense)
 
 
 def test_evaluate_uses_only_users_with_held_out_items_and_checks_shapes():

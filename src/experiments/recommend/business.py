@@ -59,12 +59,16 @@ def reasons_for(users: np.ndarray, items: np.ndarray, train: InteractionMatrix, 
         return out
     pair = np.flatnonzero(valid)[hist.row]
     bought = hist.col
-    score = np.asarray(sim[items[pair], bought]).ravel()
+    if sim.shape[0] <= 5000:  # dense lookup: far faster than sparse fancy indexing on millions of pairs
+        score = sim.toarray()[items[pair], bought]
+    else:
+        score = np.asarray(sim[items[pair], bought]).ravel()
     order = np.lexsort((bought, -score, pair))
     first = order[np.r_[True, pair[order][1:] != pair[order][:-1]]]
     ok = score[first] > 0
-    names = _names(train.items, item_names)
-    out[pair[first[ok]]] = ["because you bought " + safe.mask_pii(n) for n in names[bought[first[ok]]]]
+    because = np.array(["because you bought " + safe.mask_pii(n) for n in _names(train.items, item_names)],
+                       dtype=object)
+    out[pair[first[ok]]] = because[bought[first[ok]]]
     return out
 
 
@@ -79,10 +83,10 @@ def top_n(model: Recommender, train: InteractionMatrix, n: int = 10, exclude_bou
     u, it, sc = u[keep], it[keep], scores.ravel()[keep]
     rank = (np.tile(np.arange(1, ids.shape[1] + 1), len(rows)))[keep]
     sim = item_similarity(train) if sim is None else sim
-    names = _names(train.items, item_names)
+    names = np.array([safe.mask_pii(x) for x in _names(train.items, item_names)], dtype=object)
     return pd.DataFrame({"customer_id": np.asarray(train.users.astype(str))[u], "rank": rank.astype(np.int64),
                          "item_id": np.asarray(train.items.astype(str))[it],
-                         "item_name": [safe.mask_pii(x) for x in names[it]], "score": sc.astype(np.float64),
+                         "item_name": names[it], "score": sc.astype(np.float64),
                          "reason": reasons_for(u, it, train, sim, item_names), "source": f"model:{model.name}"})
 
 
@@ -150,11 +154,13 @@ def cold_start(customer_ids: pd.Index | np.ndarray, interactions: pd.DataFrame, 
     label = {"segment": "popular in your segment", "channel": "popular with customers of your channel",
              "overall": "popular with all customers"}
     items = pd.Index(cand["item"].astype(str))
-    names = _names(items, item_names) if item_names is not None else np.asarray(items)
+    uniq = pd.Index(pd.unique(np.asarray(items, dtype=object)))
+    masked = np.array([safe.mask_pii(x) for x in _names(uniq, item_names)], dtype=object)
+    names = masked[uniq.get_indexer(items)]
     first_level = cand.groupby("customer_id")["level"].transform("first")
     return pd.DataFrame({"customer_id": cand["customer_id"].astype(str).to_numpy(),
                          "rank": cand["rank"].astype(np.int64).to_numpy(), "item_id": np.asarray(items),
-                         "item_name": [safe.mask_pii(x) for x in names], "score": cand["buyers"].astype(float)
+                         "item_name": names, "score": cand["buyers"].astype(float)
                          .to_numpy(), "reason": cand["level"].map(label).to_numpy(),
                          "source": ("cold_start:" + first_level).to_numpy()}).reset_index(drop=True)
 

@@ -51,11 +51,10 @@ def company_interactions(orders: pd.DataFrame) -> Interactions:
     for reason, bad in reasons.items():
         dropped[reason] = int((bad & keep).sum())
         keep &= ~bad
-    o = orders.loc[keep]
-    frame = pd.DataFrame({"user": o["customer_id"].astype(str).to_numpy(), "item": o["item_id"].astype(str).to_numpy(),
-                          "weight": o["quantity"].to_numpy(np.float64), "time": o["ordered_at"].to_numpy(),
-                          "channel": o["channel"].astype(str).to_numpy()})
-    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    o = orders.loc[keep].reset_index(drop=True)
+    frame = pd.DataFrame({"user": o["customer_id"].astype(str), "item": o["item_id"].astype(str),
+                          "weight": o["quantity"].astype(np.float64),
+                          "time": pd.to_datetime(o["ordered_at"], utc=True), "channel": o["channel"].astype(str)})
     return Interactions(frame=frame, dropped=dropped, rows_in=len(orders))
 
 

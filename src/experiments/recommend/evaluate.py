@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from experiments.recommend import ranking_metrics
 from experiments.recommend.matrix import InteractionMatrix, build_matrix
 from experiments.recommend.models import MODEL_NAMES, Recommender, make_model
-from experiments.recommend.splits import Split
+from experiments.recommend.splits import Split, isin
 
 
 @dataclass
@@ -51,7 +51,7 @@ def prepare(split: Split, weighting: Weighting | None = None) -> Prepared:
     weighting = weighting or Weighting()
     train = weighting.build(split.train)
     test = split.test
-    known = test["user"].isin(train.users) & test["item"].isin(train.items)
+    known = isin(test["user"], train.users) & isin(test["item"], train.items)
     truth = build_matrix(test[known], users=train.users, items=train.items, use_weight=False).binary()
     eval_rows = np.flatnonzero(np.diff(truth.indptr) > 0)
     counts = {"test_pairs": int(known.sum()), "test_pairs_unscorable": int((~known).sum()),

@@ -54,9 +54,11 @@ def example_history(a: RecAnalysis, data: RecData, who: str | None = None, n: in
         who = ex.columns[0].rsplit(" ", 1)[-1]
     hist = a.split.train[a.split.train["user"] == who]
     top = hist.groupby("item").size().sort_values(ascending=False, kind="stable").head(n).index
-    names = [str(data.item_names.get(i, i)) if data.item_names is not None else str(i) for i in top]
-    return safe.md("Customer {who} bought before: {items} ({n_items} distinct items in the training period).",
-                   who=who, items="; ".join(names), n_items=int(hist["item"].nunique()))
+    names = {f"i{j}": (str(data.item_names.get(i, i)) if data.item_names is not None else str(i))
+             for j, i in enumerate(top)}
+    listed = "; ".join("{" + key + "}" for key in names)
+    return safe.md("Customer {who} bought most often before: " + listed + " ({n_items} distinct items in the "
+                   "training period).", who=who, n_items=int(hist["item"].nunique()), **names)
 
 
 def data_table(a: RecAnalysis, data: RecData) -> pd.DataFrame:
@@ -120,15 +122,28 @@ def cross_category_table(a: RecAnalysis, data: RecData) -> pd.DataFrame | None:
     t = cross_category(a.neighbours, data.item_categories)
     if t.empty:
         return None
-    t = (100 * t).round(0).astype(int).astype(str) + "%"
+    t = (100 * t).round(0).astype(int).astype(str) + "%"  # rows: bought category; columns: neighbour category
     t.index.name, t.columns.name = "bought (category)", "also buy, other categories"
     return safe.frame(t)
+
+
+def cross_category_md(a: RecAnalysis, data: RecData):
+    """Return one sentence naming the strongest cross-category link (or None without categories)."""
+    if data.item_categories is None:
+        return None
+    t = cross_category(a.neighbours, data.item_categories)
+    if t.empty:
+        return None
+    src, dst = t.stack().idxmax()
+    return safe.md("Strongest cross-category link: of the neighbours of **{src}** items that come from another "
+                   "category, {share:.0%} are **{dst}**: a ready-made bundle or shelf neighbour.",
+                   src=src, dst=dst, share=float(t.loc[src, dst]))
 
 
 def segment_table(a: RecAnalysis, data: RecData) -> pd.DataFrame:
     """Return per segment (or channel) the customers and the items recommended most often."""
     group = "segment" if data.segments_found else "channel"
-    return segment_view(a.recommendations, data.profiles, group).rename(
+    return segment_view(a.recommendations, data.profiles, group, top=2).rename(
         columns={group: group + " (customers')"}).set_index(group + " (customers')")
 
 
@@ -137,7 +152,9 @@ def cold_examples(a: RecAnalysis) -> pd.DataFrame:
     if a.cold_lists.empty:
         return pd.DataFrame({"cold-start customers": [0]})
     per = a.cold_lists.groupby("source")["customer_id"].nunique().rename("customers").reset_index()
-    per["source"] = per["source"].str.replace("cold_start:", "popular in their ", regex=False)
+    per["source"] = per["source"].map({"cold_start:segment": "most popular in their segment",
+                                       "cold_start:channel": "most popular in their channel",
+                                       "cold_start:overall": "most popular overall"}).fillna(per["source"])
     return per.rename(columns={"source": "cold-start list from"}).set_index("cold-start list from")
 
 
@@ -146,11 +163,12 @@ def verdict_md(a: RecAnalysis):
     h = headline(a)
     r = a.results
     als, pop = r.loc["als", "ndcg_at_k"], r.loc["popular", "ndcg_at_k"]
+    als_part = "" if h["chosen"] == "als" else \
+        " ALS reaches {als:.3f} ({als_lift:+.0%} over most-popular)."
     return safe.md(
         "Use **{name}** lists: NDCG@{k} {ndcg:.3f} on held-out purchases vs {pop:.3f} for most-popular "
-        "({lift:+.0%}) and {rnd:.3f} for random; ALS reaches {als:.3f} ({als_lift:+.0%} over most-popular). "
-        "The lists cover {cov:.0%} of the catalogue (most-popular: {pcov:.0%}). Re-run monthly; "
-        "check the cold-start share, where no model can personalise.",
+        "({lift:+.0%}) and {rnd:.3f} for random." + als_part + " The lists cover {cov:.0%} of the catalogue "
+        "(most-popular: {pcov:.0%}). Re-run monthly; watch the cold-start share, where no model can personalise.",
         name=LABELS.get(h["chosen"], h["chosen"]), k=h["k"], ndcg=h["ndcg"], pop=pop, lift=h["lift"],
         rnd=r.loc["random", "ndcg_at_k"], als=als, als_lift=(als / pop - 1) if pop > 0 else float("nan"),
         cov=r.loc[h["chosen"], "coverage"], pcov=r.loc["popular", "coverage"])

@@ -105,16 +105,29 @@ def novelty(recs: np.ndarray, train: sp.spmatrix) -> float:
     return float(np.mean(-np.log2(pop[shown] / n_users))) if shown.size else float("nan")
 
 
-def intra_list_diversity(recs: np.ndarray, item_vectors: sp.spmatrix | np.ndarray, batch: int = 2000) -> float:
+def intra_list_diversity(recs: np.ndarray, item_vectors: sp.spmatrix | np.ndarray, batch: int = 2000,
+                         dense_limit: int = 5000) -> float:
     """Mean over lists (of 2+ items) of the mean pairwise cosine distance between their items.
 
-    ``item_vectors`` has one row per item (e.g. the items x users training matrix, or one-hot categories). Uses
-    sum_{i != j} cos(i, j) = ||sum_i v_i||^2 - sum_i ||v_i||^2 on unit vectors, in batches of users.
+    ``item_vectors`` has one row per item (e.g. the items x users training matrix, or one-hot categories); an item
+    with an all-zero vector has similarity 0 to everything. With at most ``dense_limit`` items the item x item
+    cosine matrix is built once and looked up; otherwise sum_{i != j} cos(i, j) = ||sum_i v_i||^2 - sum_i ||v_i||^2
+    on unit vectors, in batches of users. Both give the same number.
     """
     v = sp.csr_matrix(item_vectors, dtype=np.float64)
     norms = np.sqrt(np.asarray(v.multiply(v).sum(axis=1)).ravel())
     unit = sp.diags(np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1), 0.0)) @ v
     has = (norms > 0).astype(np.float64)
+    valid_all = recs >= 0
+    n_all = valid_all.sum(axis=1)
+    if v.shape[0] <= dense_limit:
+        sim = (unit @ unit.T).toarray()
+        r = np.where(valid_all, recs, 0)
+        pair = sim[r[:, :, None], r[:, None, :]] * (valid_all[:, :, None] & valid_all[:, None, :])
+        total = pair.sum(axis=(1, 2)) - (has[r] * valid_all).sum(axis=1)
+        ok = n_all > 1
+        vals = 1.0 - total[ok] / (n_all[ok] * (n_all[ok] - 1))
+        return float(vals.mean()) if vals.size else float("nan")
     out = []
     for start in range(0, recs.shape[0], batch):
         r = recs[start:start + batch]

@@ -36,6 +36,11 @@ class Split:
         return pd.Index(self.cold["user"].unique())
 
 
+def isin(values: pd.Series, pool: pd.Series | pd.Index) -> np.ndarray:
+    """Boolean array: is each of ``values`` in ``pool``? (a hash lookup; pandas' Arrow-string ``isin`` loops)."""
+    return pd.Index(pd.unique(np.asarray(pool, dtype=object))).get_indexer(np.asarray(values, dtype=object)) >= 0
+
+
 def _pairs(interactions: pd.DataFrame) -> pd.DataFrame:
     """Distinct (user, item) pairs with summed weight and first time (when present)."""
     agg: dict[str, str] = {}
@@ -71,9 +76,9 @@ def time_split(interactions: pd.DataFrame, test_fraction: float = 0.2,
     later = _pairs(interactions.loc[~before])
     seen = pd.MultiIndex.from_frame(train[["user", "item"]])
     later = later[~pd.MultiIndex.from_frame(later[["user", "item"]]).isin(seen)]
-    new_item = ~later["item"].isin(train["item"])
+    new_item = ~isin(later["item"], train["item"])
     later = later[~new_item]
-    warm = later["user"].isin(train["user"])
+    warm = isin(later["user"], train["user"])
     counts = {"test_pairs_new_item": int(new_item.sum()), "cold_users": int(later.loc[~warm, "user"].nunique())}
     return Split(train=train, test=later[warm].reset_index(drop=True), cold=later[~warm].reset_index(drop=True),
                  kind="time", cutoff=cutoff, counts=counts)
