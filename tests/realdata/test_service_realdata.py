@@ -62,9 +62,9 @@ def test_inbound_sentiment_uses_the_feedback_lexicon_model(frame) -> None:
 
     pol = sentiment.inbound_sentiment(frame)
     # the English tweets through VADER directly give the same labels (a tweet with a CJK character goes to the
-    # Chinese lexicon instead)
+    # Chinese lexicon instead: 23 of the 2,188 here, e.g. Japanese tweets)
     en = (sentiment.language(frame["text"]) == "en").to_numpy()
     direct = lexicon.polarity(lexicon.en_compound(frame["text"].astype("string").fillna("")[en]))
-    assert en.mean() > 0.99 and (pol.to_numpy()[en] == direct).all()
+    assert en.mean() > 0.98 and (pol.to_numpy()[en] == direct).all()  # 23 tweets carry CJK characters
     share = float((pol == "negative").mean())
     assert 0.2 < share < 0.6  # complaints dominate support tweets, but not all are negative

@@ -78,3 +78,8 @@ def test_the_total_forecast_is_split_by_each_channels_weekday_share() -> None:
     split = staffing.split_by_channel(total, daily).set_index(["day", "channel"])["forecast"]
     assert split.loc[(pd.Timestamp("2025-06-30"), "a")] == pytest.approx(75.0)
     assert split.loc[(pd.Timestamp("2025-07-01"), "b")] == pytest.approx(50.0)
+
+
+def test_a_plan_without_staffed_channels_is_empty() -> None:
+    fc = pd.DataFrame({"day": pd.to_datetime(["2025-07-01"]), "channel": ["BrandA"], "forecast": [5.0]})
+    assert staffing.staffing_plan(fc, {}, {"hotline": 3.0}, {"hotline": 5.0}).empty

@@ -3,7 +3,8 @@
 ``analyse(frame, cfg)`` takes the frame of ``contacts.build`` and a ``ServiceConfig`` (the notebook's parameters)
 and returns a ``ServiceResult`` with the tables and the flat metrics of metrics.json. Parts that need columns a
 flat table lacks (the bot, topics) or more history than it has (early warning: ``baseline_days`` + 7 days;
-staffing: 8 weeks) are skipped with a reason in ``skipped`` and their metrics are None.
+staffing: contacts on 50 of the last 56 days and a handling time for one of its channels) are skipped with a
+reason in ``skipped`` and their metrics are None.
 """
 
 from __future__ import annotations
@@ -174,10 +175,14 @@ def analyse(frame: pd.DataFrame, cfg: ServiceConfig, as_of: pd.Timestamp | None 
         r.skipped["early_warning"] = (f"needs a topic and a text column and at least {cfg.baseline_days + 7} days "
                                       f"of contacts; the table has {days} days")
         r.metrics["n_alerts"] = None
-    if days >= 56 and cfg.aht_minutes:
+    staffed = sorted(set(cfg.aht_minutes) & set(d["channel"].astype(str)))
+    recent = d["opened_at"].dt.normalize().drop_duplicates()
+    recent_days = int((recent >= d["opened_at"].max() - pd.Timedelta(days=56)).sum())
+    if recent_days >= 50 and staffed:
         _staffing(d, cfg, r)
     else:
-        r.skipped["staffing"] = f"needs at least 56 days of contacts and aht_minutes; the table has {days} days"
+        r.skipped["staffing"] = (f"needs contacts on at least 50 of the last 56 days ({recent_days} here) and a "
+                                 f"handling time (aht_minutes) for a channel of the table ({len(staffed)} here)")
         r.metrics.update({"forecast_mase": None, "agents_needed_next_week": None})
     return r
 

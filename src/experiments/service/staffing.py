@@ -130,6 +130,8 @@ def staffing_plan(forecast: pd.DataFrame, peak_hour_share: dict[str, float], aht
     through :func:`agents_needed` with the channel's handling time and reply target. ``forecast`` has columns
     day, channel, forecast; channels without a handling time (the bot) are skipped."""
     rows = forecast[forecast["channel"].isin(list(aht_minutes))].copy()
+    if rows.empty:
+        return rows.assign(peak_per_hour=pd.Series(dtype=float), agents=pd.Series(dtype="int64"))
     rows["peak_per_hour"] = rows["forecast"] * rows["channel"].map(peak_hour_share).fillna(0.1)
     rows["agents"] = [agents_needed(p, aht_minutes[c] * 60, target_minutes[c] * 60, level)
                       for p, c in zip(rows["peak_per_hour"], rows["channel"], strict=True)]
