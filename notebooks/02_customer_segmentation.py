@@ -37,6 +37,7 @@ date_format = ""  # strftime format of date_col, e.g. %m/%d/%y %H:%M; empty mean
 amount_col = "amount"  # column holding the purchase amount; empty means quantity_col x price_col
 quantity_col = ""  # order-line quantity, used only when amount_col is empty
 price_col = ""  # order-line unit price, used only when amount_col is empty
+keep_zero_amounts = True  # count zero-amount rows as purchases (CDNOW does); negative amounts are always dropped
 calibration_end = ""  # ISO date ending the calibration period; empty means as_of minus holdout_days
 as_of = ""  # ISO date of the segmentation (end of the holdout); empty means the last purchase date
 holdout_days = 182  # holdout length when calibration_end is empty
@@ -80,7 +81,8 @@ from experiments.segments import migration as mig
 with contextlib.redirect_stdout(io.StringIO()) as run_info:
     run = notebook.start("02_customer_segmentation", globals())
     data = job.load(input_path, customer_col, date_col, amount_col, quantity_col=quantity_col, price_col=price_col,
-                    encoding=input_encoding, sheet=input_sheet, date_order=date_order, date_format=date_format)
+                    encoding=input_encoding, sheet=input_sheet, date_order=date_order, date_format=date_format,
+                    keep_zero_amounts=keep_zero_amounts)
     run.add_input(data.table)
 rules = tiers.TierRules.from_params(run.params)
 settings = job.Settings(calibration_end=calibration_end, as_of=as_of, holdout_days=holdout_days, time_unit=time_unit,

@@ -40,8 +40,10 @@ def test_validation_drops_guests_and_refunds_and_counts_them():
     raw = pd.DataFrame({"customer": ["1", None, "2", "3", " "], "date": ["2024-01-01"] * 5,
                         "amount": [10.0, 5.0, -3.0, 0.0, 4.0]})
     clean, dropped = validate_transactions(raw, "t.csv", COLS)
-    assert clean["customer_id"].tolist() == ["1"]
-    assert dropped == {"no_customer": 2, "non_positive_amount": 2}
+    assert clean["customer_id"].tolist() == ["1", "3"]  # a zero amount is still a purchase (CDNOW has them)
+    assert dropped == {"no_customer": 2, "negative_amount": 1, "zero_amount": 0}
+    clean, dropped = validate_transactions(raw, "t.csv", COLS, keep_zero=False)
+    assert clean["customer_id"].tolist() == ["1"] and dropped["zero_amount"] == 1
 
 
 def test_excel_float_ids_keep_their_written_form():
@@ -81,7 +83,7 @@ def test_amount_from_quantity_times_price(tmp_path):
     pd.DataFrame({"c": ["x", "x"], "d": ["2024-01-01", "2024-01-01"], "q": [2, -1], "p": [3.5, 3.5]}).to_csv(
         path, index=False)
     data = job.load(str(path), "c", "d", "", quantity_col="q", price_col="p")
-    assert data.tx["amount"].tolist() == [7.0] and data.dropped["non_positive_amount"] == 1
+    assert data.tx["amount"].tolist() == [7.0] and data.dropped["negative_amount"] == 1
 
 
 def test_clv_by_hand_without_discounting():

@@ -38,7 +38,7 @@ def fit_models(summary: pd.DataFrame, pareto: bool = True) -> Models:
     """Fit BG/NBD (and Pareto/NBD) on all customers and Gamma-Gamma on the repeat customers of ``summary``."""
     bg = btyd.fit_bgnbd(summary["x"], summary["t_x"], summary["T"])
     pn = btyd.fit_pareto(summary["x"], summary["t_x"], summary["T"]) if pareto else None
-    rep = summary[summary["x"] > 0]
+    rep = summary[(summary["x"] > 0) & (summary["m"] > 0)]  # a zero mean repeat value has no Gamma density
     gg = btyd.fit_gamma_gamma(rep["x"], rep["m"]) if len(rep) >= 3 else None
     return Models(bgnbd=bg, pareto=pn, gamma_gamma=gg)
 

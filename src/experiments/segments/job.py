@@ -87,7 +87,7 @@ class Inputs:
 
 def load(input_path: str, customer_col: str, date_col: str, amount_col: str, *, quantity_col: str = "",
          price_col: str = "", encoding: str = "", sheet: str = "", date_order: str = "auto",
-         date_format: str = "") -> Inputs:
+         date_format: str = "", keep_zero_amounts: bool = True) -> Inputs:
     """Read the transactions: the company world's processed tables (empty ``input_path``) or a flat table.
 
     A flat table needs a customer, a date and an amount column; without ``amount_col`` the amount is
@@ -119,7 +119,8 @@ def load(input_path: str, customer_col: str, date_col: str, amount_col: str, *, 
                                      f"that are not numbers ({example_rows(bad)})")
             frame[role] = num
         frame["amount"] = frame["quantity"] * frame["price"]
-    tx, dropped = validate_transactions(frame, table.source, table.columns, date_order, date_format)
+    tx, dropped = validate_transactions(frame, table.source, table.columns, date_order, date_format,
+                                        keep_zero=keep_zero_amounts)
     return Inputs(tx=tx, profile=None, prospects=None, table=table, dropped=dropped)
 
 

@@ -16,14 +16,15 @@ UNITS = {"W": 7.0, "D": 1.0}
 
 
 def validate_transactions(frame: pd.DataFrame, source: str, columns: dict[str, str], date_order: str = "auto",
-                          date_format: str = "") -> tuple[pd.DataFrame, dict]:
+                          date_format: str = "", keep_zero: bool = True) -> tuple[pd.DataFrame, dict]:
     """Return (clean, dropped counts) from a role-named frame with ``customer``, ``date`` and ``amount``.
 
     Dates are parsed by the cleaning's one date parser (``cleaning.standardise.parse_dates``: ISO, YYYYMMDD, Excel
     datetimes; slash dates only with a provable or given ``date_order``, never guessed); amounts must be numeric.
     Rows without a customer are dropped and counted (guests cannot be segmented); an unparseable date or amount
-    stops with an error naming the file, the column and example rows (never a silent cast). Non-positive amounts
-    (refunds, cancellations) are dropped and counted: they are not purchases.
+    stops with an error naming the file, the column and example rows (never a silent cast). Negative amounts
+    (refunds, cancellations) are dropped and counted: they are not purchases. Zero amounts are purchases (a free
+    item still is a visit; CDNOW has them and the published fits count them) unless ``keep_zero`` is False.
     """
     from experiments.cleaning.standardise import parse_dates
 
@@ -47,16 +48,17 @@ def validate_transactions(frame: pd.DataFrame, source: str, columns: dict[str, s
     if bad_amount.any():
         raise DataInputError(f"{source}: column {columns.get('amount')!r} has {int(bad_amount.sum())} values that are "
                              f"not numbers ({example_rows(bad_amount)}); expected e.g. 12.50")
-    non_positive = ~no_customer & (num <= 0)
-    keep = ~no_customer & ~non_positive
+    negative = ~no_customer & (num < 0)
+    zero = ~no_customer & (num == 0) & (not keep_zero)
+    keep = ~no_customer & ~negative & ~zero
     ids = cust[keep]
     if pd.api.types.is_float_dtype(ids) and (ids == ids.round()).all():
         ids = ids.astype("int64")  # Excel reads 12345 as 12345.0: keep the id as written
     clean = pd.DataFrame({"customer_id": ids.astype("string").str.strip().astype(str),
                           "date": parsed[keep].astype("datetime64[ns]").dt.normalize(),
                           "amount": num[keep].astype(float)})
-    return clean.reset_index(drop=True), {"no_customer": int(no_customer.sum()),
-                                          "non_positive_amount": int(non_positive.sum())}
+    return clean.reset_index(drop=True), {"no_customer": int(no_customer.sum()), "negative_amount": int(negative.sum()),
+                                          "zero_amount": int(zero.sum())}
 
 
 def daily(tx: pd.DataFrame) -> pd.DataFrame:
