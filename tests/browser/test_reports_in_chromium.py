@@ -38,7 +38,7 @@ EMAILS = ["jane.doe@example.com", "wang.fang@example.cn"]
 PHONES = ["13800138000", "+86 139 1234 5678", "+44 20 7946 0958", "(212) 555-0143"]
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]{2,}@[A-Za-z0-9.-]+\.[a-z]{2,}")
 CN_MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
-ACTIVE_HTML = re.compile(r"<script\b|<[a-z][^>]*\son[a-z]+\s*=|javascript:", re.I)
+ACTIVE_HTML = re.compile(r"<script\b|<[a-z][^>]*\son[a-z]+\s*=|<[a-z][^>]*=\s*[\"']?\s*javascript:", re.I)
 
 
 def _chromium() -> str | None:
@@ -70,11 +70,12 @@ def payload_ran(dom: str) -> str | None:
     title = re.search(r"<title>(.*?)</title>", dom, re.S)
     if title and TITLE_PAYLOAD in title.group(1):
         return f"title {title.group(1)!r}"
-    return "data-pwned attribute" if "data-pwned" in dom else None
+    # an element carrying the attribute; the payload's own text (escaped, shown to the reader) is not a tag
+    return "data-pwned attribute" if re.search(r"<[a-z][^<>]*\sdata-pwned=", dom) else None
 
 
 def active_html(page_html: str) -> list[str]:
-    """Return the ``<script``, ``on...=`` attributes and ``javascript:`` URLs in a page (embedded images aside)."""
+    """Return the ``<script`` tags, ``on...=`` attributes and ``javascript:`` attribute URLs in a page."""
     text = re.sub(r'src="data:[^"]+"', "", page_html)
     return sorted({m.group(0)[:60] for m in ACTIVE_HTML.finditer(text)})
 
@@ -147,7 +148,8 @@ def hostile_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     mp.setenv("CIL_DATA_DIR", str(data))
     mp.setenv("CIL_REPORTS_DIR", str(reports))
     try:
-        company = runner.run(profile="tiny", cli_overrides=["01_data_cleaning.er_method=deterministic"])
+        company = runner.run(profile="tiny", cli_overrides=["01_data_cleaning.er_method=deterministic",
+                                                             "06_ad_ab_analysis.aa_sims=0"])
         orders = _hostile_order_lines(base / "orders.csv")
         units = _hostile_units(base / "units.csv")
         flat = runner.run(["01_data_cleaning", "06_ad_ab_analysis"], profile="tiny", cli_overrides=[
@@ -188,6 +190,10 @@ def test_the_checks_see_a_payload_that_runs(tmp_path: Path) -> None:
     only_script = tmp_path / "script.html"
     only_script.write_text(page("Report", PAYLOADS[1]), encoding="utf-8")
     assert payload_ran(dump_dom(only_script)) == "title 'PWNED'"
+    escaped = tmp_path / "escaped.html"  # the same payloads shown as text: nothing ran, nothing active
+    escaped.write_text(page("Report", "<p>" + html.escape(" ".join(PAYLOADS)) + "</p>"), encoding="utf-8")
+    assert payload_ran(dump_dom(escaped)) is None
+    assert active_html(escaped.read_text(encoding="utf-8")) == []
 
 
 def test_no_payload_executes_in_chromium(hostile_runs: dict[str, object]) -> None:
