@@ -52,6 +52,7 @@ sequential_method = "msprt"  # msprt (always-valid, look any day), obrien_flemin
 planned_looks = 5  # planned looks of the group-sequential designs (equal fractions of their maximum sample)
 prior_mean = 0.0  # Bayesian view: mean of the normal prior on the relative lift (e.g. 0.0)
 prior_sd = 0.0  # Bayesian view: sd of that prior (e.g. 0.05); 0 means flat (Beta-Binomial / flat normal)
+uplift_features = []  # feature columns of the uplift model (who to target); empty means segment_cols, none skips
 seed = 42  # random seed (Monte Carlo posteriors and the A/A simulation)
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
@@ -181,6 +182,19 @@ else:
     display(present.table(present.segments_table(a)))
     ab_charts.segment_chart(a.segments, a.primary, alpha)
     plt.show()
+
+# %% [markdown]
+# ## 9. Who to target next time
+#
+# An uplift model (T-learner on LightGBM: one outcome model per arm, uplift = their difference) trained on 70% of the units and scored on the other 30%: if the ranking by predicted uplift beats random targeting (Qini above 0), the group at the top is where the effect is concentrated.
+
+# %%
+for t, up in a.uplift.items():
+    display(present.uplift_sentence(a, t))
+    ab_charts.uplift_chart(up.curve, up.top_group, a.primary)
+    plt.show()
+if not a.uplift:
+    display(Markdown("No uplift features (`uplift_features`, else `segment_cols`) or too few units: no uplift model."))
 
 # %% [markdown]
 # ## Appendix: conventions and every metrics.json key

@@ -70,6 +70,16 @@ def test_real_lift_detected_and_covered(small_events, results):
     assert m["verdict"] == "ship" and not m["srm_flagged"]
 
 
+def test_uplift_model_finds_the_planted_group(small_events, results):
+    # the generator puts all of exp_cvr_lift's lift in units with interest = coffee (planned share 1/6)
+    group = small_events[1]["exp_cvr_lift"]["uplift_group"]
+    m = results["exp_cvr_lift"]
+    assert m["uplift_top_group"] == f"{group['column']}={group['value']}"
+    assert m["uplift_top_group_share"] > 3 * group["planned_share"]  # top decile far above the base share
+    assert m["uplift_top_group_base_share"] == pytest.approx(group["planned_share"], abs=0.02)
+    assert m["uplift_qini"] > 0 and m["uplift_auuc"] > 0
+
+
 def test_assignment_faults_counted_exactly(small_events, results):
     truth = small_events[1]["exp_cvr_lift"]
     m = results["exp_cvr_lift"]

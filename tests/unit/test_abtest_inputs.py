@@ -55,12 +55,13 @@ def test_company_roles_filled_only_without_input_path():
 
 
 def test_aa_keys_are_not_swapped():
-    # three distinct rates: each key must carry its own rule's rate
-    sim = AASimulation(n_sims=100, alpha=0.05, fixed=0.01, naive_peeking=0.02, sequential=0.03)
+    # five distinct rates: each key must carry its own rule's rate
+    sim = AASimulation(n_sims=100, alpha=0.05, fixed=0.01, naive_peeking=0.02, sequential=0.03, obrien_fleming=0.04,
+                       pocock=0.06)
     assert aa_metrics(sim, 100) == {"aa_fpr_fixed": 0.01, "aa_fpr_naive_peeking": 0.02, "aa_fpr_sequential": 0.03,
-                                    "aa_sims": 100}
+                                    "aa_sims": 100, "aa_fpr_obrien_fleming": 0.04, "aa_fpr_pocock": 0.06}
     assert aa_metrics(None, 0) == {"aa_fpr_fixed": None, "aa_fpr_naive_peeking": None, "aa_fpr_sequential": None,
-                                   "aa_sims": 0}
+                                   "aa_sims": 0, "aa_fpr_obrien_fleming": None, "aa_fpr_pocock": None}
 
 
 def _tiny_analysis(aa_sims_seed: int = 3) -> analysis.ABAnalysis:

@@ -146,3 +146,19 @@ def segment_chart(segments: pd.DataFrame, metric: str, alpha: float) -> Figure:
     title = f"{int(sig.sum())} of {len(seg)} segment lifts in {label(metric)} survive the Holm correction"
     xlabel = f"absolute lift in {label(metric)} (x100; pp for a proportion), uncorrected interval"
     return _finish(fig, ax, title, xlabel, "segment")
+
+
+def uplift_chart(curve: pd.DataFrame, top_group: str, metric: str) -> Figure:
+    """The held-out uplift curve (gain per unit when treating the top share) against random targeting."""
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    x = np.concatenate([[0], curve["fraction"] * 100])
+    ax.plot(x, np.concatenate([[0], curve["gain"]]), "o-", color=BLUE, ms=3, label="target by predicted uplift")
+    ax.plot(x, np.concatenate([[0], curve["random"]]), "--", color=GREY, label="target at random")
+    ax.legend(frameon=False)
+    best = curve["gain"].idxmax()
+    full = curve["random"].iloc[-1]
+    title = (f"Treating the top {curve['fraction'].iloc[best]:.0%} by predicted uplift gets "
+             f"{curve['gain'].iloc[best] / full:.0%} of the full effect; top group {label(top_group)}"
+             if full > 0 else f"Uplift by targeted share; top group {label(top_group)}")
+    return _finish(fig, ax, title, "share of units treated, ranked by predicted uplift (%)",
+                   f"gain in {label(metric)} per unit (held-out)")

@@ -29,6 +29,7 @@ from experiments.abtest import (
     simulate,
     trust,
     units,
+    uplift,
     verdict,
 )
 from experiments.abtest.units import prepare, slug, variant_order
@@ -58,6 +59,7 @@ class ABConfig:
     srm_warn_alpha: float = trust.SRM_WARN_ALPHA
     sequential_method: str = "msprt"
     prior_mean: float = 0.0
+    uplift_features: Sequence[str] = ()
     prior_sd: float = 0.0
     planned_looks: int = 5
 
@@ -84,6 +86,7 @@ class ABAnalysis:
     counts: dict[tuple[str, str], tuple[int, int, int, int]] = field(default_factory=dict)
     guardrails: dict[tuple[str, str], guardrails.GuardrailResult] = field(default_factory=dict)
     plans: dict[str, groupseq.SequentialPlan] = field(default_factory=dict)
+    uplift: dict[str, uplift.UpliftResult] = field(default_factory=dict)
 
     @property
     def data(self) -> pd.DataFrame:
@@ -197,6 +200,13 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
             out.bayes[(metric, v)] = bayes.normal_posterior(c.abs_lift, c.se, c.rate_control)
     if cfg.segment_cols:
         out.segments = segments.segment_effects(data, list(cfg.segment_cols), metric_cols, **kw)
+    features = list(cfg.uplift_features) or list(cfg.segment_cols)  # the segments when no features are given
+    for v in out.treatments if features else []:
+        counts_v = data[cfg.variant_col].astype(str).value_counts()
+        if not cfg.uplift_features and min(counts_v.get(v, 0), counts_v.get(cfg.control_label, 0)) < 200:
+            continue  # too small for a model; an error only when uplift_features were asked for
+        out.uplift[v] = uplift.t_learner(data, features=features, outcome=primary, variant_col=cfg.variant_col,
+                                         control_label=cfg.control_label, variant=v, seed=cfg.seed)
     cols = {role: col for role, col in funnel.FUNNEL_COLS.items() if col in data.columns}
     if {"impressions", "clicks"} <= set(cols):
         out.funnel = funnel.funnel_table(data, cfg.variant_col, cols)
@@ -316,6 +326,10 @@ def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int
             m |= {f"{pre}seq_method": sp.method, f"{pre}seq_planned_looks": sp.looks,
                   f"{pre}seq_gs_stop_look": sp.stop_look, f"{pre}seq_days_remaining": sp.days_remaining}
             m |= {f"{pre}seq_n_needed_{k}": n for k, n in sp.n_needed.items()}
+        if v in a.uplift:
+            up = a.uplift[v]
+            m |= {f"{pre}uplift_auuc": up.auuc, f"{pre}uplift_qini": up.qini, f"{pre}uplift_top_group": up.top_group,
+                  f"{pre}uplift_top_group_share": up.top_share, f"{pre}uplift_top_group_base_share": up.base_share}
         for g in cfg.guardrail_cols:
             gr = a.guardrails[(g, v)]
             gp = f"guardrail_{g}_" if two else f"guardrail_{g}_{slug(v)}_"

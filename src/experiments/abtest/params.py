@@ -84,7 +84,7 @@ def check_parameters(params: Mapping[str, Any]) -> None:
     looks = params.get("planned_looks")
     if looks is not None and (isinstance(looks, bool) or not isinstance(looks, int) or not 1 <= looks <= 20):
         raise _fail("planned_looks", "a whole number of looks from 1 to 20", looks)
-    for key in ("metric_cols", "segment_cols", "guardrail_cols"):
+    for key in ("metric_cols", "segment_cols", "guardrail_cols", "uplift_features"):
         value = params.get(key)
         if value is not None and (not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value)):
             raise _fail(key, "a list of column names", value)
@@ -112,10 +112,11 @@ def config_from_parameters(params: Mapping[str, Any]) -> ABConfig:
                     srm_warn_alpha=float(params.get("srm_warn_alpha", SRM_WARN_ALPHA)),
                     sequential_method=str(params.get("sequential_method") or "msprt"),
                     planned_looks=int(params.get("planned_looks") or 5),
-                    prior_mean=float(params.get("prior_mean") or 0.0), prior_sd=float(params.get("prior_sd") or 0.0))
+                    prior_mean=float(params.get("prior_mean") or 0.0), prior_sd=float(params.get("prior_sd") or 0.0),
+                    uplift_features=list(params.get("uplift_features") or []))
 
 
 def input_roles(cfg: ABConfig) -> dict[str, object]:
     """Return ``{role: column}`` of ``cfg`` for ``units.load_table`` (roles named as in ``ROLE_PARAMETERS``)."""
-    return {role: (list(getattr(cfg, param)) if param.endswith("cols") else getattr(cfg, param))
+    return {role: (list(getattr(cfg, param)) if param.endswith(("cols", "features")) else getattr(cfg, param))
             for role, param in ROLE_PARAMETERS.items()}

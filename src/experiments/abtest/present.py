@@ -148,6 +148,19 @@ def plan_sentence(a: ABAnalysis, variant: str) -> str:
             f"Chosen method: {_METHOD_NAMES[sp.method]};{stop} Verdict timing: {left}.")
 
 
+def uplift_sentence(a: ABAnalysis, variant: str):
+    """Who gains most, in plain words, with the held-out AUUC and Qini."""
+    up = a.uplift[variant]
+    column, _, value = up.top_group.partition("=")
+    return safe.md("On {n_test:,} held-out units the uplift model (T-learner, LightGBM) ranks who gains most from "
+                   "{variant}: the top tenth is {share:.0%} units with {column} = {value} (against {base:.0%} of all "
+                   "units), so target that group first. Area under the uplift curve {auuc:.4g} per unit; Qini "
+                   "{qini:+.4g} above random targeting ({verdict}).", n_test=up.n_test, variant=display_label(variant),
+                   share=up.top_share, column=display_label(column), value=display_label(value), base=up.base_share,
+                   auuc=up.auuc, qini=up.qini,
+                   verdict="the ranking beats random" if up.qini > 0 else "no better than random")
+
+
 def bayes_table(a: ABAnalysis) -> pd.DataFrame:
     """Probability to beat control and expected loss per metric and treatment variant."""
     rows = []

@@ -243,8 +243,9 @@ COMPANY_ROLES: dict[str, object] = {"pre_metric_col": "pre_conversions", "time_c
 #: role -> parameter of notebook 06; ``load_table`` passes the roles to ``inputs.load_input``.
 ROLE_PARAMETERS = {"unit": "unit_col", "variant": "variant_col", "metric": "metric_cols",
                    "pre_metric": "pre_metric_col", "time": "time_col", "segment": "segment_cols",
-                   "consistency": "consistency_col", "guardrail": "guardrail_cols"}
-OPTIONAL_ROLES = ("pre_metric", "time", "segment", "consistency", "guardrail")
+                   "consistency": "consistency_col", "guardrail": "guardrail_cols",
+                   "uplift_feature": "uplift_features"}
+OPTIONAL_ROLES = ("pre_metric", "time", "segment", "consistency", "guardrail", "uplift_feature")
 
 
 def load_table(input_path: str, roles: Mapping[str, object], *, experiment_id: str = "exp_cvr_lift",

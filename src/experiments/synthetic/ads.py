@@ -3,7 +3,9 @@
 Each unit has a persistent activity level (log-normal) that drives impressions both in the 28 pre-period days and
 in its 14 days after assignment, so ``pre_conversions`` predicts the outcome (CUPED, Deng et al. 2013). Per-unit
 CTR and CVR multipliers have mean one, so the true rates are exact: CTR = ``BASE_CTR``, CVR = ``BASE_CVR``
-(times ``1 + lift`` in treatment), conversions per unit = ``BASE_IMPRESSIONS * CTR * CVR``.
+(times ``1 + lift`` in treatment), conversions per unit = ``BASE_IMPRESSIONS * CTR * CVR``. In ``exp_cvr_lift`` the
+lift is heterogeneous: all of it sits in the units whose interest is ``coffee`` (``UPLIFT_GROUP``, +60% CVR there,
+0 elsewhere, +10% on average), recorded in the truth's ``uplift_group`` for the uplift model's planted test.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ COST_PER_CLICK = 1.2
 ACTIVITY_SIGMA = 1.3
 DAYS = 14
 PRE_DAYS = 28
+#: The planted heterogeneous effect: exp_cvr_lift's CVR lift sits entirely in units with this interest (the lift
+#: there is cvr_lift / (its planned share 1/6) = +60%, elsewhere 0), so the average lift stays cvr_lift.
+UPLIFT_GROUP = ("interest", "coffee")
 EXPERIMENTS = {
-    "exp_cvr_lift": {"start": date(2025, 5, 5), "cvr_lift": 0.10, "srm_drop": 0.0, "faults": True},
+    "exp_cvr_lift": {"start": date(2025, 5, 5), "cvr_lift": 0.10, "srm_drop": 0.0, "faults": True, "uplift": True},
     "exp_aa": {"start": date(2025, 5, 19), "cvr_lift": 0.0, "srm_drop": 0.0, "faults": False},
     "exp_srm": {"start": date(2025, 6, 2), "cvr_lift": 0.0, "srm_drop": 0.06, "faults": False},
 }
@@ -60,7 +65,14 @@ def _one(exp_id: str, spec: dict, units: int, rng: np.random.Generator) -> tuple
     activity = rng.lognormal(-ACTIVITY_SIGMA ** 2 / 2, ACTIVITY_SIGMA, n)
     ctr = np.minimum(BASE_CTR * rng.lognormal(-0.045, 0.3, n), 0.9)
     cvr_unit = np.minimum(BASE_CVR * rng.lognormal(-0.03125, 0.25, n), 0.8)
-    cvr = np.where(treat, cvr_unit * (1 + spec["cvr_lift"]), cvr_unit)
+    age = _AGE[rng.choice(len(_AGE), n, p=[0.18, 0.34, 0.25, 0.14, 0.09])]
+    gender = np.where(rng.random(n) < 0.55, "F", "M")
+    interest = _INTEREST[rng.integers(0, 6, n)]
+    channel = _CHANNEL[rng.choice(4, n, p=[0.35, 0.35, 0.2, 0.1])]
+    group_share = 1 / len(_INTEREST)
+    unit_lift = (np.where(interest == UPLIFT_GROUP[1], spec["cvr_lift"] / group_share, 0.0) if spec.get("uplift")
+                 else np.full(n, spec["cvr_lift"]))
+    cvr = np.where(treat, np.minimum(cvr_unit * (1 + unit_lift), 1.0), cvr_unit)
     imp = rng.poisson(BASE_IMPRESSIONS * activity)
     clicks = rng.binomial(imp, ctr)
     conv = rng.binomial(clicks, cvr)
@@ -76,9 +88,7 @@ def _one(exp_id: str, spec: dict, units: int, rng: np.random.Generator) -> tuple
         "impressions": imp, "clicks": clicks, "conversions": conv, "revenue": revenue(conv),
         "cost": np.round(clicks * COST_PER_CLICK * rng.uniform(0.8, 1.2, n), 2),
         "pre_conversions": pre_conv, "pre_revenue": revenue(pre_conv),
-        "age_group": _AGE[rng.choice(len(_AGE), n, p=[0.18, 0.34, 0.25, 0.14, 0.09])],
-        "gender": np.where(rng.random(n) < 0.55, "F", "M"), "interest": _INTEREST[rng.integers(0, 6, n)],
-        "channel": _CHANNEL[rng.choice(4, n, p=[0.35, 0.35, 0.2, 0.1])],
+        "age_group": age, "gender": gender, "interest": interest, "channel": channel,
         "landing_page": np.where(treat, "page_b", "page_a")})
     conv_rate = BASE_IMPRESSIONS * BASE_CTR * BASE_CVR
     lift = spec["cvr_lift"]
@@ -94,6 +104,10 @@ def _one(exp_id: str, spec: dict, units: int, rng: np.random.Generator) -> tuple
         "true_absolute_lift": {k: round(rates["treatment"][k] - rates["control"][k], 6)
                                for k in ("ctr", "cvr", "conversions_per_unit", "revenue_per_unit")},
         "srm_drop_rate": spec["srm_drop"], "power_at_alpha_0.05": cvr_power(n, lift),
+        "uplift_group": ({"column": UPLIFT_GROUP[0], "value": UPLIFT_GROUP[1], "planned_share": round(group_share, 6),
+                          "relative_cvr_lift_in_group": round(lift / group_share, 6),
+                          "relative_cvr_lift_elsewhere": 0.0, "units": int((interest == UPLIFT_GROUP[1]).sum())}
+                         if spec.get("uplift") else None),
         "power_by_size_at_alpha_0.05": None,
     }
     return df, truth
