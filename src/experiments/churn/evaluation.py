@@ -87,25 +87,29 @@ def bootstrap_metrics(y: np.ndarray, p: np.ndarray, idx: np.ndarray) -> dict[str
     Same definitions as the scalar functions (ties included); resamples with a single class give NaN.
     """
     ys, ps = np.asarray(y, float)[idx], np.asarray(p, float)[idx]
-    n = ys.shape[1]
+    rows, n = ys.shape
     n1 = ys.sum(axis=1)
     n0 = n - n1
+    pos = np.arange(n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        ranks = rankdata(ps, axis=1)
-        auc = ((ranks * ys).sum(axis=1) - n1 * (n1 + 1) / 2) / (n1 * n0)
-        order = np.argsort(-ps, axis=1, kind="mergesort")
+        order = np.argsort(-ps, axis=1, kind="mergesort")  # one sort serves every metric
         po, yo = np.take_along_axis(ps, order, 1), np.take_along_axis(ys, order, 1)
-        last = np.concatenate([po[:, 1:] != po[:, :-1], np.ones((len(po), 1), bool)], axis=1)
+        same = po[:, 1:] == po[:, :-1]
+        first = np.concatenate([np.ones((rows, 1), bool), ~same], axis=1)
+        last = np.concatenate([~same, np.ones((rows, 1), bool)], axis=1)
+        start = np.maximum.accumulate(np.where(first, pos, 0), axis=1)
+        end = np.minimum.accumulate(np.where(last, pos, n)[:, ::-1], axis=1)[:, ::-1]
+        rank = n - (start + end) / 2.0  # ascending rank, ties averaged
+        auc = ((rank * yo).sum(axis=1) - n1 * (n1 + 1) / 2) / (n1 * n0)
         tp = np.cumsum(yo, axis=1)
         at_last = np.where(last, tp, 0.0)
-        prev = np.concatenate([np.zeros((len(po), 1)), np.maximum.accumulate(at_last, axis=1)[:, :-1]], axis=1)
-        seen = np.arange(1, n + 1)
-        ap = np.where(last, (tp - prev) * tp / seen, 0.0).sum(axis=1) / n1
+        prev = np.concatenate([np.zeros((rows, 1)), np.maximum.accumulate(at_last, axis=1)[:, :-1]], axis=1)
+        ap = np.where(last, (tp - prev) * tp / (pos + 1), 0.0).sum(axis=1) / n1
         k = max(1, int(np.ceil(0.1 * n)))
-        top = yo[:, :k].mean(axis=1)  # stable order within ties differs from the scalar only on exact ties
-        lift = top / (n1 / n)
-    auc[(n1 == 0) | (n0 == 0)] = np.nan
-    ap[(n1 == 0) | (n0 == 0)] = np.nan
+        lift = yo[:, :k].mean(axis=1) / (n1 / n)  # order within exact ties may differ from the scalar function
+    one_class = (n1 == 0) | (n0 == 0)
+    auc[one_class] = np.nan
+    ap[one_class] = np.nan
     return {"roc_auc": auc, "pr_auc": ap, "brier": ((ps - ys) ** 2).mean(axis=1), "top_decile_lift": lift}
 
 

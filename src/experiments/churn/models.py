@@ -92,16 +92,22 @@ def logistic_regression(X: pd.DataFrame, seed: int) -> Pipeline:
     return Pipeline([("pre", pre), ("model", LogisticRegression(C=1.0, max_iter=5000, random_state=seed))])
 
 
-def random_forest(X: pd.DataFrame, seed: int, n_trees: int = 100) -> Pipeline:
-    """Return an unfitted random forest pipeline (median imputation, ordinal-coded categoricals, one thread)."""
+RF_MAX_SAMPLES = 20_000
+"""Rows drawn per random-forest tree at most (the bootstrap sample), which bounds its cost on large tables."""
+
+
+def random_forest(X: pd.DataFrame, seed: int, n_trees: int = 100, n_rows: int | None = None) -> Pipeline:
+    """Return an unfitted random forest pipeline (median imputation, ordinal-coded categoricals, one thread); each
+    tree sees a bootstrap sample of at most ``RF_MAX_SAMPLES`` of the ``n_rows`` it will be fitted on."""
     num, cat = _columns(X)
     pre = ColumnTransformer([
         ("num", SimpleImputer(strategy="median", add_indicator=True), num),
         ("cat", make_pipeline(SimpleImputer(strategy="constant", fill_value="missing"),
                               OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)), cat),
     ])
+    cap = RF_MAX_SAMPLES if n_rows and n_rows > RF_MAX_SAMPLES else None
     rf = RandomForestClassifier(n_estimators=n_trees, min_samples_leaf=5, max_features="sqrt", n_jobs=1,
-                                random_state=seed)
+                                max_samples=cap, random_state=seed)
     return Pipeline([("pre", pre), ("model", rf)])
 
 
@@ -141,7 +147,7 @@ def fit_all(X: pd.DataFrame, y: pd.Series, split: Split, seed: int, rf_trees: in
     _, cat = _columns(X)
     Xo = _as_object(X, cat)
     logreg = logistic_regression(X, seed).fit(Xo.iloc[split.fit], yf)
-    rf = random_forest(X, seed, rf_trees).fit(Xo.iloc[split.fit], yf)
+    rf = random_forest(X, seed, rf_trees, n_rows=len(split.fit)).fit(Xo.iloc[split.fit], yf)
     models = {"lgbm": (lgbm, X), "logreg": (logreg, Xo), "rf": (rf, Xo)}
     valid = {k: m.predict_proba(d.iloc[split.valid])[:, 1] for k, (m, d) in models.items()}
     test = {k: m.predict_proba(d.iloc[split.test])[:, 1] for k, (m, d) in models.items()}

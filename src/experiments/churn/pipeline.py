@@ -17,6 +17,8 @@ from experiments.churn import actions, calibration, evaluation, features, labels
 from experiments.churn.company import CompanyInputs, annual_spend, customer_value
 from experiments.churn.flat import FlatTable
 
+IMPORTANCE_ROWS = 5000
+"""Test customers (a random subset when there are more) the global importance is averaged over."""
 SCORE_COLUMNS = ["customer_id", "churn_probability", "tier", "customer_value", "value_at_risk", "expected_gain",
                  "contact", "action", "main_driver", "main_feature", "reason_1", "reason_2", "reason_3", "reasons"]
 
@@ -123,7 +125,7 @@ def analyse(X: pd.DataFrame, y: pd.Series, *, score_X: pd.DataFrame, score_value
     test_cal = cal(fitted.test_proba["lgbm"])
     comparison = evaluation.compare_models(yt, fitted.test_proba, n_boot=s.n_boot, seed=s.seed)
     diff = evaluation.paired_difference(yt, fitted.test_proba["lgbm"], fitted.test_proba["logreg"],
-                                        n_boot=max(s.n_boot, 1000), seed=s.seed)
+                                        n_boot=s.n_boot, seed=s.seed)
     rel = pd.concat({"raw": calibration.reliability_table(yt, fitted.test_proba["lgbm"]),
                      "calibrated": calibration.reliability_table(yt, test_cal)}, names=["version", "bin"])
     tv = test_value.reindex(X.index).iloc[split.test].fillna(0.0).to_numpy(float)
@@ -131,6 +133,7 @@ def analyse(X: pd.DataFrame, y: pd.Series, *, score_X: pd.DataFrame, score_value
     tcurve["gain"] = np.concatenate([[np.inf], np.sort(actions.expected_gain(
         test_cal, tv, s.campaign_cost, s.campaign_success_rate))[::-1]])
 
+    imp_rows = np.sort(np.random.default_rng(s.seed).permutation(split.test)[:IMPORTANCE_ROWS])
     p_score = cal(models.predict(fitted, score_X))
     contrib = reasons.contributions(fitted.lgbm, score_X)
     why = reasons.reasons(contrib, score_X)
@@ -150,7 +153,7 @@ def analyse(X: pd.DataFrame, y: pd.Series, *, score_X: pd.DataFrame, score_value
     return ChurnAnalysis(
         source=source, X=X, y=y, split=split, fitted=fitted, calibrator=cal, calibration_scores=cal_scores,
         comparison=comparison, lgbm_vs_logreg=diff, test_calibrated=test_cal, reliability=rel,
-        importance=reasons.global_importance(reasons.contributions(fitted.lgbm, X.iloc[split.test])),
+        importance=reasons.global_importance(reasons.contributions(fitted.lgbm, X.iloc[imp_rows])),
         gains=evaluation.gain_table(yt, test_cal), test_curve=tcurve,
         scores=scores, curve=curve, cutoff=cutoff, settings=s, value_basis=value_basis, notes=list(notes))
 
