@@ -19,7 +19,7 @@ THEMES = {
 def _corpus(n: int = 30) -> tuple[pd.Series, np.ndarray]:
     texts, labels = [], []
     for i in range(n):
-        for k, (name, bank) in enumerate(THEMES.items()):
+        for k, bank in enumerate(THEMES.values()):
             texts.append(bank[i % len(bank)].format(i + 2))
             labels.append(k)
     return pd.Series(texts), np.array(labels)
