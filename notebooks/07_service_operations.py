@@ -54,6 +54,7 @@ forecast_days = 28  # days to forecast
 backtest_origins = 3  # rolling origins of the backtest (each forecast_days long, 14 days apart)
 aht_minutes = {"wechat_pm": 6, "weibo_pm": 6, "weibo_comment": 4, "hotline": 7, "email": 10}  # handling minutes per staffed channel
 service_level_target = 0.8  # share of contacts to answer within the channel's target (Erlang C)
+min_channel_contacts = 20  # channels with fewer contacts are listed but never called the weakest
 seed = 42  # random seed (nothing here is random; kept for the run info)
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
@@ -87,7 +88,7 @@ cfg = analyse.ServiceConfig(
     negative_keywords=negative_keywords, baseline_days=baseline_days, alert_alpha=alert_alpha,
     min_alert_count=min_alert_count, alert_dispersion=alert_dispersion, forecast_days=forecast_days,
     backtest_origins=backtest_origins, aht_minutes=aht_minutes, service_level_target=service_level_target,
-    incident=incident)
+    min_channel_contacts=min_channel_contacts, incident=incident)
 r = analyse.analyse(contacts.build(table), cfg)
 display(safe.md("Run info: {src}, {n:,} rows, data fingerprint {fp}, git {git}.", src=table.source, n=table.rows,
                 fp=table.fingerprint, git=run.info["git_revision"]))
@@ -111,12 +112,14 @@ display(safe.frame(r.levels.round({"median_minutes": 1, "p90_minutes": 1, "share
 # %% [markdown]
 # ## 2. When we miss: weekday and hour
 #
-# Share within target by channel and local weekday (a channel much worse on weekends is short-staffed then), and the
+# Share within target by channel (the 12 busiest) and local weekday (a channel much worse on weekends is
+# short-staffed then; weekend gaps need `min_channel_contacts` / 2 contacts on each side), and the
 # channel-hours with the lowest share (overnight messages wait for the morning shift).
 
 # %%
-worst = r.weekend.index[0]
-svc_charts.share_heatmap(r.weekday, f"{worst} drops to {r.weekend['weekend'].iloc[0]:.0%} within target on weekends")
+worst = r.weekend.index[0] if len(r.weekend) else None
+svc_charts.share_heatmap(r.weekday, f"{worst} drops to {r.weekend['weekend'].iloc[0]:.0%} within target on weekends"
+                         if worst is not None else "Share within target by weekday")
 plt.show()
 display(safe.frame(r.weekend.round(3)))
 display(safe.frame(reply_times.worst_hours(r.contacts).round(3)))

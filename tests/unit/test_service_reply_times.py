@@ -107,3 +107,15 @@ def test_worst_hours_lists_the_lowest_share_cells_with_enough_contacts() -> None
     w = reply_times.worst_hours(d)
     assert w[["channel", "hour"]].values.tolist() == [["x", 2], ["x", 10]]
     assert w["share_within_target"].tolist() == pytest.approx([0.4, 0.9])
+
+
+def test_a_tiny_channel_is_never_called_the_weakest() -> None:
+    # big: 20 contacts, 15 within (0.75); tiny: 1 contact, missed (0.0) -> with min_contacts 20 big is listed first
+    d = pd.DataFrame({"contact_id": range(21), "channel": ["big"] * 20 + ["tiny"],
+                      "opened_at": pd.to_datetime(["2025-01-06 09:00"] * 21, utc=True),
+                      "reply_minutes": [1.0] * 15 + [9.0] * 5 + [9.0]})
+    t = reply_times.with_targets(d, {"default": 5})
+    assert reply_times.service_levels(t).index[0] == "tiny"
+    lv = reply_times.service_levels(t, min_contacts=20)
+    assert lv.index.tolist() == ["big", "tiny", "all"] and lv.loc["big", "share_within_target"] == 0.75
+    assert reply_times.weekend_gap(t, min_contacts=1).empty  # no weekend contacts at all

@@ -39,6 +39,7 @@ class ServiceConfig:
     backtest_origins: int = 3
     aht_minutes: Mapping[str, float] = field(default_factory=dict)
     service_level_target: float = 0.8
+    min_channel_contacts: int = 20
     incident: Mapping[str, str] | None = None  # company world: the planted incident (topic, start, end) to score
 
 
@@ -148,9 +149,11 @@ def _staffing(frame: pd.DataFrame, cfg: ServiceConfig, r: ServiceResult) -> None
 def analyse(frame: pd.DataFrame, cfg: ServiceConfig, as_of: pd.Timestamp | None = None) -> ServiceResult:
     """Run every part that the frame supports; see the module docstring."""
     d = reply_times.with_targets(frame, cfg.reply_targets, cfg.utc_offset_hours)
-    levels = reply_times.service_levels(d)
-    r = ServiceResult(contacts=d, levels=levels, weekday=reply_times.share_by(d, "weekday"),
-                      hour=reply_times.share_by(d, "hour"), weekend=reply_times.weekend_gap(d),
+    levels = reply_times.service_levels(d, cfg.min_channel_contacts)
+    busiest = d["channel"].value_counts().index[:12]
+    r = ServiceResult(contacts=d, levels=levels, weekday=reply_times.share_by(d[d["channel"].isin(busiest)], "weekday"),
+                      hour=reply_times.share_by(d, "hour"),
+                      weekend=reply_times.weekend_gap(d, max(1, cfg.min_channel_contacts // 2)),
                       breaches=reply_times.breaches(d))
     _service_levels(d, cfg, r)
     if "satisfaction" in d:
@@ -166,14 +169,13 @@ def analyse(frame: pd.DataFrame, cfg: ServiceConfig, as_of: pd.Timestamp | None 
     if {"bot_turns", "bot_max_fail_run", "bot_seconds", "handed_to_agent", "resolved", "text", "topic"} <= set(d):
         _bot(d, cfg, r, as_of)
     else:
-        r.skipped["bot"] = "the table has no bot columns (bot_turns, bot_failures, ...): only the company world has"
+        r.skipped["bot"] = "no bot columns (bot_turns, ...) in this table"
         r.metrics.update({"bot_containment_rate": None, "n_escalated": None})
     days = (d["opened_at"].max() - d["opened_at"].min()).days + 1
     if "topic" in d and "text" in d and days >= cfg.baseline_days + 7:
         _early_warning(d, cfg, r)
     else:
-        r.skipped["early_warning"] = (f"needs a topic and a text column and at least {cfg.baseline_days + 7} days "
-                                      f"of contacts; the table has {days} days")
+        r.skipped["early_warning"] = f"needs topic and text columns and {cfg.baseline_days + 7}+ days"
         r.metrics["n_alerts"] = None
     staffed = sorted(set(cfg.aht_minutes) & set(d["channel"].astype(str)))
     recent = d["opened_at"].dt.normalize().drop_duplicates()
@@ -181,8 +183,8 @@ def analyse(frame: pd.DataFrame, cfg: ServiceConfig, as_of: pd.Timestamp | None 
     if recent_days >= 50 and staffed:
         _staffing(d, cfg, r)
     else:
-        r.skipped["staffing"] = (f"needs contacts on at least 50 of the last 56 days ({recent_days} here) and a "
-                                 f"handling time (aht_minutes) for a channel of the table ({len(staffed)} here)")
+        r.skipped["staffing"] = (f"needs contacts on 50 of the last 56 days ({recent_days}) and aht_minutes for a "
+                                 "channel")
         r.metrics.update({"forecast_mase": None, "agents_needed_next_week": None})
     return r
 

@@ -14,7 +14,7 @@ def headline(r: ServiceResult, level: float = 0.8):
     """The first screen: targets met or not, anything blowing up, people needed next week."""
     m = r.metrics
     lv = r.levels.drop(index="all")
-    worst = lv.index[0]
+    worst = lv.index[0]  # worst share among channels with enough contacts (service_levels orders them first)
     parts = [safe.md("**Targets**: {share:.1%} of {n:,} contacts were answered within their channel's target "
                      "(median first reply {med:.0f} min). Weakest channel: **{worst}** at {ws:.1%} "
                      "(target {wt:.0f} min).", share=m["share_within_target"], n=m["n_contacts"],

@@ -110,9 +110,10 @@ def with_targets(df: pd.DataFrame, reply_targets: Mapping[str, float], utc_offse
     return out
 
 
-def service_levels(df: pd.DataFrame) -> pd.DataFrame:
+def service_levels(df: pd.DataFrame, min_contacts: int = 1) -> pd.DataFrame:
     """Per channel (and ``all``): contacts, replied, target, median and 90th-percentile reply minutes, share within
-    target and breaches, worst share first. ``df`` comes from :func:`with_targets`."""
+    target and breaches, worst share first among channels with at least ``min_contacts`` contacts (the smaller ones
+    follow, by volume). ``df`` comes from :func:`with_targets`."""
     g = df.groupby("channel", observed=True)
     t = pd.DataFrame({
         "contacts": g.size(), "replied": g["reply_minutes"].count(), "target_minutes": g["target_minutes"].first(),
@@ -124,7 +125,9 @@ def service_levels(df: pd.DataFrame) -> pd.DataFrame:
         "median_minutes": [df["reply_minutes"].median()], "p90_minutes": [df["reply_minutes"].quantile(0.9)],
         "share_within_target": [df["within_target"].mean()], "breaches": [int((~df["within_target"]).sum())],
     }, index=["all"])
-    return pd.concat([t.sort_values("share_within_target"), total]).rename_axis("channel")
+    big = t["contacts"] >= int(min_contacts)
+    t = pd.concat([t[big].sort_values("share_within_target"), t[~big].sort_values("contacts", ascending=False)])
+    return pd.concat([t, total]).rename_axis("channel")
 
 
 def share_by(df: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -139,11 +142,16 @@ def worst_hours(df: pd.DataFrame, limit: int = 8, min_contacts: int = 10) -> pd.
     return g.sort_values("share_within_target").head(limit).reset_index()
 
 
-def weekend_gap(df: pd.DataFrame) -> pd.DataFrame:
-    """Per channel: share within target on weekdays and on weekends (Saturday, Sunday) and the gap, worst first."""
+def weekend_gap(df: pd.DataFrame, min_contacts: int = 1) -> pd.DataFrame:
+    """Per channel with at least ``min_contacts`` contacts on weekdays and on weekends: share within target on
+    weekdays and on weekends (Saturday, Sunday) and the gap, worst first."""
     wk = np.where(df["weekday"] >= 5, "weekend", "weekday")
-    t = df.assign(part=wk).pivot_table(index="channel", columns="part", values="within_target", aggfunc="mean")
+    d = df.assign(part=wk)
+    t = d.pivot_table(index="channel", columns="part", values="within_target", aggfunc="mean")
+    n = d.pivot_table(index="channel", columns="part", values="within_target", aggfunc="size").reindex_like(t)
     t = t.reindex(columns=["weekday", "weekend"])
+    n = n.reindex(columns=["weekday", "weekend"]).fillna(0)
+    t = t[(n["weekday"] >= min_contacts) & (n["weekend"] >= min_contacts)]
     t["gap"] = t["weekday"] - t["weekend"]
     return t.sort_values("gap", ascending=False)
 
