@@ -53,6 +53,8 @@ planned_looks = 5  # planned looks of the group-sequential designs (equal fracti
 prior_mean = 0.0  # Bayesian view: mean of the normal prior on the relative lift (e.g. 0.0)
 prior_sd = 0.0  # Bayesian view: sd of that prior (e.g. 0.05); 0 means flat (Beta-Binomial / flat normal)
 uplift_features = []  # feature columns of the uplift model (who to target); empty means segment_cols, none skips
+cap_percentile = 0.0  # cap numeric metrics at this pooled percentile before CUPED and the tests, e.g. 99.5; 0 means none
+quantiles = [0.5, 0.9]  # quantiles of numeric metrics compared with bootstrap intervals (median, p90); empty means none
 seed = 42  # random seed (Monte Carlo posteriors and the A/A simulation)
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
@@ -98,10 +100,14 @@ plt.show()
 # %% [markdown]
 # ## 2. What changed, and by how much
 #
-# Fixed-horizon tests for every metric and variant: absolute and relative lift with intervals; p-values corrected across metrics and variants with Holm (family-wise) and Benjamini-Hochberg (false discovery rate).
+# Fixed-horizon tests for every metric and variant: absolute and relative lift with intervals; p-values corrected across metrics and variants with Holm (family-wise) and Benjamini-Hochberg (false discovery rate). For heavy-tailed numeric metrics, the median and p90 compared with bootstrap intervals (`quantiles`), and optional capping at a percentile (`cap_percentile`).
 
 # %%
 display(present.table(present.results_table(a)))
+if a.caps:
+    display(Markdown(present.caps_sentence(a)))
+if a.quantiles:
+    display(present.table(present.quantile_table(a)))
 ab_charts.lift_chart(a.results)
 plt.show()
 

@@ -24,6 +24,7 @@ from experiments.abtest import (
     groupseq,
     guardrails,
     power,
+    robust,
     segments,
     sequential,
     simulate,
@@ -60,6 +61,8 @@ class ABConfig:
     sequential_method: str = "msprt"
     prior_mean: float = 0.0
     uplift_features: Sequence[str] = ()
+    cap_percentile: float = 0.0
+    quantiles: Sequence[float] = ()
     prior_sd: float = 0.0
     planned_looks: int = 5
 
@@ -87,6 +90,8 @@ class ABAnalysis:
     guardrails: dict[tuple[str, str], guardrails.GuardrailResult] = field(default_factory=dict)
     plans: dict[str, groupseq.SequentialPlan] = field(default_factory=dict)
     uplift: dict[str, uplift.UpliftResult] = field(default_factory=dict)
+    caps: dict[str, float] = field(default_factory=dict)
+    quantiles: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
 
     @property
     def data(self) -> pd.DataFrame:
@@ -132,6 +137,8 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
                        segment_cols=list(cfg.segment_cols), consistency_col=cfg.consistency_col, source=source)
     cleaned = trust.clean(prepared, unit_col=cfg.unit_col, variant_col=cfg.variant_col,
                           consistency_col=cfg.consistency_col)
+    numeric = [m for m in dict.fromkeys(metric_cols + guard_cols) if not units.is_binary(cleaned.data[m])]
+    cleaned.data, caps = robust.cap(cleaned.data, numeric, cfg.cap_percentile)  # before CUPED and every test
     data = cleaned.data
     variants = variant_order(prepared, cfg.variant_col, cfg.control_label)
     counts = data[cfg.variant_col].value_counts().reindex(variants, fill_value=0)
@@ -143,7 +150,7 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
     fields = frequentist.Comparison.__dataclass_fields__
     comps = {(r["metric"], r["variant"]): frequentist.Comparison(**{k: r[k] for k in fields})
              for r in results.to_dict("records")}
-    out = ABAnalysis(cfg, cleaned, srm, variants, results, comps)
+    out = ABAnalysis(cfg, cleaned, srm, variants, results, comps, caps=caps)
     control = data[data[cfg.variant_col] == cfg.control_label]
     primary = metric_cols[0]
     for v in out.treatments:
@@ -200,6 +207,12 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
             out.bayes[(metric, v)] = bayes.normal_posterior(c.abs_lift, c.se, c.rate_control)
     if cfg.segment_cols:
         out.segments = segments.segment_effects(data, list(cfg.segment_cols), metric_cols, **kw)
+    arm = data[cfg.variant_col].astype(str)
+    for m_ in [m for m in metric_cols if m in numeric] if cfg.quantiles else []:
+        for v in out.treatments:
+            out.quantiles[(m_, v)] = robust.quantile_comparison(
+                data.loc[arm == v, m_].to_numpy(float), data.loc[arm == cfg.control_label, m_].to_numpy(float),
+                list(cfg.quantiles), alpha=cfg.alpha, seed=cfg.seed)
     features = list(cfg.uplift_features) or list(cfg.segment_cols)  # the segments when no features are given
     for v in out.treatments if features else []:
         counts_v = data[cfg.variant_col].astype(str).value_counts()
@@ -291,6 +304,8 @@ def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int
     m["srm_tested"] = a.srm.tested
     m["srm_flagged"] = a.srm.flagged
     m["srm_warning"] = a.srm.warning
+    m["cap_percentile"] = cfg.cap_percentile
+    m |= {f"{metric}_cap_value": value for metric, value in a.caps.items()}
     for r in a.results.to_dict("records"):
         pre = f"{r['metric']}_" if two else f"{r['metric']}_{slug(r['variant'])}_"
         m |= {f"{pre}control_rate": r["rate_control"], f"{pre}treatment_rate": r["rate_treatment"],
@@ -326,6 +341,13 @@ def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int
             m |= {f"{pre}seq_method": sp.method, f"{pre}seq_planned_looks": sp.looks,
                   f"{pre}seq_gs_stop_look": sp.stop_look, f"{pre}seq_days_remaining": sp.days_remaining}
             m |= {f"{pre}seq_n_needed_{k}": n for k, n in sp.n_needed.items()}
+        for (metric, qv), table in a.quantiles.items():
+            if qv != v:
+                continue
+            mp = f"{metric}_" if two else f"{metric}_{slug(v)}_"
+            for r in table.to_dict("records"):
+                qk = robust.quantile_key(r["quantile"])
+                m |= {f"{mp}{qk}_diff": r["diff"], f"{mp}{qk}_ci_low": r["ci_low"], f"{mp}{qk}_ci_high": r["ci_high"]}
         if v in a.uplift:
             up = a.uplift[v]
             m |= {f"{pre}uplift_auuc": up.auuc, f"{pre}uplift_qini": up.qini, f"{pre}uplift_top_group": up.top_group,

@@ -78,6 +78,13 @@ def check_parameters(params: Mapping[str, Any]) -> None:
     if prior_sd is not None and prior_sd < 0:
         raise _fail("prior_sd", "0 (flat prior) or a positive standard deviation of the relative lift", prior_sd)
     _number(params, "prior_mean")
+    cap_pct = _number(params, "cap_percentile")
+    if cap_pct is not None and not 0 <= cap_pct < 100:
+        raise _fail("cap_percentile", "a percentile in [0, 100) (0 means no capping, e.g. 99.5)", cap_pct)
+    qs = params.get("quantiles")
+    if qs is not None and (not isinstance(qs, list | tuple) or any(
+            isinstance(q, bool) or not isinstance(q, int | float) or not 0 < q < 1 for q in qs)):
+        raise _fail("quantiles", "a list of quantiles strictly between 0 and 1, e.g. [0.5, 0.9]", qs)
     method = params.get("sequential_method")
     if method is not None and method not in ("msprt", "obrien_fleming", "pocock"):
         raise _fail("sequential_method", "one of msprt, obrien_fleming, pocock", method)
@@ -113,7 +120,9 @@ def config_from_parameters(params: Mapping[str, Any]) -> ABConfig:
                     sequential_method=str(params.get("sequential_method") or "msprt"),
                     planned_looks=int(params.get("planned_looks") or 5),
                     prior_mean=float(params.get("prior_mean") or 0.0), prior_sd=float(params.get("prior_sd") or 0.0),
-                    uplift_features=list(params.get("uplift_features") or []))
+                    uplift_features=list(params.get("uplift_features") or []),
+                    cap_percentile=float(params.get("cap_percentile") or 0.0),
+                    quantiles=[float(q) for q in params.get("quantiles") or []])
 
 
 def input_roles(cfg: ABConfig) -> dict[str, object]:

@@ -70,6 +70,22 @@ def srm_markdown(a: ABAnalysis):
     return Markdown(f"**{line}**" if a.srm.flagged else line)
 
 
+def caps_sentence(a: ABAnalysis) -> str:
+    """Which numeric metrics were capped, at which value."""
+    caps = ", ".join(f"{safe.text(display_label(m))} at {v:,.4g}" for m, v in a.caps.items())
+    return (f"Numeric metrics capped at their pooled {a.config.cap_percentile:g}th percentile before CUPED and the "
+            f"tests: {caps}.")
+
+
+def quantile_table(a: ABAnalysis) -> pd.DataFrame:
+    """Quantile comparisons of the numeric metrics: sample quantiles, difference and bootstrap interval."""
+    frames = [t.assign(metric=m, variant=v) for (m, v), t in a.quantiles.items()]
+    out = pd.concat(frames, ignore_index=True)
+    out["quantile"] = (100 * out["quantile"]).map(lambda q: f"p{q:g}")
+    cols = ["metric", "variant", "quantile", "control", "treatment", "diff", "ci_low", "ci_high"]
+    return out[cols].round(4).rename(columns={"ci_low": "bootstrap CI low", "ci_high": "bootstrap CI high"})
+
+
 def cuped_sentence(a: ABAnalysis, variant: str):
     """CUPED in one sentence: the raw and adjusted intervals and how much narrower."""
     cu = a.cuped[variant]

@@ -1,0 +1,48 @@
+"""Capping at a pooled percentile and quantile differences with bootstrap intervals."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.abtest import analysis, robust
+
+
+def test_cap_by_hand():
+    # pooled values 1..100: numpy's 90th percentile is 1 + 0.9 * 99 = 90.1; the ten values above it become 90.1
+    df = pd.DataFrame({"v": ["c", "t"] * 50, "revenue": np.arange(1, 101, dtype=float)})
+    out, caps = robust.cap(df, ["revenue"], 90)
+    assert caps == {"revenue": pytest.approx(90.1)}
+    assert out["revenue"].max() == pytest.approx(90.1) and (out["revenue"] == caps["revenue"]).sum() == 10
+    assert df["revenue"].max() == 100  # the input is not modified
+    same, none = robust.cap(df, ["revenue"], 0)
+    assert same is df and none == {}
+
+
+def test_quantile_difference_of_a_pure_shift_and_its_coverage():
+    # treatment = control + 5 exactly: every quantile differs by 5 and the bootstrap interval contains 5
+    yc = np.random.default_rng(0).lognormal(3, 1, 3000)
+    q = robust.quantile_comparison(yc + 5, yc, [0.5, 0.9], n_boot=200)
+    assert q["diff"].to_numpy() == pytest.approx([5.0, 5.0])
+    assert (q["ci_low"] <= 5).all() and (q["ci_high"] >= 5).all()
+    # independent lognormal arms: the true median difference is e^3.1 - e^3 = 2.11, covered by the 95% interval
+    rng = np.random.default_rng(1)
+    q = robust.quantile_comparison(rng.lognormal(3.1, 1, 4000), rng.lognormal(3, 1, 4000), [0.5], n_boot=300)
+    assert q["ci_low"].iloc[0] < np.exp(3.1) - np.exp(3) < q["ci_high"].iloc[0]
+    assert robust.quantile_key(0.5) == "q50" and robust.quantile_key(0.995) == "q99_5"
+
+
+def test_capping_happens_before_the_tests_and_keys_are_written():
+    rng = np.random.default_rng(2)
+    n = 2000
+    df = pd.DataFrame({"u": range(n), "v": np.where(np.arange(n) % 2, "t", "c"), "revenue": rng.lognormal(2, 1, n)})
+    df.loc[5, "revenue"] = 1e6  # one whale in treatment row 6 (odd index -> t)
+    raw = analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["revenue"], quantiles=[0.5]))
+    capped = analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["revenue"], cap_percentile=99.0, quantiles=[0.5]))
+    cap = np.percentile(df["revenue"], 99)
+    assert capped.data["revenue"].max() == pytest.approx(cap)
+    c = capped.comparisons[("revenue", "t")]
+    assert c.rate_treatment == pytest.approx(np.minimum(df.loc[df["v"] == "t", "revenue"], cap).mean())
+    assert c.se < raw.comparisons[("revenue", "t")].se / 5  # the whale dominated the variance
+    m = analysis.metrics(capped)
+    assert m["revenue_cap_value"] == pytest.approx(cap) and m["cap_percentile"] == 99.0
+    assert m["revenue_q50_diff"] == pytest.approx(capped.quantiles[("revenue", "t")]["diff"].iloc[0])
