@@ -91,3 +91,23 @@ def test_bayes_counts_come_from_the_rows():
     # Beta(5, 3) vs Beta(3, 5) with a uniform prior: P(p_t > p_c) = integral of f_T(x) F_C(x) dx = 0.856935
     # (scipy.integrate.quad); counts rebuilt wrongly (e.g. from rounded rates of another metric) would move it
     assert a.bayes[("y", "t")].prob_beat == pytest.approx(0.856934731934732, abs=1e-9)
+
+
+def test_same_seed_same_metrics_bytes():
+    # every stochastic part (Beta-Binomial draws, bootstrap, uplift split and LightGBM, A/A simulation) is seeded
+    import json
+
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    n = 1200
+    df = pd.DataFrame({"u": range(n), "v": np.where(np.arange(n) % 2, "t", "c"), "y": rng.binomial(1, 0.3, n),
+                       "revenue": rng.lognormal(2, 1, n), "seg": rng.choice(list("abc"), n)})
+    cfg = analysis.ABConfig("u", "v", "c", ["y", "revenue"], segment_cols=["seg"], quantiles=[0.5, 0.9], seed=9)
+
+    def run() -> str:
+        a = analysis.analyse(df, cfg)
+        return json.dumps(analysis.metrics(a, aa=analysis.aa_simulation(a, 200), aa_sims=200), sort_keys=True)
+
+    first, second = run(), run()
+    assert first == second and '"uplift_top_group"' in first and '"revenue_q90_diff"' in first
