@@ -61,9 +61,12 @@ def sentiment_over_time(scored: pd.DataFrame, freq: str = "W") -> Figure | None:
     per = per[per["size"] > 0]
     fig, ax = plt.subplots(figsize=(9, 3.8))
     ax.plot(per.index, per["mean"] * 100, color=COLORS["negative"], marker="o", markersize=3)
-    last, first = per["mean"].iloc[-1], per["mean"].iloc[0]
-    title = (f"Negative share {'rose' if last > first else 'fell' if last < first else 'held'} from {first:.0%} to "
-             f"{last:.0%} per {'week' if freq == 'W' else freq}")
+    k = min(4, max(1, len(per) // 2))  # the last k periods against the k before (single weeks are noisy)
+    last = per["mean"].iloc[-k:].mean()
+    first = per["mean"].iloc[-2 * k:-k].mean() if len(per) >= 2 * k else per["mean"].iloc[0]
+    unit = "week" if freq == "W" else freq
+    verb = "rose" if last > first + 0.02 else "fell" if last < first - 0.02 else "held steady"
+    title = f"Negative share {verb}: {last:.0%} over the last {k} {unit}s vs {first:.0%} before"
     ax.set_ylim(0, 100)
     return finish(fig, ax, title, "period", "negative texts (%)")
 

@@ -1,0 +1,48 @@
+"""Feedback charts: titles state the finding computed from the data; Chinese topic words fall back to ids."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from experiments.feedback import fb_charts  # noqa: E402
+
+
+def test_sentiment_by_channel_title_names_the_most_negative_channel() -> None:
+    # chat: 2 of 3 negative (67%); email: 1 of 2 (50%)
+    df = pd.DataFrame({"channel": ["chat", "chat", "chat", "email", "email"],
+                       "sentiment": ["negative", "negative", "positive", "negative", "neutral"]})
+    fig = fb_charts.sentiment_by_channel(df)
+    assert fig.axes[0].get_title(loc="left") == "chat has the largest negative share (67%)"
+    plt.close(fig)
+
+
+def test_sentiment_over_time_compares_the_last_weeks_with_the_weeks_before() -> None:
+    # 8 weekly points: first 4 weeks 25% negative, last 4 weeks 75% -> rose
+    t = pd.date_range("2025-01-06", periods=8, freq="W-MON", tz="UTC").repeat(4)
+    neg = [True] + [False] * 3
+    sentiments = ["negative" if x else "positive" for x in neg * 4 + [not v for v in neg] * 4]
+    fig = fb_charts.sentiment_over_time(pd.DataFrame({"created_at": t, "sentiment": sentiments}))
+    assert fig.axes[0].get_title(loc="left") == "Negative share rose: 75% over the last 4 weeks vs 25% before"
+    plt.close(fig)
+    assert fb_charts.sentiment_over_time(pd.DataFrame({"created_at": [pd.NaT], "sentiment": ["negative"]})) is None
+
+
+def test_care_chart_title_counts_calls() -> None:
+    q = pd.DataFrame({"grade": ["severe", "moderate", "moderate", "mild"],
+                      "action": ["senior", "call", "call", "apology"]})
+    fig = fb_charts.care_by_grade(q)
+    assert fig.axes[0].get_title(loc="left") == "3 customers need a call-back, 1 of them severe"
+    plt.close(fig)
+
+
+def test_topic_tick_falls_back_to_the_id_without_a_chinese_font(monkeypatch) -> None:
+    monkeypatch.setattr(fb_charts, "cjk_font", lambda: "")
+    assert fb_charts.topic_tick(3, "快递 · 物流") == "topic 3"
+    assert fb_charts.topic_tick(4, "refund · days") == "4: refund · days"
+    monkeypatch.setattr(fb_charts, "cjk_font", lambda: "Noto Sans CJK SC")
+    assert fb_charts.topic_tick(3, "快递 · 物流") == "3: 快递 · 物流"
