@@ -63,10 +63,10 @@ def model_sentence(a: ChurnAnalysis):
     c = a.comparison
     return safe.md("**Model**: {verdict}: ROC-AUC {lg:.3f} vs {lr:.3f}, difference {diff:+.3f} (95% paired "
                    "bootstrap interval {low:+.3f} to {high:+.3f}, {n:,} test customers). Best by ROC-AUC: {best}. "
-                   "The contact list uses calibrated LightGBM, whose reasons are exact.",
+                   "The contact list uses LightGBM (calibration: {cal}), whose reasons are exact.",
                    verdict=verdict, lg=float(c.loc["lgbm", "roc_auc"]), lr=float(c.loc["logreg", "roc_auc"]),
                    diff=d["diff"], low=d["low"], high=d["high"], n=len(a.split.test),
-                   best=MODEL_LABELS.get(a.best_model, a.best_model))
+                   best=MODEL_LABELS.get(a.best_model, a.best_model), cal=a.calibrator.method)
 
 
 def comparison_table(a: ChurnAnalysis) -> pd.DataFrame:
