@@ -123,7 +123,7 @@ class CleanResult:
     def summary(self) -> pd.DataFrame:
         """A small table of the checks for the report."""
         rows = [("rows in", self.n_rows_in),
-                ("1. rows whose page contradicts their variant removed", self.n_removed_mismatched),
+                ("1. rows contradicting their variant's page", self.n_removed_mismatched),
                 ("2. units still seen in two or more variants", self.n_units_multi_variant),
                 ("   rows of those units removed", self.n_removed_multi_variant),
                 ("3. exact duplicate rows removed", self.n_removed_duplicates),
