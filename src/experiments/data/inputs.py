@@ -97,11 +97,12 @@ def check_columns(df: pd.DataFrame, roles: RoleColumns, source: str, optional: I
             raise DataInputError(f"{source}: parameter {role}_col is empty, but the analysis needs a column for "
                                  f"'{role}'; the file has {_listing(present)}")
         cols = [value] if isinstance(value, str) else [str(v) for v in value]
+        param = f"{role}_col" if isinstance(value, str) else f"{role}_cols"
         for col in cols:
             if col not in df.columns:
                 hint = closest_column(col, present)
                 raise DataInputError(
-                    f"{source}: parameter {role}_col asks for column {col!r}, which the file does not have"
+                    f"{source}: parameter {param} asks for column {col!r}, which the file does not have"
                     + (f" (did you mean {hint!r}?)" if hint else "") + f"; the file has {_listing(present)}")
         out[role] = value if isinstance(value, str) else cols
     return out
