@@ -73,6 +73,7 @@ bench: setup  ## benchmarks: the main job at small, generation and cleaning at l
 	$(PY) bench/bench_churn.py --size large
 	$(PY) bench/bench_segments.py --size large
 	$(PY) bench/bench_service.py --size large
+	$(PY) bench/bench_feedback.py
 	$(PY) bench/bench_recommend.py --size large
 
 screenshot: ## render reports/index.html to reports/index.png with Debian's chromium-headless-shell
