@@ -23,8 +23,9 @@ setup: $(STAMP)  ## create .venv from requirements.lock and register the Jupyter
 $(STAMP): requirements.lock pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
-	$(UV) pip sync --quiet --python $(PY) requirements.lock
+	$(UV) pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	$(PY) -m compileall -q src >/dev/null  # bytecode up front: kernels start fast even with PYTHONDONTWRITEBYTECODE
 	$(PY) -m ipykernel install --sys-prefix --name cil --display-name "Customer Insights Lab" >/dev/null
 	@git rev-parse --git-dir >/dev/null 2>&1 && $(PY) -m nbstripout --install >/dev/null 2>&1 || true
 	@touch $(STAMP)
