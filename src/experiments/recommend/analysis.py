@@ -26,7 +26,8 @@ from experiments.recommend.models import MODEL_NAMES, make_model
 from experiments.recommend.splits import Split, make_split
 
 NOTEBOOK = "03_recommendations"
-SEGMENT_COLUMNS = ("segment", "segment_name", "segment_label")
+SEGMENT_COLUMNS = ("segment", "rfm_segment", "segment_name", "segment_label")
+"""Columns of segments.parquet read as the segment label, first match wins (02 publishes ``rfm_segment``)."""
 
 
 @dataclass
