@@ -5,7 +5,8 @@ and what this implementation measured here:
 - Twitter US Airline Sentiment, 3 classes: macro-F1 >= 0.74 required (issue: 0.73-0.76; a default TF-IDF baseline
   is about 0.66, a fine-tuned transformer about 0.82); measured 0.753. VADER alone: about 0.47-0.52.
 - ChnSentiCorp_htl_all: accuracy >= 0.89 required (issue: 0.905; BERT about 0.95); measured 0.901.
-- online_shopping_10_cats: accuracy >= 0.92 required (issue: 0.936); topics reported against the 10 categories.
+- online_shopping_10_cats: accuracy >= 0.92 required (issue: 0.936); measured 0.936 (lexicon 0.826); topics vs the
+  10 categories: NMI 0.45 (ARI 0.30). Airline topics vs negativereason: NMI 0.14.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def test_airline_topics_against_negativereason(airline) -> None:
     shuffled = topics.agreement(fb.frame.loc[neg, "reference_topic"],
                                 np.random.default_rng(0).permutation(tr.topics))
     print(f"airline topics vs negativereason: {got}")
-    assert got["nmi"] >= 0.08 and got["nmi"] > 10 * shuffled["nmi"]
+    assert got["nmi"] >= 0.08 and got["nmi"] > 10 * shuffled["nmi"]  # measured 0.14
 
 
 def test_chnsenticorp_hotel_accuracy() -> None:
@@ -65,7 +66,7 @@ def test_chnsenticorp_hotel_accuracy() -> None:
     assert len(fb.frame) == 7765 and len(fb.quarantine) == 1  # README: 7,766 rows, 1 empty review
     s = company.score(fb.frame, language="zh", test_fraction=0.2, seed=42)
     assert s.metrics["sentiment_accuracy"] >= 0.89
-    assert s.metrics["lexicon_accuracy"] >= 0.75  # the curated lexicon alone: measured 0.83
+    assert s.metrics["lexicon_accuracy"] >= 0.75  # the curated lexicon alone: measured 0.829
     print(f"htl: {s.metrics}")
 
 
@@ -79,4 +80,4 @@ def test_online_shopping_accuracy_and_topics_vs_categories() -> None:
     tr = topics.fit_topics(s.table["text_norm"], n_topics=10, seed=42)
     got = topics.agreement(fb.frame["reference_topic"], tr.topics)
     print(f"shopping: {s.metrics} topics vs cat: {got}")
-    assert got["nmi"] >= 0.25
+    assert got["nmi"] >= 0.35  # measured 0.45
