@@ -37,7 +37,7 @@ from experiments.data import inputs
 from experiments.lab import notebook
 from experiments.lab.report import safe
 
-run = notebook.start("NN_title", globals())
+run = notebook.start("_template", globals())  # the notebook's own file name, as listed in conf/runs.yaml
 table = inputs.load_input(input_path, {"customer": customer_col}, encoding=input_encoding, sheet=input_sheet,
                           company="customers")
 run.add_input(table)

@@ -116,7 +116,11 @@ def parameter_names(name: str) -> list[str]:
     """Return the names assigned in ``notebooks/<name>.ipynb``'s ``parameters`` cell, in order."""
     from experiments.lab.config import notebook_defaults
 
-    return list(notebook_defaults(paths.notebooks_dir() / f"{name}.ipynb"))
+    path = paths.notebooks_dir() / f"{name}.ipynb"
+    if not path.is_file():
+        raise FileNotFoundError(f"notebook.start({name!r}, globals()): {path} does not exist; pass the notebook's own "
+                                "file name (without .ipynb), which is where its parameters cell is read from")
+    return list(notebook_defaults(path))
 
 
 def start(name: str, params: Mapping[str, Any], output_dir: str | None = None, seed: int | None = None,
