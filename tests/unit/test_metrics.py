@@ -20,7 +20,7 @@ def test_numpy_values_become_json_scalars_and_nan_becomes_null(tmp_path: Path) -
     assert not list(tmp_path.glob("*.tmp"))
 
 
-@pytest.mark.parametrize("value", [[1, 2], {"a": 1}, (1,)])
+@pytest.mark.parametrize("value", [[1, 2], {"a": 1}, (1,), ["a", 1], [["a"]]])
 def test_nested_values_are_refused_naming_the_key(value: object) -> None:
     with pytest.raises(TypeError, match="key 'lift' has a"):
         flatten_metrics({"lift": value})
@@ -28,3 +28,8 @@ def test_nested_values_are_refused_naming_the_key(value: object) -> None:
 
 def test_missing_metrics_file_reads_as_empty(tmp_path: Path) -> None:
     assert read_metrics(tmp_path) == {}
+
+
+def test_a_list_of_strings_is_kept_as_a_list(tmp_path: Path) -> None:
+    write_metrics({"verdict_reasons": ("SRM p = 0.0085: warning", "primary flat")}, tmp_path)
+    assert read_metrics(tmp_path)["verdict_reasons"] == ["SRM p = 0.0085: warning", "primary flat"]

@@ -1,4 +1,5 @@
-"""The metrics.json contract: one flat JSON object of named numbers and strings per notebook run."""
+"""The metrics.json contract: one flat JSON object per notebook run, each value a number, a string, a boolean,
+null, or a list of strings (e.g. 06's ``verdict_reasons``); nothing nested."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ import pandas as pd
 
 METRICS_FILE = "metrics.json"
 Scalar = int | float | str | bool | None
+Value = Scalar | list[str]
+
+
+def _to_value(key: str, value: Any) -> Value:
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return [str(v) for v in value]
+    return _to_scalar(key, value)
 
 
 def _to_scalar(key: str, value: Any) -> Scalar:
@@ -27,19 +35,22 @@ def _to_scalar(key: str, value: Any) -> Scalar:
     if isinstance(value, float | np.floating):
         v = float(value)
         return None if math.isnan(v) or math.isinf(v) else v
-    raise TypeError(f"metrics.json must be flat: key {key!r} has a {type(value).__name__}, expected a number or string")
+    raise TypeError(f"metrics.json must be flat: key {key!r} has a {type(value).__name__}, expected a number, a "
+                    "string or a list of strings")
 
 
-def flatten_metrics(metrics: Mapping[str, Any]) -> dict[str, Scalar]:
-    """Return ``metrics`` as a flat dict of JSON scalars (numpy types converted, NaN and inf become null).
+def flatten_metrics(metrics: Mapping[str, Any]) -> dict[str, Value]:
+    """Return ``metrics`` as a flat dict of JSON scalars or lists of strings (numpy types converted, NaN and inf
+    become null).
 
-    Raises ``TypeError`` naming the key when a value is a list, dict or other non-scalar.
+    Raises ``TypeError`` naming the key when a value is a dict, a list holding anything but strings, or another
+    non-scalar.
     """
-    out: dict[str, Scalar] = {}
+    out: dict[str, Value] = {}
     for key, value in metrics.items():
         if not isinstance(key, str) or not key:
             raise TypeError(f"metrics.json keys must be non-empty strings, found {key!r}")
-        out[key] = _to_scalar(key, value)
+        out[key] = _to_value(key, value)
     return out
 
 
@@ -55,7 +66,7 @@ def write_metrics(metrics: Mapping[str, Any], output_dir: str | os.PathLike[str]
     return path
 
 
-def read_metrics(output_dir: str | os.PathLike[str]) -> dict[str, Scalar]:
+def read_metrics(output_dir: str | os.PathLike[str]) -> dict[str, Value]:
     """Read ``<output_dir>/metrics.json``; an absent file gives an empty dict."""
     path = Path(output_dir) / METRICS_FILE
     if not path.is_file():

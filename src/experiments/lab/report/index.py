@@ -49,6 +49,8 @@ def format_value(value: Any) -> str:
         if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
             return f"{value:.3g}"
         return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
     return str(value)
 
 
