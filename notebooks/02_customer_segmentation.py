@@ -167,7 +167,8 @@ display(seg.models_calibration.table().round(4))
 # the moves that matter (a Champion or Loyal customer now At risk, Cannot lose them, Hibernating or Lost).
 
 # %%
-previous = mig.previous_segments(processed.current_dir() / "segments.parquet", paths.interim_dir() / "segments_history",
+results = processed.current_dir(processed.results_folder(data.table.is_company_world))
+previous = mig.previous_segments(results / "segments.parquet", paths.interim_dir() / "segments_history",
                                  data.table.source) if publish else None
 if not publish:
     display(safe.md("Publishing is off (`publish` = false): this run is not compared with earlier runs."))
@@ -185,7 +186,7 @@ else:
 
 # %%
 if publish:
-    processed.publish({"segments": t})
+    processed.publish_results({"segments": t}, company_world=data.table.is_company_world)
     mig.keep_history(t, paths.interim_dir() / "segments_history", f"{pd.Timestamp.now(tz='UTC'):%Y%m%dT%H%M%S}")
 
 # %% [markdown]

@@ -158,9 +158,10 @@ if fig is not None:
 display(safe.frame(present.cold_examples(a)))
 
 # %%
-published = processed.publish({"recommendations": a.recommendations})
+published = processed.publish_results({"recommendations": a.recommendations},
+                                      company_world=data.table.is_company_world)
 print(f"Published {len(a.recommendations):,} rows for {a.recommendations['customer_id'].nunique():,} customers "
-      f"to data/processed/recommendations.parquet ({published.name}).")
+      f"to {processed.results_label(data.table.is_company_world)}/recommendations.parquet ({published.name}).")
 
 # %% [markdown]
 # ## Verdict

@@ -156,7 +156,7 @@ display(present.test_profit_sentence(a))
 # %%
 display(safe.frame(present.action_summary(a)))
 display(safe.frame(present.contact_table(a, top_n), max_chars=200))
-written = publish.publish_outputs(a, run.output_dir)
+written = publish.publish_outputs(a)
 display(safe.md("Written: {files}", files=", ".join(written)))
 
 # %% [markdown]

@@ -1,13 +1,11 @@
 """Write the churn outputs: ``churn_scores`` (every scored customer) and ``churn_actions`` (the contact list).
 
-On the company world they are published into ``data/processed`` (atomically, under the lock) for other notebooks
-and the retention team; a flat-table run writes them into its own run folder only, so an external table never
-replaces the company's scores.
+They are published atomically, under the lock, where every analysis publishes (``processed.results_folder``):
+``data/processed`` on the company world, for other notebooks and the retention team; ``data/interim/flat/processed``
+for a flat table, so an external table never replaces the company's scores.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from experiments.churn.pipeline import ChurnAnalysis
 from experiments.data import processed
@@ -26,14 +24,11 @@ def output_tables(a: ChurnAnalysis) -> dict:
     return {"churn_scores": scores, "churn_actions": actions}
 
 
-def publish_outputs(a: ChurnAnalysis, run_dir: Path) -> list[str]:
-    """Publish (company world) or save in ``run_dir`` (flat table) the two tables; return where they went."""
+def publish_outputs(a: ChurnAnalysis) -> list[str]:
+    """Publish the two tables (``processed.publish_results``); return a line per table saying where it went."""
     tables = output_tables(a)
-    if "snapshot_date" in a.extra:
-        folder = processed.publish(tables)
-        return [f"data/processed/{name}.parquet ({len(df):,} rows)" for name, df in tables.items()
-                if (folder / f"{name}.parquet").is_file()]
-    run_dir.mkdir(parents=True, exist_ok=True)
-    for name, df in tables.items():
-        df.to_parquet(run_dir / f"{name}.parquet", index=False)
-    return [f"{name}.parquet in the run folder ({len(df):,} rows)" for name, df in tables.items()]
+    company_world = "snapshot_date" in a.extra
+    folder = processed.publish_results(tables, company_world=company_world)
+    shown = processed.results_label(company_world)
+    return [f"{shown}/{name}.parquet ({len(df):,} rows)" for name, df in tables.items()
+            if (folder / f"{name}.parquet").is_file()]

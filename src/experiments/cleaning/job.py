@@ -80,7 +80,7 @@ def output_folder(processed_dir: str, flat: bool) -> Path:
     tables; the reports folder never receives processed or quarantined rows)."""
     if processed_dir:
         return paths.resolve(processed_dir)
-    return paths.interim_dir() / "flat" / "processed" if flat else paths.processed_dir()
+    return processed.results_folder(company_world=not flat)
 
 
 def publish_outputs(result: CleaningResult, folder: Path) -> Path:

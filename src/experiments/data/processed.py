@@ -13,6 +13,11 @@ notebook that writes processed tables calls ``publish``, which
 A kill at any moment leaves ``data/processed`` pointing at the previous complete set (a half-built version folder
 is removed by the next ``publish``). Readers see one consistent set: ``current_dir()`` resolves the link once.
 A plain ``data/processed`` folder from before (or a user's) is first moved in as the initial version.
+
+Where an analysis publishes is one rule (``results_folder``): the company world's tables go to ``data/processed``,
+whose ``customer_id`` every later view joins on; a run on a flat table (a user's own file) goes to
+``data/interim/flat/processed``, so it never replaces the company world's tables, and ``reports/`` never receives
+row-level tables.
 """
 
 from __future__ import annotations
@@ -49,6 +54,31 @@ def current_dir(processed: Path | None = None) -> Path:
     """Return the folder of the current complete version (the link resolved once; a plain folder as is)."""
     p = processed or paths.processed_dir()
     return p.resolve() if p.is_symlink() else p
+
+
+def flat_dir() -> Path:
+    """Return ``data/interim/flat/processed``: where runs on a flat table (``input_path`` given) publish."""
+    return paths.interim_dir() / "flat" / "processed"
+
+
+def results_folder(company_world: bool) -> Path:
+    """Return where an analysis publishes: ``data/processed`` for the company world, else ``flat_dir()``."""
+    return paths.processed_dir() if company_world else flat_dir()
+
+
+def results_label(company_world: bool) -> str:
+    """Return ``results_folder`` for a reader: relative to the project when inside it (``data/processed``)."""
+    folder = results_folder(company_world)
+    try:
+        return str(folder.relative_to(paths.project_root()))
+    except ValueError:
+        return str(folder)
+
+
+def publish_results(tables: Mapping[str, pd.DataFrame], *, company_world: bool) -> Path:
+    """Publish an analysis's output ``tables`` into ``results_folder(company_world)`` (kept beside the tables
+    already there, atomically, under the lock) and return the new version's folder."""
+    return publish(tables, processed=results_folder(company_world))
 
 
 @contextlib.contextmanager

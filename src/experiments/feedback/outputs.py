@@ -39,6 +39,7 @@ class Result:
     period_days: int
     metrics: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+    company_world: bool = True
 
     @property
     def headline(self):
@@ -103,7 +104,8 @@ def assemble(fb: Feedback, scored: Scored, tr: topics_mod.TopicResult, rules: ca
     res = Result(scored=tab, queue=queue, trend=summary.complaint_trend(tab, when, period_days),
                  topic_sentiment=topics_mod.crosstab(tab["topic_label"], tab["sentiment"], normalize="index"),
                  topic_channel=topics_mod.crosstab(tab["topic_label"], tab["channel"]), agreement=agreement,
-                 as_of=when, period_days=int(period_days), source=fb.source)
+                 as_of=when, period_days=int(period_days), source=fb.source,
+                 company_world=fb.table.is_company_world)
     res.metrics = metrics(res, scored, tr, len(fb.quarantine))
     return res
 
@@ -138,12 +140,14 @@ def evaluation_table(scored: Scored) -> pd.DataFrame:
 
 
 def publish(res: Result) -> list[str]:
-    """Publish ``care_queue`` and ``feedback_scored`` to data/processed (atomic, under the lock); return the names."""
+    """Publish ``care_queue`` and ``feedback_scored`` (atomic, under the lock) where every analysis publishes:
+    data/processed for the company world, data/interim/flat/processed for a flat table; return the files."""
     from experiments.data import processed
 
     scored = scored_table(res.scored, res.scored["topic_label"], res.scored["topic"].to_numpy(),
                           res.scored[["grade", "cue"]], res.source)
     queue = res.queue.copy()
     queue["customer_id"] = queue["customer_id"].astype("string")
-    processed.publish({"care_queue": queue, "feedback_scored": scored})
-    return ["care_queue.parquet", "feedback_scored.parquet"]
+    processed.publish_results({"care_queue": queue, "feedback_scored": scored}, company_world=res.company_world)
+    folder = processed.results_label(res.company_world)
+    return [f"{folder}/care_queue.parquet", f"{folder}/feedback_scored.parquet"]
