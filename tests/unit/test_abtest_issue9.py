@@ -11,6 +11,7 @@ from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 from experiments.abtest import analysis, guardrails, verdict
 from experiments.abtest.frequentist import two_proportions, welch
 from experiments.abtest.trust import clean, srm_test
+from experiments.lab.metrics import read_metrics, write_metrics
 
 
 def _exact(n: int, mean: float, sd: float, seed: int) -> np.ndarray:
@@ -43,7 +44,7 @@ def test_flat_primary_with_a_large_harm_is_not_keep_running():
 
 
 @pytest.mark.parametrize("nulls", [0, 2])
-def test_a_guardrail_harm_does_not_depend_on_how_many_metrics_are_listed(nulls):
+def test_a_guardrail_harm_does_not_depend_on_how_many_metrics_are_listed(nulls, tmp_path):
     # issue 9, defect 2: revenue -1.55% at raw p = 0.028 was "do not ship" alone but "ship" with two null metrics
     # by hand: se = 70.45 sqrt(2 / 20000) = 0.70450, z = -1.55 / 0.70450 = -2.200, two-sided p = 0.0278
     df = _ab_frame(20_000, 100.0, 98.45, 70.45, 0.10, 0.12, nulls)
@@ -58,7 +59,11 @@ def test_a_guardrail_harm_does_not_depend_on_how_many_metrics_are_listed(nulls):
     assert as_metric.overall_verdict().decision == verdict.NO_SHIP  # harm counted on the raw interval
     m = analysis.metrics(as_guardrail)
     assert m["guardrail_revenue_passed"] is False and m["guardrail_revenue_ni_p_value"] == g.ni_p_value
-    assert "Guardrail revenue FAILED" in m["verdict_reasons"]
+    reasons = m["verdict_reasons"]
+    assert isinstance(reasons, list) and all(isinstance(r, str) for r in reasons)
+    assert any(r.startswith("Guardrail revenue FAILED") for r in reasons)
+    write_metrics(m, tmp_path)  # the metrics.json contract keeps the list as a list of strings
+    assert read_metrics(tmp_path)["verdict_reasons"] == reasons
 
 
 def test_non_inferiority_matches_statsmodels():

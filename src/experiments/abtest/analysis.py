@@ -378,7 +378,7 @@ def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int
     m["verdict"] = overall.decision
     m["verdict_basis"] = "cuped" if a.cuped else "raw"  # the primary estimate the verdict rests on
     m["verdict_headline"] = overall.headline
-    m["verdict_reasons"] = "\n".join(overall.reasons)  # one reason per line (metrics.json values are scalars)
+    m["verdict_reasons"] = [str(r) for r in overall.reasons]  # a list of strings (lab.metrics accepts lists)
     if aa_sims is not None:
         m |= simulate.aa_metrics(aa, aa_sims)
         m["power_prop_test_n_3v2"] = math.ceil(power.power_prop_test_n(0.03, 0.02, alpha=0.05, power=0.8))
