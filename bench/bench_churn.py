@@ -13,25 +13,17 @@ size. Writes ``bench/results/churn_<size>.json``.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
-import resource
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common as bc  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> dict:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", default="large", choices=["tiny", "small", "medium", "large"])
-    ap.add_argument("--seed", type=int, default=42)
-    args = ap.parse_args(argv)
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    args = bc.parser(__doc__).parse_args(argv)
+    bc.single_thread_blas()
     from world_cache import cleaned_world
 
     t0 = time.perf_counter()
@@ -63,7 +55,6 @@ def main(argv: list[str] | None = None) -> dict:
                              settings=pipeline.Settings(seed=args.seed))
     t_full, c_full = time.perf_counter() - t5, time.process_time() - c5
     c_all = time.process_time() - c0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     m = a.metrics()
     out = {
         "size": args.size, "seed": args.seed, "order_lines": int(len(inp.orders)),
@@ -73,16 +64,11 @@ def main(argv: list[str] | None = None) -> dict:
         "lgbm_trees": fitted.best_iteration, "full_analysis_seconds": round(t_full, 1),
         "cpu_seconds": {"features": round(c_features, 1), "train_three_models": round(c_train, 1),
                         "full_analysis": round(c_full, 1), "all": round(c_all, 1)},
-        "peak_rss_mb": round(peak_mb, 0), "world_build_or_reuse_seconds": round(world_seconds, 1),
+        "peak_rss_mb": bc.peak_rss_mb(), "world_build_or_reuse_seconds": round(world_seconds, 1),
         "lgbm_roc_auc": m["lgbm_roc_auc"], "logreg_roc_auc": m["logreg_roc_auc"], "rf_roc_auc": m["rf_roc_auc"],
-        "n_contacted": m["n_contacted"], "lgbm_n_jobs": 1,
-        "cpu_count": os.cpu_count(), "python": platform.python_version(),
-        "load_average_1min": round(os.getloadavg()[0], 1),
+        "n_contacted": m["n_contacted"], "lgbm_n_jobs": 1, **bc.machine(),
     }
-    res = ROOT / "results"
-    res.mkdir(parents=True, exist_ok=True)
-    (res / f"churn_{args.size}.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(out, indent=2))
+    bc.write_result(f"churn_{args.size}", out)
     return out
 
 

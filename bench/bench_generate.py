@@ -8,25 +8,19 @@ that is removed afterwards.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common as bc  # noqa: E402
+
+bc.single_thread_blas()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="large", choices=["tiny", "small", "medium", "large"])
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
-    args = parser.parse_args(argv)
+    args = bc.parser(__doc__).parse_args(argv)
 
     from experiments import synthetic
 
@@ -35,22 +29,17 @@ def main(argv: list[str] | None = None) -> int:
         manifest = synthetic.generate(Path(tmp) / "raw", size=args.size, seed=args.seed)
         wall = time.perf_counter() - t0
         raw_bytes = sum(p.stat().st_size for p in (Path(tmp) / "raw").rglob("*") if p.is_file())
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
     counts = manifest["counts"]
     result = {
         "size": args.size, "seed": args.seed, "wall_seconds": round(wall, 2),
-        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "peak_rss_mb": bc.peak_rss_mb(),
         "order_lines": counts["order_lines_total"], "shop_lines": counts["shop_lines"],
         "pos_lines": counts["pos_lines"], "persons": counts["persons"], "feedback_rows": counts["feedback_rows"],
         "ad_event_rows": counts["ad_event_rows"], "raw_megabytes": round(raw_bytes / 1e6, 1),
         "rows_per_file": {name: info["rows"] for name, info in manifest["files"].items()},
-        "generator_version": manifest["generator_version"], "python": platform.python_version(),
-        "cpu_count": os.cpu_count(),
+        "generator_version": manifest["generator_version"], **bc.machine(),
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"generate_{args.size}.json"
-    path.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2, sort_keys=True))
+    path = bc.write_result(f"generate_{args.size}", result)
     print(f"written to {path}", file=sys.stderr)
     return 0
 

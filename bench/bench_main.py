@@ -9,8 +9,6 @@ sampled every 0.2 s with psutil. Writes bench/results/main_<size>.json.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import subprocess
 import sys
@@ -19,6 +17,9 @@ import time
 from pathlib import Path
 
 import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common as bc  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,12 +51,10 @@ def measure(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     return {"wall_seconds": round(time.perf_counter() - t0, 1), "peak_rss_mb": round(peak / 2**20)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="small")
-    parser.add_argument("--seed", type=int, default=42)
+def main(argv: list[str] | None = None) -> None:
+    parser = bc.parser(__doc__, default_size="small")
     parser.add_argument("--generate-only", action="store_true", help="measure only `data generate` (the CLI)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "CIL_DATA_DIR": f"{tmp}/data", "CIL_REPORTS_DIR": f"{tmp}/reports",
                "OPENBLAS_NUM_THREADS": "1"}
@@ -64,21 +63,14 @@ def main() -> None:
                             str(args.seed)], env)
         if args.generate_only:
             result = {"size": args.size, "seed": args.seed, "command": "python -m experiments data generate",
-                      "generate": generate, "cpus": os.cpu_count()}
-            _write(result, f"generate_cli_{args.size}.json")
+                      "generate": generate, **bc.machine()}
+            bc.write_result(f"generate_cli_{args.size}", result)
             return
         run = measure([py, "-m", "experiments", "run", "--profile", args.size], env)
     result = {"size": args.size, "seed": args.seed, "generate": generate, "run_notebooks": run,
               "total_wall_seconds": round(generate["wall_seconds"] + run["wall_seconds"], 1),
-              "peak_rss_mb": max(generate["peak_rss_mb"], run["peak_rss_mb"]), "cpus": os.cpu_count()}
-    _write(result, f"main_{args.size}.json")
-
-
-def _write(result: dict, name: str) -> None:
-    out = ROOT / "bench" / "results" / name
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+              "peak_rss_mb": max(generate["peak_rss_mb"], run["peak_rss_mb"]), **bc.machine()}
+    bc.write_result(f"main_{args.size}", result)
 
 
 if __name__ == "__main__":

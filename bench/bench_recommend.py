@@ -12,24 +12,16 @@ process's peak resident set size. Writes ``bench/results/recommend_<size>.json``
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import platform
-import resource
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common as bc  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> dict:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", default="large", choices=["tiny", "small", "medium", "large"])
-    ap.add_argument("--seed", type=int, default=42)
-    args = ap.parse_args(argv)
+    args = bc.parser(__doc__).parse_args(argv)
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
     import numpy as np
@@ -47,10 +39,8 @@ def main(argv: list[str] | None = None) -> dict:
     t: dict[str, float] = {}
 
     def timed(key: str, fn):
-        w0, c0 = time.perf_counter(), time.process_time()
-        value = fn()
-        t[f"{key}_seconds"], t[f"{key}_cpu_seconds"] = time.perf_counter() - w0, time.process_time() - c0
-        return value
+        with bc.timed(t, key):
+            return fn()
 
     inter = timed("interactions", lambda: company_interactions(orders).frame)
     m = timed("matrix", lambda: Weighting(use_weight=True, scaling="log").build(inter))
@@ -62,18 +52,13 @@ def main(argv: list[str] | None = None) -> dict:
     same = float((ids == ref).all(axis=1).mean())
     recs = timed("lists_with_reasons", lambda: business.top_n(model, m, 10))
     nb = timed("also_bought", lambda: business.also_bought(m, 5))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = {"size": args.size, "seed": args.seed, "interactions": len(inter), "users": m.n_users, "items": m.n_items,
            "nonzeros": int(m.user_items.nnz), "als_params": {**DEFAULTS["als"], **model.params},
-           **{k: round(v, 2) for k, v in t.items()}, "share_of_lists_equal_to_implicit_filtered": round(same, 4),
-           "list_rows": len(recs), "neighbour_rows": len(nb), "peak_rss_mb": round(peak_mb, 0),
-           "cpu_count": os.cpu_count(), "python": platform.python_version(),
+           **t, "share_of_lists_equal_to_implicit_filtered": round(same, 4),
+           "list_rows": len(recs), "neighbour_rows": len(nb), "peak_rss_mb": bc.peak_rss_mb(), **bc.machine(),
            "note": "2 cores shared with other jobs while measured: *_seconds is wall time (varies with their load), "
                    "*_cpu_seconds this process's CPU time"}
-    res = ROOT / "bench" / "results"
-    res.mkdir(parents=True, exist_ok=True)
-    (res / f"recommend_{args.size}.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(out, indent=2))
+    bc.write_result(f"recommend_{args.size}", out)
     return out
 
 

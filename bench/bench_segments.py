@@ -12,25 +12,17 @@ size; ``load_average_1min`` records how busy the machine was (the 2 cores are sh
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
-import resource
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common as bc  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> dict:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", default="large", choices=["tiny", "small", "medium", "large"])
-    ap.add_argument("--seed", type=int, default=42)
-    args = ap.parse_args(argv)
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    args = bc.parser(__doc__).parse_args(argv)
+    bc.single_thread_blas()
     from world_cache import cleaned_world
 
     t0 = time.perf_counter()
@@ -47,22 +39,16 @@ def main(argv: list[str] | None = None) -> dict:
     for view in ("rfm_segment", "value_tier", "behaviour", "lifecycle", "need"):
         indicators.segment_indicators(seg.table, view)
     t_seg = time.perf_counter() - t2
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     m = seg.metrics
     out = {
         "size": args.size, "seed": args.seed, "transactions": len(tx), "customers": m["n_customers"],
         "buyers": m["n_buyers"], "wall_seconds": round(t_load + t_seg, 1), "load_seconds": round(t_load, 1),
-        "segment_seconds": round(t_seg, 1), "peak_rss_mb": round(peak_mb, 0),
+        "segment_seconds": round(t_seg, 1), "peak_rss_mb": bc.peak_rss_mb(),
         "world_build_or_reuse_seconds": round(world_seconds, 1),
         "bgnbd": {k: m[f"bgnbd_{k}"] for k in ("r", "alpha", "a", "b")},
-        "holdout_total_rel_error": m["holdout_total_rel_error"],
-        "cpu_count": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 1),
-        "python": platform.python_version(),
+        "holdout_total_rel_error": m["holdout_total_rel_error"], **bc.machine(),
     }
-    res = ROOT / "results"
-    res.mkdir(parents=True, exist_ok=True)
-    (res / f"segments_{args.size}.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(out, indent=2))
+    bc.write_result(f"segments_{args.size}", out)
     return out
 
 

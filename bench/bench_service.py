@@ -11,11 +11,7 @@ notebook's default parameters. Peak memory is this process's peak resident set s
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import platform
-import resource
 import sys
 import tempfile
 import time
@@ -23,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common as bc  # noqa: E402
 
 TARGETS = {"weibo_comment": 120, "wechat_pm": 240, "weibo_pm": 240, "email": 1440, "hotline": 5, "app_chat": 5,
            "default": 240}
@@ -61,11 +57,8 @@ def _service_contacts(size: str, seed: int) -> tuple[pd.DataFrame, dict, str]:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", default="large", choices=["tiny", "small", "medium", "large"])
-    ap.add_argument("--seed", type=int, default=42)
-    args = ap.parse_args(argv)
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    args = bc.parser(__doc__).parse_args(argv)
+    bc.single_thread_blas()
 
     from experiments.data.inputs import InputTable
     from experiments.service import analyse, contacts
@@ -79,21 +72,16 @@ def main(argv: list[str] | None = None) -> dict:
     r = analyse.analyse(frame, analyse.ServiceConfig(reply_targets=TARGETS, aht_minutes=AHT,
                                                      incident=truth["incident"]))
     wall = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     m = r.metrics
     out = {
         "size": args.size, "seed": args.seed, "contacts": len(sc), "data": origin,
-        "wall_seconds": round(wall, 1), "peak_rss_mb": round(peak_mb, 0),
+        "wall_seconds": round(wall, 1), "peak_rss_mb": bc.peak_rss_mb(),
         "share_within_target": m["share_within_target"], "n_alerts": m["n_alerts"],
         "incident_detection_delay_days": m.get("incident_detection_delay_days"),
         "forecast_mase": m["forecast_mase"], "forecast_mase_seasonal_naive": m["forecast_mase_seasonal_naive"],
-        "cpu_count": os.cpu_count(), "python": platform.python_version(),
-        "targets": {"wall_seconds": 60, "peak_rss_mb": 4096},
+        **bc.machine(), "targets": {"wall_seconds": 60, "peak_rss_mb": 4096},
     }
-    res = ROOT / "bench" / "results"
-    res.mkdir(parents=True, exist_ok=True)
-    (res / f"service_{args.size}.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(out, indent=2))
+    bc.write_result(f"service_{args.size}", out)
     return out
 
 
