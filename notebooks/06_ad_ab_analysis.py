@@ -47,7 +47,7 @@ srm_warn_alpha = 0.01  # sample-ratio p-values from the alarm level 0.001 up to 
 alpha = 0.05  # significance level for every test and interval
 one_sided = False  # True tests treatment better than control only
 target_relative_lift = 0.1  # smallest relative lift worth shipping; decides keep running vs do not ship
-aa_sims = 2000  # simulated A/A tests for the false-positive check
+aa_sims = 20000  # simulated experiments for the A/A false-positive and power checks (each); 0 skips them
 sequential_method = "msprt"  # msprt (always-valid, look any day), obrien_fleming or pocock (alpha spending)
 planned_looks = 5  # planned looks of the group-sequential designs (equal fractions of their maximum sample)
 prior_mean = 0.0  # Bayesian view: mean of the normal prior on the relative lift (e.g. 0.0)
@@ -150,7 +150,7 @@ display(Markdown(present.power_reference_sentence()))
 # %% [markdown]
 # ## 6. Peeking honestly: sequential monitoring
 #
-# The cumulative lift day by day. A naive daily p-value inflates false positives; the always-valid confidence sequence (mSPRT, normal mixture) may be checked every day; a group-sequential design (O'Brien-Fleming or Pocock alpha spending, `sequential_method`) looks `planned_looks` times against boundaries that spend alpha. Each method needs its own sample; a simulation of A/A tests shows the false-positive rate of each rule.
+# The cumulative lift day by day. A naive daily p-value inflates false positives; the always-valid confidence sequence (mSPRT, normal mixture) may be checked every day; a group-sequential design (O'Brien-Fleming or Pocock alpha spending, `sequential_method`) looks `planned_looks` times against boundaries that spend alpha. Each method needs its own sample. Simulated A/A tests show each rule's false-positive rate, and simulated experiments with the fixed test's minimum detectable lift planted show each rule's power and how early it stops, all with their Monte Carlo standard errors.
 
 # %%
 for t, daily in a.sequential.items():
@@ -163,7 +163,12 @@ for t, daily in a.sequential.items():
 if not a.sequential:
     display(Markdown("No time column given (`time_col`): no daily view."))
 sim = analysis.aa_simulation(a, aa_sims)
-display(Markdown(present.aa_sentence(sim) if sim else "A/A simulation skipped (`aa_sims` = 0)."))
+power_sim = analysis.power_simulation(a, aa_sims)
+display(Markdown(present.aa_sentence(sim) if sim else "A/A and power simulations skipped (`aa_sims` = 0)."))
+if power_sim is not None:
+    display(Markdown(present.power_sim_sentence(power_sim)))
+if sim is not None:
+    display(present.table(present.simulation_table(sim, power_sim)))
 
 # %% [markdown]
 # ## 7. Bayesian view
@@ -223,7 +228,9 @@ if not a.uplift:
 # `srm_p_value` (null when no planned split), `srm_flagged`, `n_control`, `n_treatment`, `n_removed_inconsistent`,
 # `n_removed_duplicates`. Also `mde_abs`, `mde_rel`, `n_needed_per_group`, `cuped_ci_width_ratio`,
 # `cuped_variance_reduction`, `prob_beat_control`, `expected_loss`, `seq_naive_stop_day`, `seq_stop_day`,
-# `aa_fpr_fixed`, `aa_fpr_naive_peeking`, `aa_fpr_sequential`, `power_prop_test_n_3v2`, `verdict`, `verdict_headline`.
+# `aa_fpr_fixed`, `aa_fpr_naive_peeking`, `aa_fpr_sequential`, `aa_fpr_obrien_fleming`, `aa_fpr_pocock`, `aa_mc_se`,
+# `power_sim_<rule>`, `power_sim_<rule>_mean_stop_day`, `power_sim_<rule>_mean_n` (rule `fixed`, `sequential`,
+# `obrien_fleming`, `pocock`), `power_prop_test_n_3v2`, `verdict`, `verdict_headline`, `verdict_reasons` (a list).
 # With one-sided tests the interval is the two-sided (1 - 2 alpha) one, whose lower end is the one-sided bound.
 
 # %% [markdown]
@@ -235,4 +242,4 @@ if not a.uplift:
 print(run_info.getvalue())
 
 # %%
-run.finish(analysis.metrics(a, aa=sim, aa_sims=aa_sims));
+run.finish(analysis.metrics(a, aa=sim, aa_sims=aa_sims, power_sim=power_sim));

@@ -59,9 +59,11 @@ def test_aa_keys_are_not_swapped():
     sim = AASimulation(n_sims=100, alpha=0.05, fixed=0.01, naive_peeking=0.02, sequential=0.03, obrien_fleming=0.04,
                        pocock=0.06)
     assert aa_metrics(sim, 100) == {"aa_fpr_fixed": 0.01, "aa_fpr_naive_peeking": 0.02, "aa_fpr_sequential": 0.03,
-                                    "aa_sims": 100, "aa_fpr_obrien_fleming": 0.04, "aa_fpr_pocock": 0.06}
+                                    "aa_sims": 100, "aa_fpr_obrien_fleming": 0.04, "aa_fpr_pocock": 0.06,
+                                    "aa_mc_se": sim.mc_se}
     assert aa_metrics(None, 0) == {"aa_fpr_fixed": None, "aa_fpr_naive_peeking": None, "aa_fpr_sequential": None,
-                                   "aa_sims": 0, "aa_fpr_obrien_fleming": None, "aa_fpr_pocock": None}
+                                   "aa_sims": 0, "aa_fpr_obrien_fleming": None, "aa_fpr_pocock": None,
+                                   "aa_mc_se": None}
 
 
 def _tiny_analysis(aa_sims_seed: int = 3) -> analysis.ABAnalysis:

@@ -33,6 +33,7 @@ from experiments.abtest import (
     uplift,
     verdict,
 )
+from experiments.abtest.simchecks import aa_simulation, power_simulation  # noqa: F401 (re-exported for 06)
 from experiments.abtest.units import prepare, slug, variant_order
 
 
@@ -237,21 +238,6 @@ def arm_counts(data: pd.DataFrame, metric: str, variant_col: str, control_label:
     return int(t.sum()), len(t), int(c.sum()), len(c)
 
 
-def aa_simulation(a: ABAnalysis, n_sims: int) -> simulate.AASimulation | None:
-    """Simulate ``n_sims`` A/A tests shaped like ``a``'s first treatment (``simulate.matching_design``).
-
-    Same days, units per arm per day and control rate (5% for a metric that is not a proportion) at the
-    analysis's alpha and seed; None when ``n_sims`` is 0 (the simulation is skipped).
-    """
-    if n_sims <= 0:
-        return None
-    c0 = a.comparisons[(a.primary, a.treatments[0])]
-    days = len(next(iter(a.sequential.values()))) if a.sequential else None
-    design = simulate.matching_design(c0.n_control, c0.n_treatment, days,
-                                      c0.rate_control if c0.kind == "proportion" else None)
-    return simulate.simulate_aa(n_sims=n_sims, alpha=a.config.alpha, seed=a.config.seed, **design)
-
-
 def _decision_comparison(raw: frequentist.Comparison, cuped_result: cuped.CupedResult | None,
                          results: pd.DataFrame, primary: str, variant: str,
                          alpha: float) -> tuple[frequentist.Comparison, pd.Series]:
@@ -269,11 +255,13 @@ def _decision_comparison(raw: frequentist.Comparison, cuped_result: cuped.CupedR
     return adjusted, pd.Series(frequentist.adjust_pvalues(p.to_numpy(), "holm", alpha), index=p.index)
 
 
-def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int | None = None) -> dict[str, Any]:
+def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int | None = None,
+            power_sim: simulate.PowerSimulation | None = None) -> dict[str, Any]:
     """Flatten the analysis into metrics.json keys (see the notebook header for the list).
 
     With ``aa_sims`` given (the notebook's parameter) the A/A keys are added from ``aa`` (``simulate.aa_metrics``;
-    null rates when the simulation was skipped), then ``power_prop_test_n_3v2``, the reference sample size.
+    null rates when the simulation was skipped), the power-simulation keys from ``power_sim``
+    (``simulate.power_metrics``; null when skipped), then ``power_prop_test_n_3v2``, the reference sample size.
 
     Two variants: ``<m>_control_rate``, ``<m>_treatment_rate``, ``<m>_abs_lift``, ``<m>_ci_low``, ``<m>_ci_high``,
     ``<m>_p_value``, ``<m>_z`` (the t statistic for a numeric metric), ``<m>_rel_lift``, ``<m>_rel_ci_low``,
@@ -381,5 +369,6 @@ def metrics(a: ABAnalysis, aa: simulate.AASimulation | None = None, aa_sims: int
     m["verdict_reasons"] = [str(r) for r in overall.reasons]  # a list of strings (lab.metrics accepts lists)
     if aa_sims is not None:
         m |= simulate.aa_metrics(aa, aa_sims)
+        m |= simulate.power_metrics(power_sim)
         m["power_prop_test_n_3v2"] = math.ceil(power.power_prop_test_n(0.03, 0.02, alpha=0.05, power=0.8))
     return m

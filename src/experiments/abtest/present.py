@@ -12,7 +12,7 @@ import pandas as pd
 
 from experiments.abtest import power
 from experiments.abtest.analysis import ABAnalysis
-from experiments.abtest.simulate import AASimulation
+from experiments.abtest.simulate import AASimulation, PowerSimulation
 from experiments.abtest.units import display_label
 from experiments.lab.report import safe
 
@@ -135,13 +135,48 @@ def sequential_sentence(table: pd.DataFrame, naive_stop: int | None, seq_stop: i
 
 
 def aa_sentence(sim: AASimulation) -> str:
-    """The A/A simulation's false-positive rates, one per decision rule."""
-    gs = (f", O'Brien-Fleming spending {sim.obrien_fleming:.1%}, Pocock spending {sim.pocock:.1%}"
+    """The A/A simulation's false-positive rates, one per decision rule, each with its Monte Carlo SE."""
+    def rate(r: float) -> str:
+        return f"{r:.2%} (SE {sim.rate_se(r):.2%})"
+
+    gs = (f", O'Brien-Fleming spending {rate(sim.obrien_fleming)}, Pocock spending {rate(sim.pocock)}"
           if sim.obrien_fleming is not None else "")
-    return (f"In {sim.n_sims:,} simulated A/A tests at alpha {sim.alpha:g}: the fixed-horizon test rejects "
-            f"{sim.fixed:.1%} (expected {sim.alpha:.0%} +- {2 * sim.mc_se:.1%}), daily naive peeking "
-            f"{sim.naive_peeking:.1%}, the always-valid sequence {sim.sequential:.1%}{gs} (each at most "
-            f"{sim.alpha:.0%} up to Monte Carlo error).")
+    return (f"In {sim.n_sims:,} simulated A/A tests at alpha {sim.alpha:g} (Monte Carlo SE of a {sim.alpha:.0%} "
+            f"rate: {sim.mc_se:.2%}): the fixed-horizon test rejects {rate(sim.fixed)}, daily naive peeking "
+            f"{rate(sim.naive_peeking)}, the always-valid sequence {rate(sim.sequential)}{gs}. Every rule but "
+            "naive peeking stays at or below alpha up to Monte Carlo error.")
+
+
+_RULE_NAMES = {"fixed": "fixed horizon (one test at the end)", "naive_peeking": "naive daily peeking",
+               "sequential": "always-valid sequence (mSPRT)", "obrien_fleming": "O'Brien-Fleming spending",
+               "pocock": "Pocock spending"}
+
+
+def simulation_table(aa: AASimulation | None, pw: PowerSimulation | None) -> pd.DataFrame:
+    """One row per decision rule: its A/A false-positive rate and, with the fixed test's MDE planted, its power,
+    mean stopping day and mean units per group at the stop, each rate with its Monte Carlo SE."""
+    rows = []
+    for rule, name in _RULE_NAMES.items():
+        row: dict[str, object] = {"rule": name}
+        fpr = getattr(aa, rule, None) if aa else None
+        if fpr is not None:
+            row["A/A false positives"] = f"{fpr:.2%} ± {aa.rate_se(fpr):.2%}"
+        if pw is not None:
+            hit = pw.power.get(rule)
+            row["power at the MDE"] = "—" if hit is None else f"{hit:.1%} ± {pw.rate_se(hit):.1%}"
+            row["mean stop day"] = "—" if hit is None else f"{pw.mean_stop_day[rule]:.1f} of {pw.days}"
+            row["mean units per group"] = "—" if hit is None else f"{pw.mean_n_per_group[rule]:,.0f}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def power_sim_sentence(pw: PowerSimulation) -> str:
+    """What the power simulation planted and how the fixed test's simulated power compares with the formula."""
+    return (f"Power simulation: {pw.n_sims:,} experiments of {pw.days} days x {pw.units_per_day:,} units per arm per "
+            f"day at a {pw.rate_control:.2%} control rate, the treatment converting {pw.relative_lift:+.1%} higher "
+            f"(the smallest lift the fixed test detects with 80% power here). The fixed test detects "
+            f"{pw.power['fixed']:.1%} of them (formula: {pw.analytic_fixed:.1%}); the sequential rules run at most as "
+            "long, so they trade some power for stopping earlier when the lift is there.")
 
 
 _METHOD_NAMES = {"msprt": "the always-valid sequence (mSPRT)", "obrien_fleming": "O'Brien-Fleming alpha spending",
