@@ -219,7 +219,7 @@ if table.is_company_world and r.care is not None:
     existing_path = processed.current_dir() / "care_queue.parquet"
     existing = pd.read_parquet(existing_path) if existing_path.is_file() else None
     queue = bot.join_care_queue(existing, r.care)
-    processed.publish({"care_queue": queue})
+    processed.publish_results({"care_queue": queue}, company_world=True)
     display(safe.md("Care queue published: {n:,} rows, {m:,} from service escalations.", n=len(queue), m=len(r.care)))
 
 # %% [markdown]

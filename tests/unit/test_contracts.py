@@ -61,3 +61,60 @@ def test_load_processed_roundtrip_and_missing(tmp_path):
     assert len(load_processed("orders", str(tmp_path))) == 3
     with pytest.raises(ValueError, match="unknown table"):
         validate(_orders(), "nope")
+
+
+# --- the analyses' outputs ---------------------------------------------------------------------------------------
+def _outputs() -> dict[str, pd.DataFrame]:
+    utc = pd.to_datetime(["2025-07-01 09:00", "2025-07-01 12:00"], utc=True)
+    return {
+        "segments": pd.DataFrame({"customer_id": ["c1", "c2"], "n_purchases": [3.0, 0.0],
+                                  "rfm_segment": ["Champions", None], "value_tier": ["high", "low"],
+                                  "behaviour": ["regular", "none"], "lifecycle": ["active", "prospect"],
+                                  "p_alive": [0.9, None], "clv": [120.0, 0.0]}),
+        "recommendations": pd.DataFrame({"customer_id": ["c1", "c1"], "rank": [1, 2], "item_id": ["i1", "i2"],
+                                         "reason": ["bought with i9", None], "source": ["als", "als"]}),
+        "churn_scores": pd.DataFrame({"customer_id": ["c1", "c2"], "churn_probability": [0.2, 0.7],
+                                      "tier": ["low", "high"], "contact": [False, True], "action": [None, "call"]}),
+        "churn_actions": pd.DataFrame({"rank": [1], "customer_id": ["c2"], "churn_probability": [0.7],
+                                       "action": ["call"]}),
+        "care_queue": pd.DataFrame({"customer_id": ["c1", "c2"], "grade": ["severe", "mild"],
+                                    "reason": ["regulator threat", "negative"], "action": ["senior call", "apology"],
+                                    "due_at": utc}),
+        "feedback_scored": pd.DataFrame({"customer_id": ["c1", None], "language": ["zh", "en"],
+                                         "sentiment": ["negative", "positive"], "intensity": [0.8, 0.1],
+                                         "topic": [3, -1], "grade": ["severe", None]}),
+    }
+
+
+def test_every_output_contract_accepts_a_valid_table():
+    for name, df in _outputs().items():
+        assert len(validate(df, name)) == len(df), name
+
+
+@pytest.mark.parametrize(("table", "fault", "named"), [
+    ("segments", {"customer_id": ["c1", "c1"]}, "customer_id"),  # one row per customer
+    ("segments", {"rfm_segment": [None, None]}, "every buyer"),  # a buyer without a segment
+    ("segments", {"p_alive": [1.4, None]}, "p_alive"),
+    ("recommendations", {"rank": [1, 1]}, "rank"),  # (customer, rank) repeated
+    ("churn_scores", {"churn_probability": [0.2, 1.3]}, "churn_probability"),
+    ("churn_actions", {"customer_id": [None]}, "customer_id"),
+    ("care_queue", {"grade": ["severe", "urgent"]}, "grade"),
+    ("feedback_scored", {"sentiment": ["negative", "happy"]}, "sentiment"),
+    ("feedback_scored", {"language": ["zh", "fr"]}, "language"),
+])
+def test_a_broken_output_is_refused_naming_table_and_column(table, fault, named):
+    with pytest.raises(ContractError) as err:
+        validate(_outputs()[table].assign(**fault), table)
+    assert f"table '{table}'" in str(err.value) and named in str(err.value)
+
+
+def test_publish_results_refuses_a_broken_output_and_keeps_the_previous_one(tmp_path, monkeypatch):
+    from experiments.data import processed
+
+    monkeypatch.setenv("CIL_DATA_DIR", str(tmp_path / "data"))
+    good = _outputs()["churn_scores"]
+    processed.publish_results({"churn_scores": good}, company_world=True)
+    with pytest.raises(ContractError, match="churn_probability"):
+        processed.publish_results({"churn_scores": good.assign(churn_probability=[0.1, -0.5])}, company_world=True)
+    kept = pd.read_parquet(processed.current_dir() / "churn_scores.parquet")
+    assert kept["churn_probability"].tolist() == [0.2, 0.7]

@@ -166,13 +166,13 @@ def test_a_held_lock_makes_a_second_writer_stop_with_a_clear_message(tmp_path: P
 
 def test_a_flat_table_run_publishes_beside_the_company_world_never_over_it(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("CIL_DATA_DIR", str(tmp_path / "data"))
-    company = pd.DataFrame({"customer_id": ["C1"], "segment": ["Champions"]})
-    flat = pd.DataFrame({"customer_id": ["u7"], "segment": ["Lost"]})
-    processed.publish_results({"segments": company}, company_world=True)
-    processed.publish_results({"segments": flat}, company_world=False)
+    company = pd.DataFrame({"customer_id": ["C1"], "score": ["Champions"]})
+    flat = pd.DataFrame({"customer_id": ["u7"], "score": ["Lost"]})
+    processed.publish_results({"example_scores": company}, company_world=True)
+    processed.publish_results({"example_scores": flat}, company_world=False)
     assert processed.results_folder(True) == tmp_path / "data" / "processed"
     assert processed.results_folder(False) == tmp_path / "data" / "interim" / "flat" / "processed"
-    read = {cw: pd.read_parquet(processed.current_dir(processed.results_folder(cw)) / "segments.parquet")
+    read = {cw: pd.read_parquet(processed.current_dir(processed.results_folder(cw)) / "example_scores.parquet")
             for cw in (True, False)}
     assert read[True]["customer_id"].tolist() == ["C1"]  # the company world's table is untouched
     assert read[False]["customer_id"].tolist() == ["u7"]

@@ -2,7 +2,9 @@
 
 Tables (``data/processed/<table>.parquet``, see ARCHITECTURE.md):
 ``customers``, ``orders``, ``items``, ``feedback``, ``ad_events``, ``service_contacts`` (one row per service
-conversation, times in UTC) (and ``lineage``, the survivorship record).
+conversation, times in UTC) (and ``lineage``, the survivorship record), written by cleaning; and the analyses'
+outputs (``OUTPUT_SCHEMAS``): ``segments``, ``recommendations``, ``churn_scores``, ``churn_actions``,
+``care_queue``, ``feedback_scored``, each keyed by ``customer_id``.
 
 Conventions every table follows:
 - ids are strings; ``customer_id`` is nullable in ``orders`` (guest lines) and ``feedback`` (anonymous);
@@ -116,6 +118,49 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
 TABLES = tuple(SCHEMAS)
 
 
+def _share(column: str, low: float = 0.0, high: float = 1.0, nullable: bool = False) -> pa.Column:
+    return pa.Column("float64", pa.Check.in_range(low, high), nullable=nullable, coerce=True, name=column)
+
+
+# The analyses' published outputs, keyed by the cleaned customer_id so a later view can join them all. Checked by
+# ``processed.publish_results`` before anything is written, so a broken output never replaces a good one.
+OUTPUT_SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "segments": pa.DataFrameSchema({
+        "customer_id": _str(unique=True),
+        "n_purchases": pa.Column("float64", pa.Check.ge(0), coerce=True),
+        "rfm_segment": _str(nullable=True),  # prospects (no purchase yet) have none
+        "value_tier": _str(), "behaviour": _str(), "lifecycle": _str(),
+        "p_alive": _share("p_alive", nullable=True),
+        "clv": pa.Column("float64", pa.Check.ge(0), nullable=True, coerce=True),
+    }, checks=pa.Check(lambda df: df["rfm_segment"].notna() | df["n_purchases"].eq(0),
+                       error="every buyer (n_purchases > 0) has an rfm_segment"),
+        strict=False, name="segments"),
+    "recommendations": pa.DataFrameSchema({
+        "customer_id": _str(), "rank": pa.Column("int64", pa.Check.ge(1), coerce=True), "item_id": _str(),
+        "reason": _str(nullable=True), "source": _str(),
+    }, strict=False, unique=["customer_id", "rank"], name="recommendations"),
+    "churn_scores": pa.DataFrameSchema({
+        "customer_id": _str(unique=True), "churn_probability": _share("churn_probability"), "tier": _str(),
+        "contact": pa.Column("bool", coerce=True), "action": _str(nullable=True),
+    }, strict=False, name="churn_scores"),
+    "churn_actions": pa.DataFrameSchema({
+        "rank": pa.Column("int64", pa.Check.ge(1), unique=True, coerce=True), "customer_id": _str(unique=True),
+        "churn_probability": _share("churn_probability"), "action": _str(),
+    }, strict=False, name="churn_actions"),
+    "care_queue": pa.DataFrameSchema({
+        "customer_id": _str(), "grade": _str(checks=pa.Check.isin(["mild", "moderate", "severe"])),
+        "reason": _str(), "action": _str(), "due_at": pa.Column(UTC, coerce=True),
+    }, strict=False, name="care_queue"),
+    "feedback_scored": pa.DataFrameSchema({
+        "customer_id": _str(nullable=True),
+        "language": _str(checks=pa.Check.isin(["zh", "en", "mixed"])),
+        "sentiment": _str(checks=pa.Check.isin(["negative", "neutral", "positive"])),
+        "intensity": _share("intensity", nullable=True), "topic": pa.Column("int64", coerce=True),
+        "grade": _str(nullable=True),
+    }, strict=False, name="feedback_scored"),
+}
+
+
 def _describe(table: str, df: pd.DataFrame, exc: SchemaErrors | SchemaError) -> str:
     cases = exc.failure_cases if isinstance(exc, SchemaErrors) else exc.failure_cases
     lines = []
@@ -137,9 +182,9 @@ def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
 
     Raises ``ContractError`` naming the table, each failing column and check, and example rows (1-based positions).
     """
-    if table not in SCHEMAS:
-        raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
-    schema = SCHEMAS[table]
+    schema = SCHEMAS.get(table) or OUTPUT_SCHEMAS.get(table)
+    if schema is None:
+        raise ValueError(f"unknown table {table!r}; expected one of {', '.join((*TABLES, *OUTPUT_SCHEMAS))}")
     missing = [c for c in schema.columns if c not in df.columns]
     if missing:
         raise ContractError(f"table '{table}': missing required column(s) {', '.join(map(repr, missing))}; "

@@ -77,8 +77,16 @@ def results_label(company_world: bool) -> str:
 
 def publish_results(tables: Mapping[str, pd.DataFrame], *, company_world: bool) -> Path:
     """Publish an analysis's output ``tables`` into ``results_folder(company_world)`` (kept beside the tables
-    already there, atomically, under the lock) and return the new version's folder."""
-    return publish(tables, processed=results_folder(company_world))
+    already there, atomically, under the lock) and return the new version's folder.
+
+    A table with a contract (``contracts.OUTPUT_SCHEMAS``) is validated first: a broken output stops with a
+    ``ContractError`` naming the table, column and rows, and the previous version stays in place.
+    """
+    from experiments.data import contracts
+
+    checked = {name: contracts.validate(df, name) if name in contracts.OUTPUT_SCHEMAS else df
+               for name, df in tables.items()}
+    return publish(checked, processed=results_folder(company_world))
 
 
 @contextlib.contextmanager
