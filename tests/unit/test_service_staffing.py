@@ -28,6 +28,13 @@ def test_erlang_c_matches_the_call_centre_helper_worked_example() -> None:
     assert staffing.agents_needed(200, 180, 20, 0.8) == 14  # 200 calls an hour = 100 per half hour
 
 
+def test_erlang_c_matches_a_textbook_exercise_answer() -> None:
+    # M/M/m exercise quoted at math.stackexchange ("probability of a customer joining a queue via Erlang C curve"):
+    # 120 customers an hour, 3 minutes each -> a = 6 Erlangs, 10 assistants; "from the Erlang C curve, the
+    # probability of waiting is about 0.10". Read off a curve, so two decimals.
+    assert staffing.erlang_c(6.0, 10) == pytest.approx(0.10, abs=0.005)
+
+
 @pytest.mark.parametrize(("a", "n"), [(0.5, 1), (2.0, 3), (10.0, 11), (48.0, 55), (120.0, 131)])
 def test_erlang_c_agrees_with_the_textbook_formula(a: float, n: int) -> None:
     assert staffing.erlang_c(a, n) == pytest.approx(_erlang_c_textbook(a, n), rel=1e-9)
