@@ -63,6 +63,16 @@ def timed(times: dict[str, float], key: str) -> Iterator[None]:
         times[f"{key}_cpu_seconds"] = round(time.process_time() - c0, 2)
 
 
+def cached_world(size: str, seed: int) -> tuple[Path, float]:
+    """Return the cleaned company world's data folder (``world_cache.cleaned_world``: built once per size and seed,
+    then shared) and the seconds it took to build or reuse it."""
+    from world_cache import cleaned_world
+
+    t0 = time.perf_counter()
+    folder = cleaned_world(size, seed)
+    return folder, round(time.perf_counter() - t0, 1)
+
+
 def results_dir() -> Path:
     """Where results are written: ``$CIL_BENCH_RESULTS`` or ``bench/results``."""
     env = os.environ.get("CIL_BENCH_RESULTS")
