@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.feedback.segment import has_cjk
+from experiments.lab import chart_style
 from experiments.lab.chart_style import finish
 from experiments.lab.report.safe import mask_pii, shorten
 
@@ -20,14 +19,9 @@ def _label(value: object, n: int = 40) -> str:
     return shorten(mask_pii(value), n)
 
 
-@lru_cache(maxsize=1)
 def cjk_font() -> str:
-    """Return the name of an installed font with Chinese glyphs (matplotlib's list), or "" when there is none."""
-    from matplotlib import font_manager
-
-    keys = ("CJK", "Hei", "Song", "WenQuanYi", "Source Han", "Ming", "Kai", "Droid Sans Fallback")
-    names = [f.name for f in font_manager.fontManager.ttflist if any(k in f.name for k in keys)]
-    return names[0] if names else ""
+    """Return the CJK font the shared chart style uses ("" when none is installed; see ``lab.chart_style``)."""
+    return chart_style.cjk_font()
 
 
 def topic_tick(topic: int, label: str, n: int = 45) -> str:

@@ -1,11 +1,69 @@
-"""Small matplotlib helpers shared by the notebooks: every chart titled with its finding, axes labelled."""
+"""Small matplotlib helpers shared by the notebooks: every chart titled with its finding, axes labelled.
+
+Chinese labels: on import, ``use_cjk_font`` looks for an installed font with Chinese glyphs (matplotlib's font list,
+then the usual Debian paths of fonts-wqy-microhei and fonts-noto-cjk, which matplotlib's cached list may not know
+yet), registers it with ``font_manager.fontManager.addfont`` and puts it after DejaVu Sans in the sans-serif
+family list: matplotlib (3.6+) falls back glyph by glyph, so Latin text keeps DejaVu Sans and Chinese characters
+come from the CJK font. Without one, nothing changes and charts that need Chinese show ids instead
+(``cjk_font() == ""``). CI installs fonts-wqy-microhei (``.ci/run``).
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+#: Font files with Chinese glyphs at their usual Debian / Ubuntu paths (fonts-wqy-microhei, fonts-noto-cjk, ...).
+CJK_FONT_PATHS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+)
+#: Words in the family name of a font that has Chinese glyphs.
+CJK_NAME_KEYS = ("CJK", "WenQuanYi", "Source Han", "Droid Sans Fallback", "Hei", "Song", "Ming", "Kai")
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str:
+    """Return the family name of an installed font with Chinese glyphs, registering it with matplotlib; "" if none.
+
+    Checks matplotlib's font list first, then ``CJK_FONT_PATHS`` (a font installed after matplotlib built its cache).
+    """
+    for f in font_manager.fontManager.ttflist:
+        if any(k in f.name for k in CJK_NAME_KEYS):
+            return f.name
+    for path in CJK_FONT_PATHS:
+        if Path(path).exists():
+            try:
+                font_manager.fontManager.addfont(path)
+                return font_manager.FontProperties(fname=path).get_name()
+            except (OSError, RuntimeError, ValueError):  # unreadable font file: try the next one
+                continue
+    return ""
+
+
+def use_cjk_font() -> str:
+    """Append the CJK font (``cjk_font``) to matplotlib's sans-serif fallback list; return its name ("" if none)."""
+    name = cjk_font()
+    if name:
+        fams = list(matplotlib.rcParams["font.sans-serif"])
+        if name not in fams:
+            matplotlib.rcParams["font.sans-serif"] = [fams[0], name, *fams[1:]] if fams else [name]
+        matplotlib.rcParams["font.family"] = ["sans-serif"]
+    return name
+
+
+use_cjk_font()
 
 
 def finish(fig: Figure, ax: Axes, title: str, xlabel: str, ylabel: str, fontsize: int = 12) -> Figure:
