@@ -123,6 +123,16 @@ def parameter_names(name: str) -> list[str]:
     return list(notebook_defaults(path))
 
 
+def readable_number(value: float) -> str:
+    """Format a float for a report table: ``6,685`` and ``4,131,306`` from 1,000 up (no trailing ``.0``), four
+    significant digits below (``15.3``, ``0.0751``, ``1.2e-50``), ``nan`` as is."""
+    if value != value:  # NaN
+        return "nan"
+    if abs(value) >= 1000 and abs(value) < 1e15:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
 def start(name: str, params: Mapping[str, Any], output_dir: str | None = None, seed: int | None = None,
           data: Iterable[str | os.PathLike[str]] = ()) -> NotebookRun:
     """Start a notebook run: resolve the run folder, seed the generators and print the run info.
@@ -141,6 +151,9 @@ def start(name: str, params: Mapping[str, Any], output_dir: str | None = None, s
     out = Path(output_dir) if output_dir else paths.reports_dir() / "_scratch" / name
     out.mkdir(parents=True, exist_ok=True)
     rng = seed_everything(int(seed))
+    import pandas as pd
+
+    pd.set_option("display.float_format", readable_number)  # tables read as numbers, not 4131306.0
     info = {
         "notebook": name,
         "seed": int(seed),
