@@ -162,7 +162,8 @@ def start(name: str, params: Mapping[str, Any], output_dir: str | None = None, s
         "versions": library_versions(),
     }
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
-    print(f"Run info: {name} · seed {seed} · data {info['data_fingerprint']} · code {info['git_revision']}")
+    data_part = f" · data {info['data_fingerprint']}" if info["data_fingerprint"] != "no-data" else ""
+    print(f"Run info: {name} · seed {seed}{data_part} · code {info['git_revision']}")
     print("Parameters: " + json.dumps(dict(params), ensure_ascii=False, default=str))
     print(f"Libraries: {versions}")
     return NotebookRun(name=name, output_dir=out, params=dict(params), seed=int(seed), rng=rng, info=info)
