@@ -38,6 +38,7 @@ control_label = "control"  # the control's label in variant_col
 metric_cols = ["conversions", "converted", "clicks", "revenue"]  # outcomes, 0/1 or numeric; the first one decides
 planned_split = None  # planned share per variant (dict, or list in sorted label order); None or {} means not given
 pre_metric_col = ""  # pre-period covariate for CUPED; empty means none (company world: pre_conversions)
+pre_funnel_cols = {}  # {funnel role: pre-period column} for ratio CUPED, e.g. {"clicks": "pre_clicks"}; empty means none
 time_col = ""  # assignment date for the daily and sequential view; empty means none (company world: date)
 segment_cols = []  # columns to slice the effect by; empty means none (company world: age, gender, interest, channel)
 consistency_col = ""  # column that must pair one-to-one with the variant, e.g. landing page; empty means none
@@ -129,13 +130,17 @@ else:
 # %% [markdown]
 # ## 4. Variance reduction with the pre-period (CUPED)
 #
-# Adjusting the outcome by its pre-experiment value removes noise unrelated to the treatment and narrows the interval without biasing the lift (Deng et al. 2013).
+# Adjusting the outcome by its pre-experiment value removes noise unrelated to the treatment and narrows the interval without biasing the lift (Deng et al. 2013). Ratio metrics (CTR, CVR, CPA, ROAS) are adjusted by their pre-period ratio when `pre_funnel_cols` names the pre-period numerator and denominator (delta method, Deng, Knoblich & Lu 2018).
 
 # %%
 if not a.cuped:
     display(Markdown("No pre-period column given (`pre_metric_col`): CUPED skipped."))
 for t in a.cuped:
     display(present.cuped_sentence(a, t))
+if a.ratio_cuped is not None and not a.ratio_cuped.empty:
+    display(present.table(present.ratio_cuped_table(a)))
+elif cfg.pre_funnel_cols:
+    display(Markdown("No funnel ratio has both its numerator and denominator in `pre_funnel_cols`: no ratio CUPED."))
 
 # %% [markdown]
 # ## 5. Power: what this sample can and cannot conclude

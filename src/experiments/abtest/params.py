@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from experiments.abtest.analysis import ABConfig
+from experiments.abtest.funnel import RATIOS
 from experiments.abtest.guardrails import margins_for
 from experiments.abtest.trust import SRM_ALPHA, SRM_WARN_ALPHA
 from experiments.abtest.units import ROLE_PARAMETERS, fill_company_roles
@@ -42,7 +43,7 @@ def check_parameters(params: Mapping[str, Any]) -> None:
     alpha in (0, 1); aa_sims an integer >= 0 (0 skips the A/A simulation); target_relative_lift > 0;
     planned_split None, a dict {label: share} or a list of shares (numbers >= 0, not all 0); metric_cols,
     segment_cols and guardrail_cols lists of column names; guardrail_margins one relative margin in [0, 1) per
-    guardrail; srm_warn_alpha in [0.001, 1).
+    guardrail; srm_warn_alpha in [0.001, 1); pre_funnel_cols a dict {funnel role: pre-period column}.
     """
     alpha = _number(params, "alpha")
     if alpha is not None and not 0 < alpha < 1:
@@ -91,6 +92,12 @@ def check_parameters(params: Mapping[str, Any]) -> None:
     looks = params.get("planned_looks")
     if looks is not None and (isinstance(looks, bool) or not isinstance(looks, int) or not 1 <= looks <= 20):
         raise _fail("planned_looks", "a whole number of looks from 1 to 20", looks)
+    pre_funnel = params.get("pre_funnel_cols")
+    roles = sorted({r for pair in RATIOS.values() for r in pair})
+    if pre_funnel is not None and (not isinstance(pre_funnel, Mapping) or any(
+            k not in roles or not isinstance(v, str) or not v for k, v in pre_funnel.items())):
+        raise _fail("pre_funnel_cols", f"a dict {{role: pre-period column}} with roles among {roles}, e.g. "
+                    '{"clicks": "pre_clicks", "impressions": "pre_impressions"}', pre_funnel)
     for key in ("metric_cols", "segment_cols", "guardrail_cols", "uplift_features"):
         value = params.get(key)
         if value is not None and (not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value)):
@@ -122,10 +129,15 @@ def config_from_parameters(params: Mapping[str, Any]) -> ABConfig:
                     prior_mean=float(params.get("prior_mean") or 0.0), prior_sd=float(params.get("prior_sd") or 0.0),
                     uplift_features=list(params.get("uplift_features") or []),
                     cap_percentile=float(params.get("cap_percentile") or 0.0),
-                    quantiles=[float(q) for q in params.get("quantiles") or []])
+                    quantiles=[float(q) for q in params.get("quantiles") or []],
+                    pre_funnel_cols=dict(params.get("pre_funnel_cols") or {}))
 
 
 def input_roles(cfg: ABConfig) -> dict[str, object]:
     """Return ``{role: column}`` of ``cfg`` for ``units.load_table`` (roles named as in ``ROLE_PARAMETERS``)."""
-    return {role: (list(getattr(cfg, param)) if param.endswith(("cols", "features")) else getattr(cfg, param))
-            for role, param in ROLE_PARAMETERS.items()}
+    def columns(value: object) -> object:
+        if isinstance(value, Mapping):  # pre_funnel_cols: {role: column} -> its columns
+            return list(value.values())
+        return list(value) if isinstance(value, list | tuple) else value
+
+    return {role: columns(getattr(cfg, param)) for role, param in ROLE_PARAMETERS.items()}

@@ -99,6 +99,18 @@ def cuped_sentence(a: ABAnalysis, variant: str):
         rp=cu.raw.p_value, ap=cu.adjusted.p_value)
 
 
+def ratio_cuped_table(a: ABAnalysis) -> pd.DataFrame:
+    """CUPED for ratio metrics, one row per ratio x treatment: raw and adjusted difference with intervals."""
+    r = a.ratio_cuped
+    return pd.DataFrame({"ratio": r["ratio"].str.upper(), "variant": r["variant"],
+                         "raw diff": r["raw_abs_lift"].round(5), "raw SE": r["raw_se"].round(5),
+                         "CUPED diff": r["abs_lift"].round(5), "CUPED SE": r["se"].round(5),
+                         "CUPED CI": [f"{lo:+.5f} to {hi:+.5f}" for lo, hi in zip(r["ci_low"], r["ci_high"],
+                                                                                   strict=True)],
+                         "p": r["p_value"].map(lambda p: f"{p:.3g}"), "theta": r["theta"].round(3),
+                         "variance removed": r["variance_reduction"].map(lambda v: f"{v:.0%}")})
+
+
 def power_sentence(a: ABAnalysis, variant: str):
     """What the achieved sample can detect, and the power.prop.test reference figure (3% vs 2%)."""
     reference_n = power.power_prop_test_n(0.03, 0.02, alpha=0.05, power=0.8)

@@ -244,8 +244,8 @@ COMPANY_ROLES: dict[str, object] = {"pre_metric_col": "pre_conversions", "time_c
 ROLE_PARAMETERS = {"unit": "unit_col", "variant": "variant_col", "metric": "metric_cols",
                    "pre_metric": "pre_metric_col", "time": "time_col", "segment": "segment_cols",
                    "consistency": "consistency_col", "guardrail": "guardrail_cols",
-                   "uplift_feature": "uplift_features"}
-OPTIONAL_ROLES = ("pre_metric", "time", "segment", "consistency", "guardrail", "uplift_feature")
+                   "uplift_feature": "uplift_features", "pre_funnel": "pre_funnel_cols"}
+OPTIONAL_ROLES = ("pre_metric", "time", "segment", "consistency", "guardrail", "uplift_feature", "pre_funnel")
 
 
 def load_table(input_path: str, roles: Mapping[str, object], *, experiment_id: str = "exp_cvr_lift",
