@@ -82,7 +82,7 @@ print(f"Run info: {table.source}, {table.rows:,} rows, seed {seed}, data fingerp
 # %% [markdown]
 # ## Verdict
 #
-# Ship, do not ship, or keep running — and why. The evidence follows in sections 1 to 8.
+# Ship, do not ship, or keep running — and why. The evidence follows in sections 1 to 9.
 
 # %%
 display(present.verdict_markdown(a))
@@ -122,7 +122,7 @@ if a.funnel is None:
     display(Markdown("No funnel columns (impressions, clicks, conversions, revenue, cost) in this table."))
 else:
     display(present.table(a.funnel.round(4)))
-    display(present.table(a.ratios.round(5)))
+    display(present.table(present.ratios_table(a)))
     if a.funnel_daily is not None:
         ab_charts.daily_rate_chart(a.funnel_daily, cfg.variant_col, "cvr", "CVR (conversions per click)")
         plt.show()
@@ -171,7 +171,8 @@ sim = analysis.aa_simulation(a, aa_sims)
 power_sim = analysis.power_simulation(a, aa_sims)
 display(Markdown(present.aa_sentence(sim) if sim else "A/A and power simulations skipped (`aa_sims` = 0)."))
 if power_sim is not None:
-    display(Markdown(present.power_sim_sentence(power_sim)))
+    illustrative = (a.primary, a.treatments[0]) not in a.counts  # the deciding metric is not 0/1
+    display(Markdown(present.power_sim_sentence(power_sim, illustrative)))
 if sim is not None:
     display(present.table(present.simulation_table(sim, power_sim)))
 
@@ -215,11 +216,11 @@ if not a.uplift:
 # %% [markdown]
 # ## Appendix: conventions and every metrics.json key
 #
-# **Conventions.** The first of `metric_cols` decides (on its CUPED-adjusted estimate when a pre-period metric is given: same expected lift, narrower interval); the others are guardrails. A 0/1 outcome (also `True`/`False`
+# **Conventions.** The first of `metric_cols` decides (on its CUPED-adjusted estimate when a pre-period metric is given: same expected lift, narrower interval); the others share its Holm family, and a significant harm on any of them blocks shipping; `guardrail_cols` are tested for non-inferiority at their `guardrail_margins` in a family of their own. A 0/1 outcome (also `True`/`False`
 # text) is a proportion compared by a two-proportion z-test; a numeric outcome is a mean compared by Welch's t-test.
 # In the company world the default outcomes are per unit: `conversions` (mean conversions per user, the decision
 # metric: its planted lift is +10%), `converted` (0/1, at least one conversion; `clicked` is also derived), `clicks`
-# (guardrail: the ad's CTR should not move) and `revenue` (CNY per user); CVR per click, CTR, CPA and ROAS are in the
+# (the ad's CTR should not move) and `revenue` (CNY per user); CVR per click, CTR, CPA and ROAS are in the
 # funnel section with delta-method errors (keys `ratio_cvr_...`); CUPED uses `pre_conversions`, the daily view
 # `date`, the segments `age_group, gender, interest, channel`, the consistency check `landing_page`, and the planned
 # split is the registry's 50/50. With your own table, an empty optional parameter means "not given": in particular

@@ -10,6 +10,7 @@ probabilities of ``groupseq`` under the same drift, all within 4 Monte Carlo SE.
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from statsmodels.stats.power import NormalIndPower
@@ -98,5 +99,35 @@ def test_the_notebook_simulations_mirror_the_experiment_and_plant_its_mde():
     assert m["power_sims"] == 4000 and m["power_sim_fixed"] == pw.power["fixed"] and m["aa_sims"] == 4000
     table = present.simulation_table(analysis.aa_simulation(a, 4000), pw)
     assert table["rule"].tolist()[0].startswith("fixed") and len(table) == 5
-    assert table.loc[1, "power at the MDE"] == "—"  # naive peeking is not a valid rule: no power row
+    assert table.loc[1, "power at the MDE (± MC SE)"] == "—"  # naive peeking is not a valid rule: no power row
     assert analysis.power_simulation(a, 0) is None
+
+
+def test_aa_sentence_reads_its_claim_from_the_rates():
+    from experiments.abtest.simulate import AASimulation
+
+    ok = AASimulation(20_000, 0.05, 0.0516, 0.2191, 0.0107, 0.0514, 0.0517)  # the small run: all within 2 SE
+    assert "every rule except naive peeking stays at or below alpha" in present.aa_sentence(ok)
+    assert "4.4-fold" in present.aa_sentence(ok)
+    bad = AASimulation(20_000, 0.05, 0.0501, 0.2191, 0.0107, 0.0499, 0.0575)  # Pocock 5.75%: 4.9 SE above alpha
+    text = present.aa_sentence(bad)
+    assert "above alpha by more than 2 Monte Carlo SE: Pocock" in text and "every rule" not in text
+    assert "5.75% (SE 0.16%)" in text
+
+
+def test_ratios_table_never_shows_a_rounded_zero_p_value():
+    from experiments.abtest import funnel
+
+    rng = np.random.default_rng(8)
+    n = 4000
+    clicks = rng.poisson(2.0, n)
+    df = pd.DataFrame({"u": range(n), "v": np.repeat(["c", "t"], n // 2), "impressions": clicks * 12 + 5,
+                       "clicks": clicks, "conversions": rng.binomial(clicks, np.repeat([0.10, 0.14], n // 2))})
+    a = analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["conversions"]))
+    p_cvr = float(a.ratios.loc[(a.ratios["ratio"] == "cvr") & (a.ratios["variant"] == "t"), "p_value"].iloc[0])
+    assert p_cvr < 5e-6  # would print as 0 after rounding to 5 decimals
+    shown = present.ratios_table(a)
+    row = shown[(shown["ratio"] == "CVR") & (shown["variant"] == "t")].iloc[0]
+    assert row["p"] == f"{p_cvr:.3g}" and row["p"] != "0"
+    assert (shown.loc[shown["variant"] == "c", "abs lift"] == "").all()  # no NaN cells on the control's rows
+    assert set(shown["ratio"]) == {r.upper() for r in funnel.RATIOS if r in ("ctr", "cvr")}

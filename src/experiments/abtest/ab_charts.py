@@ -36,7 +36,7 @@ def split_chart(srm: SRMResult) -> Figure:
     if srm.planned:
         ax.scatter([srm.planned[k] for k in labels], y, color="black", marker="|", s=400, label="planned", zorder=3)
     ax.set_yticks(y, [label(k) for k in labels])
-    ax.legend(frameon=False, loc="lower right")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the bars, never over them
     if not srm.tested:
         title = "Traffic split (no planned split given: SRM not tested)"
     elif srm.flagged:
@@ -93,18 +93,22 @@ def sequential_chart(table: pd.DataFrame, metric: str, naive_stop: int | None, s
     return _finish(fig, ax, title, "day of the experiment", f"cumulative lift in {label(metric)}{unit}")
 
 
-def posterior_chart(x_t: int, n_t: int, x_c: int, n_c: int, prob_beat: float, labels: tuple[str, str]) -> Figure:
-    """Beta posteriors of the two conversion rates (uniform prior)."""
+def posterior_chart(x_t: int, n_t: int, x_c: int, n_c: int, prob_beat: float, labels: tuple[str, str],
+                    metric: str = "") -> Figure:
+    """Beta posteriors of the two conversion rates (uniform prior) of ``metric``."""
     a_t, b_t, a_c, b_c = 1 + x_t, 1 + n_t - x_t, 1 + x_c, 1 + n_c - x_c
     lo = min(stats.beta.ppf(0.0005, a_t, b_t), stats.beta.ppf(0.0005, a_c, b_c))
     hi = max(stats.beta.ppf(0.9995, a_t, b_t), stats.beta.ppf(0.9995, a_c, b_c))
     grid = np.linspace(lo, hi, 400)
     fig, ax = plt.subplots(figsize=(8, 3.2))
     control, treated = label(labels[0]), label(labels[1])
-    ax.plot(grid * 100, stats.beta.pdf(grid, a_c, b_c), color=GREY, label=f"{control} (control)")
+    ax.plot(grid * 100, stats.beta.pdf(grid, a_c, b_c), color=GREY,
+            label=control if control.lower() == "control" else f"{control} (control)")
     ax.plot(grid * 100, stats.beta.pdf(grid, a_t, b_t), color=BLUE, label=treated)
     ax.legend(frameon=False)
-    return _finish(fig, ax, f"P({treated} beats {control}) = {prob_beat:.1%}", "conversion rate (%)",
+    shown = "> 99.9%" if prob_beat > 0.999 else "< 0.1%" if prob_beat < 0.001 else f"= {prob_beat:.1%}"
+    on = f" on {label(metric)}" if metric else ""
+    return _finish(fig, ax, f"P({treated} beats {control}{on}) {shown}", "conversion rate (%)",
                    "posterior density")
 
 
@@ -116,7 +120,8 @@ def posterior_for(a: ABAnalysis) -> Figure | None:
         return None
     v = a.treatments[0]
     x_t, n_t, x_c, n_c = a.counts[(binary[0], v)]
-    return posterior_chart(x_t, n_t, x_c, n_c, a.bayes[(binary[0], v)].prob_beat, (a.config.control_label, v))
+    return posterior_chart(x_t, n_t, x_c, n_c, a.bayes[(binary[0], v)].prob_beat, (a.config.control_label, v),
+                           binary[0])
 
 
 def daily_rate_chart(daily: pd.DataFrame, variant_col: str, value: str, name: str) -> Figure:

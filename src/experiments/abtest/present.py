@@ -99,6 +99,23 @@ def cuped_sentence(a: ABAnalysis, variant: str):
         rp=cu.raw.p_value, ap=cu.adjusted.p_value)
 
 
+def ratios_table(a: ABAnalysis) -> pd.DataFrame:
+    """The funnel ratios per variant with delta-method SEs; the differences on the treatment rows only (blank on the
+    control's), p-values with 3 significant digits (never a rounded 0)."""
+    r = a.ratios
+    treat = r["variant"] != a.config.control_label
+
+    def num(col: str, fmt: str) -> list[str]:
+        return [fmt.format(v) if t and pd.notna(v) else "" for v, t in zip(r[col], treat, strict=True)]
+
+    return pd.DataFrame({"ratio": r["ratio"].str.upper(), "variant": r["variant"], "units": r["units"],
+                         "value": r["value"].round(5), "SE (delta)": r["se"].round(5),
+                         "naive SE": [f"{v:.5f}" if pd.notna(v) else "" for v in r["naive_se"]],
+                         "abs lift": num("abs_lift", "{:+.5f}"), "CI low": num("ci_low", "{:+.5f}"),
+                         "CI high": num("ci_high", "{:+.5f}"), "rel lift": num("rel_lift", "{:+.1%}"),
+                         "z": num("z", "{:.2f}"), "p": num("p_value", "{:.3g}")})
+
+
 def ratio_cuped_table(a: ABAnalysis) -> pd.DataFrame:
     """CUPED for ratio metrics, one row per ratio x treatment: raw and adjusted difference with intervals."""
     r = a.ratio_cuped
@@ -147,16 +164,25 @@ def sequential_sentence(table: pd.DataFrame, naive_stop: int | None, seq_stop: i
 
 
 def aa_sentence(sim: AASimulation) -> str:
-    """The A/A simulation's false-positive rates, one per decision rule, each with its Monte Carlo SE."""
+    """The A/A simulation's false-positive rates, one per decision rule, each with its Monte Carlo SE, and which
+    valid rules stay at or below alpha within 2 Monte Carlo SE (read from the rates, not assumed)."""
     def rate(r: float) -> str:
         return f"{r:.2%} (SE {sim.rate_se(r):.2%})"
 
-    gs = (f", O'Brien-Fleming spending {rate(sim.obrien_fleming)}, Pocock spending {rate(sim.pocock)}"
-          if sim.obrien_fleming is not None else "")
+    valid = {"fixed horizon": sim.fixed, "always-valid sequence": sim.sequential}
+    gs = ""
+    if sim.obrien_fleming is not None:
+        gs = f", O'Brien-Fleming spending {rate(sim.obrien_fleming)}, Pocock spending {rate(sim.pocock)}"
+        valid |= {"O'Brien-Fleming": sim.obrien_fleming, "Pocock": sim.pocock}
+    over = [name for name, r in valid.items() if r > sim.alpha + 2 * sim.mc_se]
+    verdict = ("every rule except naive peeking stays at or below alpha within 2 Monte Carlo SE" if not over else
+               f"above alpha by more than 2 Monte Carlo SE: {', '.join(over)}")
+    peek = (f"; naive peeking inflates it {sim.naive_peeking / sim.alpha:.1f}-fold"
+            if sim.naive_peeking > sim.alpha + 2 * sim.mc_se else "")
     return (f"In {sim.n_sims:,} simulated A/A tests at alpha {sim.alpha:g} (Monte Carlo SE of a {sim.alpha:.0%} "
             f"rate: {sim.mc_se:.2%}): the fixed-horizon test rejects {rate(sim.fixed)}, daily naive peeking "
-            f"{rate(sim.naive_peeking)}, the always-valid sequence {rate(sim.sequential)}{gs}. Every rule but "
-            "naive peeking stays at or below alpha up to Monte Carlo error.")
+            f"{rate(sim.naive_peeking)}, the always-valid sequence {rate(sim.sequential)}{gs}. Read from these "
+            f"rates: {verdict}{peek}.")
 
 
 _RULE_NAMES = {"fixed": "fixed horizon (one test at the end)", "naive_peeking": "naive daily peeking",
@@ -172,20 +198,24 @@ def simulation_table(aa: AASimulation | None, pw: PowerSimulation | None) -> pd.
         row: dict[str, object] = {"rule": name}
         fpr = getattr(aa, rule, None) if aa else None
         if fpr is not None:
-            row["A/A false positives"] = f"{fpr:.2%} ± {aa.rate_se(fpr):.2%}"
+            row["A/A false positives (± MC SE)"] = f"{fpr:.2%} ± {aa.rate_se(fpr):.2%}"
         if pw is not None:
             hit = pw.power.get(rule)
-            row["power at the MDE"] = "—" if hit is None else f"{hit:.1%} ± {pw.rate_se(hit):.1%}"
+            row["power at the MDE (± MC SE)"] = "—" if hit is None else f"{hit:.1%} ± {pw.rate_se(hit):.1%}"
             row["mean stop day"] = "—" if hit is None else f"{pw.mean_stop_day[rule]:.1f} of {pw.days}"
             row["mean units per group"] = "—" if hit is None else f"{pw.mean_n_per_group[rule]:,.0f}"
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def power_sim_sentence(pw: PowerSimulation) -> str:
-    """What the power simulation planted and how the fixed test's simulated power compares with the formula."""
+def power_sim_sentence(pw: PowerSimulation, illustrative: bool = False) -> str:
+    """What the power simulation planted and how the fixed test's simulated power compares with the formula;
+    ``illustrative`` says the deciding metric is not a proportion (the simulated 0/1 rate stands in for it)."""
+    rate = (f"an illustrative {pw.rate_control:.0%} conversion rate (the deciding metric is not a 0/1 outcome, so "
+            "the simulation shows how the rules behave rather than reproducing it)" if illustrative else
+            f"a {pw.rate_control:.2%} control rate")
     return (f"Power simulation: {pw.n_sims:,} experiments of {pw.days} days x {pw.units_per_day:,} units per arm per "
-            f"day at a {pw.rate_control:.2%} control rate, the treatment converting {pw.relative_lift:+.1%} higher "
+            f"day at {rate}, the treatment converting {pw.relative_lift:+.1%} higher "
             f"(the smallest lift the fixed test detects with 80% power here). The fixed test detects "
             f"{pw.power['fixed']:.1%} of them (formula: {pw.analytic_fixed:.1%}); the sequential rules run at most as "
             "long, so they trade some power for stopping earlier when the lift is there.")
@@ -208,7 +238,7 @@ def plan_sentence(a: ABAnalysis, variant: str) -> str:
     left = ("it can stop now" if sp.days_remaining == 0 else
             f"about {sp.days_remaining:,} more days at the observed traffic")
     return (f"Units needed per group for a {a.config.target_relative_lift:.0%} lift at 80% power: {needs}. "
-            f"Chosen method: {_METHOD_NAMES[sp.method]};{stop} Verdict timing: {left}.")
+            f"Chosen method: {_METHOD_NAMES[sp.method]};{stop} verdict timing: {left}.")
 
 
 def uplift_sentence(a: ABAnalysis, variant: str):
