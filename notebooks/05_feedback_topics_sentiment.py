@@ -46,6 +46,7 @@ topic_count = 14  # number of topics for kmeans (merge target for hdbscan; 0 kee
 min_topic_size = 10  # hdbscan: smallest topic
 svd_components = 100  # dimensions of the TF-IDF -> SVD text embedding
 outlier_threshold = 0.0  # hdbscan: c-TF-IDF similarity an outlier needs to join a topic in reduce_outliers
+topic_stop_words = []  # extra words to leave out of topics (e.g. brand or product names), besides stop words
 embedding_model = ""  # optional local sentence-transformers model name instead of the TF-IDF/SVD embedding
 period_days = 30  # length of "this period" for the complaint trend
 as_of = ""  # end of this period and of the care window (ISO date); empty means the latest text's time
@@ -76,7 +77,8 @@ rules = outputs.care_rules(care_keywords, care_repeat_contacts, care_repeat_days
 scored = company.score(fb.frame, language=language, test_fraction=test_fraction, seed=seed)
 tr = topics.fit_topics(scored.table["text_norm"], method=topic_method, n_topics=topic_count,
                        min_topic_size=min_topic_size, svd_components=svd_components,
-                       outlier_threshold=outlier_threshold, seed=seed, embedding_model=embedding_model)
+                       outlier_threshold=outlier_threshold, seed=seed, embedding_model=embedding_model,
+                       stop_words=set(topic_stop_words))
 result = outputs.assemble(fb, scored, tr, rules, as_of=as_of, period_days=period_days)
 
 # %% [markdown]

@@ -55,3 +55,32 @@ def test_agreement_and_crosstab_hand_worked() -> None:
     assert a["nmi"] == pytest.approx(1.0) and a["ari"] == pytest.approx(1.0) and a["n"] == 4
     tab = topics.crosstab(pd.Series(["t1", "t1", "t2"]), pd.Series(["negative", "positive", "negative"]), "index")
     assert tab.loc["t1", "negative"] == pytest.approx(0.5) and list(tab.index) == ["t1", "t2"]
+
+
+def test_each_text_is_segmented_once_never_a_topic_sized_concatenation(monkeypatch) -> None:
+    # BERTopic's c-TF-IDF joins every text of a topic into one string; segmenting that with jieba made 100,000
+    # texts take hours. The vectorizers must only split the pre-segmented documents on whitespace.
+    seen: list[int] = []
+    real = topics.topic_tokenize
+
+    def spy(text: str) -> list[str]:
+        seen.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(topics, "topic_tokenize", spy)
+    texts, _ = _corpus()
+    topics.fit_topics(texts, n_topics=4, svd_components=10, seed=1)
+    assert len(seen) == len(texts)  # once per text
+    assert max(seen) <= texts.str.len().max()
+
+
+def test_content_docs_and_stop_words() -> None:
+    # 的 is a stop word, 很/慢 and "lost" sentiment words, 2 a number, "the"/"my" English stop words
+    assert topics.content_docs(pd.Series(["快递的物流很慢2天"])) == ["快递 物流 天"]
+    assert topics.content_docs(pd.Series(["the courier lost my latte", None])) == ["courier latte", ""]
+    assert topics.content_docs(pd.Series(["the courier lost my Latte"]), {"latte"}) == ["courier"]
+    texts, _ = _corpus()
+    res = topics.fit_topics(texts, n_topics=4, svd_components=10, seed=1, stop_words={"快递", "app"})
+    words = set(", ".join(res.info["words"]).split(", "))
+    assert "物流" in words and "快递" not in words and "app" not in words
+    assert res.info["examples"].str.contains("快递|App|app").any()  # examples are the original texts
