@@ -29,8 +29,8 @@ SPEC_COLUMNS = {
                              "txn_type"],
     "feedback.jsonl": ["feedback_id", "channel", "author_ref", "created_at", "text", "rating"],
     "ad_events.csv": ["experiment_id", "unit_id", "variant", "date", "impressions", "clicks", "conversions", "revenue",
-                      "cost", "pre_conversions", "pre_revenue", "age_group", "gender", "interest", "channel",
-                      "landing_page"],
+                      "cost", "pre_conversions", "pre_revenue", "pre_impressions", "pre_clicks", "age_group", "gender",
+                      "interest", "channel", "landing_page"],
 }
 ID_PATTERNS = {"crm_customers.csv": ("crm_id", r"C\d{7}"), "shop_customers.jsonl": ("user_id", r"U\d{7}"),
                "wechat_members.csv": ("会员编号", r"W\d{7}"), "pos_members.xlsx": ("card_no", r"P\d{7}"),

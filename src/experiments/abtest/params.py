@@ -107,13 +107,14 @@ def check_parameters(params: Mapping[str, Any]) -> None:
 def config_from_parameters(params: Mapping[str, Any]) -> ABConfig:
     """Return the ``ABConfig`` for the notebook's parameters after ``check_parameters``.
 
-    With an empty ``input_path`` the company world's optional roles (pre-period metric, date, segments, landing
-    page, planned split) fill the empty ones.
+    With an empty ``input_path`` the company world's optional roles (pre-period metric and funnel counts, date,
+    segments, landing page, planned split) fill the empty ones.
     """
     check_parameters(params)
     roles = fill_company_roles(str(params.get("input_path") or ""),
                                **{k: params.get(k) for k in ("pre_metric_col", "time_col", "segment_cols",
-                                                             "consistency_col", "planned_split")})
+                                                             "consistency_col", "planned_split",
+                                                             "pre_funnel_cols")})
     return ABConfig(unit_col=params["unit_col"], variant_col=params["variant_col"],
                     control_label=str(params["control_label"]), metric_cols=list(params["metric_cols"]),
                     planned_split=roles["planned_split"], pre_metric_col=roles["pre_metric_col"] or "",
@@ -130,7 +131,7 @@ def config_from_parameters(params: Mapping[str, Any]) -> ABConfig:
                     uplift_features=list(params.get("uplift_features") or []),
                     cap_percentile=float(params.get("cap_percentile") or 0.0),
                     quantiles=[float(q) for q in params.get("quantiles") or []],
-                    pre_funnel_cols=dict(params.get("pre_funnel_cols") or {}))
+                    pre_funnel_cols=dict(roles["pre_funnel_cols"] or {}))
 
 
 def input_roles(cfg: ABConfig) -> dict[str, object]:

@@ -237,7 +237,9 @@ def company_world(experiment_id: str = "exp_cvr_lift", processed: str | Path | N
 #: Optional roles filled in for the company world when the parameter is left empty.
 COMPANY_ROLES: dict[str, object] = {"pre_metric_col": "pre_conversions", "time_col": "date",
                                     "segment_cols": ["age_group", "gender", "interest", "channel"],
-                                    "consistency_col": "landing_page", "planned_split": COMPANY_PLANNED_SPLIT}
+                                    "consistency_col": "landing_page", "planned_split": COMPANY_PLANNED_SPLIT,
+                                    "pre_funnel_cols": {"impressions": "pre_impressions", "clicks": "pre_clicks",
+                                                        "conversions": "pre_conversions", "revenue": "pre_revenue"}}
 
 
 #: role -> parameter of notebook 06; ``load_table`` passes the roles to ``inputs.load_input``.
@@ -267,8 +269,9 @@ def load_table(input_path: str, roles: Mapping[str, object], *, experiment_id: s
 def fill_company_roles(input_path: str, **roles: object) -> dict[str, object]:
     """Return ``roles`` (parameter name -> value) with the company world's optional roles filled where empty.
 
-    The company world's ``ad_events`` has a pre-period metric, dates, segments, a landing page and a planned 50/50
-    split (``COMPANY_ROLES``); they are used only when no ``input_path`` is given.
+    The company world's ``ad_events`` has a pre-period metric, pre-period funnel counts (impressions, clicks,
+    conversions, revenue: ratio CUPED), dates, segments, a landing page and a planned 50/50 split
+    (``COMPANY_ROLES``); they are used only when no ``input_path`` is given.
 
     With ``input_path`` given nothing is filled: an empty role means "not given" (no CUPED, no daily view, no
     segments, no consistency check, no SRM test without a planned split).

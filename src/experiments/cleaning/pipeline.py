@@ -136,7 +136,7 @@ def _feedback(raw_dir: Path, q: Quarantine, log: RuleLog, raw: dict, ref_to_cust
 def _ad_events(raw_dir: Path, q: Quarantine, raw: dict) -> pd.DataFrame:
     ad = _simple_source(raw_dir, "ad_events", q, raw)
     ad["date"] = parse_dates(ad["date"], column="date").values.dt.normalize()
-    for c in ("impressions", "clicks", "conversions", "pre_conversions"):
+    for c in ("impressions", "clicks", "conversions", "pre_conversions", "pre_impressions", "pre_clicks"):
         if c in ad:
             ad[c] = pd.to_numeric(ad[c], errors="coerce").astype("int64")
     for c in ("revenue", "cost", "pre_revenue"):

@@ -37,7 +37,8 @@ EXPERIMENTS = {
     "exp_srm": {"start": date(2025, 6, 2), "cvr_lift": 0.0, "srm_drop": 0.06, "faults": False},
 }
 COLUMNS = ["experiment_id", "unit_id", "variant", "date", "impressions", "clicks", "conversions", "revenue", "cost",
-           "pre_conversions", "pre_revenue", "age_group", "gender", "interest", "channel", "landing_page"]
+           "pre_conversions", "pre_revenue", "pre_impressions", "pre_clicks",
+           "age_group", "gender", "interest", "channel", "landing_page"]
 _AGE = np.array(["18-24", "25-34", "35-44", "45-54", "55+"])
 _INTEREST = np.array(["coffee", "tea", "snacks", "tableware", "appliances", "gifts"])
 _CHANNEL = np.array(["search", "social", "display", "video"])
@@ -77,7 +78,8 @@ def _one(exp_id: str, spec: dict, units: int, rng: np.random.Generator) -> tuple
     clicks = rng.binomial(imp, ctr)
     conv = rng.binomial(clicks, cvr)
     pre_imp = rng.poisson(BASE_IMPRESSIONS * activity * PRE_DAYS / DAYS)
-    pre_conv = rng.binomial(rng.binomial(pre_imp, ctr), cvr_unit)
+    pre_clicks = rng.binomial(pre_imp, ctr)
+    pre_conv = rng.binomial(pre_clicks, cvr_unit)
 
     def revenue(c: np.ndarray) -> np.ndarray:
         return np.round(np.where(c > 0, rng.gamma(np.maximum(c, 1) * 2.0, ORDER_VALUE / 2.0), 0.0), 2)
@@ -88,6 +90,7 @@ def _one(exp_id: str, spec: dict, units: int, rng: np.random.Generator) -> tuple
         "impressions": imp, "clicks": clicks, "conversions": conv, "revenue": revenue(conv),
         "cost": np.round(clicks * COST_PER_CLICK * rng.uniform(0.8, 1.2, n), 2),
         "pre_conversions": pre_conv, "pre_revenue": revenue(pre_conv),
+        "pre_impressions": pre_imp, "pre_clicks": pre_clicks,
         "age_group": age, "gender": gender, "interest": interest, "channel": channel,
         "landing_page": np.where(treat, "page_b", "page_a")})
     conv_rate = BASE_IMPRESSIONS * BASE_CTR * BASE_CVR
