@@ -2,9 +2,9 @@
 
 Chinese labels: on import, ``use_cjk_font`` looks for an installed font with Chinese glyphs (matplotlib's font list,
 then the usual Debian paths of fonts-wqy-microhei and fonts-noto-cjk, which matplotlib's cached list may not know
-yet), registers it with ``font_manager.fontManager.addfont`` and puts it after DejaVu Sans in the sans-serif
-family list: matplotlib (3.6+) falls back glyph by glyph, so Latin text keeps DejaVu Sans and Chinese characters
-come from the CJK font. Without one, nothing changes and charts that need Chinese show ids instead
+yet), registers it with ``font_manager.fontManager.addfont`` and sets ``font.family`` to [DejaVu Sans, the CJK font]:
+matplotlib (3.6+) falls back glyph by glyph across that list, so Latin text keeps DejaVu Sans and Chinese
+characters come from the CJK font. Without one, nothing changes and charts that need Chinese show ids instead
 (``cjk_font() == ""``). CI installs fonts-wqy-microhei (``.ci/run``).
 """
 
@@ -53,13 +53,19 @@ def cjk_font() -> str:
 
 
 def use_cjk_font() -> str:
-    """Append the CJK font (``cjk_font``) to matplotlib's sans-serif fallback list; return its name ("" if none)."""
+    """Make the CJK font (``cjk_font``) the glyph fallback after the default sans-serif font; return its name ("" if
+    none).
+
+    matplotlib falls back across the entries of ``font.family`` only (a generic "sans-serif" entry resolves to one
+    font), so the family list becomes [first sans-serif font, CJK font]; the CJK font also joins ``font.sans-serif``.
+    """
     name = cjk_font()
     if name:
-        fams = list(matplotlib.rcParams["font.sans-serif"])
-        if name not in fams:
-            matplotlib.rcParams["font.sans-serif"] = [fams[0], name, *fams[1:]] if fams else [name]
-        matplotlib.rcParams["font.family"] = ["sans-serif"]
+        sans = list(matplotlib.rcParams["font.sans-serif"])
+        if name not in sans:
+            matplotlib.rcParams["font.sans-serif"] = [*sans[:1], name, *sans[1:]]
+        first = sans[0] if sans and sans[0] != name else "DejaVu Sans"
+        matplotlib.rcParams["font.family"] = [first, name]
     return name
 
 
