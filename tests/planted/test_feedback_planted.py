@@ -70,8 +70,12 @@ def test_topics_agree_with_planted_topics_far_beyond_chance(world) -> None:
     nmi = res.metrics["topic_nmi"]
     rng = np.random.default_rng(0)
     shuffled = topics.agreement(fb.frame["reference_topic"], rng.permutation(tr.topics))["nmi"]
-    # measured NMI 0.27-0.38 (KMeans, 14 topics): product names and language split the planted topics, see README
+    # Measured (KMeans, 14 topics, analysis seed 42) on worlds of seeds 7, 11, 42, 123: NMI 0.25-0.31 at tiny and
+    # 0.25-0.32 at small, adjusted Rand 0.09-0.16 (this world, small seed 11: NMI 0.31, ARI 0.16). The ceiling is
+    # the generator's vocabulary: templates of one planted topic rarely share a word (README). Bars: the lowest
+    # measured value minus a margin.
     assert nmi >= 0.2 and nmi > 20 * shuffled
+    assert res.metrics["topic_ari"] >= 0.06
     assert tr.n_topics == 14 and res.metrics["outlier_share"] == 0.0
 
 
