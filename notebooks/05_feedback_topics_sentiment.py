@@ -78,7 +78,7 @@ scored = company.score(fb.frame, language=language, test_fraction=test_fraction,
 tr = topics.fit_topics(scored.table["text_norm"], method=topic_method, n_topics=topic_count,
                        min_topic_size=min_topic_size, svd_components=svd_components,
                        outlier_threshold=outlier_threshold, seed=seed, embedding_model=embedding_model,
-                       stop_words=set(topic_stop_words))
+                       stop_words=set(topic_stop_words), source=f"{fb.source}: column {text_col!r}")
 result = outputs.assemble(fb, scored, tr, rules, as_of=as_of, period_days=period_days)
 
 # %% [markdown]

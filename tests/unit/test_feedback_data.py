@@ -101,3 +101,34 @@ def test_score_without_labels_falls_back_to_the_lexicon() -> None:
     s = company.score(fb)
     assert s.table["sentiment"].tolist() == ["negative", "positive"]
     assert s.metrics["sentiment_accuracy"] is None and s.notes
+
+
+def test_short_label_names_need_no_label_map_and_errors_suggest_a_fitting_map() -> None:
+    # blind check: "pos"/"neg" strings, 0/1 ints and 1-5 stars
+    assert company.map_labels(pd.Series(["pos", "NEG", "neu", ""]), None, "f.csv", "s").tolist()[:3] == [
+        "positive", "negative", "neutral"]
+    with pytest.raises(DataInputError, match=r"r\.csv: column 'stars'.*\['1', '3', '5'\].*rows 1, 2, 3.*"
+                                             r'"3": "neutral".*star ratings'):
+        company.map_labels(pd.Series([1, 3, 5.0]), None, "r.csv", "stars")
+    with pytest.raises(DataInputError, match=r'\{"0": "negative", "1": "positive"\}'):
+        company.map_labels(pd.Series([0, 1]), None, "r.csv", "label")
+    with pytest.raises(DataInputError, match=r'"bad": "\.\.\.", "good": "\.\.\."'):
+        company.map_labels(pd.Series(["good", "bad"]), None, "r.csv", "label")
+    stars = {"1": "negative", "2": "negative", "3": "neutral", "4": "positive", "5": "positive"}
+    assert company.map_labels(pd.Series([5.0, 1.0, None, 3]), stars, "r.csv", "stars").tolist()[:2] == [
+        "positive", "negative"]
+
+
+def test_a_text_column_without_any_text_names_file_column_and_rows(tmp_path: Path) -> None:
+    path = tmp_path / "blank.csv"
+    pd.DataFrame({"review": [" ", None, ""], "label": [1, 0, 1]}).to_csv(path, index=False)
+    with pytest.raises(DataInputError, match=r"blank\.csv: column 'review' \(text_col\) has no text.*rows 1, 2, 3"):
+        company.load(str(path), "review")
+
+
+def test_one_label_class_says_so_and_leaves_accuracy_empty() -> None:
+    fb = pd.DataFrame({"feedback_id": [str(i) for i in range(30)], "customer_id": "a", "channel": "x",
+                       "time": pd.NaT, "text": ["很好"] * 30, "label": ["positive"] * 30, "reference_topic": None})
+    s = company.score(fb)
+    assert s.metrics["sentiment_accuracy"] is None
+    assert "all 30 labelled texts are positive (one class)" in s.notes[0]

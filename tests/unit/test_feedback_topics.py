@@ -84,3 +84,13 @@ def test_content_docs_and_stop_words() -> None:
     words = set(", ".join(res.info["words"]).split(", "))
     assert "物流" in words and "快递" not in words and "app" not in words
     assert res.info["examples"].str.contains("快递|App|app").any()  # examples are the original texts
+
+
+def test_texts_without_content_words_stop_with_the_source_and_texts() -> None:
+    # 好评 and bad are sentiment words, 123 a number, !!! and :) punctuation: no content word is used twice
+    texts = pd.Series(["好评", "bad", "还行", "!!!", "123", ":)"])
+    with pytest.raises(ValueError, match=r"r\.csv: column 'text': topics need at least 3 distinct content words"
+                                         r".*texts 1, 2"):
+        topics.fit_topics(texts, source="r.csv: column 'text'")
+    with pytest.raises(ValueError, match=r"r\.csv: column 'text': topics need at least 4 texts; got 2"):
+        topics.fit_topics(pd.Series(["a", "b"]), source="r.csv: column 'text'")

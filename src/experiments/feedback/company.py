@@ -21,6 +21,8 @@ from experiments.feedback import lexicon, supervised
 from experiments.feedback.normalise import normalise
 
 SENTIMENTS = ("negative", "neutral", "positive")
+#: Short label names accepted without a label_map (any case).
+LABEL_ALIASES = {"neg": "negative", "neu": "neutral", "pos": "positive"}
 ROLE_COLUMNS = ("feedback_id", "text", "label", "time", "channel", "customer_id", "reference_topic")
 
 
@@ -51,8 +53,8 @@ def map_labels(raw: pd.Series, label_map: dict | None, source: str, column: str)
     """Return labels as negative / neutral / positive (NA where the raw label is empty).
 
     With ``label_map`` each raw value (compared as text, e.g. ``{"0": "negative", "1": "positive"}``) is mapped;
-    without it the values must already be sentiment names (any case). Raises ``DataInputError`` naming the file,
-    column, unknown values and rows.
+    without it the values must already be sentiment names or ``LABEL_ALIASES`` (any case). Raises
+    ``DataInputError`` naming the file, column, unknown values and rows, with a ``label_map`` fitting the values.
     """
     s = pd.Series(raw, dtype="object").reset_index(drop=True)
     empty = s.isna() | s.astype(str).str.strip().eq("")
@@ -65,15 +67,31 @@ def map_labels(raw: pd.Series, label_map: dict | None, source: str, column: str)
             raise DataInputError(f"label_map maps to {bad_targets}; every target must be one of {SENTIMENTS}")
         out = text.map(lm)
     else:
-        out = text.str.lower().where(text.str.lower().isin(SENTIMENTS))
+        low = text.str.lower()
+        out = low.map(lambda v: v if v in SENTIMENTS else LABEL_ALIASES.get(v))
     unknown = ~empty & out.isna()
     if unknown.any():
-        values = sorted(text[unknown].unique().tolist())[:10]
+        values = sorted(text[unknown].unique().tolist())
         raise DataInputError(
             f"{source}: column {column!r} (label_col) has {int(unknown.sum())} labels that are not "
-            f"{'in label_map' if label_map else 'negative / neutral / positive'}: {values} ({example_rows(unknown)}); "
-            "give label_map, e.g. {\"0\": \"negative\", \"1\": \"positive\"}")
+            f"{'in label_map' if label_map else 'negative / neutral / positive (or pos / neu / neg)'}: "
+            f"{values[:10]}{' ...' if len(values) > 10 else ''} ({example_rows(unknown)}); "
+            f"give label_map, e.g. {suggest_label_map(text[~empty].unique().tolist())}")
     return out.where(~empty).astype("object")
+
+
+def suggest_label_map(values: list[str]) -> str:
+    """Return an example ``label_map`` (JSON) for the label values found: 0/1, -1/0/1, 1-5 stars, or the values."""
+    v = sorted(set(values), key=lambda x: (len(x), x))
+    if set(v) <= {"0", "1"}:
+        return '{"0": "negative", "1": "positive"}'
+    if set(v) <= {"-1", "0", "1"}:
+        return '{"-1": "negative", "0": "neutral", "1": "positive"}'
+    if set(v) <= {"1", "2", "3", "4", "5"}:
+        return ('{"1": "negative", "2": "negative", "3": "neutral", "4": "positive", "5": "positive"} '
+                "(star ratings)")
+    shown = ", ".join(f'"{x}": "..."' for x in v[:6])
+    return "{" + shown + (", ..." if len(v) > 6 else "") + "} with negative / neutral / positive as targets"
 
 
 def parse_times(raw: pd.Series, source: str, column: str) -> pd.Series:
@@ -144,6 +162,9 @@ def load(input_path: str, text_col: str, *, label_col: str = "", label_map: dict
                 out["reference_topic"] = out["feedback_id"].map(t["topic"])
                 topic_source = "planted topics (_truth/feedback.csv)"
     empty = out["text"].str.strip().eq("")
+    if empty.all():
+        raise DataInputError(f"{src}: column {cols.get('text', text_col)!r} (text_col) has no text in its {n} rows"
+                             f"{f' (empty: {example_rows(empty)})' if n else ''}")
     quarantine = out[empty].assign(reason="empty_text")[["feedback_id", "reason"]]
     out = out[~empty].reset_index(drop=True)
     return Feedback(frame=out, table=table, quarantine=quarantine.reset_index(drop=True),
@@ -194,8 +215,12 @@ def score(fb: pd.DataFrame, language: str = "auto", test_fraction: float = 0.2, 
     tab["lexicon_sentiment"] = lexicon.polarity(comp, classes if use_model else SENTIMENTS, tie=tie)
     res = Scored(table=tab, metrics=metrics, notes=notes)
     if not use_model:
-        notes.append(f"{int(labelled.sum())} labelled texts in {len(classes)} classes: too few to train the "
-                     "supervised model, so the lexicon decides the sentiment")
+        why = ("no sentiment labels" if not labelled.any() else
+               f"only {int(labelled.sum())} labelled texts (at least {MIN_LABELS} are needed)"
+               if int(labelled.sum()) < MIN_LABELS else
+               f"all {int(labelled.sum())} labelled texts are {classes[0] if classes else 'unlabelled'} (one class)")
+        notes.append(f"{why}: the supervised model cannot be trained, so the lexicon decides the sentiment and "
+                     "accuracy is not measured")
         tab["sentiment"] = tab["lexicon_sentiment"]
         tab["sentiment_score"] = comp
     else:

@@ -107,19 +107,20 @@ def embedding_pipeline(svd_components: int = 100, seed: int = 42, min_df: int = 
 def fit_topics(docs: pd.Series, method: str = "kmeans", n_topics: int = 10, min_topic_size: int = 10,
                svd_components: int = 100, outlier_threshold: float = 0.0, seed: int = 42,
                embedding_model: str = "", top_n_words: int = 8,
-               stop_words: frozenset[str] | set[str] = frozenset()) -> TopicResult:
+               stop_words: frozenset[str] | set[str] = frozenset(), source: str = "") -> TopicResult:
     """Fit BERTopic on ``docs`` (normalised texts) and return a ``TopicResult``.
 
     ``n_topics`` is KMeans' k (capped at the number of documents / 2); with ``hdbscan`` a positive ``n_topics``
     merges topics down to that number after fitting (``nr_topics``), 0 keeps what HDBSCAN found. Outliers are
     reassigned with ``reduce_outliers(strategy="c-tf-idf", threshold=outlier_threshold)``. ``stop_words`` are
-    left out of the embedding and the topic words.
+    left out of the embedding and the topic words. ``source`` (e.g. "reviews.csv: column 'text'") starts the error
+    raised when the texts hold too few content words.
     """
     if method not in METHODS:
         raise ValueError(f"topic_method must be one of {METHODS}; got {method!r}")
     texts = pd.Series(docs, dtype="object").fillna("").astype(str).tolist()
     if len(texts) < 4:
-        raise ValueError(f"topics need at least 4 texts; got {len(texts)}")
+        raise ValueError(f"{source + ': ' if source else ''}topics need at least 4 texts; got {len(texts)}")
     with warnings.catch_warnings():  # tqdm warns about ipywidgets inside a notebook kernel
         warnings.simplefilter("ignore")
         from bertopic import BERTopic
@@ -138,8 +139,11 @@ def fit_topics(docs: pd.Series, method: str = "kmeans", n_topics: int = 10, min_
     else:
         n_features = _n_features(docs, min_df)
         if n_features < 3:
-            raise ValueError(f"topics need at least 3 distinct content words used twice; found {n_features} "
-                             "(texts of stop words, numbers or punctuation only?)")
+            empty = pd.Series([not d for d in docs])
+            where = f"{source}: " if source else ""
+            raise ValueError(f"{where}topics need at least 3 distinct content words used in two or more texts; "
+                             f"found {n_features} in {len(docs)} texts ({int(empty.sum())} without any content "
+                             f"word: {_rows(empty)}); the texts hold only stop words, numbers or punctuation")
         embedder = embedding_pipeline(max(2, min(svd_components, n_features - 1, len(texts) - 1)), seed, min_df)
     if method == "kmeans":
         from bertopic.dimensionality import BaseDimensionalityReduction
@@ -169,6 +173,12 @@ def fit_topics(docs: pd.Series, method: str = "kmeans", n_topics: int = 10, min_
         model.update_topics(docs, topics=topics.tolist(), vectorizer_model=vectorizer, top_n_words=top_n_words)
     return TopicResult(topics=topics, info=_info(model, topics, texts, docs), outlier_share_before=before,
                        model=model)
+
+
+def _rows(mask: pd.Series, limit: int = 5) -> str:
+    """Return "texts 1, 4, ..." (1-based positions among the texts given) or "none"."""
+    idx = [str(i + 1) for i in np.flatnonzero(mask.to_numpy())[:limit]]
+    return ("texts " + ", ".join(idx) + (", ..." if int(mask.sum()) > limit else "")) if idx else "none"
 
 
 def _n_features(docs: list[str], min_df: int) -> int:
