@@ -17,14 +17,9 @@
 # # 05 Feedback: what customers talk about, how they feel, and who needs care now
 #
 # For the service team: what customers complain about most this period, how that moved, and which customers need
-# an apology, a call-back or a senior agent today. Reads the Chinese and English feedback of the company world
-# (`data/processed/feedback.parquet`, written by `01_data_cleaning`) or your own table (`input_path` with `text_col`
-# and optional `label_col`, `time_col`, `channel_col`, `customer_col`). Sentiment comes from two methods side by
-# side (a lexicon baseline and a supervised TF-IDF model), topics from BERTopic, and a graded care queue is written
-# to `data/processed/care_queue.parquet` with every text's scores in `data/processed/feedback_scored.parquet`.
-#
-# **metrics.json keys**: `sentiment_accuracy`, `sentiment_macro_f1`, `lexicon_accuracy`, `lexicon_macro_f1`,
-# `n_topics`, `outlier_share`, `topic_nmi`, `care_mild`, `care_moderate`, `care_severe` and more (README).
+# an apology, a call-back or a senior agent today. Reads the company world's Chinese and English feedback (or your
+# own table: `input_path`, `text_col`, optional labels, times, channels and customers; README) and writes the graded
+# care queue to `data/processed/care_queue.parquet`.
 
 # %% tags=["parameters"]
 # Parameters (papermill injects overrides below this cell; nothing is computed here)
@@ -63,7 +58,7 @@ output_dir = ""  # run folder for metrics.json; the runner sets it
 # %%
 from IPython.display import display
 
-from experiments.feedback import company, fb_charts, outputs, topics
+from experiments.feedback import company, fb_charts, outputs, summary, topics
 from experiments.lab import notebook
 from experiments.lab.report import safe
 
@@ -86,9 +81,7 @@ result = outputs.assemble(fb, scored, tr, rules, as_of=as_of, period_days=period
 
 # %%
 display(result.headline)
-display(safe.frame(result.trend.head(5).round(2).rename(columns={
-    "now": "negatives this period", "before": "period before", "share_now": "share of this period",
-    "change": "change"})))
+display(summary.trend_table(result.trend))
 
 # %% [markdown]
 # ## 1. The data
@@ -111,7 +104,7 @@ display(safe.md("{n:,} texts from {src} ({zh:,} Chinese, {en:,} English, {mixed:
 # same held-out texts, per language; the supervised model's prediction is the sentiment used below.
 
 # %%
-display(outputs.evaluation_table(scored))
+display(outputs.evaluation_table(scored).set_index(["method", "language"]))
 for name, cm in (("supervised", scored.model_confusion), ("lexicon", scored.lexicon_confusion)):
     if cm is not None:
         display(safe.md("Confusion matrix, {name} (rows: true label, columns: predicted):", name=name))
@@ -135,7 +128,7 @@ if fig is not None:
 # %%
 display(safe.md("{k} topics; {out:.1%} of texts left as outliers (before outlier reduction {before:.1%}). {agree}",
                 k=tr.n_topics, out=tr.outlier_share, before=tr.outlier_share_before, agree=result.agreement_text))
-display(safe.frame(tr.info[["topic", "label", "size", "share", "examples"]].head(15)))
+display(safe.frame(outputs.topic_table(tr.info)))
 fb_charts.topic_sizes(tr.info)
 fb_charts.plt.show()
 
@@ -161,6 +154,11 @@ display(safe.frame(result.queue_preview))
 
 # %% [markdown]
 # ## Verdict
+#
+# Sentiment comes from two methods side by side (lexicon baseline, supervised TF-IDF model), topics from BERTopic;
+# every text's scores go to `data/processed/feedback_scored.parquet` (flat tables: `data/interim/flat/processed`).
+# metrics.json keys: `sentiment_accuracy`, `sentiment_macro_f1`, `lexicon_accuracy`, `lexicon_macro_f1`,
+# `n_topics`, `outlier_share`, `topic_nmi`, `care_mild`, `care_moderate`, `care_severe` and more (README).
 
 # %%
 display(result.verdict)

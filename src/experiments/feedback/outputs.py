@@ -60,7 +60,9 @@ class Result:
     def queue_preview(self) -> pd.DataFrame:
         """The 15 most urgent queue rows for display (texts are already masked)."""
         cols = ["customer_id", "grade", "reason", "action", "due_at", "n_negative", "channels", "texts"]
-        return self.queue[cols].head(15)
+        q = self.queue[cols].head(15).copy()
+        q["due_at"] = pd.to_datetime(q["due_at"], utc=True).dt.strftime("%Y-%m-%d %H:%M UTC")
+        return q.set_index("customer_id")
 
     @property
     def verdict(self):
@@ -127,6 +129,14 @@ def metrics(res: Result, scored: Scored, tr: topics_mod.TopicResult, n_quarantin
     for lang in ("zh", "en", "mixed"):
         m[f"n_texts_{lang}"] = int((res.scored["language"] == lang).sum())
     return m
+
+
+def topic_table(info: pd.DataFrame, top: int = 15) -> pd.DataFrame:
+    """Return the topics for display: id as index, top words, texts, share (%) and two example texts."""
+    t = info.head(top)
+    return pd.DataFrame({"top words": t["label"].to_numpy(), "texts": t["size"].to_numpy(),
+                         "share (%)": (t["share"].to_numpy() * 100).round(1),
+                         "examples": t["examples"].to_numpy()}, index=pd.Index(t["topic"], name="topic"))
 
 
 def evaluation_table(scored: Scored) -> pd.DataFrame:

@@ -41,6 +41,11 @@ please respond waiting answer hope improve just letting know experience long-tim
 deal""".split())
 
 
+#: Dictionary words jieba prefers where feedback almost always means their parts: "5天才到" is 5 天 / 才到 (arrived
+#: only after 5 days), not 天才 (genius).
+MISREAD = ("天才",)
+
+
 @lru_cache(maxsize=1)
 def sentiment_words() -> frozenset[str]:
     """Return the words that say how rather than what: Chinese lexicon words of strength 2+, negators and degree
@@ -70,6 +75,8 @@ def jieba_tokenizer():
         for word in lexicon_words():
             if len(word) > 1:
                 tok.add_word(word, freq=200000)
+        for word in MISREAD:
+            tok.del_word(word)
         _JIEBA = tok
     return _JIEBA
 
