@@ -46,7 +46,7 @@ def _chromium() -> str | None:
             or shutil.which("chromium"))
 
 
-# one worker runs the whole module (make test uses --dist loadgroup), so the hostile runs happen once
+# one worker runs the whole module (make test uses --dist loadscope), so the hostile runs happen once
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser"), pytest.mark.skipif(
     _chromium() is None, reason="no headless Chromium installed (apt-get install chromium-headless-shell; "
                                 ".ci/run does it)")]
