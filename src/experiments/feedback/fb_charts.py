@@ -40,7 +40,7 @@ def sentiment_by_channel(scored: pd.DataFrame) -> Figure:
     tab = tab.loc[neg.sort_values().index]
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.45 * len(tab) + 1.2)))
     (tab * 100).plot.barh(stacked=True, ax=ax, color=[COLORS[c] for c in tab.columns], width=0.7)
-    ax.legend(frameon=False, ncol=3, loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # outside, right
     title = f"{neg.idxmax()} has the largest negative share ({neg.max():.0%})" if len(neg) else "Sentiment by channel"
     return finish(fig, ax, title, "share of texts (%)", "channel")
 
