@@ -20,7 +20,7 @@ vectorizes it again; with a jieba tokenizer that re-segmented the whole corpus a
 for 20,000 texts, and the 100,000-text benchmark did not finish), with whitespace splitting it takes a second.
 ``stop_words`` removes further words from topics (notebook parameter ``topic_stop_words``, e.g. brand names).
 
-On the company world the topics agree with the planted ones only moderately (NMI 0.25-0.32 at sizes tiny and
+On the company world the topics agree with the planted ones only moderately (NMI 0.24-0.37 at sizes tiny and
 small over four seeds, README): a planted topic is six to nine phrase templates per language, and only about 28%
 of two templates of one topic share any content word (22 of the 56 Chinese and 31 of the 56 English templates
 share none with another template of their topic), so no bag-of-words clustering can join them. Clustering each
