@@ -77,6 +77,7 @@ bench: setup  ## benchmarks: the main job at small, generation and cleaning at l
 	$(PY) bench/bench_churn.py --size large
 	$(PY) bench/bench_segments.py --size large
 	$(PY) bench/bench_service.py --size large
+	$(PY) bench/bench_abtest.py --size large
 	$(PY) bench/bench_feedback.py
 	$(PY) bench/bench_recommend.py --size large
 

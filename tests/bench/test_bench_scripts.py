@@ -27,6 +27,7 @@ SCRIPTS = {
     "bench_churn.py": ("churn_tiny", ["full_analysis_seconds", "customers_modelled", "features"]),
     "bench_recommend.py": ("recommend_tiny", ["als_fit_seconds", "users", "items", "list_rows"]),
     "bench_service.py": ("service_tiny", ["wall_seconds", "contacts"]),
+    "bench_abtest.py": ("abtest_tiny", ["analyse_seconds", "units", "units_analysed"]),
 }
 
 
