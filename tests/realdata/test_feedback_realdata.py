@@ -5,8 +5,9 @@ and what this implementation measured here:
 - Twitter US Airline Sentiment, 3 classes: macro-F1 >= 0.74 required (issue: 0.73-0.76; a default TF-IDF baseline
   is about 0.66, a fine-tuned transformer about 0.82); measured 0.753. VADER alone: about 0.47-0.52.
 - ChnSentiCorp_htl_all: accuracy >= 0.89 required (issue: 0.905; BERT about 0.95); measured 0.901.
-- online_shopping_10_cats: accuracy >= 0.92 required (issue: 0.936); measured 0.936 (lexicon 0.826); topics vs the
-  10 categories: NMI 0.45 (ARI 0.30). Airline topics vs negativereason: NMI 0.14.
+- online_shopping_10_cats: accuracy >= 0.92 required (issue: 0.936); measured 0.935 (lexicon 0.826); topics vs the
+  10 categories: NMI 0.46 (ARI 0.29; 0.45 and 0.30 before jieba stopped reading 天才 as one word). Airline
+  topics vs negativereason: NMI 0.14.
 """
 
 from __future__ import annotations
@@ -80,4 +81,4 @@ def test_online_shopping_accuracy_and_topics_vs_categories() -> None:
     tr = topics.fit_topics(s.table["text_norm"], n_topics=10, seed=42)
     got = topics.agreement(fb.frame["reference_topic"], tr.topics)
     print(f"shopping: {s.metrics} topics vs cat: {got}")
-    assert got["nmi"] >= 0.35  # measured 0.45
+    assert got["nmi"] >= 0.35  # measured 0.46
