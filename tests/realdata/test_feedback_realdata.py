@@ -6,7 +6,7 @@ and what this implementation measured here:
   is about 0.66, a fine-tuned transformer about 0.82); measured 0.753. VADER alone: about 0.47-0.52.
 - ChnSentiCorp_htl_all: accuracy >= 0.89 required (issue: 0.905; BERT about 0.95); measured 0.901.
 - online_shopping_10_cats: accuracy >= 0.92 required (issue: 0.936); measured 0.935 (lexicon 0.826); topics vs the
-  10 categories: NMI 0.46 (ARI 0.29; 0.45 and 0.30 before jieba stopped reading 天才 as one word). Airline
+  10 categories: NMI 0.46 (ARI 0.29; an earlier session measured 0.45 and 0.30). Airline
   topics vs negativereason: NMI 0.14.
 """
 
