@@ -28,3 +28,15 @@ def test_start_makes_report_tables_readable_and_seeds(tmp_path) -> None:
         assert run.seed == 3 and run.output_dir.is_dir() and run.params == {"seed": 3, "n": 5}
     finally:
         pd.reset_option("display.float_format")
+
+
+def test_parameters_and_versions_go_to_the_end_of_the_report(tmp_path, capsys) -> None:
+    run = notebook.start("demo", {"seed": 5, "label_col": "churned"}, output_dir=str(tmp_path / "out"))
+    first_screen = capsys.readouterr().out
+    assert first_screen.count("\n") == 1 and "Run info: demo · seed 5" in first_screen
+    assert "Parameters" not in first_screen and "Libraries" not in first_screen
+    run.finish({"n": 1})
+    end = capsys.readouterr().out
+    assert 'Parameters: {"seed": 5, "label_col": "churned"}' in end and "Libraries: pandas " in end
+    assert (tmp_path / "out" / "metrics.json").is_file()
+    pd.reset_option("display.float_format")

@@ -105,10 +105,21 @@ class NotebookRun:
         print(f"Input: {info['source']} · {info['rows']:,} rows · {info['columns']} columns · "
               f"fingerprint {info['fingerprint']}" + (f" · encoding {info['encoding']}" if info["encoding"] else ""))
 
+    def details(self) -> str:
+        """Return the effective parameters (JSON) and the library versions, two lines, for the end of the report."""
+        versions = ", ".join(f"{k} {v}" for k, v in self.info.get("versions", {}).items())
+        return (f"Parameters: {json.dumps(self.params, ensure_ascii=False, default=str)}\n"
+                f"Libraries: {versions}")
+
     def finish(self, metrics: Mapping[str, Any]) -> Path:
-        """Write metrics.json (flat: numbers and strings) into the run folder and return its path."""
+        """Write metrics.json (flat: numbers, strings, lists of strings) into the run folder and return its path.
+
+        Prints the parameters and library versions first (``details``), so every report ends with them while its
+        first screen keeps the one run-info line ``start`` printed.
+        """
         path = write_metrics(metrics, self.output_dir)
-        print(f"metrics.json: {len(metrics)} keys written to {path}")
+        print(self.details())
+        print(f"metrics.json: {len(metrics)} keys written")
         return path
 
 
@@ -135,7 +146,8 @@ def readable_number(value: float) -> str:
 
 def start(name: str, params: Mapping[str, Any], output_dir: str | None = None, seed: int | None = None,
           data: Iterable[str | os.PathLike[str]] = ()) -> NotebookRun:
-    """Start a notebook run: resolve the run folder, seed the generators and print the run info.
+    """Start a notebook run: resolve the run folder, seed the generators and print one run-info line (the
+    parameters and library versions are printed by ``finish``, at the end of the report).
 
     ``params`` is the notebook's namespace (``globals()``): the parameters are the names of the notebook's
     ``parameters`` cell, read from the notebook file, with their current values. A plain dict of parameters (no
@@ -161,9 +173,7 @@ def start(name: str, params: Mapping[str, Any], output_dir: str | None = None, s
         "git_revision": git_revision(),
         "versions": library_versions(),
     }
-    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
     data_part = f" · data {info['data_fingerprint']}" if info["data_fingerprint"] != "no-data" else ""
-    print(f"Run info: {name} · seed {seed}{data_part} · code {info['git_revision']}")
-    print("Parameters: " + json.dumps(dict(params), ensure_ascii=False, default=str))
-    print(f"Libraries: {versions}")
+    print(f"Run info: {name} · seed {seed}{data_part} · code {info['git_revision']} "
+          "(parameters and library versions at the end)")
     return NotebookRun(name=name, output_dir=out, params=dict(params), seed=int(seed), rng=rng, info=info)
