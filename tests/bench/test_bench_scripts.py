@@ -28,6 +28,7 @@ SCRIPTS = {
     "bench_recommend.py": ("recommend_tiny", ["als_fit_seconds", "users", "items", "list_rows"]),
     "bench_service.py": ("service_tiny", ["wall_seconds", "contacts"]),
     "bench_abtest.py": ("abtest_tiny", ["analyse_seconds", "units", "units_analysed"]),
+    "bench_feedback.py": ("feedback_tiny", ["wall_seconds", "bertopic_import_seconds_cold_process"]),
 }
 
 
