@@ -50,6 +50,10 @@ run.add_input(table)
 # %%
 display(safe.frame(table.select().head()))  # data-derived text always goes through `safe`
 metrics = {"n_rows": table.rows, "example_value": 0.0}
+# A table other notebooks read (keyed by customer_id) is published, never written by hand: give it a contract in
+# experiments.data.contracts.OUTPUT_SCHEMAS, then
+# processed.publish_results({"my_table": frame}, company_world=table.is_company_world)
+# (data/processed for the company world, data/interim/flat/processed for a flat table; checked, atomic, locked).
 
 # %% [markdown]
 # ## Verdict
