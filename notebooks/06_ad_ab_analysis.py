@@ -66,7 +66,7 @@ import io
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from experiments.abtest import ab_charts, analysis, params, present, units
+from experiments.abtest import ab_charts, analysis, params, present, simchecks, units
 from experiments.lab import notebook
 
 with contextlib.redirect_stdout(io.StringIO()) as run_info:
@@ -171,8 +171,7 @@ sim = analysis.aa_simulation(a, aa_sims)
 power_sim = analysis.power_simulation(a, aa_sims)
 display(Markdown(present.aa_sentence(sim) if sim else "A/A and power simulations skipped (`aa_sims` = 0)."))
 if power_sim is not None:
-    illustrative = (a.primary, a.treatments[0]) not in a.counts  # the deciding metric is not 0/1
-    display(Markdown(present.power_sim_sentence(power_sim, illustrative)))
+    display(Markdown(present.power_sim_sentence(power_sim, simchecks.is_illustrative(a))))
 if sim is not None:
     display(present.table(present.simulation_table(sim, power_sim)))
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.power import NormalIndPower
 
-from experiments.abtest import analysis, groupseq, present
+from experiments.abtest import analysis, groupseq, present, simchecks
 from experiments.abtest.power import power_unequal
 from experiments.abtest.simulate import (
     POWER_RULES,
@@ -131,3 +131,14 @@ def test_ratios_table_never_shows_a_rounded_zero_p_value():
     assert row["p"] == f"{p_cvr:.3g}" and row["p"] != "0"
     assert (shown.loc[shown["variant"] == "c", "abs lift"] == "").all()  # no NaN cells on the control's rows
     assert set(shown["ratio"]) == {r.upper() for r in funnel.RATIOS if r in ("ctr", "cvr")}
+
+
+def test_a_numeric_deciding_metric_makes_the_simulations_illustrative():
+    # a 0/1 metric is simulated at its own control rate; a numeric one (revenue per unit) at the illustrative 5%
+    df = pd.DataFrame({"u": range(2800), "v": ["c"] * 1400 + ["t"] * 1400,
+                       "y": ([1] * 140 + [0] * 1260) + ([1] * 168 + [0] * 1232),
+                       "revenue": [float(i % 17) for i in range(2800)]})
+    binary = analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["y"], seed=3))
+    numeric = analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["revenue"], seed=3))
+    assert not simchecks.is_illustrative(binary) and simchecks.design_of(binary)["rate"] == pytest.approx(0.1)
+    assert simchecks.is_illustrative(numeric) and simchecks.design_of(numeric)["rate"] == 0.05

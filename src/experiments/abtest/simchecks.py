@@ -16,12 +16,18 @@ if TYPE_CHECKING:
     from experiments.abtest.analysis import ABAnalysis
 
 
+def is_illustrative(a: ABAnalysis) -> bool:
+    """True when the deciding metric is not a proportion: the simulations then use a 5% rate that illustrates the
+    rules rather than reproducing the metric (``simulate.matching_design``)."""
+    return a.comparisons[(a.primary, a.treatments[0])].kind != "proportion"
+
+
 def design_of(a: ABAnalysis) -> dict[str, int | float]:
     """Return the simulated design (``days``, ``units_per_day``, ``rate``) mirroring ``a``'s first treatment."""
     c0 = a.comparisons[(a.primary, a.treatments[0])]
     days = len(next(iter(a.sequential.values()))) if a.sequential else None
     return simulate.matching_design(c0.n_control, c0.n_treatment, days,
-                                    c0.rate_control if c0.kind == "proportion" else None)
+                                    None if is_illustrative(a) else c0.rate_control)
 
 
 def aa_simulation(a: ABAnalysis, n_sims: int) -> simulate.AASimulation | None:
