@@ -32,6 +32,7 @@ def analysed(small_raw, small_clean):
     score_date = labels.resolve_score_date("", inp.orders, small_raw)
     a = pipeline.run_company(inp, snapshot=snapshot, score_date=score_date, label_days=90,
                              settings=pipeline.Settings(n_boot=100, seed=42))
+    assert a.is_company_world  # publishes into data/processed
     truth = pd.read_csv(small_raw / "_truth" / "churn.csv", dtype={"person_id": str})
     person = _person_of_customer(inp.customers, small_raw / "_truth")
     p_true = person.map(truth.set_index("person_id")["churn_probability"])

@@ -52,3 +52,18 @@ def test_telco_lightgbm_reaches_the_published_auc(telco) -> None:
     assert m["top_decile_lift"] > 2.3                                        # riskiest tenth churns 2.3x+ as often
     assert a.importance.index[0] in {"Contract", "tenure"}                   # the well-known leading drivers
     assert m["n_scored"] == 7043 and a.scores["in_training"].sum() == m["n_train"]
+
+
+def test_telco_is_published_beside_the_company_world_never_over_it(telco, tmp_path, monkeypatch) -> None:
+    import pandas as pd
+
+    from experiments.churn import publish
+    from experiments.data import processed
+
+    monkeypatch.setenv("CIL_DATA_DIR", str(tmp_path / "data"))
+    _, a = telco
+    assert not a.is_company_world
+    written = publish.publish_outputs(a)
+    assert written[0].startswith(processed.results_label(False)) and not paths.processed_dir().exists()
+    scores = pd.read_parquet(processed.current_dir(processed.flat_dir()) / "churn_scores.parquet")
+    assert len(scores) == 7043 and scores["customer_id"].is_unique  # every Telco customer, once

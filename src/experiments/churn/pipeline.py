@@ -64,6 +64,11 @@ class ChurnAnalysis:
     extra: dict = field(default_factory=dict)
 
     @property
+    def is_company_world(self) -> bool:
+        """True for a run on the company world (it has a snapshot date; a flat table has none)."""
+        return "snapshot_date" in self.extra
+
+    @property
     def contacts(self) -> pd.DataFrame:
         """The contact list: customers worth contacting, highest expected gain first."""
         return self.scores.loc[self.scores["contact"]].reset_index(drop=True)

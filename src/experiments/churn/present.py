@@ -106,7 +106,7 @@ def population_sentence(a: ChurnAnalysis):
     split = safe.md("{n:,} customers, {rate:.1%} churned; models fitted on {fit:,} (early stopping and calibration "
                     "on {valid:,} more) and compared on {test:,} held-out customers.", n=n, rate=rate,
                     fit=len(a.split.fit), valid=len(a.split.valid), test=len(a.split.test)).data
-    if "snapshot_date" in a.extra:
+    if a.is_company_world:
         when = safe.md("Snapshot {snap}: features from events before it; churned = no purchase from {snap} for "
                        "{days} days. This week's list is scored on data up to {score}.",
                        snap=a.extra["snapshot_date"], days=a.extra["label_days"], score=a.extra["score_date"]).data

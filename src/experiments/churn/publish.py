@@ -27,8 +27,7 @@ def output_tables(a: ChurnAnalysis) -> dict:
 def publish_outputs(a: ChurnAnalysis) -> list[str]:
     """Publish the two tables (``processed.publish_results``); return a line per table saying where it went."""
     tables = output_tables(a)
-    company_world = "snapshot_date" in a.extra
-    folder = processed.publish_results(tables, company_world=company_world)
-    shown = processed.results_label(company_world)
+    folder = processed.publish_results(tables, company_world=a.is_company_world)
+    shown = processed.results_label(a.is_company_world)
     return [f"{shown}/{name}.parquet ({len(df):,} rows)" for name, df in tables.items()
             if (folder / f"{name}.parquet").is_file()]
