@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from experiments.lab.notebook import readable_number
 from experiments.lab.report.render import page
 
 RUN_FILE = "run.json"
@@ -47,8 +48,8 @@ def format_value(value: Any) -> str:
         return f"{value:,}"
     if isinstance(value, float):
         if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
-            return f"{value:.3g}"
-        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+            return f"{value:.3g}"  # a headline card is narrow: 4.13e+06, 7.6e-04
+        return readable_number(value)  # as in the reports' tables
     if isinstance(value, list):
         return "; ".join(map(str, value))
     return str(value)
