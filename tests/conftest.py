@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,14 @@ def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def world_env(tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point CIL_DATA_DIR at the tiny world and CIL_REPORTS_DIR at a fresh folder (kernels inherit both)."""
-    monkeypatch.setenv("CIL_DATA_DIR", str(tiny_world))
+    """Point CIL_DATA_DIR at a copy of the tiny world and CIL_REPORTS_DIR at a fresh folder (kernels inherit both).
+
+    A copy (about 3 MB), because notebooks publish their outputs into the data folder: the session's tiny world
+    stays exactly what cleaning wrote for every other test in the worker.
+    """
+    data = tmp_path / "data"
+    shutil.copytree(tiny_world, data, symlinks=True)
+    monkeypatch.setenv("CIL_DATA_DIR", str(data))
     reports = tmp_path / "reports"
     monkeypatch.setenv("CIL_REPORTS_DIR", str(reports))
     return reports

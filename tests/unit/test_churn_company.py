@@ -7,15 +7,11 @@ import shutil
 import pandas as pd
 
 from experiments.churn import company, labels
-from experiments.data.contracts import OUTPUT_SCHEMAS
 
 
 def test_optional_outputs_are_found_and_used(tiny_world, tmp_path) -> None:
     folder = tmp_path / "processed"
-    # the cleaning's tables only: a notebook run earlier in this worker may have published analysis outputs into
-    # the shared tiny world (02's segments, 05's feedback_scored), and this test starts without them
-    shutil.copytree(tiny_world / "processed", folder,
-                    ignore=lambda _dir, names: [n for n in names if n.removesuffix(".parquet") in OUTPUT_SCHEMAS])
+    shutil.copytree(tiny_world / "processed", folder)  # the cleaning's tables only (world_env runs use a copy)
     plain = company.load_company(folder)
     assert plain.segments is None and plain.scored is None
     assert any("no segments.parquet" in n for n in plain.notes)
