@@ -123,7 +123,7 @@ def load_input(input_path: str | os.PathLike[str], roles: RoleColumns, *, option
     With an empty ``input_path`` the company world is read: ``company`` is a processed table name (read through
     ``contracts.load_processed``) or a function returning the frame; roles are then checked against it too.
     """
-    from experiments.lab.notebook import fingerprint
+    from experiments.common.files import fingerprint
 
     if not str(input_path or "").strip():
         if company is None:

@@ -7,19 +7,17 @@ DataFrame with the contract's column names, or a ``DataInputError`` a user can a
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
+from experiments.common.errors import DataInputError as DataInputError  # re-exported: its old home
+from experiments.common.errors import example_rows as example_rows
 from experiments.data.paths import resolve
 
 READERS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".gz": "csv", ".parquet": "parquet", ".pq": "parquet",
            ".xlsx": "excel", ".xls": "excel", ".jsonl": "jsonl", ".json": "jsonl"}
-
-
-class DataInputError(ValueError):
-    """Bad input: the message names the file, the column and example rows at fault."""
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
@@ -33,14 +31,6 @@ def _format_of(path: Path, fmt: str | None) -> str:
         return READERS[suffixes[-1]]
     raise DataInputError(f"{path.name}: unknown file type {''.join(suffixes) or '(none)'}; "
                          "expected .csv, .parquet, .xlsx or .jsonl")
-
-
-def example_rows(mask: pd.Series | Sequence[bool], limit: int = 5) -> str:
-    """Return 'rows 12, 88, 301, ...' for the first ``limit`` true positions (1-based data rows, header excluded)."""
-    series = pd.Series(mask).reset_index(drop=True)
-    idx = [int(i) + 1 for i in series[series.astype(bool)].index[:limit]]
-    more = ", ..." if int(series.astype(bool).sum()) > limit else ""
-    return ("row " if len(idx) == 1 else "rows ") + ", ".join(map(str, idx)) + more
 
 
 def read_table(path: str | os.PathLike[str], *, fmt: str | None = None, encoding: str | None = None,

@@ -26,11 +26,8 @@ from typing import Any
 import papermill as pm
 import yaml
 
+from experiments.common.errors import ParameterError as ParameterError  # re-exported: its old home
 from experiments.data import paths
-
-
-class ParameterError(ValueError):
-    """A parameter that the notebook does not declare, or of the wrong type."""
 
 
 @dataclass(frozen=True)
@@ -315,3 +312,16 @@ def check_cli_targets(specs: Iterable[NotebookSpec], cli: Iterable[tuple[str | N
             continue
         if not any(key in notebook_defaults(s.path) for s in specs):
             raise ParameterError(f"-p {key}: no notebook in this run ({', '.join(by_name)}) has a parameter {key!r}")
+
+
+def notebook_parameters(notebook: str, profile: str | None = None,
+                        overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Return the full parameters one run of ``notebook`` would get: its parameters cell, conf base and ``profile``,
+    then ``overrides``, each layer validated and range-checked exactly as the runner does.
+
+    This is how tests, benchmarks and other code build an analysis ``Config`` (``X.Config.from_parameters``) without
+    a default of their own: the notebook's parameters cell stays the one place defaults live.
+    """
+    spec = load_runs()[notebook]
+    cli = [(notebook, key, value) for key, value in (overrides or {}).items()]
+    return notebook_defaults(spec.path) | effective_parameters(spec, profile, cli)

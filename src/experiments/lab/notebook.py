@@ -16,7 +16,6 @@ the notebook runs by hand in JupyterLab.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata as md
 import json
 import os
@@ -29,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from experiments.common.files import fingerprint as fingerprint  # re-exported: its old home
 from experiments.data import paths
 from experiments.lab.metrics import write_metrics
 
@@ -46,23 +46,6 @@ def git_revision() -> str:
         return (rev + ("+dirty" if dirty else "")) if rev else "unknown"
     except (OSError, subprocess.SubprocessError, RuntimeError):
         return "unknown"
-
-
-def fingerprint(files: Iterable[str | os.PathLike[str]]) -> str:
-    """Return a short sha256 over the names, sizes and bytes of ``files`` (folders: every file below them)."""
-    digest = hashlib.sha256()
-    found = False
-    for item in sorted(Path(f) for f in files):
-        members = sorted(p for p in item.rglob("*") if p.is_file()) if item.is_dir() else [item]
-        for p in members:
-            if not p.is_file():
-                continue
-            found = True
-            digest.update(f"{p.name}:{p.stat().st_size}:".encode())
-            with p.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-    return digest.hexdigest()[:12] if found else "no-data"
 
 
 def library_versions(names: Iterable[str] = LIBRARIES) -> dict[str, str]:
