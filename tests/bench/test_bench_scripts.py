@@ -50,7 +50,9 @@ def test_benchmark_script_runs_at_tiny_and_writes_its_figures(script: str, bench
     out = json.loads((Path(bench_env["CIL_BENCH_RESULTS"]) / f"{name}.json").read_text(encoding="utf-8"))
     assert out["size"] == "tiny" and out["seed"] == 7
     assert out["peak_rss_mb"] > 50  # a Python process with pandas loaded: tens of MB at least
-    assert out["cpu_count"] == os.cpu_count() and out["load_average_1min"] >= 0
+    assert out["cpu_count"] == os.cpu_count()
+    # the load is recorded with every figure (timings on a shared machine mean little without it)
+    assert isinstance(out["load_average_1min"], float) and abs(out["load_average_1min"] - os.getloadavg()[0]) < 20
     for key in positive:
         assert isinstance(out[key], int | float) and out[key] > 0, (key, out[key])
     after = {p.name: p.stat().st_mtime_ns for p in (ROOT / "bench" / "results").glob("*.json")}

@@ -43,21 +43,27 @@ def test_every_analysis_notebook_is_scheduled() -> None:
     assert present == scheduled
 
 
+def pair_problem(path: Path, script: Path) -> str:
+    """Return why the notebook ``path`` and its py:percent twin ``script`` disagree, or '' when they agree."""
+    import jupytext
+
+    fix = f"run: .venv/bin/jupytext --sync notebooks/{path.name}"
+    if not script.is_file():
+        return f"{path.name} has no paired {script.name}; {fix}"
+    cells = [(c.cell_type, c.source.strip()) for c in nbformat.read(path, as_version=4).cells]
+    paired = [(c.cell_type, c.source.strip()) for c in jupytext.read(script).cells]
+    differ = [i for i, (a, b) in enumerate(zip(cells, paired, strict=False)) if a != b]
+    if len(cells) == len(paired) and not differ:
+        return ""
+    return (f"{path.name} and {script.name} disagree (cells {differ[:5] or 'count'}): {fix} "
+            "(it keeps the newer of the two)")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_and_its_paired_script_agree(path: Path) -> None:
     """Each .ipynb has a py:percent twin (notebooks/jupytext.toml) with the same cells; an edit of one without
     syncing the other fails here, saying how to fix it."""
-    import jupytext
-
-    script = path.with_suffix(".py")
-    fix = f"run: .venv/bin/jupytext --sync {path.relative_to(paths.project_root())}"
-    assert script.is_file(), f"{path.name} has no paired {script.name}; {fix}"
-    cells = [(c.cell_type, c.source.strip()) for c in nbformat.read(path, as_version=4).cells]
-    paired = [(c.cell_type, c.source.strip()) for c in jupytext.read(script).cells]
-    differ = [i for i, (a, b) in enumerate(zip(cells, paired, strict=False)) if a != b]
-    assert len(cells) == len(paired) and not differ, (
-        f"{path.name} and {script.name} disagree (cells {differ[:5] or 'count'}): {fix} "
-        "(it keeps the newer of the two)")
+    assert pair_problem(path, path.with_suffix(".py")) == ""
 
 
 def test_pairing_is_configured_and_no_builder_is_left() -> None:
@@ -69,11 +75,12 @@ def test_pairing_is_configured_and_no_builder_is_left() -> None:
 
 
 def test_a_drifted_pair_is_detected(tmp_path: Path) -> None:
-    """The check above is not vacuous: edit a copy of a notebook's .ipynb and the pair no longer agrees."""
-    import jupytext
-
+    """The check above is not vacuous: a copy of a notebook edited without syncing fails the same check."""
     src = paths.notebooks_dir() / "_template.ipynb"
     nb = nbformat.read(src, as_version=4)
     nb.cells[-1].source += "\nprint('edited in JupyterLab, not synced')"
-    paired = jupytext.read(src.with_suffix(".py")).cells
-    assert [c.source.strip() for c in nb.cells] != [c.source.strip() for c in paired]
+    edited = tmp_path / src.name
+    nbformat.write(nb, edited)
+    assert pair_problem(src, src.with_suffix(".py")) == ""
+    assert "disagree (cells [" in pair_problem(edited, src.with_suffix(".py"))
+    assert "has no paired" in pair_problem(edited, tmp_path / "missing.py")
