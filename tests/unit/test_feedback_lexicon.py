@@ -1,4 +1,4 @@
-"""Lexicon sentiment: the Chinese lexicon with negation and degree words, VADER, polarity rules."""
+"""Lexicon sentiment (common.sentiment_lexicon, shared by 05 and 07): the Chinese lexicon with negation and degree words, VADER, polarity rules."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.feedback import lexicon, zh_lexicon
+from experiments.common import sentiment_lexicon as scorer
+from experiments.feedback import lexicon
 
 
 @pytest.mark.parametrize(("text", "score"), [
@@ -21,19 +22,19 @@ from experiments.feedback import lexicon, zh_lexicon
     ("你好", 0.0),  # a greeting, not praise
 ])
 def test_zh_raw_score_worked_examples(text: str, score: float) -> None:
-    assert lexicon.zh_raw_score(text) == pytest.approx(score)
+    assert scorer.zh_raw_score(text) == pytest.approx(score)
 
 
 def test_double_negation_cancels() -> None:
     # 不 + 没 flip twice -> not flipped: 有用 is not in the lexicon, so use 好 (+1): +1
-    assert lexicon.zh_raw_score("不是没好") == pytest.approx(1.0)
+    assert scorer.zh_raw_score("不是没好") == pytest.approx(1.0)
 
 
 def test_squash_matches_vader_normalisation() -> None:
     from vaderSentiment.vaderSentiment import normalize
 
     for x in (-6.0, -1.5, 0.0, 2.0, 7.5):
-        assert lexicon.squash(x) == pytest.approx(normalize(x))
+        assert scorer.squash(x) == pytest.approx(normalize(x))
 
 
 def test_compound_uses_vader_for_english_and_lexicon_for_chinese() -> None:
@@ -43,8 +44,8 @@ def test_compound_uses_vader_for_english_and_lexicon_for_chinese() -> None:
     out = lexicon.compound(texts, pd.Series(["en", "zh", "mixed"]))
     vader = SentimentIntensityAnalyzer()
     assert out[0] == pytest.approx(vader.polarity_scores(texts[0])["compound"])
-    assert out[1] == pytest.approx(lexicon.squash(2.0))  # 很好 entry (2)
-    mixed = (lexicon.squash(2.0) + vader.polarity_scores(texts[2])["compound"]) / 2
+    assert out[1] == pytest.approx(scorer.squash(2.0))  # 很好 entry (2)
+    mixed = (scorer.squash(2.0) + vader.polarity_scores(texts[2])["compound"]) / 2
     assert out[2] == pytest.approx(mixed)
 
 
@@ -61,12 +62,12 @@ def test_intensity_grade_boundaries() -> None:
 
 
 def test_lexicon_rejects_a_malformed_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(zh_lexicon, "LEXICON_TSV", "好\tpos\t1\n坏\tnegative\t2\n")
-    zh_lexicon.entries.cache_clear()
+    monkeypatch.setattr(scorer, "LEXICON_TSV", "好\tpos\t1\n坏\tnegative\t2\n")
+    scorer.entries.cache_clear()
     try:
         with pytest.raises(ValueError, match="line 2"):
-            zh_lexicon.entries()
+            scorer.entries()
     finally:
         monkeypatch.undo()
-        zh_lexicon.entries.cache_clear()
-    assert zh_lexicon.entries()["好"] == ("pos", 1.0)
+        scorer.entries.cache_clear()
+    assert scorer.entries()["好"] == ("pos", 1.0)

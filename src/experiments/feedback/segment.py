@@ -52,7 +52,7 @@ def sentiment_words() -> frozenset[str]:
     words, and every word of VADER's English lexicon. Topic words leave them out (sentiment is scored separately)."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from experiments.feedback.zh_lexicon import entries
+    from experiments.common.sentiment_lexicon import entries
 
     zh = {w for w, (kind, v) in entries().items() if kind in ("negator", "degree") or abs(v) >= 2}
     return frozenset(zh | set(SentimentIntensityAnalyzer().lexicon))
@@ -66,7 +66,7 @@ def jieba_tokenizer():
             warnings.simplefilter("ignore")
             import jieba
 
-        from experiments.feedback.zh_lexicon import lexicon_words
+        from experiments.common.sentiment_lexicon import lexicon_words
 
         jieba.setLogLevel(logging.WARNING)
         tok = jieba.Tokenizer()
