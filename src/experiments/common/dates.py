@@ -25,6 +25,11 @@ from experiments.common.errors import DataInputError, example_rows
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 EXCEL_SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: numbers in this range are Excel day serials
 EPOCH_MS_RANGE = (10**11, 10**13 * 5)  # 1973 .. 3554 in milliseconds; smaller integers are not epoch ms
+#: Unix epoch seconds (1973-03-03 .. 2128-06-11): a column whose every value is a whole number in this range is read
+#: as epoch seconds (MovieLens-style ``timestamp``); it lies above YYYYMMDD integers and below epoch milliseconds.
+EPOCH_S_RANGE = (10**8, 5 * 10**9)
+#: ``date_format`` values that are not strftime formats: Unix epoch seconds or milliseconds (UTC by definition).
+EPOCH_FORMATS = {"unix_s": "s", "unix_ms": "ms"}
 
 _TIME = r"(?:[ T](?P<H>\d{1,2}):(?P<Mi>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?"
 DATE_SHAPES: dict[str, str] = {
@@ -104,13 +109,22 @@ def parse_dates(values: pd.Series, *, order: str = "auto", fmt: str = "", utc_of
 
     Accepts datetime values, ISO 8601 (with offset: converted to UTC), ``YYYY-MM-DD[ HH:MM[:SS]]``, ``YYYY/M/D``,
     ``YYYYMMDD``, ``2024年3月5日``, slash dates (order per ``order``, see the module doc), Excel day serials (numbers
-    in ``EXCEL_SERIAL_RANGE``) and epoch milliseconds (integers in ``EPOCH_MS_RANGE``). ``fmt`` (a strftime format)
-    overrides the detection. Values without an offset are local time at ``utc_offset_hours`` and shifted to UTC.
+    in ``EXCEL_SERIAL_RANGE``), epoch milliseconds (integers in ``EPOCH_MS_RANGE``) and, when every value of the
+    column is a whole number in ``EPOCH_S_RANGE``, Unix epoch seconds (``order_used`` is then ``"unix_s"``, for the
+    run info to say so). ``fmt`` (a strftime format, or ``unix_s`` / ``unix_ms``) overrides the detection. Values
+    without an offset are local time at ``utc_offset_hours`` and shifted to UTC.
     """
     s = pd.Series(values)
     index = s.index
     out = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
     present = s.notna() & (s.astype(str).str.strip() != "")
+    epoch_unit = EPOCH_FORMATS.get(fmt) or ("s" if not fmt and _all_epoch_seconds(s, present) else "")
+    if epoch_unit:
+        nums = pd.to_numeric(s.where(present).astype("string").str.strip(), errors="coerce")
+        whole = nums.notna() & (nums == nums.round())
+        out[whole] = pd.to_datetime(nums[whole].astype("int64"), unit=epoch_unit).astype("datetime64[us]")
+        return ParsedDates(values=out, unparsable=present & out.isna(), order_used=f"unix_{epoch_unit}",
+                           zoned=present.copy())
     if fmt:
         parsed = pd.to_datetime(s.where(present).astype("string").str.strip(), format=fmt, errors="coerce")
         out = parsed.astype("datetime64[us]")
@@ -179,6 +193,21 @@ def parse_dates(values: pd.Series, *, order: str = "auto", fmt: str = "", utc_of
     return ParsedDates(values=out, unparsable=unparsable, order_used=used, zoned=~local & present)
 
 
+def _all_epoch_seconds(s: pd.Series, present: pd.Series) -> bool:
+    """True when every given value is a whole number (as a number or digits) in ``EPOCH_S_RANGE``."""
+    if not present.any() or pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return False
+    given = s[present]
+    if pd.api.types.is_numeric_dtype(given):
+        nums = given.astype("float64")
+    else:
+        text = given.astype(str).str.strip()
+        if not text.str.fullmatch(r"\d{9,10}(?:\.0+)?").all():
+            return False
+        nums = pd.to_numeric(text, errors="coerce")
+    return bool((nums == nums.round()).all() and nums.between(EPOCH_S_RANGE[0], EPOCH_S_RANGE[1] - 1).all())
+
+
 def check_dates_parsed(parsed: ParsedDates, raw: pd.Series, source: str, column: str, max_share: float = 0.5) -> None:
     """Raise ``DataInputError`` when more than ``max_share`` of given values are not dates (wrong column mapped)."""
     given = int(raw.notna().sum())
@@ -187,4 +216,5 @@ def check_dates_parsed(parsed: ParsedDates, raw: pd.Series, source: str, column:
         examples = raw[parsed.unparsable].astype(str).head(3).tolist()
         raise DataInputError(f"{source}: column '{column}' has {bad} of {given} values that are not dates "
                              f"({example_rows(parsed.unparsable)}: {examples}); expected ISO, day-first or "
-                             "month-first dates, Excel serials or epoch ms")
+                             "month-first dates, Excel serials, epoch seconds or epoch ms (date_format unix_s / "
+                             "unix_ms)")

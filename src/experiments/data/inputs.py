@@ -115,11 +115,13 @@ def _listing(columns: Sequence[str], limit: int = 30) -> str:
 
 def load_input(input_path: str | os.PathLike[str], roles: RoleColumns, *, optional: Iterable[str] = (),
                encoding: str = "", sheet: str | int = "", company: str | Callable[[], pd.DataFrame] | None = None,
-               dtype: Mapping[str, str] | str | None = None) -> InputTable:
+               dtype: Mapping[str, str] | str | None = None, sep: str = "",
+               header: bool | None = None) -> InputTable:
     """Read the analysis input and return an ``InputTable`` (see the module docstring).
 
     ``roles`` is ``{role: column}`` from the notebook's ``<role>_col`` parameters; ``optional`` names roles that may
-    be empty. ``encoding`` empty means detect (``tables.read_table``); ``sheet`` empty means the first sheet.
+    be empty. ``encoding`` empty means detect (``tables.read_table``); ``sheet`` empty means the first sheet;
+    ``sep`` empty and ``header`` None mean detect the delimiter and whether there is a header row.
     With an empty ``input_path`` the company world is read: ``company`` is a processed table name (read through
     ``contracts.load_processed``) or a function returning the frame; roles are then checked against it too.
     """
@@ -141,7 +143,8 @@ def load_input(input_path: str | os.PathLike[str], roles: RoleColumns, *, option
         return InputTable(frame=frame, columns=cols, source=source, path=None, fingerprint=fp,
                           extra={"company": True, "company_path": str(path) if path else ""})
     path = paths.resolve(str(input_path))
-    frame = read_table(path, encoding=encoding or None, sheet=sheet if sheet not in ("", None) else 0, dtype=dtype)
+    frame = read_table(path, encoding=encoding or None, sheet=sheet if sheet not in ("", None) else 0, dtype=dtype,
+                       sep=sep or None, header=header)
     cols = check_columns(frame, roles, path.name, optional)
     return InputTable(frame=frame, columns=cols, source=path.name, path=path, fingerprint=fingerprint([path]),
                       encoding=frame.attrs.get("encoding") or encoding or None)

@@ -18,6 +18,43 @@ from experiments.data.paths import resolve
 
 READERS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".gz": "csv", ".parquet": "parquet", ".pq": "parquet",
            ".xlsx": "excel", ".xls": "excel", ".jsonl": "jsonl", ".json": "jsonl"}
+#: Compressions pandas reads natively, by suffix: ``events.csv.gz`` is a CSV inside gzip. Encoding detection and
+#: error messages read the decompressed text, never the compressed bytes.
+COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".zip": "zip", ".xz": "xz", ".zst": "zstd"}
+
+
+def compression_of(path: Path) -> str | None:
+    """Return the compression of ``path`` by its last suffix (gzip, bz2, zip, xz, zstd), or None."""
+    return COMPRESSIONS.get(path.suffix.lower())
+
+
+def open_decompressed(path: Path):
+    """Open ``path`` for reading bytes, decompressing it when its suffix names a compression."""
+    kind = compression_of(path)
+    if kind == "gzip":
+        import gzip
+        return gzip.open(path, "rb")
+    if kind == "bz2":
+        import bz2
+        return bz2.open(path, "rb")
+    if kind == "xz":
+        import lzma
+        return lzma.open(path, "rb")
+    if kind == "zip":
+        import io
+        import zipfile
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if not n.endswith("/")]
+            if len(names) != 1:
+                raise DataInputError(f"{path.name}: a zip archive must hold exactly one file, found {len(names)}")
+            return io.BytesIO(zf.read(names[0]))
+    if kind == "zstd":
+        try:
+            import zstandard
+        except ImportError as exc:
+            raise DataInputError(f"{path.name}: reading .zst needs the zstandard package") from exc
+        return zstandard.ZstdDecompressor().stream_reader(path.open("rb"))
+    return path.open("rb")
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
@@ -25,7 +62,7 @@ def _format_of(path: Path, fmt: str | None) -> str:
         return fmt
     suffixes = [s.lower() for s in path.suffixes]
     for suffix in reversed(suffixes):
-        if suffix in READERS and suffix != ".gz":
+        if suffix in READERS and suffix not in COMPRESSIONS:
             return READERS[suffix]
     if suffixes and suffixes[-1] in READERS:
         return READERS[suffixes[-1]]
@@ -35,8 +72,13 @@ def _format_of(path: Path, fmt: str | None) -> str:
 
 def read_table(path: str | os.PathLike[str], *, fmt: str | None = None, encoding: str | None = None,
                sheet: str | int | None = 0, dtype: Mapping[str, str] | str | None = None,
-               sep: str | None = None) -> pd.DataFrame:
+               sep: str | None = None, header: bool | None = None) -> pd.DataFrame:
     """Read one flat table and return it as a DataFrame.
+
+    CSV text (plain or compressed: .gz, .bz2, .zip, .xz, .zst) is split on ``sep`` when given (``whitespace`` for
+    runs of blanks), otherwise on the delimiter ``sniff_layout`` finds in the first lines (comma, semicolon, tab,
+    pipe or whitespace), and read with a header row unless ``header`` is False or the first line is all numbers
+    (then columns are named "0", "1", ... and ``df.attrs["header"]`` is False), both recorded in ``df.attrs``.
 
     ``fmt`` is inferred from the suffix (csv, parquet, excel, jsonl). CSV text is read as ``encoding`` when given,
     otherwise as ``detect_encoding`` decides (UTF-8, or an unambiguous charset-normalizer answer; it stops rather
@@ -58,7 +100,7 @@ def read_table(path: str | os.PathLike[str], *, fmt: str | None = None, encoding
             df = pd.read_json(p, lines=True, dtype=dtype if dtype is not None else False,
                               encoding=encoding or "utf-8")
         else:
-            df = _read_csv(p, encoding=encoding, dtype=dtype, sep=sep)
+            df = _read_csv(p, encoding=encoding, dtype=dtype, sep=sep, header=header)
     except DataInputError:
         raise
     except (ValueError, OSError, pd.errors.ParserError) as exc:
@@ -68,11 +110,58 @@ def read_table(path: str | os.PathLike[str], *, fmt: str | None = None, encoding
     return df
 
 
-def _read_csv(p: Path, *, encoding: str | None, dtype, sep: str | None) -> pd.DataFrame:
+#: Delimiters ``sniff_layout`` considers, in order of preference when a line has several.
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
+
+
+def sniff_layout(lines: list[str]) -> tuple[str, bool]:
+    """Return ``(sep, has_header)`` for the first lines of a text table.
+
+    The delimiter is the one of comma, semicolon, tab and pipe that splits every line into the same number (> 1) of
+    fields (the first such in that order); otherwise ``whitespace`` when every line has the same number (> 1) of
+    blank-separated fields (the classic fixed-width files, e.g. CDNOW's ``00001 19970101 1 11.77``); otherwise a
+    comma. A first line whose every field is a number has no header.
+    """
+    import re
+
+    lines = [ln.rstrip("\r\n") for ln in lines if ln.strip()][:20]
+    if not lines:
+        return ",", True
+    sep = ","
+    for cand in DELIMITERS:
+        counts = {ln.count(cand) for ln in lines}
+        if len(counts) == 1 and counts.pop() > 0:
+            sep = cand
+            break
+    else:
+        widths = {len(ln.split()) for ln in lines}
+        if len(widths) == 1 and widths.pop() > 1:
+            sep = "whitespace"
+    first = lines[0].split() if sep == "whitespace" else lines[0].split(sep)
+    has_header = not all(re.fullmatch(_NUMBER, f.strip().strip('"')) for f in first if f.strip())
+    return sep, has_header
+
+
+def _head_lines(p: Path, encoding: str, n: int = 20) -> list[str]:
+    with open_decompressed(p) as fh:
+        raw = fh.read(256_000)
+    return raw.decode(encoding, errors="replace").splitlines()[:n]
+
+
+def _read_csv(p: Path, *, encoding: str | None, dtype, sep: str | None, header: bool | None = None) -> pd.DataFrame:
     enc = encoding or detect_encoding(p)
+    sniffed_sep, sniffed_header = sniff_layout(_head_lines(p, enc))
+    if not sep:
+        sep = "\t" if p.suffix == ".tsv" else sniffed_sep
+    has_header = sniffed_header if header is None else bool(header)
+    names = None
+    if not has_header:  # columns "0", "1", ...: a *_col parameter names them as text
+        first = next((ln for ln in _head_lines(p, enc, 5) if ln.strip()), "")
+        names = [str(i) for i in range(len(first.split() if sep == "whitespace" else first.split(sep)))]
     try:
-        df = pd.read_csv(p, encoding=enc, dtype=dtype, sep=sep if sep else ("\t" if p.suffix == ".tsv" else ","),
-                         keep_default_na=True)
+        df = pd.read_csv(p, encoding=enc, dtype=dtype, keep_default_na=True,
+                         sep=r"\s+" if sep == "whitespace" else sep, header=0 if has_header else None, names=names)
     except UnicodeDecodeError as exc:
         where = _first_undecodable_lines(p, enc)
         raise DataInputError(f"{p.name}: cannot decode as {enc} at {where}; pass the file's encoding "
@@ -80,6 +169,8 @@ def _read_csv(p: Path, *, encoding: str | None, dtype, sep: str | None) -> pd.Da
     except pd.errors.EmptyDataError as exc:
         raise DataInputError(f"{p.name}: no header and no rows (empty CSV)") from exc
     df.attrs["encoding"] = enc
+    df.attrs["sep"] = sep
+    df.attrs["header"] = has_header
     return df
 
 
@@ -97,7 +188,7 @@ def detect_encoding(path: Path) -> str:
     """
     from charset_normalizer import from_bytes
 
-    with path.open("rb") as fh:
+    with open_decompressed(path) as fh:
         head = fh.read(DETECT_BYTES)
     try:
         head.decode("utf-8")
@@ -126,7 +217,7 @@ def detect_encoding(path: Path) -> str:
 def _first_undecodable_lines(path: Path, encoding: str, limit: int = 3) -> str:
     """Return 'lines 3, 17, ...' for the first lines of ``path`` that do not decode as ``encoding``."""
     bad: list[int] = []
-    with path.open("rb") as fh:
+    with open_decompressed(path) as fh:
         for number, raw_line in enumerate(fh, 1):
             try:
                 raw_line.decode(encoding)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import json
 import math
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -229,6 +230,13 @@ def validate(notebook: str, defaults: Mapping[str, Any], overrides: Mapping[str,
             known = ", ".join(sorted(defaults))
             raise ParameterError(f"{notebook}: unknown parameter {key!r} (from {origin}); its parameters are: {known}")
         default = defaults[key]
+        if isinstance(default, str) and isinstance(value, int | float) and not _type_ok(default, value):
+            # `-p positive_label=1` or `-p customer_col=0`: what the user typed is the text 1 (a *_col parameter is
+            # always a column name); JSON spells it back as typed (1, 1.5, true)
+            text = json.dumps(value)
+            print(f"note: {notebook}: parameter {key!r} takes text; the {type(value).__name__} {text} "
+                  f"(from {origin}) is read as the text {text!r}", file=sys.stderr)
+            value = text
         if not _type_ok(default, value):
             raise ParameterError(f"{notebook}: parameter {key!r} (from {origin}) expects {type(default).__name__} "
                                  f"like its default {default!r}, got {type(value).__name__} {value!r}")
