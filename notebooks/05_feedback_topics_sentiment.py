@@ -20,6 +20,9 @@
 # an apology, a call-back or a senior agent today. Reads the company world's Chinese and English feedback (or your
 # own table: `input_path`, `text_col`, optional labels, times, channels and customers; README) and writes the graded
 # care queue to `data/processed/care_queue.parquet`.
+#
+# On the company world the sentiment model learns from what the company has: its customers' own star ratings (app
+# reviews; 1-2 negative, 3 neutral, 4-5 positive). The generator's planted truth is used only in the last section.
 
 # %% tags=["parameters"]
 # Parameters (papermill injects overrides below this cell; nothing is computed here)
@@ -27,17 +30,20 @@ input_path = ""  # CSV, Parquet or Excel table with one text per row; empty mean
 input_encoding = ""  # text encoding of a CSV input_path; empty means detect it (and stop when it cannot be told)
 input_sheet = ""  # Excel sheet of input_path; empty means the first sheet
 text_col = "text"  # column holding the feedback text
-label_col = ""  # optional sentiment labels for training and evaluation; company world: the planted sentiment
+label_col = ""  # optional sentiment labels for training and evaluation; company world: the star rating (1-2 / 3 / 4-5)
 label_map = {}  # optional raw label -> negative / neutral / positive, e.g. {"0": "negative", "1": "positive"}
 time_col = ""  # optional time of each text (company world: created_at)
+date_order = "auto"  # slash dates in time_col: auto (decided from values above 12, else an error), dmy or mdy
+date_format = ""  # strftime format of time_col, e.g. %d/%m/%Y %H:%M; empty means detect
 channel_col = ""  # optional channel of each text (company world: channel)
 customer_col = ""  # optional customer id (company world: customer_id); empty with a flat table: one per text
 id_col = ""  # optional text id (company world: feedback_id); empty with a flat table: row_<n>
-reference_topic_col = ""  # optional known categories to score the topics against (company world: planted topics)
+reference_topic_col = ""  # optional known categories to score the topics against (company world: see the truth section)
 language = "auto"  # auto (CJK share per text), zh or en
 test_fraction = 0.2  # share of labelled texts held out to evaluate both sentiment methods (stratified)
 topic_method = "kmeans"  # kmeans (fast, default) or hdbscan (UMAP + HDBSCAN; about 75 s of numba compilation)
 topic_count = 14  # number of topics for kmeans (merge target for hdbscan; 0 keeps what HDBSCAN finds)
+topic_filter = ""  # pandas query choosing the texts topics are fitted on (columns label, sentiment, language, reference_topic ...); empty: all
 min_topic_size = 10  # hdbscan: smallest topic
 svd_components = 100  # dimensions of the TF-IDF -> SVD text embedding
 outlier_threshold = 0.0  # hdbscan: c-TF-IDF similarity an outlier needs to join a topic in reduce_outliers
@@ -58,30 +64,21 @@ output_dir = ""  # run folder for metrics.json; the runner sets it
 # %%
 from IPython.display import display
 
-from experiments.feedback import company, fb_charts, outputs, summary, topics
+from experiments import feedback
+from experiments.feedback import charts, evaluation, present
 from experiments.lab import notebook
-from experiments.lab.report import safe
 
 run = notebook.start("05_feedback_topics_sentiment", globals())
-fb = company.load(input_path, text_col, label_col=label_col, label_map=label_map, time_col=time_col,
-                  channel_col=channel_col, customer_col=customer_col, id_col=id_col,
-                  reference_topic_col=reference_topic_col, encoding=input_encoding, sheet=input_sheet)
-run.add_input(fb.table)
-rules = outputs.care_rules(care_keywords, care_repeat_contacts, care_repeat_days, care_window_days, care_min_grade,
-                           care_actions, care_due_hours)
-scored = company.score(fb.frame, language=language, test_fraction=test_fraction, seed=seed)
-tr = topics.fit_topics(scored.table["text_norm"], method=topic_method, n_topics=topic_count,
-                       min_topic_size=min_topic_size, svd_components=svd_components,
-                       outlier_threshold=outlier_threshold, seed=seed, embedding_model=embedding_model,
-                       stop_words=set(topic_stop_words), source=f"{fb.source}: column {text_col!r}")
-result = outputs.assemble(fb, scored, tr, rules, as_of=as_of, period_days=period_days)
+cfg = feedback.Config.from_parameters(run.params)
+result = feedback.run(cfg)
+run.add_input(result.input)
 
 # %% [markdown]
 # ## What needs attention now
 
 # %%
-display(result.headline)
-display(summary.trend_table(result.trend))
+display(present.first_screen(result))
+display(present.trend_table(result.trend))
 
 # %% [markdown]
 # ## 1. The data
@@ -90,11 +87,7 @@ display(summary.trend_table(result.trend))
 # aside and counted.
 
 # %%
-display(safe.md("{n:,} texts from {src} ({zh:,} Chinese, {en:,} English, {mixed:,} mixed); {q:,} empty texts set "
-                "aside. Sentiment labels: {labels}.", n=len(scored.table), src=fb.source,
-                zh=int((scored.table["language"] == "zh").sum()), en=int((scored.table["language"] == "en").sum()),
-                mixed=int((scored.table["language"] == "mixed").sum()), q=len(fb.quarantine),
-                labels=fb.label_source or "none (the lexicon decides)"))
+display(present.data_summary(result))
 
 # %% [markdown]
 # ## 2. How customers feel: two methods side by side
@@ -104,41 +97,34 @@ display(safe.md("{n:,} texts from {src} ({zh:,} Chinese, {en:,} English, {mixed:
 # same held-out texts, per language; the supervised model's prediction is the sentiment used below.
 
 # %%
-display(outputs.evaluation_table(scored).set_index(["method", "language"]))
-for name, cm in (("supervised", scored.model_confusion), ("lexicon", scored.lexicon_confusion)):
-    if cm is not None:
-        display(safe.md("Confusion matrix, {name} (rows: true label, columns: predicted):", name=name))
-        display(safe.frame(cm))
-for note in scored.notes:
-    display(safe.md("Note: {note}", note=note))
+display(present.evaluation_table(result))
+display(*present.sentiment_details(result))
 
 # %%
-fb_charts.sentiment_by_channel(result.scored)
-fb_charts.plt.show()
-fig = fb_charts.sentiment_over_time(result.scored)
-if fig is not None:
-    fb_charts.plt.show()
+charts.sentiment_by_channel(result.table)
+charts.sentiment_over_time(result.table);
 
 # %% [markdown]
 # ## 3. What they talk about: topics
 #
-# BERTopic over a TF-IDF -> SVD embedding, clustered with the method chosen in `topic_method`; each topic is named by
-# its most distinctive words (c-TF-IDF) with two example texts.
+# BERTopic over a TF-IDF -> SVD embedding, clustered with the method chosen in `topic_method` (on the texts
+# `topic_filter` keeps); each topic is named by its most distinctive words (c-TF-IDF) with two example texts.
 
 # %%
-display(safe.md("{k} topics; {out:.1%} of texts left as outliers (before outlier reduction {before:.1%}). {agree}",
-                k=tr.n_topics, out=tr.outlier_share, before=tr.outlier_share_before, agree=result.agreement_text))
-display(safe.frame(outputs.topic_table(tr.info)))
-fb_charts.topic_sizes(tr.info)
-fb_charts.plt.show()
+display(present.topics_summary(result, topic_filter))
+display(present.topic_table(result))
+
+# %%
+charts.topic_sizes(result.topic_result.info);
 
 # %% [markdown]
 # Sentiment within each topic (share of its texts), and topics per channel:
 
 # %%
-fb_charts.topic_sentiment_heatmap(result.topic_sentiment, tr.info)
-fb_charts.plt.show()
-display(safe.frame(result.topic_channel.head(15)))
+charts.topic_sentiment_heatmap(result.topic_sentiment, result.topic_result.info);
+
+# %%
+display(present.topic_channel(result))
 
 # %% [markdown]
 # ## 4. Who needs care, how much, by when
@@ -148,9 +134,21 @@ display(safe.frame(result.topic_channel.head(15)))
 # negative contacts raise a customer's grade. Texts are shown masked.
 
 # %%
-fb_charts.care_by_grade(result.queue)
-fb_charts.plt.show()
-display(safe.frame(result.queue_preview))
+charts.care_by_grade(result.queue);
+
+# %%
+display(present.queue_preview(result))
+
+# %% [markdown]
+# ## 5. Against the planted truth (company world only)
+#
+# The generator planted each text's topic, sentiment and severity. Here, and only here, the notebook compares:
+# the sentiment model (trained on ratings) and the lexicon on every text the model was not trained on, the care
+# grades against the planted severity, and the topics against the planted topics (`topic_nmi`, `topic_ari`).
+
+# %%
+truth = evaluation.evaluate(result)
+display(*evaluation.section(truth))
 
 # %% [markdown]
 # ## Verdict
@@ -158,12 +156,13 @@ display(safe.frame(result.queue_preview))
 # Sentiment comes from two methods side by side (lexicon baseline, supervised TF-IDF model), topics from BERTopic;
 # every text's scores go to `data/processed/feedback_scored.parquet` (flat tables: `data/interim/flat/processed`).
 # metrics.json keys: `sentiment_accuracy`, `sentiment_macro_f1`, `lexicon_accuracy`, `lexicon_macro_f1`,
-# `n_topics`, `outlier_share`, `topic_nmi`, `care_mild`, `care_moderate`, `care_severe` and more (README).
+# `n_topics`, `outlier_share`, `topic_nmi`, `care_mild`, `care_moderate`, `care_severe`, the `planted_*` keys of
+# the truth section and more (README).
 
 # %%
-display(result.verdict)
-published = outputs.publish(result)
-display(safe.md("Written: {files}.", files=", ".join(published)))
+display(present.verdict(result))
+result.publish()
+display(present.published(result))
 
 # %%
-run.finish(result.metrics)
+run.finish(result.metrics() | truth.metrics)

@@ -1,4 +1,5 @@
-"""Lexicon sentiment (common.sentiment_lexicon, shared by 05 and 07): the Chinese lexicon with negation and degree words, VADER, polarity rules."""
+"""Lexicon sentiment (common.sentiment_lexicon, shared by 05 and 07): Chinese lexicon with negation and degree
+words, VADER, polarity rules."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from experiments.feedback import summary
+from experiments.feedback import present, trend
 from experiments.feedback.segment import tokenize
 
 
@@ -23,7 +23,7 @@ def _scored() -> pd.DataFrame:
 
 
 def test_complaint_trend_counts_both_periods_and_keeps_the_latest_negative_example() -> None:
-    tr = summary.complaint_trend(_scored(), pd.Timestamp("2025-03-31", tz="UTC"), 30)
+    tr = trend.complaint_trend(_scored(), pd.Timestamp("2025-03-31", tz="UTC"), 30)
     # delivery: 3 now (03-10, 03-20, 03-25), 1 before; app: 1 now (the positive text does not count), 2 before
     assert tr.index.tolist() == ["delivery", "app"]
     assert tr.loc["delivery", ["now", "before", "change"]].tolist() == [3, 1, 2]
@@ -35,14 +35,14 @@ def test_complaint_trend_counts_both_periods_and_keeps_the_latest_negative_examp
 def test_headline_and_table_mask_the_example_and_name_the_move() -> None:
     scored = _scored()
     scored.loc[1, "created_at"] = pd.Timestamp("2025-03-02", tz="UTC")  # now the Chinese text is the latest
-    tr = summary.complaint_trend(scored, pd.Timestamp("2025-03-31", tz="UTC"), 30)
+    tr = trend.complaint_trend(scored, pd.Timestamp("2025-03-31", tz="UTC"), 30)
     queue = pd.DataFrame({"grade": ["severe", "moderate", "mild"],
                           "due_at": pd.to_datetime(["2025-03-30", "2025-04-02", "2025-04-02"], utc=True)})
-    md = summary.headline(tr, queue, pd.Timestamp("2025-03-31", tz="UTC"), 30, 7, 8).data
+    md = present.headline(tr, queue, pd.Timestamp("2025-03-31", tz="UTC"), 30, 7, 8).data
     assert "Most complaints this period are about delivery" in md and "up from 1" in md
     assert "快递5天才到" in md and "13812345678" not in md  # the phone number is masked
     assert "**2 customers need a call today** (1 severe" in md and "1 already past their due time" in md
-    table = summary.trend_table(tr)
+    table = present.trend_table(tr)
     assert table["share of this period (%)"].tolist() == [75, 25]
     assert "13812345678" not in " ".join(table["latest example"])
 

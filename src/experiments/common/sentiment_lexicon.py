@@ -412,7 +412,7 @@ def entries() -> dict[str, tuple[str, float]]:
             continue
         parts = line.split("\t")
         if len(parts) != 3 or parts[1] not in KINDS:
-            raise ValueError(f"Chinese lexicon (LEXICON_TSV) line {n}: expected 'word<TAB>kind<TAB>value' with kind in {KINDS}; "
+            raise ValueError(f"LEXICON_TSV line {n}: expected 'word<TAB>kind<TAB>value' with kind in {KINDS}; "
                              f"got {line!r}")
         word, kind, value = parts
         kind = "neg" if kind == "neg_phrase" else kind

@@ -229,3 +229,32 @@ def crosstab(topic_labels: pd.Series, other: pd.Series, normalize: str | bool = 
     t = pd.Series(topic_labels).reset_index(drop=True)
     tab = pd.crosstab(t, pd.Series(other).reset_index(drop=True), normalize=normalize)
     return tab.loc[t.value_counts().index.intersection(tab.index, sort=False)]
+
+
+#: Topic id and label of texts left out by ``topic_filter`` (not fitted, not counted as outliers).
+OUTSIDE_FILTER = (-1, "(outside topic_filter)")
+
+
+def filter_mask(table: pd.DataFrame, expr: str, source: str = "") -> np.ndarray:
+    """Return the rows of ``table`` that ``expr`` (a pandas ``DataFrame.query`` string, parameter ``topic_filter``)
+    keeps; all rows when ``expr`` is empty.
+
+    Worked example: ``sentiment == "negative"`` fits complaint topics on the texts the model calls negative;
+    ``label == "negative" and reference_topic != "Can't Tell"`` on labelled negatives with a known reason. Raises
+    ``ParameterError`` naming the columns when ``expr`` does not evaluate, and when it keeps fewer than 4 texts.
+    """
+    from experiments.common.errors import ParameterError
+
+    if not expr.strip():
+        return np.ones(len(table), dtype=bool)
+    frame = table.reset_index(drop=True)
+    try:
+        kept = frame.query(expr, engine="python")
+    except Exception as exc:  # pandas raises many types (SyntaxError, UndefinedVariableError, TypeError ...)
+        raise ParameterError(f"topic_filter {expr!r} does not evaluate ({type(exc).__name__}: {exc}); it is a pandas "
+                             f"query over the columns {list(frame.columns)}") from exc
+    mask = frame.index.isin(kept.index)
+    if mask.sum() < 4:
+        raise ParameterError(f"{source + ': ' if source else ''}topic_filter {expr!r} keeps {int(mask.sum())} of "
+                             f"{len(frame):,} texts; topics need at least 4")
+    return mask
