@@ -69,8 +69,11 @@ def one_size(n: int, seed: int, hdbscan: bool) -> dict:
     t_start = time.perf_counter()
     import pandas as pd
 
+    from experiments import feedback
     from experiments.feedback import care, language, lexicon, normalise, segment, supervised, topics
+    from experiments.lab.config import notebook_parameters
 
+    cfg = feedback.Config.from_parameters(notebook_parameters("05_feedback_topics_sentiment", None, {"seed": seed}))
     df = corpus(n, seed)
     out: dict = {"n_texts": len(df), "corpus_seconds": round(time.perf_counter() - t_start, 1)}
     for run in ("first", "second"):
@@ -86,20 +89,20 @@ def one_size(n: int, seed: int, hdbscan: bool) -> dict:
         with bc.timed(t, "lexicon"):
             lexicon.compound(normalise.normalise(df["text"], emoji="keep"), langs)
         with bc.timed(t, "supervised_fit"):
-            train, test = supervised.split(df["label"], 0.2, seed)
-            model = supervised.SentimentModel(seed=seed).fit(norm.iloc[train], df["label"].iloc[train])
+            train, test = supervised.split(df["label"], cfg.test_fraction, cfg.seed)
+            model = supervised.SentimentModel(seed=cfg.seed).fit(norm.iloc[train], df["label"].iloc[train])
         with bc.timed(t, "supervised_predict"):
             pred = model.predict_proba(norm).idxmax(axis=1)
         with bc.timed(t, "topics_kmeans"):
-            tr = topics.fit_topics(norm, n_topics=14, seed=seed)
+            tr = topics.fit_topics(norm, n_topics=cfg.topic_count, svd_components=cfg.svd_components, seed=cfg.seed)
         if hdbscan:
             with bc.timed(t, "topics_hdbscan"):
                 th = topics.fit_topics(norm, method="hdbscan", n_topics=0, min_topic_size=max(10, n // 1000),
-                                       seed=seed)
+                                       svd_components=cfg.svd_components, seed=cfg.seed)
             out[f"hdbscan_topics_{run}"] = th.n_topics
             out[f"hdbscan_outlier_share_before_{run}"] = round(th.outlier_share_before, 3)
         with bc.timed(t, "care_grading"):
-            care.grade_texts(df["text"], pd.Series(pred == "negative"))
+            care.grade_texts(df["text"], pd.Series(pred == "negative"), cfg.care_rules)
         out[f"{run}_seconds"] = {k[:-8]: v for k, v in t.items() if not k.endswith("_cpu_seconds")}
         out[f"{run}_cpu_seconds"] = {k[:-12]: v for k, v in t.items() if k.endswith("_cpu_seconds")}
         out[f"{run}_total_seconds"] = round(sum(out[f"{run}_seconds"].values()), 1)
