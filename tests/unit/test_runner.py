@@ -57,7 +57,7 @@ def test_unknown_parameter_is_rejected_before_anything_runs(project: Path) -> No
 
 
 def test_failure_is_reported_and_independent_notebooks_still_run(project: Path) -> None:
-    record = runner.run(cli_overrides=["n=4", "d_independent.label=indep"])
+    record = runner.run(cli_overrides=["n=4", "d_independent.label=indep"], kind="scheduled")
     status = {nb["name"]: nb for nb in record["notebooks"]}
     assert status["b_boom"]["status"] == "failed"
     assert "RuntimeError: planted failure" in status["b_boom"]["error"]
@@ -149,7 +149,7 @@ def test_report_over_the_size_budget_is_marked_on_the_index(project: Path) -> No
                        "label = 'A' * 200_000\nfor _ in range(20):\n    print(label)", WRITE)
     with (project / "conf" / "runs.yaml").open("a") as fh:
         fh.write("  e_big: {title: Big}\n")
-    record = runner.run(["e_big", "a_ok"])
+    record = runner.run(["e_big", "a_ok"], kind="scheduled")
     big = {nb["name"]: nb for nb in record["notebooks"]}["e_big"]
     assert big["status"] == "passed" and big["report_bytes"] > MAX_REPORT_BYTES  # 20 x 200,000 chars > 3 MiB
     assert big["warnings"] == [f"report over size budget: {big['report_bytes'] / 2**20:.1f} MB > 3.0 MB"]

@@ -36,7 +36,7 @@ def _run(args: argparse.Namespace) -> int:
     from experiments.lab import runner
 
     try:
-        record = runner.run(args.names, profile=args.profile, cli_overrides=args.param or [])
+        record = runner.run(args.names, profile=args.profile, cli_overrides=args.param or [], kind=args.kind)
     except config.ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="execute notebooks with papermill and publish HTML reports")
     run.add_argument("names", nargs="*", help="notebooks to run (default: all in conf/runs.yaml)")
     run.add_argument("--profile", default=None, help="parameter profile from conf/params/*.yaml (e.g. tiny, small)")
+    run.add_argument("--kind", choices=["scheduled", "adhoc"], default=None,
+                     help="how the front page files the run (default: scheduled for the whole set with no -p and a "
+                          "world-size profile, ad-hoc otherwise)")
     run.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                      help="override a parameter: key=value for every notebook that has it, or notebook.key=value; "
                           "values are JSON (numbers, true, [\"a\"], {\"k\": 1}) or plain text")

@@ -333,3 +333,16 @@ def notebook_parameters(notebook: str, profile: str | None = None,
     spec = load_runs()[notebook]
     cli = [(notebook, key, value) for key, value in (overrides or {}).items()]
     return notebook_defaults(spec.path) | effective_parameters(spec, profile, cli)
+
+
+def retention(conf_dir: Path | None = None) -> dict[str, int] | None:
+    """Return ``{"keep_scheduled": n, "keep_adhoc": m}`` from ``keep_runs:`` in conf/runs.yaml (the one place), or
+    None when the file sets no ``keep_runs`` (then no run folder is ever removed)."""
+    raw = load_yaml((conf_dir or paths.conf_dir()) / "runs.yaml").get("keep_runs")
+    if raw is None:
+        return None
+    try:
+        return {"keep_scheduled": int(raw["scheduled"]), "keep_adhoc": int(raw["adhoc"])}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ParameterError("conf/runs.yaml: keep_runs must give whole numbers for 'scheduled' and 'adhoc' "
+                             f"(run folders kept after a publish), found {raw!r}") from exc

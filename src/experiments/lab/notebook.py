@@ -20,6 +20,7 @@ import importlib.metadata as md
 import json
 import os
 import random
+import re
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,16 +37,33 @@ LIBRARIES = ("pandas", "numpy", "scikit-learn", "statsmodels", "lightgbm", "impl
 
 
 def git_revision() -> str:
-    """Return the short git revision of the project (with ``+dirty`` for uncommitted changes), or ``unknown``."""
+    """Return the short git revision of the project (with ``+dirty`` for uncommitted changes), or ``unknown``.
+
+    Filters are switched off for the dirty check (``filter.<name>.clean=cat`` for every filter .gitattributes
+    names): on the first run after a clone, ``git status`` would run nbstripout over every notebook and pass the
+    time limit, and every report would say "unknown". A notebook saved with outputs then reads as changed, which
+    it is.
+    """
     try:
         root = paths.project_root()
         rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
                              timeout=5).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+        if not rev:
+            return "unknown"
+        no_filters = [arg for name in _filter_names(root) for arg in ("-c", f"filter.{name}.clean=cat",
+                                                                      "-c", f"filter.{name}.required=false")]
+        dirty = subprocess.run(["git", *no_filters, "status", "--porcelain", "--untracked-files=no"], cwd=root,
                                capture_output=True, text=True, timeout=5).stdout.strip()
-        return (rev + ("+dirty" if dirty else "")) if rev else "unknown"
+        return rev + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError, RuntimeError):
         return "unknown"
+
+
+def _filter_names(root: Path) -> list[str]:
+    """The ``filter=<name>`` attributes of the project's .gitattributes (nbstripout)."""
+    attrs = root / ".gitattributes"
+    text = attrs.read_text(encoding="utf-8") if attrs.is_file() else ""
+    return sorted(set(re.findall(r"\bfilter=([A-Za-z0-9_.-]+)", text)))
 
 
 def library_versions(names: Iterable[str] = LIBRARIES) -> dict[str, str]:
@@ -127,6 +145,36 @@ def readable_number(value: float) -> str:
     return f"{value:.4g}"
 
 
+#: How a missing value reads in a report table (a dash, not NaN or None).
+MISSING = "–"
+
+
+def table_html(df: Any) -> str:
+    """HTML of a DataFrame for a report: no 0..n index column (a default RangeIndex says nothing to a reader),
+    missing values as a dash, text escaped, pandas' display limits kept; a wide table scrolls inside the page."""
+    import pandas as pd
+
+    hide = isinstance(df.index, pd.RangeIndex) and df.index.name is None
+    body = df.to_html(index=not hide, na_rep=MISSING, escape=True, border=0,
+                      max_rows=pd.get_option("display.max_rows"), max_cols=pd.get_option("display.max_columns"),
+                      show_dimensions=len(df) > (pd.get_option("display.max_rows") or len(df)))
+    return f'<div class="scroll">{body}</div>'
+
+
+def _display_tables_for_readers() -> None:
+    """Make ``display(df)`` in this kernel render ``table_html`` (no effect outside IPython)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    import pandas as pd
+
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
+
+
 def start(name: str, params: Mapping[str, Any], output_dir: str | None = None, seed: int | None = None,
           data: Iterable[str | os.PathLike[str]] = ()) -> NotebookRun:
     """Start a notebook run: resolve the run folder, seed the generators and print one run-info line (the
@@ -149,6 +197,7 @@ def start(name: str, params: Mapping[str, Any], output_dir: str | None = None, s
     import pandas as pd
 
     pd.set_option("display.float_format", readable_number)  # tables read as numbers, not 4131306.0
+    _display_tables_for_readers()
     info = {
         "notebook": name,
         "seed": int(seed),

@@ -37,11 +37,13 @@ import papermill as pm
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.paths import jupyter_runtime_dir
 
+from experiments.common.masking import mask_pii
 from experiments.data import paths
 from experiments.lab import config
 from experiments.lab.metrics import read_metrics
 from experiments.lab.notebook import fingerprint, git_revision
-from experiments.lab.report.index import OVER_BUDGET, RUN_FILE, write_index
+from experiments.lab.report import history
+from experiments.lab.report.index import OVER_BUDGET, RUN_FILE, format_metric, load_runs, write_index
 from experiments.lab.report.render import MAX_REPORT_BYTES, render_notebook_html
 
 KERNEL_NAME = "cil"
@@ -267,11 +269,15 @@ def _signals_end_the_run() -> Iterator[None]:
 
 def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: Iterable[str] = (),
         reports_root: Path | None = None, log: Callable[[str], None] = print,
-        before_publish: Callable[[Path], None] | None = None) -> dict[str, Any]:
+        before_publish: Callable[[Path], None] | None = None, kind: str | None = None) -> dict[str, Any]:
     """Run the named notebooks (all scheduled ones when empty) and publish the run; return its run.json content.
 
     Raises ``config.ParameterError`` before executing anything when a name, parameter or type is wrong.
     ``before_publish`` is a hook for tests (called with the staging folder just before the atomic rename).
+    ``kind`` is ``scheduled`` or ``adhoc`` (``report.history``); None classifies the run by its selection,
+    overrides and inputs. A scheduled run writes ``digest.md`` (what changed since the previous scheduled run);
+    after a publish, run folders beyond ``keep_runs`` (conf/runs.yaml) are removed, never the last good run of any
+    analysis.
     """
     _environment()
     specs = config.load_runs()
@@ -284,18 +290,23 @@ def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: It
     cli = config.parse_cli_overrides(cli_overrides)
     config.check_cli_targets([specs[n] for n in order], cli)
     params = {n: config.effective_parameters(specs[n], profile, cli) for n in order}
+    if kind not in (None, history.SCHEDULED, history.ADHOC):
+        raise config.ParameterError(f"run kind must be {history.SCHEDULED!r} or {history.ADHOC!r}, got {kind!r}")
+    kind = kind or history.classify(names, cli_overrides, profile)
 
     root = reports_root or paths.reports_dir()
     root.mkdir(parents=True, exist_ok=True)
     for name in remove_stale_staging(root):
         log(f"removed {name}, left by a run that was killed")
     with _signals_end_the_run():
-        return _run(order, specs, params, profile, list(cli_overrides), root, log, before_publish)
+        return _run(order, specs, params, profile, list(cli_overrides), root, log, before_publish, kind,
+                    list(names))
 
 
 def _run(order: list[str], specs: Mapping[str, config.NotebookSpec], params: Mapping[str, dict[str, Any]],
          profile: str | None, cli_overrides: list[str], root: Path, log: Callable[[str], None],
-         before_publish: Callable[[Path], None] | None) -> dict[str, Any]:
+         before_publish: Callable[[Path], None] | None, kind: str = history.SCHEDULED,
+         selected: list[str] | None = None) -> dict[str, Any]:
     run_id = _new_run_id(root)
     staging = root / f".staging-{run_id}"
     lock = _lock_staging(staging)  # before the folder exists, so no other run can take it for a leftover
@@ -303,7 +314,7 @@ def _run(order: list[str], specs: Mapping[str, config.NotebookSpec], params: Map
     started = time.time()
     record: dict[str, Any] = {
         "run_id": run_id, "started_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "profile": profile,
-        "cli_overrides": cli_overrides, "git_revision": git_revision(),
+        "kind": kind, "selected": selected or [], "cli_overrides": cli_overrides, "git_revision": git_revision(),
         "data_fingerprint": fingerprint([paths.raw_dir()]), "python": sys.version.split()[0], "notebooks": []}
     results: dict[str, NotebookResult] = {}
     try:
@@ -336,14 +347,30 @@ def _run(order: list[str], specs: Mapping[str, config.NotebookSpec], params: Map
         record["status"] = "passed" if all(r.status == "passed" for r in results.values()) else "failed"
         (staging / RUN_FILE).write_text(json.dumps(record, indent=2, ensure_ascii=False, default=str),
                                         encoding="utf-8")
+        if kind == history.SCHEDULED:
+            _write_digest(staging, record, run_id, specs, root)
         if before_publish is not None:
             before_publish(staging)
         os.rename(staging, root / run_id)  # atomic publish: the run appears whole or not at all
     finally:
         _release_staging(staging, lock)  # after a publish only the lock file is left to remove
+    keep = config.retention()
+    for folder in history.folders_to_remove(load_runs(root), **keep) if keep else []:
+        shutil.rmtree(root / folder, ignore_errors=True)
+        log(f"removed the old run {folder} (keep_runs in conf/runs.yaml)")
     write_index(root)
     record["folder"] = run_id
     return record
+
+
+def _write_digest(staging: Path, record: dict[str, Any], run_id: str, specs: Mapping[str, config.NotebookSpec],
+                  root: Path) -> None:
+    """Write ``digest.md``: what changed since the previous scheduled run, in words (a scheduler can mail it)."""
+    runs = [dict(record, folder=run_id), *load_runs(root)]
+    headlines = {name: list(spec.headline) for name, spec in specs.items()}
+    titles = {name: spec.title or name for name, spec in specs.items()}
+    lines = history.digest_lines(runs, headlines, titles, fmt=format_metric)
+    (staging / "digest.md").write_text(mask_pii(history.digest_markdown(runs[0], lines)), encoding="utf-8")
 
 
 def _render(result: NotebookResult, spec: config.NotebookSpec, out_dir: Path, run_id: str) -> None:

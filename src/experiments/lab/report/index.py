@@ -1,7 +1,12 @@
-"""``reports/index.html``: every published run, newest first, with status, duration and headline metrics.
+"""``reports/index.html``, the front page: the latest scheduled result of each analysis, with trends and what
+changed, apart from ad-hoc runs.
 
 A stakeholder sees at a glance when the reports were last made, which analyses passed, the headline numbers of
-each and a link to its report. Everything is read from each run's ``run.json`` (written by the runner), which holds
+each with their trend over the last scheduled runs and the change since the previous one (a change larger than
+the figure's usual run-to-run spread is highlighted), and a link to each report; an analysis that failed in the
+latest run shows its error and its last good figures, dated. Ad-hoc runs (a chosen notebook, another file, changed
+parameters) are listed in their own section and never replace the scheduled figures (``history``).
+Everything is read from each run's ``run.json`` (written by the runner), which holds
 the numbers of each notebook's ``metrics.json``.
 """
 
@@ -9,11 +14,14 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
 
+from experiments.common.masking import mask_pii
 from experiments.lab.notebook import readable_number
+from experiments.lab.report import history
 from experiments.lab.report.render import page
 
 RUN_FILE = "run.json"
@@ -82,60 +90,147 @@ def _badges(nb: dict[str, Any]) -> str:
                    f'{html.escape(w.split(":", 1)[0])}</span>' for w in nb.get("warnings") or [])
 
 
-def _card(run_folder: str, nb: dict[str, Any]) -> str:
+def sparkline(values: list[Any], width: int = 110, height: int = 26) -> str:
+    """A static inline SVG of the values (oldest left), the last point marked; '' with fewer than two numbers."""
+    nums = [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)
+            and math.isfinite(v)]
+    if len(nums) < 2:
+        return ""
+    lo, hi = min(nums), max(nums)
+    span = (hi - lo) or 1.0
+    xy = [(2 + i * (width - 4) / (len(nums) - 1), height - 3 - (v - lo) / span * (height - 6))
+          for i, v in enumerate(nums)]
+    pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+    return (f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="last {len(nums)} scheduled runs"><polyline fill="none" stroke="currentColor" '
+            f'stroke-width="1.5" points="{pts}"/><circle cx="{xy[-1][0]:.1f}" cy="{xy[-1][1]:.1f}" r="2.5"/></svg>')
+
+
+def _figure(runs: list[dict[str, Any]], name: str, metrics: dict[str, Any], key: str, label: str) -> str:
+    value = html.escape(format_metric(key, metrics[key]))
+    ci = history.interval(metrics, key)
+    ci_text = (f'<div class="muted">interval {html.escape(format_metric(key, ci[0]))} to '
+               f'{html.escape(format_metric(key, ci[1]))}</div>') if ci else ""
+    ch = history.change(runs, name, key, label)
+    trend, moved, unusual = "", "", ""
+    if ch is not None:
+        trend = sparkline(ch.history)
+        if ch.now != ch.before:
+            if ch.numeric:
+                arrow = "▲" if float(ch.now) > float(ch.before) else "▼"
+                rel = ch.relative
+                amount = f"{abs(rel):.0%}" if rel is not None and abs(rel) >= 0.005 else \
+                    f"by {format_metric(key, abs(ch.now - ch.before))}"
+                moved = f"{arrow} {amount} since the previous run (was {format_metric(key, ch.before)})"
+            else:
+                moved = f"changed from {format_metric(key, ch.before)}"
+            unusual = " unusual" if ch.unusual else ""
+    moved_html = f'<div class="change{unusual}">{html.escape(moved)}</div>' if moved else ""
+    return (f'<dt title="{html.escape(key)}">{html.escape(label)}</dt>'
+            f'<dd>{value}{ci_text}{moved_html}</dd><dd class="trend">{trend}</dd>')
+
+
+def _card(runs: list[dict[str, Any]], st: history.AnalysisState) -> str:
+    nb = st.good or st.latest
+    run = st.good_run or st.latest_run
     metrics = nb.get("metrics") or {}
-    pairs = [(h, h) if isinstance(h, str) else (h[0], h[1]) for h in nb.get("headline") or []]
+    pairs = [(h, h) if isinstance(h, str) else (h[0], h[1]) for h in st.latest.get("headline") or []]
     pairs = [(k, label) for k, label in pairs if k in metrics] or [(k, k) for k in list(metrics)[:HEADLINE_FALLBACK]]
-    rows = "".join(f'<dt title="{html.escape(k)}">{html.escape(label)}</dt>'
-                   f"<dd>{html.escape(format_metric(k, metrics[k]))}</dd>" for k, label in pairs)
-    link = (f'<a href="{html.escape(run_folder)}/{html.escape(nb["html"])}">Open the report</a>'
+    rows = "".join(_figure(runs, st.name, metrics, k, label) for k, label in pairs) if st.good else ""
+    link = (f'<a href="{html.escape(run["folder"])}/{html.escape(nb["html"])}">Open the report</a>'
             if nb.get("html") else '<span class="muted">no report</span>')
-    error = f'<div class="error">{html.escape(nb["error"])}</div>' if nb.get("error") else ""
-    params = html.escape(json.dumps(nb.get("parameters") or {}, ensure_ascii=False, indent=1))
+    problem = ""
+    if st.latest.get("status") != "passed":
+        failed_link = (f' <a href="{html.escape(st.latest_run["folder"])}/{html.escape(st.latest["html"])}">'
+                       "the failed report</a>" if st.latest.get("html") else "")
+        when = html.escape(str(st.latest_run.get("started_at", "")))
+        problem = (f'<div class="error">{html.escape(st.latest.get("status", "failed"))} in the run of {when}: '
+                   f'{html.escape(mask_pii(st.latest.get("error") or ""))}{failed_link}</div>')
+        if st.good:
+            problem += (f'<div class="stale">Figures below are the last good ones, from '
+                        f'{html.escape(str(run.get("started_at", "")))}.</div>')
+    params = html.escape(mask_pii(json.dumps(nb.get("parameters") or {}, ensure_ascii=False, indent=1)))
     return (f'<div class="card"><h3>{html.escape(nb.get("title") or nb["name"])}</h3>'
-            f'{_status(nb.get("status", "unknown"))}{_badges(nb)} <span class="muted">'
-            f'{format_duration(nb.get("duration_seconds"))} · {html.escape(nb["name"])}</span>{error}'
-            f'<dl>{rows}</dl><p>{link}</p>'
+            f'{_status(st.latest.get("status", "unknown"))}{_badges(nb)} <span class="muted">'
+            f'{html.escape(str(run.get("started_at", "")))} · {format_duration(nb.get("duration_seconds"))} · '
+            f'{html.escape(nb["name"])}</span>{problem}'
+            f'<dl class="figures">{rows}</dl><p>{link}</p>'
             f'<details><summary class="muted">parameters</summary><pre>{params}</pre></details></div>')
 
 
+def _links(run: dict[str, Any]) -> str:
+    return " ".join(f'<a href="{html.escape(run["folder"])}/{html.escape(nb["html"])}">{html.escape(nb["name"])}</a>'
+                    f'{"" if nb.get("status") == "passed" else " (" + html.escape(nb.get("status", "")) + ")"}'
+                    f'{" (" + OVER_BUDGET + ")" if nb.get("warnings") else ""}'
+                    for nb in run.get("notebooks") or [] if nb.get("html"))
+
+
+def _adhoc_table(runs: list[dict[str, Any]]) -> str:
+    rows = []
+    for run in runs:
+        files = ", ".join(Path(f).name for f in history.input_files(run)) or "company world"
+        overrides = " ".join(str(o) for o in run.get("cli_overrides") or [])
+        rows.append(f"<tr><td>{html.escape(run.get('started_at', '?'))}</td><td>{_status(run['status'])}</td>"
+                    f"<td>{html.escape(mask_pii(files))}</td>"
+                    f"<td>{html.escape(str(run.get('profile') or 'default'))}"
+                    f"{'<br><code>' + html.escape(mask_pii(overrides)) + '</code>' if overrides else ''}</td>"
+                    f"<td>{_links(run)}</td></tr>")
+    return ("<h2>Ad-hoc runs</h2><p class=\"muted\">Runs of chosen notebooks, other files or changed parameters; "
+            "they never replace the scheduled figures above.</p><div class=\"scroll\"><table><tr><th>started (UTC)"
+            "</th><th>status</th><th>input</th><th>profile / parameters</th><th>reports</th></tr>"
+            + "".join(rows) + "</table></div>")
+
+
 def render_index(runs: list[dict[str, Any]]) -> str:
-    """Return the index page for ``runs`` (newest first)."""
+    """Return the front page for ``runs`` (newest first): the latest scheduled result of each analysis with trends
+    and what changed, then ad-hoc runs in their own section, then earlier scheduled runs."""
+    title = "Customer Insights Lab"
     if not runs:
-        return page("Customer Insights Lab reports", "<h1>Customer Insights Lab reports</h1><p>No runs yet: "
-                    "run <code>make run</code>.</p>")
-    latest = runs[0]
-    nbs = latest.get("notebooks") or []
-    n_ok = sum(nb.get("status") == "passed" for nb in nbs)
-    noun = "analysis" if len(nbs) == 1 else "analyses"
-    summary = f"{n_ok} of {len(nbs)} {noun} passed" if n_ok < len(nbs) else f"all {len(nbs)} {noun} passed"
-    n_big = sum(any(w.startswith(OVER_BUDGET) for w in nb.get("warnings") or []) for nb in nbs)
-    if n_big:
-        summary += f" ({n_big} {'report' if n_big == 1 else 'reports'} over the size budget)"
-    body = [
-        "<h1>Customer Insights Lab reports</h1>",
-        f"<p><strong>Latest run: {html.escape(latest.get('started_at', '?'))}</strong> — {_status(latest['status'])} "
-        f"{html.escape(summary)} in {format_duration(latest.get('duration_seconds'))}. "
-        f"<span class=\"muted\">Run {html.escape(latest['folder'])}, "
-        f"profile {html.escape(str(latest.get('profile') or 'default'))}, "
-        f"data {html.escape(str(latest.get('data_fingerprint')))}, code {html.escape(str(latest.get('git_revision')))}"
-        "</span></p>",
-        '<div class="cards">' + "".join(_card(latest["folder"], nb) for nb in nbs) + "</div>",
-    ]
-    if len(runs) > 1:
-        rows = []
-        for run in runs[1:]:
-            links = " ".join(f'<a href="{html.escape(run["folder"])}/{html.escape(nb["html"])}">'
-                             f'{html.escape(nb["name"])}</a>{"" if nb.get("status") == "passed" else " (failed)"}'
-                             f'{" (" + OVER_BUDGET + ")" if nb.get("warnings") else ""}'
-                             for nb in run.get("notebooks") or [] if nb.get("html"))
-            rows.append(f"<tr><td>{html.escape(run.get('started_at', '?'))}</td><td>{_status(run['status'])}</td>"
-                        f"<td>{format_duration(run.get('duration_seconds'))}</td>"
-                        f"<td>{html.escape(str(run.get('profile') or 'default'))}</td>"
-                        f"<td>{html.escape(str(run.get('data_fingerprint')))}</td><td>{links}</td></tr>")
-        body.append("<h2>Earlier runs</h2><table><tr><th>started (UTC)</th><th>status</th><th>duration</th>"
-                    "<th>profile</th><th>data</th><th>reports</th></tr>" + "".join(rows) + "</table>")
-    return page("Customer Insights Lab reports", "\n".join(body))
+        return page(title, f"<h1>{title}</h1><p>No runs yet: run <code>make run</code>.</p>")
+    sched, other = history.scheduled(runs), history.adhoc(runs)
+    body = [f"<h1>{title}</h1>"]
+    if not sched:
+        body.append("<p><strong>No scheduled run yet</strong>: <code>make run</code> (or <code>make reports</code> "
+                    "from a scheduler) makes one. Ad-hoc runs are listed below.</p>")
+    else:
+        latest = sched[0]
+        states = history.latest_states(runs)
+        nbs = [st.latest for st in states]
+        n_ok = sum(nb.get("status") == "passed" for nb in nbs)
+        noun = "analysis" if len(nbs) == 1 else "analyses"
+        summary = f"{n_ok} of {len(nbs)} {noun} passed" if n_ok < len(nbs) else f"all {len(nbs)} {noun} passed"
+        n_big = sum(any(w.startswith(OVER_BUDGET) for w in nb.get("warnings") or []) for nb in nbs)
+        if n_big:
+            summary += f" ({n_big} {'report' if n_big == 1 else 'reports'} over the size budget)"
+        headlines = {st.name: [(h[0], h[1]) if not isinstance(h, str) else (h, h)
+                               for h in st.latest.get("headline") or []] for st in states}
+        titles = {st.name: st.latest.get("title") or st.name for st in states}
+        changes = history.digest_lines(runs, headlines, titles, fmt=format_metric)
+        body += [
+            f"<p><strong>Latest scheduled run: {html.escape(latest.get('started_at', '?'))}</strong> — "
+            f"{_status(latest['status'])} {html.escape(summary)} in "
+            f"{format_duration(latest.get('duration_seconds'))}. <span class=\"muted\">Run "
+            f"{html.escape(latest['folder'])}, profile {html.escape(str(latest.get('profile') or 'default'))}, "
+            f"data {html.escape(str(latest.get('data_fingerprint')))}, "
+            f"code {html.escape(str(latest.get('git_revision')))}</span></p>",
+            "<h2>What changed since the previous scheduled run</h2>",
+            "<ul class=\"digest\">" + ("".join(f"<li>{html.escape(mask_pii(line))}</li>" for line in changes)
+                                        or "<li>No headline figure changed.</li>") + "</ul>"
+            if len(sched) > 1 or changes else "",
+            '<div class="cards">' + "".join(_card(runs, st) for st in states) + "</div>",
+        ]
+    if other:
+        body.append(_adhoc_table(other))
+    if len(sched) > 1:
+        rows = [f"<tr><td>{html.escape(run.get('started_at', '?'))}</td><td>{_status(run['status'])}</td>"
+                f"<td>{format_duration(run.get('duration_seconds'))}</td>"
+                f"<td>{html.escape(str(run.get('profile') or 'default'))}</td>"
+                f"<td>{html.escape(str(run.get('data_fingerprint')))}</td><td>{_links(run)}</td></tr>"
+                for run in sched[1:]]
+        body.append("<h2>Earlier scheduled runs</h2><div class=\"scroll\"><table><tr><th>started (UTC)</th>"
+                    "<th>status</th><th>duration</th><th>profile</th><th>data</th><th>reports</th></tr>"
+                    + "".join(rows) + "</table></div>")
+    return page(title, "\n".join(b for b in body if b))
 
 
 def write_index(reports_root: Path) -> Path:
