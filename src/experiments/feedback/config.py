@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from experiments.common.params import need, text
@@ -17,22 +18,22 @@ NOTEBOOK = "05_feedback_topics_sentiment"
 class Config:
     """Settings of one feedback analysis; each field is the notebook parameter of the same name."""
 
-    input_path: str
+    input_path: str  # the input and its columns (sources.load)
     input_encoding: str
     input_sheet: str
     text_col: str
     label_col: str
-    label_map: Mapping[str, str]
+    label_map: Mapping[str, str]  # raw label -> negative / neutral / positive
     time_col: str
-    date_order: str
+    date_order: str  # slash dates: auto, dmy or mdy (common.dates.parse_dates)
     date_format: str
     channel_col: str
     customer_col: str
     id_col: str
     reference_topic_col: str
-    language: str
+    language: str  # sentiment (sentiment.score)
     test_fraction: float
-    topic_method: str
+    topic_method: str  # topics (topics.fit_topics on the texts topic_filter keeps)
     topic_count: int
     topic_filter: str
     min_topic_size: int
@@ -40,12 +41,12 @@ class Config:
     outlier_threshold: float
     topic_stop_words: tuple[str, ...]
     embedding_model: str
-    period_days: int
+    period_days: int  # the complaint trend and the care queue (care_rules)
     as_of: str
     care_keywords: Mapping[str, list[str]]
     care_repeat_contacts: int
     care_repeat_days: float
-    care_window_days: float
+    care_window_days: float  # days of negative texts before as_of that enter the queue (07 reads the same name)
     care_min_grade: str
     care_actions: Mapping[str, str]
     care_due_hours: Mapping[str, float]
@@ -54,12 +55,7 @@ class Config:
     @classmethod
     def from_parameters(cls, params: Mapping[str, Any]) -> Config:
         """Return the ``Config`` of ``params`` (the notebook's parameters; a missing key is a ``ParameterError``)."""
-        def t(key: str) -> str:
-            return text(params, key, NOTEBOOK)
-
-        def n(key: str) -> Any:
-            return need(params, key, NOTEBOOK)
-
+        t, n = partial(text, params, notebook=NOTEBOOK), partial(need, params, notebook=NOTEBOOK)
         return cls(
             input_path=t("input_path"), input_encoding=t("input_encoding"), input_sheet=t("input_sheet"),
             text_col=t("text_col"), label_col=t("label_col"), label_map=dict(n("label_map") or {}),
