@@ -4,8 +4,9 @@
 
 Uses the shared cached world (``bench/world_cache.py``: generated and cleaned once). A cached world built before the
 service log existed has no ``service_contacts``: the service log is then generated and cleaned here (its customer
-references kept as they are), outside the timed part. Times ``contacts.build`` + ``analyse.analyse`` with the
-notebook's default parameters. Peak memory is this process's peak resident set size. Writes
+references kept as they are), outside the timed part. Times ``contacts.build`` + ``service.run`` with the notebook's
+own parameters (``lab.config.notebook_parameters``); the incident's detection delay comes from
+``service.evaluation``. Peak memory is this process's peak resident set size. Writes
 ``bench/results/service_<size>.json``.
 """
 
@@ -21,10 +22,6 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_common as bc  # noqa: E402
-
-TARGETS = {"weibo_comment": 120, "wechat_pm": 240, "weibo_pm": 240, "email": 1440, "hotline": 5, "app_chat": 5,
-           "default": 240}
-AHT = {"wechat_pm": 6, "weibo_pm": 6, "weibo_comment": 4, "hotline": 7, "email": 10}
 
 
 def _service_contacts(size: str, seed: int) -> tuple[pd.DataFrame, dict, str]:
@@ -60,19 +57,21 @@ def main(argv: list[str] | None = None) -> dict:
     args = bc.parser(__doc__).parse_args(argv)
     bc.single_thread_blas()
 
+    from experiments import service
     from experiments.data.inputs import InputTable
-    from experiments.service import analyse, contacts
+    from experiments.lab.config import notebook_parameters
+    from experiments.service import contacts, evaluation
 
     sc, truth, origin = _service_contacts(args.size, args.seed)
     cols = {"contact_id": "conversation_id", "channel": "channel", "opened": "opened_at",
             "first_reply": "first_reply_at", "resolved": "resolved_at", "customer": "customer_id", "text": "text"}
     t0 = time.perf_counter()
-    frame = contacts.build(InputTable(frame=sc, columns=cols, source="service_contacts", path=None, fingerprint="",
-                                      extra={"company": True}))
-    r = analyse.analyse(frame, analyse.ServiceConfig(reply_targets=TARGETS, aht_minutes=AHT,
-                                                     incident=truth["incident"]))
+    table = InputTable(frame=sc, columns=cols, source="service_contacts", path=None, fingerprint="",
+                       extra={"company": True})
+    r = service.run(service.Config.from_parameters(notebook_parameters("07_service_operations")),
+                    service.Data(input=table, contacts=contacts.build(table)))
     wall = time.perf_counter() - t0
-    m = r.metrics
+    m = r.metrics() | evaluation.metrics(r, truth)
     out = {
         "size": args.size, "seed": args.seed, "contacts": len(sc), "data": origin,
         "wall_seconds": round(wall, 1), "peak_rss_mb": bc.peak_rss_mb(),

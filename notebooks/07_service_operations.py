@@ -21,7 +21,8 @@
 # it reads the company world's `service_contacts` (cleaned by `01_data_cleaning`); point `input_path` at your own
 # contacts table (`opened_col` + `first_reply_col`) or message log (`reply_to_col` + `inbound_col`).
 #
-# **metrics.json keys** (all in README and conf/runs.yaml): `share_within_target`, `median_reply_minutes`,
+# **metrics.json keys** (all in docs/notebooks/07_service_operations.md and conf/runs.yaml): `share_within_target`,
+# `median_reply_minutes`, `n_unanswered` and `share_within_target_incl_unanswered` (message logs),
 # `bot_containment_rate`, `n_escalated`, `n_alerts`, `incident_detection_delay_days` (company world),
 # `forecast_mase`, `agents_needed_next_week`, and per-channel and per-rule families.
 
@@ -59,55 +60,36 @@ seed = 42  # random seed (nothing here is random; kept for the run info)
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
 # %%
-import contextlib
-import io
-import json
-
-import matplotlib.pyplot as plt
-import pandas as pd
 from IPython.display import display
+from matplotlib import pyplot as plt
 
-from experiments.data import inputs, paths, processed
+from experiments import service
 from experiments.lab import notebook
-from experiments.lab.report import safe
-from experiments.service import analyse, bot, contacts, present, reply_times, svc_charts
+from experiments.service import charts, evaluation, present
 
-with contextlib.redirect_stdout(io.StringIO()):
-    run = notebook.start("07_service_operations", globals())
-    role_cols, optional = contacts.roles(contact_id_col, channel_col, opened_col, first_reply_col, reply_to_col,
-                                         inbound_col, resolved_col, customer_col, text_col)
-    table = inputs.load_input(input_path, role_cols, optional=optional, encoding=input_encoding, sheet=input_sheet,
-                              company="service_contacts")
-    run.add_input(table)
-truth_path = paths.raw_dir() / "_truth" / "service.json"
-incident = (json.loads(truth_path.read_text(encoding="utf-8"))["incident"]
-            if table.is_company_world and truth_path.is_file() else None)
-cfg = analyse.ServiceConfig(
-    reply_targets=reply_targets, utc_offset_hours=utc_offset_hours, escalate_failure_run=escalate_failure_run,
-    escalate_minutes=escalate_minutes, sensitive_keywords=sensitive_keywords, care_window_days=care_window_days,
-    negative_keywords=negative_keywords, baseline_days=baseline_days, alert_alpha=alert_alpha,
-    min_alert_count=min_alert_count, alert_dispersion=alert_dispersion, forecast_days=forecast_days,
-    backtest_origins=backtest_origins, aht_minutes=aht_minutes, service_level_target=service_level_target,
-    min_channel_contacts=min_channel_contacts, incident=incident)
-r = analyse.analyse(contacts.build(table), cfg)
-display(safe.md("Run info: {src}, {n:,} rows, data fingerprint {fp}, git {git}.", src=table.source, n=table.rows,
-                fp=table.fingerprint, git=run.info["git_revision"]))
+run = notebook.start("07_service_operations", globals())
+cfg = service.Config.from_parameters(run.params)
+result = service.run(cfg)
+run.add_input(result.input)
 
 # %% [markdown]
 # ## The answer first
 
 # %%
-display(present.headline(r, service_level_target))
-display(present.skipped(r))
+display(present.headline(result, cfg.service_level_target))
+display(present.skipped(result))
 
 # %% [markdown]
 # ## 1. Reply times against targets, by channel
 #
-# Each contact's first reply against its channel's target (`reply_targets`, minutes); a contact with no reply counts
-# as a breach. Worst channel first.
+# Each contact's first reply against its channel's target (`reply_targets`, minutes); in a contacts table a contact
+# with no reply counts as a breach. Worst channel first. In a message log a contact is a customer's message (with
+# their own follow-ups before a reply), its first reply is counted once, and the contacts nobody answered in the log
+# are counted separately below.
 
 # %%
-display(safe.frame(r.levels.round({"median_minutes": 1, "p90_minutes": 1, "share_within_target": 3})))
+display(present.levels(result))
+display(present.unanswered(result))
 
 # %% [markdown]
 # ## 2. When we miss: weekday and hour
@@ -117,32 +99,27 @@ display(safe.frame(r.levels.round({"median_minutes": 1, "p90_minutes": 1, "share
 # channel-hours with the lowest share (overnight messages wait for the morning shift).
 
 # %%
-worst = r.weekend.index[0] if len(r.weekend) else None
-svc_charts.share_heatmap(r.weekday, f"{worst} drops to {r.weekend['weekend'].iloc[0]:.0%} within target on weekends"
-                         if worst is not None else "Share within target by weekday")
+charts.weekday(result)
 plt.show()
-display(safe.frame(r.weekend.round(3)))
-display(safe.frame(reply_times.worst_hours(r.contacts).round(3)))
+display(present.weekend(result))
+display(present.worst_hours(result))
 
 # %% [markdown]
 # ## 3. The worst breaches, and what slow replies cost in satisfaction
 
 # %%
-display(safe.frame(r.breaches.head(10).round({"reply_minutes": 1, "over_by_minutes": 1})))
-if r.satisfaction is not None:
-    display(safe.frame(r.satisfaction.round(2)))
-    display(safe.md("Spearman correlation of satisfaction with reply time / target: {rho:.2f}.",
-                    rho=r.metrics["satisfaction_reply_spearman"]))
+display(present.breaches(result))
+display(*present.satisfaction(result))
 
 # %% [markdown]
 # ## 3b. How customers feel when they write
 #
-# The sentiment of each inbound message with the feedback notebook's lexicon model (VADER for English, the Chinese
-# lexicon for Chinese), per channel, with the median reply time of negative and of other customers.
+# The sentiment of each contact's first message with the lab's lexicon scorer (the one notebook 05 uses: VADER for
+# English, the Chinese lexicon for Chinese), per channel, with the median reply time of negative and of other
+# customers.
 
 # %%
-if r.sentiment is not None:
-    display(safe.frame(r.sentiment.round(3).head(15)))
+display(present.sentiment(result))
 
 # %% [markdown]
 # ## 4. The bot: containment, hand-offs and escalations
@@ -152,10 +129,7 @@ if r.sentiment is not None:
 # escalations of the last `care_window_days` join the care queue (`source` = the rule that fired).
 
 # %%
-if r.bot:
-    display(safe.frame(present.bot_table(r.bot)))
-    if r.care is not None:
-        display(safe.frame(r.care.drop(columns=["texts"]).head(10)))
+display(*present.bot(result))
 
 # %% [markdown]
 # ## 5. Where the bot's knowledge runs out
@@ -164,30 +138,21 @@ if r.bot:
 # write first.
 
 # %%
-if r.gaps is not None:
-    svc_charts.faq_gap_chart(r.gaps, f"The bot fails {r.gaps['failure_rate'].iloc[0]:.0%} of turns on "
-                                     f"{r.gaps.index[0]}: the first FAQ to write")
-    plt.show()
-    display(safe.frame(r.gaps.round(3)))
+charts.faq_gaps(result)
+plt.show()
+display(present.gaps(result))
 
 # %% [markdown]
 # ## 6. Early warning: is a wave of negative contacts starting?
 #
 # Negative contacts per day, channel and topic against a seasonal baseline (the channel's volume that day x the
 # topic's negative share over the previous `baseline_days`), alerting when the count is improbably high under
-# Poisson limits (`alert_alpha`). The false-alarm rate is measured over the incident-free days.
+# Poisson limits (`alert_alpha`).
 
 # %%
-if r.alerts is not None:
-    top = r.metrics["alert_top_topic"] or (incident or {}).get("topic") or r.scored["topic"].iloc[0]
-    delay = r.metrics.get("incident_detection_delay_days")
-    title = (f"{top}: incident flagged {delay} day(s) after it began" if delay is not None
-             else f"Negative {top} contacts against their baseline")
-    svc_charts.alert_timeline(r.scored, top, title, (incident["start"], incident["end"]) if incident else None)
-    plt.show()
-    display(safe.frame(r.alerts.head(15).round({"expected": 2, "ratio": 1})))
-    display(safe.md("False alarms over the incident-free days: {fa:.3%} of channel-topic-days; days with any "
-                    "alert: {fd:.1%}.", fa=r.metrics["false_alarm_rate"], fd=r.metrics["false_alarm_day_share"]))
+charts.alerts(result)
+plt.show()
+display(present.alerts(result))
 
 # %% [markdown]
 # ## 7. Staffing: the next four weeks
@@ -198,35 +163,38 @@ if r.alerts is not None:
 # day: Erlang C on the channel's busiest hour with `aht_minutes` and the channel's reply target.
 
 # %%
-if r.future is not None:
-    total = r.daily.sum(axis=1)
-    svc_charts.forecast_chart(total.iloc[-84:], r.holdout, r.future,
-                              f"ETS MASE {r.metrics['forecast_mase']:.2f} vs seasonal naive "
-                              f"{r.metrics['forecast_mase_seasonal_naive']:.2f} over {len(r.backtest)} origins")
-    plt.show()
-    display(safe.frame(r.backtest.round({"mase_ets": 3, "mase_seasonal_naive": 3})))
-    week = r.plan[r.plan["day"] < r.plan["day"].min() + pd.Timedelta(days=7)]
-    display(safe.frame(week.pivot_table(index="day", columns="channel", values="agents", aggfunc="sum")))
+charts.forecast(result)
+plt.show()
+display(present.backtest(result))
+display(present.week_plan(result))
 
 # %% [markdown]
-# ## 8. Publish the escalations to the care queue
+# ## 8. Against the planted truth (company world)
+#
+# The company world plants a week of delivery delays. How many days the early warning took to flag it, and its
+# false alarms over the incident-free days (outside the incident and the week after it). Other inputs have no truth.
+
+# %%
+truth = evaluation.compare(result)
+display(present.truth(truth.metrics))
+charts.planted_incident(result, truth)
+plt.show()
+
+# %% [markdown]
+# ## 9. Publish the escalations to the care queue
 #
 # The feedback notebook's care queue (`care_queue.parquet`) keeps its rows unchanged; the service escalations are
 # added with `source` = the rule. Without that table the queue holds the escalations alone. Company world only.
 
 # %%
-if table.is_company_world and r.care is not None:
-    existing_path = processed.current_dir() / "care_queue.parquet"
-    existing = pd.read_parquet(existing_path) if existing_path.is_file() else None
-    queue = bot.join_care_queue(existing, r.care)
-    processed.publish_results({"care_queue": queue}, company_world=True)
-    display(safe.md("Care queue published: {n:,} rows, {m:,} from service escalations.", n=len(queue), m=len(r.care)))
+result.publish()
+display(present.published(result))
 
 # %% [markdown]
 # ## Verdict
 
 # %%
-display(present.headline(r, service_level_target))
+display(present.headline(result, cfg.service_level_target))
 
 # %%
-run.finish(r.metrics)
+run.finish(result.metrics() | truth.metrics)

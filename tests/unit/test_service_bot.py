@@ -5,8 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from experiments.data.tables import DataInputError
+from experiments.common.errors import ParameterError
+from experiments.common.service_rules import ESCALATION_FAILURE_RUN, ESCALATION_MINUTES, SENSITIVE_KEYWORDS
+from experiments.lab.config import notebook_parameters
 from experiments.service import bot, faq_gaps
+
+COMPANY = bot.EscalationRules(ESCALATION_FAILURE_RUN, ESCALATION_MINUTES, SENSITIVE_KEYWORDS)  # the company's rules
 
 
 def _convs() -> pd.DataFrame:
@@ -28,20 +32,20 @@ def _convs() -> pd.DataFrame:
 
 
 def test_each_rule_fires_on_its_boundary_and_only_for_bot_conversations() -> None:
-    f = bot.escalation_flags(_convs(), bot.EscalationRules())
+    f = bot.escalation_flags(_convs(), COMPANY)
     assert f["consecutive_failures"].tolist() == [True, False, False, False, False, False]
     assert f["long_conversation"].tolist() == [False, True, False, False, False, True]
     assert f["sensitive"].tolist() == [False, False, False, True, False, True]  # the email row is not a bot row
     assert f["rule"].tolist()[:2] == ["consecutive_failures", "long_conversation"]
     assert pd.isna(f["rule"].iloc[2]) and f["rule"].iloc[5] == "sensitive"  # sensitive wins over duration
-    looser = bot.escalation_flags(_convs(), bot.EscalationRules(max_failure_run=2, max_minutes=10))
+    looser = bot.escalation_flags(_convs(), bot.EscalationRules(2, 10, SENSITIVE_KEYWORDS))
     assert looser["consecutive_failures"].tolist() == [True, False, False, True, False, False]
     assert not looser["long_conversation"].any()
 
 
 def test_containment_is_resolved_without_an_agent_over_bot_conversations() -> None:
     d = _convs()
-    s = bot.bot_summary(d, bot.escalation_flags(d, bot.EscalationRules()))
+    s = bot.bot_summary(d, bot.escalation_flags(d, COMPANY))
     # bot rows a b c d f (5); contained = not handed and resolved: b, c -> 2/5; handed a d f -> 3/5
     assert s["bot_conversations"] == 5
     assert s["bot_containment_rate"] == pytest.approx(0.4) and s["bot_handoff_rate"] == pytest.approx(0.6)
@@ -51,14 +55,14 @@ def test_containment_is_resolved_without_an_agent_over_bot_conversations() -> No
 
 def test_care_rows_take_unresolved_recent_escalations_of_known_customers() -> None:
     d = _convs()
-    rows = bot.care_rows(d, bot.escalation_flags(d, bot.EscalationRules()), pd.Timestamp("2025-06-30"),
+    rows = bot.care_rows(d, bot.escalation_flags(d, COMPANY), pd.Timestamp("2025-06-30"),
                          window_days=14)
     # a (K1, unresolved, 10 days ago) in; b resolved; d anonymous; f opened 20 days ago -> out of the window
     assert rows["customer_id"].tolist() == ["K1"]
     assert rows.loc[0, "source"] == "consecutive_failures" and rows.loc[0, "grade"] == "moderate"
     assert rows.loc[0, "due_at"] == pd.Timestamp("2025-06-21 10:00", tz="UTC")  # last contact + 24 h
     assert list(rows.columns) == bot.CARE_COLUMNS
-    wide = bot.care_rows(d, bot.escalation_flags(d, bot.EscalationRules()), pd.Timestamp("2025-06-30"), 30)
+    wide = bot.care_rows(d, bot.escalation_flags(d, COMPANY), pd.Timestamp("2025-06-30"), 30)
     assert set(wide["customer_id"]) == {"K1", "K4"} and wide.loc[0, "grade"] == "severe"  # severe first
 
 
@@ -74,9 +78,12 @@ def test_the_care_queue_keeps_the_feedback_rows_and_replaces_an_earlier_service_
     assert bot.join_care_queue(None, mine).equals(mine)
 
 
-def test_bad_rules_are_an_error() -> None:
-    with pytest.raises(DataInputError, match="escalate_failure_run"):
-        bot.EscalationRules(max_failure_run=0)
+def test_bad_rules_are_stopped_by_the_runner_checks() -> None:
+    # the range rules live in conf/runs.yaml checks: (applied before the notebook starts), not in bot.py
+    with pytest.raises(ParameterError, match="escalate_failure_run"):
+        notebook_parameters("07_service_operations", None, {"escalate_failure_run": 0})
+    with pytest.raises(ParameterError, match="escalate_minutes"):
+        notebook_parameters("07_service_operations", None, {"escalate_minutes": 0})
 
 
 def test_faq_gaps_rank_by_volume_times_turn_failure_rate() -> None:

@@ -8,7 +8,18 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from experiments.lab.config import notebook_parameters
 from experiments.service import early_warning as ew
+
+P = notebook_parameters("07_service_operations")
+
+
+def _detect(counts: pd.DataFrame, **kw) -> pd.DataFrame:
+    """``detect`` with the notebook's own defaults (baseline 28 days, alpha 0.001, min count 3, Poisson), ``kw``
+    overriding them."""
+    rule = {"baseline_days": P["baseline_days"], "alert_alpha": P["alert_alpha"], "min_count": P["min_alert_count"],
+            "dispersion": P["alert_dispersion"]}
+    return ew.detect(counts, **(rule | kw))
 
 
 def _counts(neg: list[int], total: list[int], topic: str = "delivery") -> pd.DataFrame:
@@ -22,7 +33,7 @@ def test_a_spike_alerts_with_the_poisson_tail_and_steady_days_do_not() -> None:
     # P(X >= 20 | 5) ~ 2.6e-7.
     neg = [5] * 40
     neg[39] = 20
-    s = ew.detect(_counts(neg, [100] * 40))
+    s = _detect(_counts(neg, [100] * 40))
     assert s["expected"].iloc[:28].isna().all() and not s["alert"].iloc[:28].any()  # warm-up builds the baseline
     prior = 140 / 2800
     mu = (5 * 28 + 0.5 * prior) / (2800 + 0.5) * 100
@@ -35,7 +46,7 @@ def test_the_baseline_scales_with_the_days_volume_so_a_busy_holiday_is_not_an_al
     # day 35 doubles both volume and negatives (a holiday): expected doubles too, no alert
     neg, total = [5] * 40, [100] * 40
     neg[34], total[34] = 10, 200
-    s = ew.detect(_counts(neg, total))
+    s = _detect(_counts(neg, total))
     assert s["expected"].iloc[34] == pytest.approx(2 * s["expected"].iloc[33], rel=0.01)
     assert not s["alert"].any()
 
@@ -43,12 +54,12 @@ def test_the_baseline_scales_with_the_days_volume_so_a_busy_holiday_is_not_an_al
 def test_min_count_and_dispersion_make_the_rule_stricter() -> None:
     neg = [0] * 40
     neg[39] = 2  # two negatives where none were expected: improbable but below min_count 3
-    assert not ew.detect(_counts(neg, [100] * 40))["alert"].any()
-    assert ew.detect(_counts(neg, [100] * 40), min_count=2)["alert"].iloc[39]
+    assert not _detect(_counts(neg, [100] * 40))["alert"].any()
+    assert _detect(_counts(neg, [100] * 40), min_count=2)["alert"].iloc[39]
     spike = [5] * 40
     spike[39] = 12
-    pois = ew.detect(_counts(spike, [100] * 40))["p_value"].iloc[39]
-    nb = ew.detect(_counts(spike, [100] * 40), dispersion=0.2)["p_value"].iloc[39]
+    pois = _detect(_counts(spike, [100] * 40))["p_value"].iloc[39]
+    nb = _detect(_counts(spike, [100] * 40), dispersion=0.2)["p_value"].iloc[39]
     assert nb > pois  # a heavier tail: the same count is less surprising
 
 
@@ -89,8 +100,8 @@ def test_an_alerting_day_stays_out_of_the_baseline_so_a_wave_keeps_alerting() ->
     # left out, day 38's baseline is still the steady 5 and it alerts; left in, the baseline rises and from day 32
     # the wave blends in
     neg = [5] * 28 + [15] * 10
-    kept = ew.detect(_counts(neg, [100] * 38))
+    kept = _detect(_counts(neg, [100] * 38))
     assert kept["alert"].iloc[28:].all() and kept["expected"].iloc[37] == pytest.approx(5.0, rel=1e-3)
-    mixed = ew.detect(_counts(neg, [100] * 38), exclude_alerts=False)
+    mixed = _detect(_counts(neg, [100] * 38), exclude_alerts=False)
     assert mixed["expected"].iloc[37] > 1.5 * kept["expected"].iloc[37]  # 8.2: nine wave days in the window
     assert mixed["alert"].iloc[28:].sum() < kept["alert"].iloc[28:].sum()

@@ -5,32 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from experiments.common.errors import DataInputError
 from experiments.data.inputs import InputTable
-from experiments.data.tables import DataInputError
 from experiments.service import contacts, reply_times
-
-
-def _log() -> pd.DataFrame:
-    # 1 inbound 10:00; 2 reply to 1 at 10:30 (30 min); 3 second reply to 1 at 11:00 (60 min);
-    # 4 inbound 12:00, never answered; 5 an outbound answering outbound 2 (not a reply to a customer).
-    return pd.DataFrame({
-        "id": [1, 2, 3, 4, 5],
-        "author": ["c1", "BrandA", "BrandA", "c2", "BrandB"],
-        "inbound": [True, False, False, True, False],
-        "at": ["Tue Oct 31 10:00:00 +0000 2017", "Tue Oct 31 10:30:00 +0000 2017",
-               "Tue Oct 31 11:00:00 +0000 2017", "Tue Oct 31 12:00:00 +0000 2017",
-               "Tue Oct 31 12:05:00 +0000 2017"],
-        "reply_to": [None, 1.0, 1.0, None, 2.0],
-    })
-
-
-def test_every_reply_to_a_customer_is_a_pair_and_first_only_keeps_the_earliest() -> None:
-    kw = dict(message="id", inbound="inbound", reply_to="reply_to", time="at", channel="author")
-    pairs = reply_times.pair_replies(_log(), **kw)
-    assert sorted(pairs["reply_minutes"]) == [30.0, 60.0]  # the two replies to tweet 1; tweet 5 answers a brand
-    assert set(pairs["channel"]) == {"BrandA"} and set(pairs["contact_id"]) == {"1"}
-    first = reply_times.pair_replies(_log(), first_only=True, **kw)
-    assert first["reply_minutes"].tolist() == [30.0]
 
 
 def test_a_reply_at_the_target_is_within_and_no_reply_is_a_miss() -> None:
@@ -78,25 +55,13 @@ def test_bad_timestamps_and_flags_name_the_column_and_rows() -> None:
         "2025-01-01 02:00", tz="UTC")
 
 
-def test_roles_need_exactly_one_way_to_a_reply_time() -> None:
-    args = dict(contact_id_col="id", channel_col="ch", opened_col="t", resolved_col="", customer_col="",
-                text_col="")
-    with pytest.raises(DataInputError, match="either first_reply_col"):
-        contacts.roles(first_reply_col="r", reply_to_col="p", inbound_col="i", **args)
-    with pytest.raises(DataInputError, match="go together"):
-        contacts.roles(first_reply_col="", reply_to_col="p", inbound_col="", **args)
-    roles, optional = contacts.roles(first_reply_col="r", reply_to_col="", inbound_col="", **args)
-    assert roles == {"contact_id": "id", "channel": "ch", "opened": "t", "first_reply": "r"}
-
-
-def test_a_contacts_table_builds_reply_minutes_and_a_message_log_pairs() -> None:
-    f = pd.DataFrame({"id": ["a"], "ch": ["x"], "t": ["2025-01-01 10:00"], "r": ["2025-01-01 10:45"]})
+def test_a_contacts_table_builds_reply_minutes() -> None:
+    f = pd.DataFrame({"id": ["a", "b"], "ch": ["x", "x"], "t": ["2025-01-01 10:00", "2025-01-01 11:00"],
+                      "r": ["2025-01-01 10:45", None]})
     cols = {"contact_id": "id", "channel": "ch", "opened": "t", "first_reply": "r"}
-    d = contacts.build(InputTable(frame=f, columns=cols, source="f.csv", path=None, fingerprint=""))
-    assert d["reply_minutes"].tolist() == [45.0]
-    cols = {"contact_id": "id", "channel": "author", "opened": "at", "reply_to": "reply_to", "inbound": "inbound"}
-    d = contacts.build(InputTable(frame=_log(), columns=cols, source="log.csv", path=None, fingerprint=""))
-    assert len(d) == 2 and d["reply_minutes"].max() == 60.0
+    c = contacts.build(InputTable(frame=f, columns=cols, source="f.csv", path=None, fingerprint=""))
+    assert c.frame["reply_minutes"].tolist()[0] == 45.0 and pd.isna(c.frame["reply_minutes"].iloc[1])
+    assert not c.is_message_log and c.unanswered is None  # a contacts table keeps its unanswered rows as misses
 
 
 def test_worst_hours_lists_the_lowest_share_cells_with_enough_contacts() -> None:

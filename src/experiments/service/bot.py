@@ -1,7 +1,8 @@
 """The chatbot: containment, hand-offs, the escalation rules and the care-queue rows they produce.
 
 A bot conversation is one with at least one bot turn. Contained = resolved without a person (not handed to an
-agent and resolved). The escalation rules (parameters, company defaults): the bot failed ``max_failure_run`` times
+agent and resolved). The escalation rules (the notebook's parameters; the company's own rules are in
+``common.service_rules``): the bot failed ``max_failure_run`` times
 in a row, the customer has been with the bot for more than ``max_minutes``, or the text touches a sensitive matter
 (any of ``sensitive_keywords``, case-insensitive: a complaint, a threat to go public or to a regulator). When
 several rules fire, the conversation is counted under each, and its care-queue ``source`` is the first in
@@ -12,32 +13,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from experiments.data.tables import DataInputError
-from experiments.lab.report.safe import mask_pii
+from experiments.common.masking import mask_pii
 
 RULES = ("sensitive", "consecutive_failures", "long_conversation")
-DEFAULT_KEYWORDS = ["投诉", "12315", "消协", "曝光", "complaint", "regulator", "go public"]
 CARE_COLUMNS = ["customer_id", "source", "grade", "reason", "action", "due_at", "n_negative", "last_contact_at",
                 "channels", "feedback_ids", "texts"]
 
 
 @dataclass(frozen=True)
 class EscalationRules:
-    """When the bot must hand over to a person (defaults: the company's rules)."""
+    """When the bot must hand over to a person (from the parameters escalate_failure_run, escalate_minutes and
+    sensitive_keywords; their ranges are checked by the runner, conf/runs.yaml)."""
 
-    max_failure_run: int = 3
-    max_minutes: float = 5.0
-    sensitive_keywords: Sequence[str] = field(default_factory=lambda: list(DEFAULT_KEYWORDS))
-
-    def __post_init__(self) -> None:
-        if int(self.max_failure_run) < 1 or float(self.max_minutes) <= 0:
-            raise DataInputError(f"escalation rules: escalate_failure_run must be >= 1 and escalate_minutes > 0; got "
-                                 f"{self.max_failure_run} and {self.max_minutes}")
+    max_failure_run: int
+    max_minutes: float
+    sensitive_keywords: Sequence[str]
 
     def pattern(self) -> str:
         """The keyword alternation (escaped, case-insensitive); empty when there are no keywords."""
@@ -84,7 +79,7 @@ def bot_summary(df: pd.DataFrame, flags: pd.DataFrame) -> dict[str, float | int]
     return out
 
 
-def care_rows(df: pd.DataFrame, flags: pd.DataFrame, as_of: pd.Timestamp, window_days: float = 14,
+def care_rows(df: pd.DataFrame, flags: pd.DataFrame, as_of: pd.Timestamp, window_days: float,
               due_hours: float = 24, max_texts: int = 3) -> pd.DataFrame:
     """Care-queue rows (the feedback notebook's columns) for customers with an escalated conversation that is still
     unresolved and opened within ``window_days`` before ``as_of``: one row per customer, ``source`` the rule that
@@ -128,5 +123,5 @@ def join_care_queue(existing: pd.DataFrame | None, mine: pd.DataFrame) -> pd.Dat
     return pd.concat([keep, mine.reindex(columns=cols)], ignore_index=True)[cols]
 
 
-__all__ = ["CARE_COLUMNS", "DEFAULT_KEYWORDS", "EscalationRules", "RULES", "bot_conversations", "bot_summary",
+__all__ = ["CARE_COLUMNS", "EscalationRules", "RULES", "bot_conversations", "bot_summary",
            "care_rows", "escalation_flags", "join_care_queue"]

@@ -1,56 +1,148 @@
-"""The analysis frame of notebook 07 from either input: the company's ``service_contacts`` or a flat table.
+"""What a contact is, in either input: the company's ``service_contacts`` (a contacts table) or a message log.
 
-A flat table is either a contacts table (``opened`` and ``first_reply`` per row) or a message log (``reply_to`` and
-``inbound``: replies are paired with the inbound message they answer, see ``reply_times.pair_replies``). The frame
-has contact_id, channel, opened_at, first_reply_at, reply_minutes (UTC times) and, when given, resolved_at,
-customer_id, text; the company world adds the bot, topic and satisfaction columns.
+A **contacts table** has one row per contact with its opening and first-reply times (no first reply = a miss).
+
+A **message log** has one row per message: ``inbound`` says which messages are the customers', ``reply_to`` names the
+message a message answers, ``channel`` is the author (a brand's account on its replies). Its contacts are defined
+once, here (``message_contacts``):
+
+1. Every inbound message belongs to one contact. An inbound message opens a contact, unless it answers an inbound
+   message of the same author: then it is that customer's follow-up (a tweet in several parts, "any news?") and
+   joins the contact of the message it answers. So a contact opens a conversation (its message answers nothing in
+   the log) or continues one (it answers a brand's reply, or another customer's message).
+2. A reply is an outbound message answering an inbound message; it belongs to that message's contact. An outbound
+   message answering an outbound one (a brand continuing its own thread) answers no customer.
+3. A contact's first reply is the earliest reply to any of its messages, counted once: reply minutes run from the
+   contact's first message; its channel is the account that sent the first reply. Later replies to the same contact
+   are not contacts of their own.
+4. A contact with no reply in the log is unanswered. Its channel is unknown (a first tweet names no brand), so the
+   per-channel figures cover answered contacts; ``Contacts.unanswered`` lists the others, and the analysis reports
+   them beside the answered ones (``n_unanswered``, ``share_within_target_incl_unanswered``). In an extract of a
+   longer log, a message near its end may have been answered after it.
+
+``reply_pairs`` keeps the older reading of a log (every reply to an inbound message a pair, second replies included);
+the dataset README's figures for customer_support_twitter are stated that way.
+
+The analysis frame has contact_id, channel, opened_at, first_reply_at, reply_minutes (UTC times) and, when given,
+resolved_at, customer_id, text; the company world adds the bot, topic and satisfaction columns.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
+from experiments.common.errors import DataInputError
 from experiments.data.inputs import InputTable
-from experiments.data.tables import DataInputError
-from experiments.service.reply_times import pair_replies, reply_minutes, to_utc
+from experiments.service.reply_times import reply_minutes, to_flag, to_utc
 
 BOT_COLUMNS = ("bot_turns", "bot_failures", "bot_max_fail_run", "bot_seconds", "handed_to_agent", "resolved",
                "satisfaction", "topic", "handled_by")
+FRAME_COLUMNS = ["contact_id", "channel", "opened_at", "first_reply_at", "reply_minutes"]
 
 
-def roles(contact_id_col: str, channel_col: str, opened_col: str, first_reply_col: str, reply_to_col: str,
-          inbound_col: str, resolved_col: str, customer_col: str, text_col: str) -> tuple[dict[str, str], list[str]]:
-    """The ``{role: column}`` map and optional roles for ``inputs.load_input``; exactly one way to a reply time
-    (``first_reply_col``, or ``reply_to_col`` with ``inbound_col``) must be given."""
-    link = bool(reply_to_col) or bool(inbound_col)
-    if link and not (reply_to_col and inbound_col):
-        raise DataInputError("parameters reply_to_col and inbound_col go together: give both (a message log) or "
-                             f"neither; got reply_to_col={reply_to_col!r}, inbound_col={inbound_col!r}")
-    if link == bool(first_reply_col):
-        raise DataInputError("give either first_reply_col (one row per contact) or reply_to_col + inbound_col "
-                             "(a message log), not both and not neither")
-    r = {"contact_id": contact_id_col, "channel": channel_col, "opened": opened_col, "first_reply": first_reply_col,
-         "reply_to": reply_to_col, "inbound": inbound_col, "resolved": resolved_col, "customer": customer_col,
-         "text": text_col}
-    optional = ["first_reply", "reply_to", "inbound", "resolved", "customer", "text"]
-    return {k: v for k, v in r.items() if v}, optional
+@dataclass
+class Contacts:
+    """The contacts of one input: ``frame`` (the analysis frame) and, for a message log, the ``unanswered``
+    contacts (contact_id, opened_at, messages, text when given; None for a contacts table) and ``n_messages``
+    (inbound messages read)."""
+
+    frame: pd.DataFrame
+    unanswered: pd.DataFrame | None = None
+    n_inbound_messages: int | None = None
+
+    @property
+    def is_message_log(self) -> bool:
+        """True when the contacts were built from a message log."""
+        return self.unanswered is not None
 
 
-def build(table: InputTable) -> pd.DataFrame:
-    """Return the analysis frame of ``table`` (see the module docstring); bad timestamps are an error naming the
-    file, column and rows."""
+def _ids(values: pd.Series) -> pd.Series:
+    return values.astype("string").str.replace(r"\.0$", "", regex=True)
+
+
+def _messages(log: pd.DataFrame, *, message: str, inbound: str, reply_to: str, time: str, channel: str,
+              source: str) -> pd.DataFrame:
+    """One row per message (duplicated ids keep their first row): id, parent, inbound, at, author."""
+    d = log.drop_duplicates(subset=[message], keep="first")
+    return pd.DataFrame({"id": _ids(d[message]).to_numpy(), "parent": _ids(d[reply_to]).to_numpy(),
+                         "inbound": to_flag(d[inbound], inbound, source).to_numpy(),
+                         "at": to_utc(d[time], time, source).to_numpy(),
+                         "author": d[channel].astype("string").to_numpy()}, index=d.index)
+
+
+def reply_pairs(log: pd.DataFrame, *, message: str, inbound: str, reply_to: str, time: str, channel: str,
+                source: str = "input") -> pd.DataFrame:
+    """Every reply paired with the inbound message it answers (one row per pair: a second reply to one message is a
+    second row): contact_id (the inbound message), channel (the replying account), opened_at, first_reply_at,
+    reply_minutes. The reading behind the customer_support_twitter README's figures; not a count of contacts."""
+    m = _messages(log, message=message, inbound=inbound, reply_to=reply_to, time=time, channel=channel, source=source)
+    inbound_msgs = m.loc[m["inbound"], ["id", "at"]].rename(columns={"id": "contact_id", "at": "opened_at"})
+    replies = m.loc[~m["inbound"], ["parent", "at", "author"]].rename(
+        columns={"parent": "contact_id", "at": "first_reply_at", "author": "channel"})
+    pairs = inbound_msgs.merge(replies.dropna(subset=["contact_id"]), on="contact_id", how="inner")
+    pairs["reply_minutes"] = reply_minutes(pairs["opened_at"], pairs["first_reply_at"])
+    return pairs[FRAME_COLUMNS].reset_index(drop=True)
+
+
+def _roots(m: pd.DataFrame) -> pd.Series:
+    """Per inbound message: the id of the message that opened its contact (rule 1: follow the same author's
+    inbound parents)."""
+    inb = m[m["inbound"]]
+    author = pd.Series(inb["author"].to_numpy(), index=inb["id"].to_numpy())
+    parent_author = inb["parent"].map(author)
+    follow = inb["parent"].notna() & parent_author.notna() & (parent_author == inb["author"]).fillna(False)
+    up = pd.Series(inb["parent"].where(follow).to_numpy(), index=inb["id"].to_numpy())
+    root = pd.Series(inb["id"].to_numpy(), index=inb["id"].to_numpy())
+    for _ in range(len(inb)):  # pointer jumping: each pass moves every message one follow-up up its chain
+        nxt = root.map(up)
+        moved = nxt.notna() & (nxt != root)
+        if not moved.any():
+            break
+        root = root.where(~moved, nxt)
+    return root
+
+
+def message_contacts(log: pd.DataFrame, *, message: str, inbound: str, reply_to: str, time: str, channel: str,
+                     source: str = "input", extra: dict[str, str] | None = None) -> Contacts:
+    """The contacts of a message log by the rules of the module docstring. ``extra`` maps output names (``text``,
+    ``customer_id``) to columns of ``log``, taken from each contact's first message."""
+    m = _messages(log, message=message, inbound=inbound, reply_to=reply_to, time=time, channel=channel, source=source)
+    root = _roots(m)
+    inb = m[m["inbound"]].assign(contact_id=lambda d: d["id"].map(root))
+    opened = inb.groupby("contact_id")["at"].min()
+    n_messages = inb.groupby("contact_id").size()
+    replies = m[~m["inbound"]].assign(contact_id=lambda d: d["parent"].map(root)).dropna(subset=["contact_id"])
+    first = replies.sort_values(["contact_id", "at"], kind="stable").drop_duplicates("contact_id")
+    frame = pd.DataFrame({"contact_id": opened.index.astype("string"), "opened_at": opened.to_numpy()})
+    frame = frame.merge(first[["contact_id", "at", "author"]].rename(columns={"at": "first_reply_at",
+                                                                               "author": "channel"}),
+                        on="contact_id", how="left")
+    frame["messages"] = frame["contact_id"].map(n_messages).to_numpy()
+    if extra:
+        rows = log.loc[m.index]  # the deduplicated rows, aligned with m
+        for name, col in extra.items():
+            values = pd.Series(rows[col].to_numpy(), index=m["id"].to_numpy())
+            frame[name] = frame["contact_id"].map(values)  # the contact's first message is its root
+    frame = frame.sort_values("opened_at", kind="stable").reset_index(drop=True)
+    answered = frame["first_reply_at"].notna()
+    unanswered = frame.loc[~answered].drop(columns=["first_reply_at", "channel"]).reset_index(drop=True)
+    d = frame.loc[answered].drop(columns=["messages"]).reset_index(drop=True)
+    d["reply_minutes"] = reply_minutes(d["opened_at"], d["first_reply_at"])
+    d = d[FRAME_COLUMNS + [c for c in d.columns if c not in FRAME_COLUMNS]]
+    return Contacts(frame=d, unanswered=unanswered, n_inbound_messages=int(m["inbound"].sum()))
+
+
+def build(table: InputTable) -> Contacts:
+    """Return the contacts of ``table`` (see the module docstring); bad timestamps are an error naming the file,
+    column and rows."""
     cols, f, src = table.columns, table.frame, table.source
     if "reply_to" in cols:
-        d = pair_replies(f, message=cols["contact_id"], inbound=cols["inbound"], reply_to=cols["reply_to"],
-                         time=cols["opened"], channel=cols["channel"], source=src, first_only=False)
-        inbound = f.drop_duplicates(subset=[cols["contact_id"]])
-        ids = inbound[cols["contact_id"]].astype("string").str.replace(r"\.0$", "", regex=True)
-        for role, name in (("text", "text"), ("customer", "customer_id")):
-            if role in cols:
-                d[name] = d["contact_id"].map(pd.Series(inbound[cols[role]].to_numpy(), index=ids.to_numpy()))
-        return d
+        extra = {name: cols[role] for role, name in (("text", "text"), ("customer", "customer_id")) if role in cols}
+        return message_contacts(f, message=cols["contact_id"], inbound=cols["inbound"], reply_to=cols["reply_to"],
+                                time=cols["opened"], channel=cols["channel"], source=src, extra=extra)
     d = pd.DataFrame({
         "contact_id": f[cols["contact_id"]].astype("string"),
         "channel": f[cols["channel"]].astype("string").fillna("(none)"),
@@ -71,7 +163,7 @@ def build(table: InputTable) -> pd.DataFrame:
     for c in BOT_COLUMNS:
         if table.is_company_world and c in f:
             d[c] = f[c].to_numpy()
-    return d
+    return Contacts(frame=d)
 
 
 def key(label: object) -> str:
@@ -79,4 +171,4 @@ def key(label: object) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(label).lower()).strip("_") or "none"
 
 
-__all__ = ["BOT_COLUMNS", "build", "key", "roles"]
+__all__ = ["BOT_COLUMNS", "Contacts", "build", "key", "message_contacts", "reply_pairs"]

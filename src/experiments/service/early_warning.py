@@ -21,9 +21,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-DEFAULT_NEGATIVE = ["太慢", "不满意", "太差", "失望", "没到", "不动", "投诉", "12315", "消协", "曝光", "unhappy",
-                    "terrible", "disappointed", "too slow", "late", "stuck", "complaint", "regulator", "go public"]
-
 
 def is_negative(df: pd.DataFrame, keywords: list[str], max_satisfaction: int = 2) -> pd.Series:
     """A negative contact: its text has one of ``keywords`` (case-insensitive) or its satisfaction is at most
@@ -52,8 +49,8 @@ def daily_counts(df: pd.DataFrame, negative: pd.Series, utc_offset_hours: float 
     return out
 
 
-def detect(counts: pd.DataFrame, baseline_days: int = 28, alert_alpha: float = 0.001, min_count: int = 3,
-           dispersion: float = 0.0, exclude_alerts: bool = True) -> pd.DataFrame:
+def detect(counts: pd.DataFrame, baseline_days: int, alert_alpha: float, min_count: int, dispersion: float,
+           exclude_alerts: bool = True) -> pd.DataFrame:
     """Add ``expected``, ``p_value`` (upper tail P(X >= count)) and ``alert`` to :func:`daily_counts` output.
 
     Assumes counts are Poisson around exposure x trailing rate (``dispersion`` > 0: negative binomial) and that the
@@ -135,5 +132,5 @@ def false_alarm_rate(scored: pd.DataFrame, start: str | None = None, end: str | 
             "incident_free_days": int(len(per_day))}
 
 
-__all__ = ["DEFAULT_NEGATIVE", "alerts", "daily_counts", "detect", "detection_delay", "driving_topic",
+__all__ = ["alerts", "daily_counts", "detect", "detection_delay", "driving_topic",
            "false_alarm_rate", "is_negative"]

@@ -1,9 +1,8 @@
-"""Reply times against per-channel targets: pairing, share within target, breaches, and satisfaction.
+"""Reply times against per-channel targets: share within target, breaches, and satisfaction; and the parsing of
+times and inbound flags the contacts are built from (``contacts``).
 
-Two layouts give a reply time: a contacts table with an opening and a first-reply time per row, or a message log
-where each reply names the message it answers (``reply_to``) and a flag says which messages are inbound (customers).
-Targets are minutes per channel with an optional ``default`` (the company's rule: comments 2 hours, private messages
-4 hours). A reply exactly at the target counts as within it.
+Targets are minutes per channel with an optional ``default`` (the company's are ``common.service_rules``: comments
+2 hours, private messages 4 hours). A reply exactly at the target counts as within it.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.data.tables import DataInputError, example_rows
+from experiments.common.errors import DataInputError, example_rows
 
 TRUE_TEXT = {"true", "1", "yes", "y", "t", "inbound", "in"}
 FALSE_TEXT = {"false", "0", "no", "n", "f", "outbound", "out"}
@@ -51,30 +50,6 @@ def to_flag(values: pd.Series, column: str, source: str) -> pd.Series:
         raise DataInputError(f"{source}: column '{column}' has {int(bad.sum())} values that are neither true nor "
                              f"false ({example_rows(bad)}), e.g. {text[bad].head(3).tolist()}")
     return text.isin(TRUE_TEXT).astype(bool)
-
-
-def pair_replies(log: pd.DataFrame, *, message: str, inbound: str, reply_to: str, time: str, channel: str,
-                 source: str = "input", first_only: bool = False) -> pd.DataFrame:
-    """Pair each reply with the inbound message it answers.
-
-    ``log`` has one row per message; a reply is an outbound row whose ``reply_to`` is an inbound row's ``message``
-    id. The channel is the replying account (a brand on Twitter). Returns one row per pair (or per inbound message,
-    its earliest reply, with ``first_only``): contact_id, channel, opened_at, first_reply_at, reply_minutes.
-    Assumes ids are unique per message (duplicated ids keep their first row).
-    """
-    d = log.drop_duplicates(subset=[message], keep="first")
-    is_in = to_flag(d[inbound], inbound, source)
-    t = to_utc(d[time], time, source)
-    ids = d[message].astype("string").str.replace(r"\.0$", "", regex=True)
-    parent = d[reply_to].astype("string").str.replace(r"\.0$", "", regex=True)
-    inbound_msgs = pd.DataFrame({"contact_id": ids[is_in].to_numpy(), "opened_at": t[is_in].to_numpy()})
-    replies = pd.DataFrame({"contact_id": parent[~is_in].to_numpy(), "first_reply_at": t[~is_in].to_numpy(),
-                            "channel": d.loc[~is_in, channel].astype("string").to_numpy()})
-    pairs = inbound_msgs.merge(replies.dropna(subset=["contact_id"]), on="contact_id", how="inner")
-    if first_only:
-        pairs = pairs.sort_values(["contact_id", "first_reply_at"]).drop_duplicates("contact_id")
-    pairs["reply_minutes"] = (pairs["first_reply_at"] - pairs["opened_at"]).dt.total_seconds() / 60
-    return pairs[["contact_id", "channel", "opened_at", "first_reply_at", "reply_minutes"]].reset_index(drop=True)
 
 
 def reply_minutes(opened: pd.Series, first_reply: pd.Series) -> pd.Series:
@@ -177,5 +152,5 @@ def satisfaction_vs_reply(df: pd.DataFrame) -> tuple[pd.DataFrame, float, float]
     return t, float(rho), float(p)
 
 
-__all__ = ["breaches", "pair_replies", "reply_minutes", "satisfaction_vs_reply", "service_levels", "share_by",
+__all__ = ["breaches", "reply_minutes", "satisfaction_vs_reply", "service_levels", "share_by",
            "targets_for", "to_flag", "to_utc", "weekend_gap", "with_targets", "worst_hours"]

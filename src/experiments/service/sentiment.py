@@ -1,13 +1,13 @@
-"""Sentiment of inbound messages with the feedback notebook's lexicon model (``experiments.feedback.lexicon``:
-VADER for English, the curated Chinese lexicon for Chinese; Hutto & Gilbert 2014), and how reply times differ for
-negative customers."""
+"""Sentiment of inbound messages with the lab's lexicon scorer (``common.sentiment_lexicon``, the one notebook 05
+uses: VADER for English, the curated Chinese lexicon for Chinese; Hutto & Gilbert 2014), and how reply times differ
+for negative customers."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from experiments.feedback import lexicon
+from experiments.common import sentiment_lexicon as lexicon
 
 
 def language(texts: pd.Series) -> pd.Series:

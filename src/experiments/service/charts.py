@@ -1,20 +1,76 @@
-"""Charts of notebook 07 (service operations): each titled with its finding by the caller."""
+"""Charts of notebook 07 (service operations), each titled with its finding.
+
+The result-level functions (``weekday``, ``faq_gaps``, ``alerts``, ``forecast``) take a ``Result``, write the title
+from it and return None when the part did not run; the drawing functions below them take tables and a title.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from experiments.common.masking import mask_pii
 from experiments.lab.chart_style import finish
-from experiments.lab.report.safe import mask_pii
+from experiments.service.result import Result
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 def _label(x: object, n: int = 30) -> str:
     return mask_pii(x)[:n]
+
+
+def weekday(r: Result) -> Figure:
+    """Share within target, busiest channels x local weekday; the title names the worst weekend drop."""
+    worst = r.weekend.index[0] if len(r.weekend) else None
+    title = (f"{worst} drops to {r.weekend['weekend'].iloc[0]:.0%} within target on weekends" if worst is not None
+             else "Share within target by weekday")
+    return share_heatmap(r.weekday, title)
+
+
+def faq_gaps(r: Result) -> Figure | None:
+    """The FAQ gap bars (None without bot columns)."""
+    if r.gaps is None or r.gaps.empty:
+        return None
+    return faq_gap_chart(r.gaps, f"The bot fails {r.gaps['failure_rate'].iloc[0]:.0%} of turns on "
+                                 f"{r.gaps.index[0]}: the first FAQ to write")
+
+
+def alerts(r: Result, incident: tuple[str, str] | None = None, delay: int | None = None,
+           topic: str | None = None) -> Figure | None:
+    """Negative contacts of the alerting topic (``topic``, else the top alerting one, else the first) against their
+    baseline; with ``incident`` (the evaluation's planted window) shaded and ``delay`` in the title. None when the
+    early warning did not run."""
+    if r.scored is None:
+        return None
+    top = topic or r.values.get("alert_top_topic") or str(r.scored["topic"].iloc[0])
+    title = (f"{top}: incident flagged {delay} day(s) after it began" if delay is not None
+             else f"Negative {top} contacts against their baseline")
+    return alert_timeline(r.scored, top, title, incident)
+
+
+def planted_incident(r: Result, comparison: Any) -> Figure | None:
+    """The early-warning chart of the planted incident's topic with its window shaded and the detection delay in the
+    title (``comparison``: an ``evaluation.Comparison``); None without an incident or an early warning."""
+    if comparison.incident is None:
+        return None
+    return alerts(r, comparison.window, comparison.metrics.get("incident_detection_delay_days"),
+                  comparison.incident["topic"])
+
+
+def forecast(r: Result, history_days: int = 84) -> Figure | None:
+    """Daily contacts of the last ``history_days``, the latest backtest forecast and the forecast ahead (None when
+    staffing did not run)."""
+    if r.future is None:
+        return None
+    total = r.daily.sum(axis=1)
+    return forecast_chart(total.iloc[-history_days:], r.holdout, r.future,
+                          f"ETS MASE {r.values['forecast_mase']:.2f} vs seasonal naive "
+                          f"{r.values['forecast_mase_seasonal_naive']:.2f} over {len(r.backtest)} origins")
 
 
 def share_heatmap(table: pd.DataFrame, title: str) -> Figure:
@@ -72,4 +128,5 @@ def faq_gap_chart(gaps: pd.DataFrame, title: str, top: int = 8) -> Figure:
     return finish(fig, ax, _label(title, 110), "gap score (bot conversations x turn failure rate)", "topic")
 
 
-__all__ = ["alert_timeline", "faq_gap_chart", "forecast_chart", "share_heatmap"]
+__all__ = ["planted_incident", "alert_timeline", "alerts", "faq_gap_chart", "faq_gaps", "forecast", "forecast_chart",
+           "share_heatmap", "weekday"]

@@ -1,0 +1,83 @@
+"""The ``Result`` of notebook 07 (``analysis.run``): its tables, its metrics and the one table it publishes (the
+service escalations added to the care queue, company world only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.data.inputs import InputTable
+from experiments.service import bot
+
+
+@dataclass
+class Result:
+    """Tables and metrics of one analysis. Parts the input does not support are None, with the reason in
+    ``skipped``; ``unanswered`` lists a message log's contacts without a reply (None for a contacts table)."""
+
+    input: InputTable
+    contacts: pd.DataFrame
+    levels: pd.DataFrame
+    weekday: pd.DataFrame
+    hour: pd.DataFrame
+    weekend: pd.DataFrame
+    breaches: pd.DataFrame
+    unanswered: pd.DataFrame | None = None
+    satisfaction: pd.DataFrame | None = None
+    sentiment: pd.DataFrame | None = None
+    bot: dict[str, Any] = field(default_factory=dict)
+    flags: pd.DataFrame | None = None
+    care: pd.DataFrame | None = None
+    gaps: pd.DataFrame | None = None
+    scored: pd.DataFrame | None = None
+    alerts: pd.DataFrame | None = None
+    daily: pd.DataFrame | None = None
+    backtest: pd.DataFrame | None = None
+    holdout: pd.DataFrame | None = None
+    future: pd.DataFrame | None = None
+    plan: pd.DataFrame | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # the metrics (``metrics()`` returns a copy)
+    published_rows: int | None = None  # rows of the care queue written by ``publish`` (None before or without it)
+
+    @property
+    def is_company_world(self) -> bool:
+        """True when the input was the company world's service_contacts."""
+        return self.input.is_company_world
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The named tables the report shows (the parts that ran)."""
+        names = ("levels", "weekday", "weekend", "breaches", "unanswered", "satisfaction", "sentiment", "care", "gaps",
+                 "alerts", "backtest", "plan")
+        return {n: getattr(self, n) for n in names if isinstance(getattr(self, n), pd.DataFrame)}
+
+    def metrics(self) -> dict[str, Any]:
+        """The flat metrics.json dict (keys documented in conf/runs.yaml)."""
+        return dict(self.values)
+
+    def care_queue(self) -> pd.DataFrame:
+        """The care queue to publish: the feedback notebook's rows of ``care_queue.parquet`` unchanged (when it
+        exists), then this run's escalations (``bot.join_care_queue``)."""
+        from experiments.data import processed
+
+        existing_path = processed.current_dir() / "care_queue.parquet"
+        existing = pd.read_parquet(existing_path) if existing_path.is_file() else None
+        return bot.join_care_queue(existing, self.care)
+
+    def publish(self) -> Path | None:
+        """Company world with care rows: publish the joined care queue (contract ``care_queue``) and return its
+        folder; otherwise publish nothing (None)."""
+        from experiments.data import processed
+
+        if not self.is_company_world or self.care is None:
+            return None
+        queue = self.care_queue()
+        self.published_rows = len(queue)
+        return processed.publish_results({"care_queue": queue}, company_world=True)
+
+
+__all__ = ["Result"]
