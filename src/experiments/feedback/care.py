@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from experiments.lab.report.safe import mask_pii
+from experiments.common.masking import mask_pii
 
 GRADES = ("mild", "moderate", "severe")
 
