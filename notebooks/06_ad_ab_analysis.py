@@ -60,24 +60,16 @@ seed = 42  # random seed (Monte Carlo posteriors and the A/A simulation)
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
 # %%
-import contextlib
-import io
+from IPython.display import display
 
-import matplotlib.pyplot as plt
-from IPython.display import Markdown, display
-
-from experiments.abtest import ab_charts, analysis, params, present, simchecks, units
+from experiments import abtest
+from experiments.abtest import evaluation, present
 from experiments.lab import notebook
 
-with contextlib.redirect_stdout(io.StringIO()) as run_info:
-    run = notebook.start("06_ad_ab_analysis", globals())
-    cfg = params.config_from_parameters(run.params)
-    table = units.load_table(input_path, params.input_roles(cfg), experiment_id=experiment_id,
-                             encoding=input_encoding, sheet=input_sheet)
-    run.add_input(table)
-a = analysis.analyse(table.frame, cfg, table.source)
-print(f"Run info: {table.source}, {table.rows:,} rows, seed {seed}, data fingerprint {table.fingerprint}, "
-      f"git {run.info['git_revision']}; the full parameters and library versions are in the appendix.")
+run = notebook.start("06_ad_ab_analysis", globals())
+cfg = abtest.Config.from_parameters(run.params)
+result = abtest.run(cfg)
+run.add_input(result.input)
 
 # %% [markdown]
 # ## Verdict
@@ -85,7 +77,7 @@ print(f"Run info: {table.source}, {table.rows:,} rows, seed {seed}, data fingerp
 # Ship, do not ship, or keep running — and why. The evidence follows in sections 1 to 9.
 
 # %%
-display(present.verdict_markdown(a))
+display(present.verdict_markdown(result))
 
 # %% [markdown]
 # ## 1. Can the test be trusted?
@@ -93,10 +85,7 @@ display(present.verdict_markdown(a))
 # Before any lift: does the split of units match the plan (a sample-ratio mismatch means broken assignment or logging), are units in one variant only, do they see their variant's page, and are rows duplicated? Offending rows are counted and removed.
 
 # %%
-display(present.srm_markdown(a))
-display(present.table(a.clean.summary()))
-ab_charts.split_chart(a.srm)
-plt.show()
+display(*present.trust_section(result))
 
 # %% [markdown]
 # ## 2. What changed, and by how much
@@ -104,13 +93,7 @@ plt.show()
 # Fixed-horizon tests for every metric and variant: absolute and relative lift with intervals; p-values corrected across metrics and variants with Holm (family-wise) and Benjamini-Hochberg (false discovery rate). For heavy-tailed numeric metrics, the median and p90 compared with bootstrap intervals (`quantiles`), and optional capping at a percentile (`cap_percentile`).
 
 # %%
-display(present.table(present.results_table(a)))
-if a.caps:
-    display(Markdown(present.caps_sentence(a)))
-if a.quantiles:
-    display(present.table(present.quantile_table(a)))
-ab_charts.lift_chart(a.results)
-plt.show()
+display(*present.lift_section(result))
 
 # %% [markdown]
 # ## 3. The funnel
@@ -118,14 +101,7 @@ plt.show()
 # Impressions to clicks to conversions, per variant and per day. Ratio metrics (CTR, CVR per click, CPA, ROAS) get delta-method standard errors (`se`): units, not impressions, are the independent draws, so the naive binomial SE (`naive_se`) is too small.
 
 # %%
-if a.funnel is None:
-    display(Markdown("No funnel columns (impressions, clicks, conversions, revenue, cost) in this table."))
-else:
-    display(present.table(a.funnel.round(4)))
-    display(present.table(present.ratios_table(a)))
-    if a.funnel_daily is not None:
-        ab_charts.daily_rate_chart(a.funnel_daily, cfg.variant_col, "cvr", "CVR (conversions per click)")
-        plt.show()
+display(*present.funnel_section(result))
 
 # %% [markdown]
 # ## 4. Variance reduction with the pre-period (CUPED)
@@ -133,14 +109,7 @@ else:
 # Adjusting the outcome by its pre-experiment value removes noise unrelated to the treatment and narrows the interval without biasing the lift (Deng et al. 2013). Ratio metrics (CTR, CVR, CPA, ROAS) are adjusted by their pre-period ratio when `pre_funnel_cols` names the pre-period numerator and denominator (delta method, Deng, Knoblich & Lu 2018).
 
 # %%
-if not a.cuped:
-    display(Markdown("No pre-period column given (`pre_metric_col`): CUPED skipped."))
-for t in a.cuped:
-    display(present.cuped_sentence(a, t))
-if a.ratio_cuped is not None and not a.ratio_cuped.empty:
-    display(present.table(present.ratio_cuped_table(a)))
-elif cfg.pre_funnel_cols:
-    display(Markdown("No funnel ratio has both its numerator and denominator in `pre_funnel_cols`: no ratio CUPED."))
+display(*present.cuped_section(result))
 
 # %% [markdown]
 # ## 5. Power: what this sample can and cannot conclude
@@ -148,9 +117,7 @@ elif cfg.pre_funnel_cols:
 # The minimum detectable effect (80% power) of the sample we have, and the sample a test powered for the target lift would need.
 
 # %%
-for t in a.treatments:
-    display(present.power_sentence(a, t))
-display(Markdown(present.power_reference_sentence()))
+display(*present.power_section(result))
 
 # %% [markdown]
 # ## 6. Peeking honestly: sequential monitoring
@@ -158,22 +125,7 @@ display(Markdown(present.power_reference_sentence()))
 # The cumulative lift day by day. A naive daily p-value inflates false positives; the always-valid confidence sequence (mSPRT, normal mixture) may be checked every day; a group-sequential design (O'Brien-Fleming or Pocock alpha spending, `sequential_method`) looks `planned_looks` times against boundaries that spend alpha. Each method needs its own sample. Simulated A/A tests show each rule's false-positive rate, and simulated experiments with the fixed test's minimum detectable lift planted show each rule's power and how early it stops, all with their Monte Carlo standard errors.
 
 # %%
-for t, daily in a.sequential.items():
-    display(Markdown(present.sequential_sentence(daily, *a.stops(t))))
-    ab_charts.sequential_chart(daily, a.primary, *a.stops(t), percent=(a.primary, t) in a.counts)
-    plt.show()
-    display(Markdown(present.plan_sentence(a, t)))
-    if a.plans[t].bounds:
-        display(present.table(a.plans[t].table()))
-if not a.sequential:
-    display(Markdown("No time column given (`time_col`): no daily view."))
-sim = analysis.aa_simulation(a, aa_sims)
-power_sim = analysis.power_simulation(a, aa_sims)
-display(Markdown(present.aa_sentence(sim) if sim else "A/A and power simulations skipped (`aa_sims` = 0)."))
-if power_sim is not None:
-    display(Markdown(present.power_sim_sentence(power_sim, simchecks.is_illustrative(a))))
-if sim is not None:
-    display(present.table(present.simulation_table(sim, power_sim)))
+display(*present.sequential_section(result))
 
 # %% [markdown]
 # ## 7. Bayesian view
@@ -181,10 +133,7 @@ if sim is not None:
 # Beta-Binomial posteriors (uniform prior) by default; with `prior_sd` > 0 a normal prior on the relative lift (mean `prior_mean`) for every metric, combined in closed form with the observed lift. The probability that the variant beats control and the expected loss if we ship it and are wrong, in the metric's units and relative to control.
 
 # %%
-display(present.table(present.bayes_table(a)))
-fig = ab_charts.posterior_for(a)  # the first 0/1 metric's Beta posteriors; None when no metric is 0/1
-if fig is not None:
-    plt.show()
+display(*present.bayes_section(result))
 
 # %% [markdown]
 # ## 8. Segments
@@ -192,25 +141,24 @@ if fig is not None:
 # Lifts by segment with p-values corrected across every segment, metric and variant; an uncorrected 'winning segment' is usually noise.
 
 # %%
-if a.segments is None or a.segments.empty:
-    display(Markdown("No segment columns given (`segment_cols`)."))
-else:
-    display(present.table(present.segments_table(a)))
-    ab_charts.segment_chart(a.segments, a.primary, alpha)
-    plt.show()
+display(*present.segments_section(result))
 
 # %% [markdown]
 # ## 9. Who to target next time
 #
-# An uplift model (T-learner on LightGBM: one outcome model per arm, uplift = their difference) trained on 70% of the units and scored on the other 30%: if the ranking by predicted uplift beats random targeting (Qini above 0), the group at the top is where the effect is concentrated.
+# An uplift model (T-learner on LightGBM: one outcome model per arm, uplift = their difference) trained on 70% of the units and scored on the other 30%. First the Qini (gain above random targeting) with its bootstrap interval: only when the interval lies above 0 does the ranking beat random targeting, and only then is the group at the top advice on whom to target. A flat uplift (interval covering 0) is not targeting advice.
 
 # %%
-for t, up in a.uplift.items():
-    display(present.uplift_sentence(a, t))
-    ab_charts.uplift_chart(up.curve, up.top_group, a.primary)
-    plt.show()
-if not a.uplift:
-    display(Markdown("No uplift features (`uplift_features`, else `segment_cols`) or too few units: no uplift model."))
+display(*present.uplift_section(result))
+
+# %% [markdown]
+# ## Against the planted truth
+#
+# Company world only: what the generator planted in this experiment (the true lift, the assignment faults, the logging drop, the group carrying the uplift) beside what the analysis found. Flat tables have no planted truth.
+
+# %%
+truth = evaluation.evaluate(result)
+display(*evaluation.section(truth))
 
 # %% [markdown]
 # ## Appendix: conventions and every metrics.json key
@@ -235,16 +183,12 @@ if not a.uplift:
 # `cuped_variance_reduction`, `prob_beat_control`, `expected_loss`, `seq_naive_stop_day`, `seq_stop_day`,
 # `aa_fpr_fixed`, `aa_fpr_naive_peeking`, `aa_fpr_sequential`, `aa_fpr_obrien_fleming`, `aa_fpr_pocock`, `aa_mc_se`,
 # `power_sim_<rule>`, `power_sim_<rule>_mean_stop_day`, `power_sim_<rule>_mean_n` (rule `fixed`, `sequential`,
-# `obrien_fleming`, `pocock`), `power_prop_test_n_3v2`, `verdict`, `verdict_headline`, `verdict_reasons` (a list).
+# `obrien_fleming`, `pocock`), `power_prop_test_n_3v2`, `verdict`, `verdict_headline`, `verdict_reasons` (a list),
+# `uplift_qini` with its bootstrap interval `uplift_qini_ci_low`, `uplift_qini_ci_high`; company world only, from
+# the planted-truth section: `planted_abs_lift`, `planted_rel_lift`, `planted_lift_covered`, `planted_power`,
+# `planted_faults_counted`, `planted_srm_drop_rate`, `planted_uplift_group`, `planted_uplift_group_named`.
 # With one-sided tests the interval is the two-sided (1 - 2 alpha) one, whose lower end is the one-sided bound.
 
-# %% [markdown]
-# ## Appendix: run info
-#
-# Effective parameters, seed, data fingerprint, library versions, git revision.
-
 # %%
-print(run_info.getvalue())
-
-# %%
-run.finish(analysis.metrics(a, aa=sim, aa_sims=aa_sims, power_sim=power_sim));
+result.publish()
+run.finish(result.metrics() | truth.metrics);

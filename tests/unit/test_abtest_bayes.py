@@ -65,3 +65,23 @@ def test_flat_prior_is_the_likelihood_and_a_sceptical_prior_shrinks():
     loose = relative_normal(0.12, var(0.12, 100), 0.10, var(0.10, 100))
     tight = relative_normal(0.12, var(0.12, 100), 0.10, var(0.10, 100), prior_sd=0.02)
     assert 0.5 < tight.prob_beat < loose.prob_beat and abs(tight.rel_lift_median) < 0.02
+
+
+@pytest.mark.parametrize("x_t, n_t, x_c, n_c", [(50, 250, 1, 250), (200, 1000, 5, 1000), (200, 400, 20, 400),
+                                                (3000, 6000, 1, 6000), (1, 6000, 3000, 6000), (0, 100, 100, 100)])
+def test_every_probability_stays_in_0_1_at_extreme_counts(x_t, n_t, x_c, n_c):
+    # issue 20 item 4: the closed form summed to 1.0000000000969 on a three-arm e-mail test; the first four counts
+    # gave 1.0000000000002 to 1.000000000002 before the clip. Every probability key and loss is checked here.
+    from experiments.abtest.bayes import relative_normal
+
+    r = beta_binomial(x_t, n_t, x_c, n_c, draws=20_000)
+    assert 0.0 <= prob_beat_closed_form(1 + x_t, 1 + n_t - x_t, 1 + x_c, 1 + n_c - x_c) <= 1.0
+    p_t, p_c = x_t / n_t, x_c / n_c
+    se = float(np.sqrt(p_t * (1 - p_t) / n_t + p_c * (1 - p_c) / n_c)) or 1e-9
+    for res in (r, normal_posterior(p_t - p_c, se, p_c or 1e-3),
+                relative_normal(p_t, p_t * (1 - p_t) / n_t, p_c or 1e-3, p_c * (1 - p_c) / n_c),
+                relative_normal(p_t, p_t * (1 - p_t) / n_t, p_c or 1e-3, p_c * (1 - p_c) / n_c, prior_sd=0.05)):
+        assert 0.0 <= res.prob_beat <= 1.0
+        assert res.expected_loss_treatment >= 0 and res.expected_loss_control >= 0
+        assert not res.expected_loss_rel < 0
+

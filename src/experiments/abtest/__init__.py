@@ -1,23 +1,28 @@
-"""Ad A/B-test analysis: trust checks, funnel, frequentist and Bayesian comparisons, CUPED, power, sequential
-monitoring, segments and a plain-language verdict.
+"""Ad A/B-test analysis (notebook ``06_ad_ab_analysis``): trust checks, funnel, frequentist and Bayesian comparisons,
+CUPED, power, sequential monitoring, segments, uplift and a plain-language verdict.
 
-One idea per module:
+The one shape (docs/architecture.md): ``config`` (``Config.from_parameters``), ``sources`` (``load``: the company
+world's ``ad_events`` of one experiment, or a flat table with one row per unit), ``analysis`` (``run(config) ->
+Result``, simulations included), ``result`` (``Result``: tables, ``metrics()``, ``publish()`` of nothing),
+``present`` (report text, tables and one ``*_section`` per numbered section), ``charts`` (figures titled with their
+finding) and ``evaluation`` (against the planted truth: the only module that reads ``_truth``).
 
-- ``units``: map an input table onto the analysis roles (read by the shared ``data.inputs.load_input``), coerce
-  0/1 outcomes, the company world's experiment.
-- ``params``: range-check the notebook's parameters and build the ``ABConfig``.
-- ``trust``: sample-ratio mismatch, assignment consistency and duplicates (Kohavi, Tang & Xu 2020, ch. 21).
-- ``funnel``: funnel totals per variant/day and delta-method standard errors for ratio metrics (Deng et al. 2018).
-- ``frequentist``: two-proportion z-test, Welch t-test, absolute/relative lift intervals, Holm and BH corrections.
-- ``cuped``: variance reduction with a pre-period covariate (Deng et al. 2013).
-- ``power``: R's ``power.prop.test`` sample size and the minimum detectable effect of an achieved sample.
-- ``sequential``: daily cumulative lift with an always-valid confidence sequence (Johari et al. 2017;
-  Howard et al. 2021).
-- ``bayes``: Beta-Binomial posteriors, probability to beat control, expected loss.
-- ``segments``: per-segment lifts with corrected p-values.
-- ``verdict``: ship / do not ship / keep running, with reasons.
-- ``simulate``: vectorised A/A simulations of the false-positive rate.
-- ``charts``: matplotlib figures titled with their finding.
-- ``analysis``: the orchestration the notebook calls (``analyse``) and the metrics.json keys (``metrics``).
-- ``present``: rounded tables and sentences for the notebook.
+One method each: ``prepare`` (validate the roles, coerce 0/1 and numeric outcomes, order the variants),
+``labels`` (variant slugs for keys, masked display labels), ``trust`` (sample-ratio mismatch, assignment
+consistency, duplicates; Kohavi, Tang & Xu 2020, ch. 21), ``funnel`` (funnel totals and delta-method ratio errors;
+Deng et al. 2018), ``frequentist`` (two-proportion z-test, Welch t-test, lift intervals, Holm and BH), ``cuped``
+(variance reduction with a pre-period covariate; Deng et al. 2013), ``ratio_cuped`` (CUPED for ratio metrics),
+``power`` (R's ``power.prop.test`` sample size, minimum detectable effects), ``sequential`` (always-valid confidence
+sequence; Johari et al. 2017), ``groupseq`` (O'Brien-Fleming and Pocock alpha spending), ``bayes`` (Beta-Binomial
+and normal posteriors, probability to beat control, expected loss), ``segments`` (per-segment lifts with corrected
+p-values), ``guardrails`` (non-inferiority), ``robust`` (capping, quantile comparisons), ``uplift`` (T-learner,
+Qini with a bootstrap interval), ``verdict`` (ship / do not ship / keep running, with reasons), ``simulate``
+(vectorised A/A and power simulations).
 """
+
+from experiments.abtest.analysis import run
+from experiments.abtest.config import Config
+from experiments.abtest.result import Result
+from experiments.abtest.sources import load
+
+__all__ = ["Config", "Result", "load", "run"]

@@ -1,19 +1,17 @@
-"""The whole A/B analysis in one call — what notebook 06 runs and displays.
+"""The whole A/B analysis in one call — what notebook 06 runs and displays: ``run(config, data=None) -> Result``.
 
-``analyse(df, config)`` runs, in order: input validation (``data.prepare``), duplicates and assignment consistency
-(``trust.clean``), SRM against the planned split (``trust.srm_test``), the fixed-horizon tests with Holm/BH
-(``frequentist``), CUPED (when a pre-period column is given), power/MDE, sequential monitoring (when a time column
-is given), the Beta-Binomial view, segments, the verdict, then the funnel and delta-method ratios (``funnel``, when
-the funnel columns exist) with CUPED for ratios (``ratio_cuped``, with ``pre_funnel_cols``). ``metrics(analysis)``
-(``keys``) flattens the result into the metrics.json contract; ``aa_simulation`` and ``power_simulation``
-(``simchecks``) simulate experiments shaped like it.
+In order: input validation (``prepare``), duplicates and assignment consistency (``trust.clean``), SRM against the
+planned split (``trust.srm_test``), the fixed-horizon tests with Holm/BH (``frequentist``), CUPED (when a pre-period
+column is given), power/MDE, sequential monitoring (when a time column is given), the Bayesian view, segments, the
+uplift model, the verdict, the funnel and delta-method ratios (``funnel``, when the funnel columns exist) with CUPED
+for ratios (``ratio_cuped``, with ``pre_funnel_cols``), and finally ``aa_sims`` simulated A/A and power experiments
+shaped like the first treatment's comparison (``simulate``). ``Result.metrics()`` flattens it into metrics.json.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import pandas as pd
 
@@ -29,110 +27,28 @@ from experiments.abtest import (
     robust,
     segments,
     sequential,
+    simulate,
+    sources,
     trust,
-    units,
     uplift,
     verdict,
 )
-from experiments.abtest.keys import metrics  # noqa: F401 (re-exported for 06)
-from experiments.abtest.simchecks import aa_simulation, power_simulation  # noqa: F401 (re-exported for 06)
-from experiments.abtest.units import prepare, variant_order
+from experiments.abtest.config import Config
+from experiments.abtest.prepare import is_binary, prepare, variant_order
+from experiments.abtest.result import Result
 
 
-@dataclass
-class ABConfig:
-    """The analysis roles and settings (the notebook's parameters, "" / [] / None meaning not given)."""
-
-    unit_col: str
-    variant_col: str
-    control_label: str
-    metric_cols: Sequence[str]
-    planned_split: Mapping[str, float] | Sequence[float] | None = None
-    pre_metric_col: str = ""
-    time_col: str = ""
-    segment_cols: Sequence[str] = ()
-    consistency_col: str = ""
-    alpha: float = 0.05
-    one_sided: bool = False
-    target_relative_lift: float = 0.10
-    power: float = 0.8
-    srm_alpha: float = trust.SRM_ALPHA
-    seed: int = 42
-    guardrail_cols: Sequence[str] = ()
-    guardrail_margins: Mapping[str, float] = field(default_factory=dict)
-    srm_warn_alpha: float = trust.SRM_WARN_ALPHA
-    sequential_method: str = "msprt"
-    prior_mean: float = 0.0
-    uplift_features: Sequence[str] = ()
-    cap_percentile: float = 0.0
-    quantiles: Sequence[float] = ()
-    prior_sd: float = 0.0
-    planned_looks: int = 5
-    pre_funnel_cols: Mapping[str, str] = field(default_factory=dict)
+def run(config: Config, data: sources.Data | None = None) -> Result:
+    """Run every check, comparison and simulation of ``config`` on ``data`` (``sources.load(config)`` when None)."""
+    data = data if data is not None else sources.load(config)
+    out = _analyse(data, config)
+    out.aa, out.power_sim = aa_simulation(out), power_simulation(out)
+    return out
 
 
-@dataclass
-class ABAnalysis:
-    """Everything the report shows. ``results`` holds one row per metric x treatment variant."""
-
-    config: ABConfig
-    clean: trust.CleanResult
-    srm: trust.SRMResult
-    variants: list[str]
-    results: pd.DataFrame
-    comparisons: dict[tuple[str, str], frequentist.Comparison]
-    power: dict[str, dict[str, float]] = field(default_factory=dict)
-    cuped: dict[str, cuped.CupedResult] = field(default_factory=dict)
-    sequential: dict[str, pd.DataFrame] = field(default_factory=dict)
-    bayes: dict[tuple[str, str], bayes.BayesResult] = field(default_factory=dict)
-    segments: pd.DataFrame | None = None
-    funnel: pd.DataFrame | None = None
-    funnel_daily: pd.DataFrame | None = None
-    ratios: pd.DataFrame | None = None
-    verdicts: dict[str, verdict.Verdict] = field(default_factory=dict)
-    counts: dict[tuple[str, str], tuple[int, int, int, int]] = field(default_factory=dict)
-    guardrails: dict[tuple[str, str], guardrails.GuardrailResult] = field(default_factory=dict)
-    plans: dict[str, groupseq.SequentialPlan] = field(default_factory=dict)
-    uplift: dict[str, uplift.UpliftResult] = field(default_factory=dict)
-    caps: dict[str, float] = field(default_factory=dict)
-    quantiles: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
-    ratio_cuped: pd.DataFrame | None = None
-
-    @property
-    def data(self) -> pd.DataFrame:
-        """The analysed rows (after the trust checks)."""
-        return self.clean.data
-
-    @property
-    def treatments(self) -> list[str]:
-        """The non-control variants."""
-        return self.variants[1:]
-
-    @property
-    def primary(self) -> str:
-        """The decision metric: the first of ``metric_cols``."""
-        return self.config.metric_cols[0]
-
-    def stops(self, variant: str) -> tuple[int | None, int | None]:
-        """(naive, sequential) first day a daily peeker would stop for ``variant`` (None: never, or no daily view)."""
-        table = self.sequential.get(variant)
-        if table is None:
-            return None, None
-        return (sequential.first_stop(table, self.config.alpha, "naive"),
-                sequential.first_stop(table, self.config.alpha, "sequential"))
-
-    def overall_verdict(self) -> verdict.Verdict:
-        """One verdict: the shipped variant with the largest primary lift, else keep running, else do not ship."""
-        vs = self.verdicts
-        ships = [v for v in self.treatments if vs[v].decision == verdict.SHIP]
-        if ships:
-            return vs[max(ships, key=lambda v: self.comparisons[(self.primary, v)].abs_lift)]
-        keeps = [v for v in self.treatments if vs[v].decision == verdict.KEEP]
-        return vs[keeps[0]] if keeps else vs[self.treatments[0]]
-
-
-def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysis:
-    """Run every check and comparison on ``df`` (one row per unit, before cleaning) and return the results."""
+def _analyse(loaded: sources.Data, cfg: Config) -> Result:
+    """The analysis of ``loaded.frame`` (one row per unit, before cleaning), without the simulations."""
+    df, source = loaded.frame, loaded.source
     metric_cols = list(cfg.metric_cols)
     guard_cols = list(cfg.guardrail_cols)
     margins = guardrails.margins_for(guard_cols, cfg.guardrail_margins)
@@ -142,7 +58,7 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
                        segment_cols=list(cfg.segment_cols), consistency_col=cfg.consistency_col, source=source)
     cleaned = trust.clean(prepared, unit_col=cfg.unit_col, variant_col=cfg.variant_col,
                           consistency_col=cfg.consistency_col)
-    numeric = [m for m in dict.fromkeys(metric_cols + guard_cols) if not units.is_binary(cleaned.data[m])]
+    numeric = [m for m in dict.fromkeys(metric_cols + guard_cols) if not is_binary(cleaned.data[m])]
     cleaned.data, caps = robust.cap(cleaned.data, numeric, cfg.cap_percentile)  # before CUPED and every test
     data = cleaned.data
     variants = variant_order(prepared, cfg.variant_col, cfg.control_label)
@@ -155,7 +71,7 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
     fields = frequentist.Comparison.__dataclass_fields__
     comps = {(r["metric"], r["variant"]): frequentist.Comparison(**{k: r[k] for k in fields})
              for r in results.to_dict("records")}
-    out = ABAnalysis(cfg, cleaned, srm, variants, results, comps, caps=caps)
+    out = Result(cfg, loaded, cleaned, srm, variants, results, comps, caps=caps)
     control = data[data[cfg.variant_col] == cfg.control_label]
     primary = metric_cols[0]
     for v in out.treatments:
@@ -186,7 +102,7 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
         decision, holm = _decision_comparison(c, out.cuped.get(v), results, primary, v, cfg.alpha)
         guards = [(comps[(m, v)], float(holm[(m, v)])) for m in metric_cols[1:]]
         for g in guard_cols:
-            kind = "proportion" if units.is_binary(data[g]) else "mean"
+            kind = "proportion" if is_binary(data[g]) else "mean"
             gc = frequentist.compare(data, g, variant=v, kind=kind, **kw)
             out.guardrails[(g, v)] = guardrails.non_inferiority(gc, margins[g], cfg.alpha)
         ni = [out.guardrails[(g, v)] for g in guard_cols]
@@ -224,7 +140,8 @@ def analyse(df: pd.DataFrame, cfg: ABConfig, source: str = "input") -> ABAnalysi
         if not cfg.uplift_features and min(counts_v.get(v, 0), counts_v.get(cfg.control_label, 0)) < 200:
             continue  # too small for a model; an error only when uplift_features were asked for
         out.uplift[v] = uplift.t_learner(data, features=features, outcome=primary, variant_col=cfg.variant_col,
-                                         control_label=cfg.control_label, variant=v, seed=cfg.seed)
+                                         control_label=cfg.control_label, variant=v, seed=cfg.seed,
+                                         alpha=cfg.alpha)
     cols = {role: col for role, col in funnel.FUNNEL_COLS.items() if col in data.columns}
     if {"impressions", "clicks"} <= set(cols):
         out.funnel = funnel.funnel_table(data, cfg.variant_col, cols)
@@ -260,3 +177,28 @@ def _decision_comparison(raw: frequentist.Comparison, cuped_result: cuped.CupedR
     adjusted = replace(cuped_result.adjusted, metric=f"{primary} (CUPED-adjusted)")
     p[(primary, variant)] = adjusted.p_value
     return adjusted, pd.Series(frequentist.adjust_pvalues(p.to_numpy(), "holm", alpha), index=p.index)
+
+
+def aa_simulation(a: Result) -> simulate.AASimulation | None:
+    """Simulate ``config.aa_sims`` A/A tests shaped like ``a``'s first treatment; None when ``aa_sims`` is 0."""
+    if a.config.aa_sims <= 0:
+        return None
+    return simulate.simulate_aa(n_sims=a.config.aa_sims, alpha=a.config.alpha, seed=a.config.seed,
+                                looks=a.config.planned_looks, **a.simulated_design())
+
+
+def power_simulation(a: Result) -> simulate.PowerSimulation | None:
+    """Simulate ``config.aa_sims`` experiments shaped like ``a``'s first treatment with the fixed test's MDE planted.
+
+    At that lift the fixed test has ``config.power`` (80%) power by construction, so the table reads as: with the
+    same maximum sample, how much power does each sequential rule keep, and how much earlier does it stop? None
+    when ``aa_sims`` is 0 or no lift is detectable (a design too small for any lift below a rate of 1).
+    """
+    if a.config.aa_sims <= 0:
+        return None
+    design = a.simulated_design()
+    lift = simulate.mde_lift(design, a.config.alpha, a.config.power)
+    if not lift == lift or float(design["rate"]) * (1 + lift) >= 1:
+        return None
+    return simulate.simulate_power(n_sims=a.config.aa_sims, relative_lift=lift, alpha=a.config.alpha,
+                                   seed=a.config.seed + 1, looks=a.config.planned_looks, **design)

@@ -45,7 +45,19 @@ def prob_beat_closed_form(a_t: float, b_t: float, a_c: float, b_c: float) -> flo
     i = np.arange(int(a_t), dtype=float)
     log_terms = (special.betaln(a_c + i, b_c + b_t) - np.log(b_t + i) - special.betaln(1 + i, b_t)
                  - special.betaln(a_c, b_c))
-    return float(np.exp(special.logsumexp(log_terms)))
+    # the sum is a probability; rounding in the log-space terms can carry it just past 1 (1.0000000000969 on a
+    # three-arm e-mail test, issue 20) or below 0
+    return _probability(float(np.exp(special.logsumexp(log_terms))))
+
+
+def _probability(p: float) -> float:
+    """``p`` clipped to [0, 1] (NaN stays NaN)."""
+    return p if p != p else min(max(p, 0.0), 1.0)
+
+
+def _loss(x: float) -> float:
+    """An expected loss, E[max(., 0)], clipped at 0: the closed forms below subtract nearly equal tail terms."""
+    return x if x != x else max(x, 0.0)
 
 
 def beta_binomial(x_t: int, n_t: int, x_c: int, n_c: int, *, prior_a: float = 1.0, prior_b: float = 1.0,
@@ -74,8 +86,8 @@ def normal_posterior(diff: float, se: float, mean_control: float = float("nan"))
     if not se > 0:
         return BayesResult(float(diff > 0), 0.0, 0.0, float("nan"), float("nan"), float("nan"))
     k = diff / se
-    loss_t = se * stats.norm.pdf(k) - diff * stats.norm.cdf(-k)
-    loss_c = se * stats.norm.pdf(k) + diff * stats.norm.cdf(k)
+    loss_t = _loss(se * stats.norm.pdf(k) - diff * stats.norm.cdf(-k))
+    loss_c = _loss(se * stats.norm.pdf(k) + diff * stats.norm.cdf(k))
     rel = diff / mean_control if mean_control and math.isfinite(mean_control) else float("nan")
     rel_se = se / abs(mean_control) if mean_control and math.isfinite(mean_control) else float("nan")
     return BayesResult(float(stats.norm.cdf(k)), float(loss_t), float(loss_c), rel, rel - 1.96 * rel_se,
@@ -107,8 +119,8 @@ def relative_normal(mean_t: float, var_mean_t: float, mean_c: float, var_mean_c:
         return BayesResult(float(m > 0), max(-m, 0.0) * abs(mean_c), max(m, 0.0) * abs(mean_c), m, m, m,
                            max(-m, 0.0), _prior_name(prior_mean, prior_sd))
     k = m / sd
-    loss_rel_t = sd * stats.norm.pdf(k) - m * stats.norm.cdf(-k)
-    loss_rel_c = sd * stats.norm.pdf(k) + m * stats.norm.cdf(k)
+    loss_rel_t = _loss(sd * stats.norm.pdf(k) - m * stats.norm.cdf(-k))
+    loss_rel_c = _loss(sd * stats.norm.pdf(k) + m * stats.norm.cdf(k))
     z = stats.norm.ppf(1 - (1 - ci) / 2)
     return BayesResult(float(stats.norm.cdf(k)), float(loss_rel_t * abs(mean_c)), float(loss_rel_c * abs(mean_c)),
                        float(m), float(m - z * sd), float(m + z * sd), float(loss_rel_t),

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.abtest.frequentist import Comparison, compare, welch
-from experiments.data.tables import DataInputError
+from experiments.common.errors import DataInputError
 
 
 @dataclass

@@ -25,8 +25,8 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
-from experiments.abtest.units import is_binary, variant_order
-from experiments.data.tables import DataInputError
+from experiments.abtest.prepare import is_binary, variant_order
+from experiments.common.errors import DataInputError
 
 
 @dataclass

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.abtest.units import variant_order
+from experiments.abtest.prepare import variant_order
 from experiments.data.tables import require_columns
 
 #: role -> default column (the ad_events contract). Roles missing from a table are skipped.

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from scipy import stats
 
 from experiments.abtest.frequentist import Comparison
-from experiments.data.tables import DataInputError
+from experiments.common.errors import DataInputError
 
 
 @dataclass

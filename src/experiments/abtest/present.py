@@ -1,24 +1,27 @@
 """Tables and sentences for the notebook: rounding and wording only, no statistics.
 
 Every sentence is an IPython ``Markdown`` built by ``lab.report.safe.md`` (labels, column names and other
-data-derived text escaped, masked and shortened); every table is ``safe.frame``-ed by the notebook before display.
+data-derived text escaped, masked and shortened); every table goes through ``table`` (``safe.frame``). The
+``*_section`` functions return what one numbered section of notebook 06 shows, in order (sentences, tables and the
+section's figures from ``charts``), so the notebook's cells only ``display`` them.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 
-from experiments.abtest import power
-from experiments.abtest.analysis import ABAnalysis
+from experiments.abtest import charts, power
+from experiments.abtest.labels import display_label
+from experiments.abtest.result import Result
 from experiments.abtest.simulate import AASimulation, PowerSimulation
-from experiments.abtest.units import display_label
 from experiments.lab.report import safe
 
 
 def table(df: pd.DataFrame):
-    """A table ready for ``display``: every text cell, column name and index label cut by ``units.display_label``
+    """A table ready for ``display``: every text cell, column name and index label cut by ``labels.display_label``
     (masked, at most 60 characters plus the full length), then ``safe.frame``."""
     out = df.copy()
 
@@ -34,7 +37,7 @@ def table(df: pd.DataFrame):
     return safe.frame(out)
 
 
-def results_table(a: ABAnalysis) -> pd.DataFrame:
+def results_table(a: Result) -> pd.DataFrame:
     """The fixed-horizon results, one row per metric x variant, rounded for reading."""
     r = a.results
     out = pd.DataFrame({
@@ -51,7 +54,7 @@ def results_table(a: ABAnalysis) -> pd.DataFrame:
     return out
 
 
-def verdict_markdown(a: ABAnalysis):
+def verdict_markdown(a: Result):
     """The overall verdict (headline and reasons) and, with several treatments, one line per treatment."""
     from IPython.display import Markdown
 
@@ -62,7 +65,7 @@ def verdict_markdown(a: ABAnalysis):
     return Markdown(text)
 
 
-def srm_markdown(a: ABAnalysis):
+def srm_markdown(a: Result):
     """The sample-ratio sentence (labels escaped by ``safe.text``), in bold when the split is off plan."""
     from IPython.display import Markdown
 
@@ -70,14 +73,14 @@ def srm_markdown(a: ABAnalysis):
     return Markdown(f"**{line}**" if a.srm.flagged else line)
 
 
-def caps_sentence(a: ABAnalysis) -> str:
+def caps_sentence(a: Result) -> str:
     """Which numeric metrics were capped, at which value."""
     caps = ", ".join(f"{safe.text(display_label(m))} at {v:,.4g}" for m, v in a.caps.items())
     return (f"Numeric metrics capped at their pooled {a.config.cap_percentile:g}th percentile before CUPED and the "
             f"tests: {caps}.")
 
 
-def quantile_table(a: ABAnalysis) -> pd.DataFrame:
+def quantile_table(a: Result) -> pd.DataFrame:
     """Quantile comparisons of the numeric metrics: sample quantiles, difference and bootstrap interval."""
     frames = [t.assign(metric=m, variant=v) for (m, v), t in a.quantiles.items()]
     out = pd.concat(frames, ignore_index=True)
@@ -86,7 +89,7 @@ def quantile_table(a: ABAnalysis) -> pd.DataFrame:
     return out[cols].round(4).rename(columns={"ci_low": "bootstrap CI low", "ci_high": "bootstrap CI high"})
 
 
-def cuped_sentence(a: ABAnalysis, variant: str):
+def cuped_sentence(a: Result, variant: str):
     """CUPED in one sentence: the raw and adjusted intervals and how much narrower."""
     cu = a.cuped[variant]
     return safe.md(
@@ -99,7 +102,7 @@ def cuped_sentence(a: ABAnalysis, variant: str):
         rp=cu.raw.p_value, ap=cu.adjusted.p_value)
 
 
-def ratios_table(a: ABAnalysis) -> pd.DataFrame:
+def ratios_table(a: Result) -> pd.DataFrame:
     """The funnel ratios per variant with delta-method SEs; the differences on the treatment rows only (blank on the
     control's), p-values with 3 significant digits (never a rounded 0)."""
     r = a.ratios
@@ -116,7 +119,7 @@ def ratios_table(a: ABAnalysis) -> pd.DataFrame:
                          "z": num("z", "{:.2f}"), "p": num("p_value", "{:.3g}")})
 
 
-def ratio_cuped_table(a: ABAnalysis) -> pd.DataFrame:
+def ratio_cuped_table(a: Result) -> pd.DataFrame:
     """CUPED for ratio metrics, one row per ratio x treatment: raw and adjusted difference with intervals."""
     r = a.ratio_cuped
     return pd.DataFrame({"ratio": r["ratio"].str.upper(), "variant": r["variant"],
@@ -128,7 +131,7 @@ def ratio_cuped_table(a: ABAnalysis) -> pd.DataFrame:
                          "variance removed": r["variance_reduction"].map(lambda v: f"{v:.0%}")})
 
 
-def power_sentence(a: ABAnalysis, variant: str):
+def power_sentence(a: Result, variant: str):
     """What the achieved sample can detect, and the power.prop.test reference figure (3% vs 2%)."""
     reference_n = power.power_prop_test_n(0.03, 0.02, alpha=0.05, power=0.8)
     c, pw = a.comparisons[(a.primary, variant)], a.power[variant]
@@ -225,7 +228,7 @@ _METHOD_NAMES = {"msprt": "the always-valid sequence (mSPRT)", "obrien_fleming":
                  "pocock": "Pocock alpha spending", "fixed": "the fixed-horizon test"}
 
 
-def plan_sentence(a: ABAnalysis, variant: str) -> str:
+def plan_sentence(a: Result, variant: str) -> str:
     """The sequential plan: the sample each method needs, where the chosen one stands and the days remaining."""
     sp = a.plans[variant]
     needs = ", ".join(f"{_METHOD_NAMES[k]} {n:,}" for k, n in sp.n_needed.items() if n)
@@ -241,20 +244,32 @@ def plan_sentence(a: ABAnalysis, variant: str) -> str:
             f"Chosen method: {_METHOD_NAMES[sp.method]};{stop} verdict timing: {left}.")
 
 
-def uplift_sentence(a: ABAnalysis, variant: str):
-    """Who gains most, in plain words, with the held-out AUUC and Qini."""
+def uplift_sentence(a: Result, variant: str):
+    """The held-out Qini with its bootstrap interval first, then who gains most — or, when the interval covers 0,
+    that the uplift is flat and the ranking is no targeting advice."""
     up = a.uplift[variant]
     column, _, value = up.top_group.partition("=")
-    return safe.md("On {n_test:,} held-out units the uplift model (T-learner, LightGBM) ranks who gains most from "
-                   "{variant}: the top tenth is {share:.0%} units with {column} = {value} (against {base:.0%} of all "
-                   "units), so target that group first. Area under the uplift curve {auuc:.4g} per unit; Qini "
-                   "{qini:+.4g} above random targeting ({verdict}).", n_test=up.n_test, variant=display_label(variant),
-                   share=up.top_share, column=display_label(column), value=display_label(value), base=up.base_share,
-                   auuc=up.auuc, qini=up.qini,
-                   verdict="the ranking beats random" if up.qini > 0 else "no better than random")
+    level = 1 - a.config.alpha
+    head = safe.md("Qini on {n_test:,} held-out units: {qini:+.4g} above random targeting ({level:.0%} bootstrap "
+                   "interval {low:+.4g} to {high:+.4g}); area under the uplift curve {auuc:.4g} per unit.",
+                   n_test=up.n_test, qini=up.qini, level=level, low=up.qini_low, high=up.qini_high, auuc=up.auuc)
+    if up.qini_low > 0:
+        body = safe.md("The ranking beats random targeting: the top tenth by predicted uplift from {variant} is "
+                       "{share:.0%} units with {column} = {value} (against {base:.0%} of all units), so that group "
+                       "is where the effect is concentrated.", variant=display_label(variant), share=up.top_share,
+                       column=display_label(column), value=display_label(value), base=up.base_share)
+    else:
+        body = safe.md("**The uplift is flat: the interval covers 0 (or lies below it), so ranking units by predicted "
+                       "uplift is not shown to beat treating them at random. This is not targeting advice**; the "
+                       "top tenth's most over-represented group ({column} = {value}, {share:.0%} against {base:.0%} "
+                       "overall) is listed for completeness only.", column=display_label(column),
+                       value=display_label(value), share=up.top_share, base=up.base_share)
+    from IPython.display import Markdown
+
+    return Markdown(f"{head.data}\n\n{body.data}")
 
 
-def bayes_table(a: ABAnalysis) -> pd.DataFrame:
+def bayes_table(a: Result) -> pd.DataFrame:
     """Probability to beat control and expected loss per metric and treatment variant."""
     rows = []
     for (metric, v), b in a.bayes.items():
@@ -270,7 +285,7 @@ def bayes_table(a: ABAnalysis) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def segments_table(a: ABAnalysis, top: int = 15) -> pd.DataFrame:
+def segments_table(a: Result, top: int = 15) -> pd.DataFrame:
     """The segment tests with the smallest p-values, rounded, with Holm and BH."""
     s = a.segments
     if s is None or s.empty or "p_value" not in s:
@@ -281,3 +296,97 @@ def segments_table(a: ABAnalysis, top: int = 15) -> pd.DataFrame:
                          "abs lift": s["abs_lift"].round(5), "rel lift %": (100 * s["rel_lift"]).round(1),
                          "p": s["p_value"].map(lambda p: f"{p:.3g}"), "p Holm": s["p_holm"].map(lambda p: f"{p:.3g}"),
                          "p BH": s["p_bh"].map(lambda p: f"{p:.3g}")}).reset_index(drop=True)
+
+
+def _md(text: str):
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def trust_section(a: Result) -> list[Any]:
+    """Section 1: the sample-ratio sentence, the trust checks' counts and the split chart."""
+    return [srm_markdown(a), table(a.clean.summary()), charts.shown(charts.split_chart(a.srm))]
+
+
+def lift_section(a: Result) -> list[Any]:
+    """Section 2: the fixed-horizon results, the capping sentence and quantile table (when used), the forest plot."""
+    out: list[Any] = [table(results_table(a))]
+    if a.caps:
+        out.append(_md(caps_sentence(a)))
+    if a.quantiles:
+        out.append(table(quantile_table(a)))
+    return out + [charts.shown(charts.lift_chart(a.results))]
+
+
+def funnel_section(a: Result) -> list[Any]:
+    """Section 3: funnel totals, delta-method ratios and the daily CVR chart (or why there is no funnel)."""
+    if a.funnel is None:
+        return [_md("No funnel columns (impressions, clicks, conversions, revenue, cost) in this table.")]
+    out: list[Any] = [table(a.funnel.round(4)), table(ratios_table(a))]
+    if a.funnel_daily is not None:
+        out.append(charts.shown(charts.daily_rate_chart(a.funnel_daily, a.config.variant_col, "cvr",
+                                                        "CVR (conversions per click)")))
+    return out
+
+
+def cuped_section(a: Result) -> list[Any]:
+    """Section 4: CUPED per treatment and ratio CUPED (or why they were skipped)."""
+    out: list[Any] = [] if a.cuped else [_md("No pre-period column given (`pre_metric_col`): CUPED skipped.")]
+    out += [cuped_sentence(a, t) for t in a.cuped]
+    if a.ratio_cuped is not None and not a.ratio_cuped.empty:
+        out.append(table(ratio_cuped_table(a)))
+    elif a.config.pre_funnel_cols:
+        out.append(_md("No funnel ratio has both its numerator and denominator in `pre_funnel_cols`: no ratio "
+                       "CUPED."))
+    return out
+
+
+def power_section(a: Result) -> list[Any]:
+    """Section 5: the MDE of the achieved sample per treatment and the reference sample sizes."""
+    return [power_sentence(a, t) for t in a.treatments] + [_md(power_reference_sentence())]
+
+
+def sequential_section(a: Result) -> list[Any]:
+    """Section 6: per treatment the daily sequence (sentence, chart, plan), then the A/A and power simulations."""
+    out: list[Any] = []
+    for t, daily in a.sequential.items():
+        out += [_md(sequential_sentence(daily, *a.stops(t))),
+                charts.shown(charts.sequential_chart(daily, a.primary, *a.stops(t),
+                                                     percent=(a.primary, t) in a.counts)),
+                _md(plan_sentence(a, t))]
+        if a.plans[t].bounds:
+            out.append(table(a.plans[t].table()))
+    if not a.sequential:
+        out.append(_md("No time column given (`time_col`): no daily view."))
+    out.append(_md(aa_sentence(a.aa) if a.aa else "A/A and power simulations skipped (`aa_sims` = 0)."))
+    if a.power_sim is not None:
+        out.append(_md(power_sim_sentence(a.power_sim, a.simulations_illustrative)))
+    if a.aa is not None:
+        out.append(table(simulation_table(a.aa, a.power_sim)))
+    return out
+
+
+def bayes_section(a: Result) -> list[Any]:
+    """Section 7: the Bayesian table and the first 0/1 metric's Beta posteriors (when there is one)."""
+    fig = charts.posterior_for(a)
+    return [table(bayes_table(a))] + ([charts.shown(fig)] if fig is not None else [])
+
+
+def segments_section(a: Result) -> list[Any]:
+    """Section 8: the segment tests with corrected p-values and their chart (or why there are none)."""
+    if a.segments is None or a.segments.empty:
+        return [_md("No segment columns given (`segment_cols`).")]
+    return [table(segments_table(a)), charts.shown(charts.segment_chart(a.segments, a.primary, a.config.alpha))]
+
+
+def uplift_section(a: Result) -> list[Any]:
+    """Section 9: per treatment the Qini with its interval first (flat uplift said in words), then the curve."""
+    out: list[Any] = []
+    for t, up in a.uplift.items():
+        out += [uplift_sentence(a, t), charts.shown(charts.uplift_chart(up.curve, up.top_group, a.primary,
+                                                                      flat=not up.qini_low > 0))]
+    if not a.uplift:
+        out.append(_md("No uplift features (`uplift_features`, else `segment_cols`) or too few units: no uplift "
+                       "model."))
+    return out

@@ -31,8 +31,8 @@ import pandas as pd
 from scipy import stats
 
 from experiments.abtest.funnel import FUNNEL_COLS, RATIOS
-from experiments.abtest.units import to_numeric, variant_order
-from experiments.data.tables import DataInputError
+from experiments.abtest.prepare import to_numeric, variant_order
+from experiments.common.errors import DataInputError
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import asdict
 import pandas as pd
 
 from experiments.abtest.frequentist import add_adjusted, compare
-from experiments.abtest.units import is_binary, variant_order
+from experiments.abtest.prepare import is_binary, variant_order
 
 MIN_UNITS = 30
 

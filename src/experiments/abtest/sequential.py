@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from experiments.data.tables import DataInputError
+from experiments.common.errors import DataInputError
 
 
 def optimal_tau2(v_final: float, alpha: float = 0.05) -> float:

@@ -194,3 +194,13 @@ def matching_design(n_control: int, n_treatment: int, days: int | None,
     rate = float(control_rate) if control_rate is not None and 0 < control_rate < 1 else 0.05
     return {"days": n_days, "units_per_day": max(1, (int(n_control) + int(n_treatment)) // (2 * n_days)),
             "rate": rate}
+
+
+def mde_lift(design: dict[str, int | float], alpha: float, target_power: float) -> float:
+    """The relative lift the fixed test detects with ``target_power`` at a ``matching_design`` (its relative MDE,
+    ``power.mde_proportion`` at days x units_per_day units per arm); NaN when no lift in (0, 1) is detectable."""
+    from experiments.abtest.power import mde_proportion
+
+    n = int(design["days"]) * int(design["units_per_day"])
+    rate = float(design["rate"])
+    return mde_proportion(rate, n, n, alpha, target_power) / rate

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.abtest.units import display_label, normalise_split
-from experiments.data.tables import DataInputError
+from experiments.abtest.labels import display_label
+from experiments.abtest.prepare import normalise_split
+from experiments.common.errors import DataInputError
 
 SRM_ALPHA = 0.001
 #: Below this p-value (and above SRM_ALPHA) the split is a visible warning, never "no mismatch".

@@ -11,7 +11,11 @@ Scores on the held-out units, ranked by predicted uplift and cut into ``bins`` e
   when only the top k / bins are treated;
 - ``auuc``: the mean of g over the bins (area under the uplift curve, per unit);
 - ``qini``: auuc minus the area of random targeting, mean_k(ATE * k / bins) with the held-out ATE; above 0 the
-  ranking beats treating at random (Radcliffe 2007; Gutierrez & Gerardy 2017, PMLR 67).
+  ranking beats treating at random (Radcliffe 2007; Gutierrez & Gerardy 2017, PMLR 67);
+- ``qini_low``, ``qini_high``: its (1 - alpha) percentile-bootstrap interval over the held-out units
+  (``QINI_BOOTSTRAP`` resamples, each arm resampled with replacement at its own size, the fitted model's scores kept):
+  the noise of scoring on a finite held-out sample, not of refitting. An interval covering 0 means the ranking is not
+  shown to beat random targeting, so the model gives no targeting advice.
 
 The group that gains most is named from the top bin: the feature value most over-represented there against its
 share of all held-out units (e.g. ``interest=coffee``: 95% of the top decile against 17% overall).
@@ -25,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from experiments.data.tables import DataInputError
+from experiments.common.errors import DataInputError
 
 
 @dataclass
@@ -35,6 +39,8 @@ class UpliftResult:
     curve: pd.DataFrame
     auuc: float
     qini: float
+    qini_low: float
+    qini_high: float
     top_group: str
     top_share: float
     base_share: float
@@ -69,6 +75,30 @@ def auuc_qini(curve: pd.DataFrame) -> tuple[float, float]:
     return float(curve["gain"].mean()), float((curve["gain"] - curve["random"]).mean())
 
 
+#: Bootstrap resamples of the held-out units behind the Qini interval.
+QINI_BOOTSTRAP = 400
+
+
+def qini_interval(uplift: np.ndarray, y: np.ndarray, treated: np.ndarray, *, bins: int = 10, alpha: float = 0.05,
+                  n_boot: int = QINI_BOOTSTRAP, seed: int = 42) -> tuple[float, float]:
+    """(low, high): the (1 - ``alpha``) percentile-bootstrap interval of the Qini of fixed scores ``uplift``.
+
+    Each resample draws the treated and the control units with replacement, each arm at its own size, and
+    recomputes ``uplift_curve`` / ``auuc_qini`` with the same scores. NaN, NaN when a resample has an empty bin arm.
+    """
+    u, yy, t = np.asarray(uplift, dtype=float), np.asarray(y, dtype=float), np.asarray(treated, dtype=bool)
+    rng = np.random.default_rng(seed)
+    idx_t, idx_c = np.flatnonzero(t), np.flatnonzero(~t)
+    qinis = np.empty(n_boot)
+    for b in range(n_boot):
+        pick = np.concatenate([rng.choice(idx_t, len(idx_t)), rng.choice(idx_c, len(idx_c))])
+        qinis[b] = auuc_qini(uplift_curve(u[pick], yy[pick], t[pick], bins))[1]
+    if np.isnan(qinis).any():
+        return float("nan"), float("nan")
+    low, high = np.quantile(qinis, [alpha / 2, 1 - alpha / 2])
+    return float(low), float(high)
+
+
 def top_group(features: pd.DataFrame, uplift: np.ndarray, bins: int = 10) -> tuple[str, float, float]:
     """Return (``"column=value"``, its share in the top bin, its share overall) for the categorical feature value
     most over-represented among the units with the highest predicted uplift (ratio of the two shares)."""
@@ -96,7 +126,7 @@ def _design(features: pd.DataFrame) -> pd.DataFrame:
 
 
 def t_learner(data: pd.DataFrame, *, features: Sequence[str], outcome: str, variant_col: str, control_label: str,
-              variant: str, seed: int = 42, test_share: float = 0.3, bins: int = 10,
+              variant: str, seed: int, alpha: float, test_share: float = 0.3, bins: int = 10,
               n_estimators: int = 60) -> UpliftResult:
     """Fit the T-learner for ``variant`` vs control on ``features`` and score it on the held-out units.
 
@@ -130,5 +160,6 @@ def t_learner(data: pd.DataFrame, *, features: Sequence[str], outcome: str, vari
     tau = models["t"].predict(x[test]) - models["c"].predict(x[test])
     curve = uplift_curve(tau, y[test], treated[test], bins)
     auuc, qini = auuc_qini(curve)
+    low, high = qini_interval(tau, y[test], treated[test], bins=bins, alpha=alpha, seed=seed + 2)
     group, share, base = top_group(part.loc[test, list(features)].reset_index(drop=True), tau, bins)
-    return UpliftResult(curve, auuc, qini, group, share, base, int((~test).sum()), int(test.sum()))
+    return UpliftResult(curve, auuc, qini, low, high, group, share, base, int((~test).sum()), int(test.sum()))

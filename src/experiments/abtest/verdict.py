@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 from experiments.abtest.frequentist import Comparison
 from experiments.abtest.guardrails import GuardrailResult
+from experiments.abtest.labels import display_label
 from experiments.abtest.trust import SRMResult
-from experiments.abtest.units import display_label
 
 SHIP, NO_SHIP, KEEP = "ship", "do not ship", "keep running"
 MIN_EVENTS = 10

@@ -8,9 +8,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
-from experiments.abtest.analysis import ABAnalysis
+from experiments.abtest.labels import display_label
+from experiments.abtest.result import Result
 from experiments.abtest.trust import SRMResult
-from experiments.abtest.units import display_label
 from experiments.lab.chart_style import finish
 
 BLUE, ORANGE, GREY, RED = "#1e5aa8", "#e07b00", "#8a8a8a", "#c0392b"
@@ -19,6 +19,13 @@ BLUE, ORANGE, GREY, RED = "#1e5aa8", "#e07b00", "#8a8a8a", "#c0392b"
 def label(value: object, max_chars: int = 40) -> str:
     """A data-derived chart label: emails/phones masked, shortened, and ``$`` escaped (no mathtext from data)."""
     return display_label(value, max_chars).replace("$", r"\$")
+
+
+def shown(fig: Figure) -> Figure:
+    """Close ``fig`` in pyplot and return it: ``display(fig)`` then shows it once, where the section puts it (an open
+    figure would be drawn a second time at the end of the notebook cell)."""
+    plt.close(fig)
+    return fig
 
 
 def _finish(fig: Figure, ax, title: str, xlabel: str, ylabel: str) -> Figure:
@@ -112,7 +119,7 @@ def posterior_chart(x_t: int, n_t: int, x_c: int, n_c: int, prob_beat: float, la
                    "posterior density")
 
 
-def posterior_for(a: ABAnalysis) -> Figure | None:
+def posterior_for(a: Result) -> Figure | None:
     """The Beta posteriors of the first 0/1 metric for the first treatment (None when no metric is 0/1 or a normal
     prior on the relative lift is used instead)."""
     binary = [m for m in a.config.metric_cols if (m, a.treatments[0]) in a.counts]
@@ -153,8 +160,9 @@ def segment_chart(segments: pd.DataFrame, metric: str, alpha: float) -> Figure:
     return _finish(fig, ax, title, xlabel, "segment")
 
 
-def uplift_chart(curve: pd.DataFrame, top_group: str, metric: str) -> Figure:
-    """The held-out uplift curve (gain per unit when treating the top share) against random targeting."""
+def uplift_chart(curve: pd.DataFrame, top_group: str, metric: str, flat: bool = False) -> Figure:
+    """The held-out uplift curve (gain per unit when treating the top share) against random targeting; ``flat``
+    (the Qini interval covers 0) titles it as no targeting advice."""
     fig, ax = plt.subplots(figsize=(8, 3.6))
     x = np.concatenate([[0], curve["fraction"] * 100])
     ax.plot(x, np.concatenate([[0], curve["gain"]]), "o-", color=BLUE, ms=3, label="target by predicted uplift")
@@ -165,5 +173,7 @@ def uplift_chart(curve: pd.DataFrame, top_group: str, metric: str) -> Figure:
     title = (f"Treating the top {curve['fraction'].iloc[best]:.0%} by predicted uplift gets "
              f"{curve['gain'].iloc[best] / full:.0%} of the full effect; top group {label(top_group)}"
              if full > 0 else f"Uplift by targeted share; top group {label(top_group)}")
+    if flat:
+        title = "Flat uplift: ranking by predicted uplift does not beat random targeting (Qini interval covers 0)"
     return _finish(fig, ax, title, "share of units treated, ranked by predicted uplift (%)",
                    f"gain in {label(metric)} per unit (held-out)")

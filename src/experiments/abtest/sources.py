@@ -1,0 +1,116 @@
+"""A/B-test input: ``load(config) -> Data``, the company-world adapter and the flat-table adapter.
+
+Both go through the shared loader ``data.inputs.load_input``, which checks every named column (a missing one is a
+``DataInputError`` naming the file, the parameter, the column and the closest existing column).
+
+Company world (empty ``input_path``): the processed ``ad_events`` table written by ``01_data_cleaning``, rows of
+experiment ``experiment_id``, with per-unit outcomes ``clicked`` and ``converted`` derived (``company_world``). Its
+optional roles (pre-period metric and funnel counts, date, segments, landing page, the registry's 50/50 split) are
+``COMPANY_ROLES``, which ``config`` fills in where a parameter is left empty. This module never reads the planted
+truth (``evaluation`` does).
+
+Flat table: any CSV, Parquet or Excel file with one row per unit; an empty optional role means "not given".
+``from_frame`` wraps a frame already in memory (tests, benchmarks) the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from experiments.common.errors import DataInputError
+from experiments.data import paths
+from experiments.data.inputs import InputTable, load_input
+from experiments.data.tables import require_columns
+
+if TYPE_CHECKING:
+    from experiments.abtest.config import Config
+
+#: The company world's experiment registry: every experiment was planned as an equal split of its variants.
+COMPANY_PLANNED_SPLIT = {"control": 0.5, "treatment": 0.5}
+#: Company-world outcomes per unit: conversions (count, the planted +10% lift, decides), converted (0/1), clicks
+#: (count, CTR unchanged by design: a guardrail) and revenue (CNY).
+COMPANY_METRICS = ["conversions", "converted", "clicks", "revenue"]
+#: Optional roles filled in for the company world when the parameter is left empty (``config.Config``).
+COMPANY_ROLES: dict[str, object] = {"pre_metric_col": "pre_conversions", "time_col": "date",
+                                    "segment_cols": ["age_group", "gender", "interest", "channel"],
+                                    "consistency_col": "landing_page", "planned_split": COMPANY_PLANNED_SPLIT,
+                                    "pre_funnel_cols": {"impressions": "pre_impressions", "clicks": "pre_clicks",
+                                                        "conversions": "pre_conversions", "revenue": "pre_revenue"}}
+#: role -> parameter of notebook 06; ``load`` passes the roles to ``inputs.load_input``.
+ROLE_PARAMETERS = {"unit": "unit_col", "variant": "variant_col", "metric": "metric_cols",
+                   "pre_metric": "pre_metric_col", "time": "time_col", "segment": "segment_cols",
+                   "consistency": "consistency_col", "guardrail": "guardrail_cols",
+                   "uplift_feature": "uplift_features", "pre_funnel": "pre_funnel_cols"}
+OPTIONAL_ROLES = ("pre_metric", "time", "segment", "consistency", "guardrail", "uplift_feature", "pre_funnel")
+
+
+@dataclass
+class Data:
+    """The rows to analyse (one per unit, before the trust checks) and where they came from."""
+
+    frame: pd.DataFrame
+    source: str
+    table: InputTable | None = None
+
+    @property
+    def company_world(self) -> bool:
+        """True when the rows are the company world's ``ad_events`` (then ``evaluation`` can compare with the truth)."""
+        return self.table is not None and self.table.is_company_world
+
+
+def company_events_path(processed: str | Path | None = None) -> Path:
+    """Return the path of the company world's ``ad_events.parquet`` (``data/processed`` unless ``processed``)."""
+    return (Path(processed) if processed else paths.processed_dir()) / "ad_events.parquet"
+
+
+def company_world(experiment_id: str, processed: str | Path | None = None) -> pd.DataFrame:
+    """Return the company world's ``ad_events`` rows of one experiment, with per-unit outcomes derived.
+
+    Reads the contract table written by ``01_data_cleaning`` (validated by ``contracts.load_processed``), which
+    keeps every logged row: duplicates and assignment faults are this analysis's trust checks, not cleaning's.
+    Added columns: ``clicked`` = 1 when the unit clicked at least once, ``converted`` = 1 when it converted at
+    least once (both 0/1, z-tested); ``revenue`` stays a numeric per-unit amount (Welch-tested). Raises
+    ``DataInputError`` when the table is missing (run 01_data_cleaning) or the experiment is unknown.
+    """
+    from experiments.data.contracts import load_processed
+
+    path = company_events_path(processed)
+    events = load_processed("ad_events", str(path.parent))
+    require_columns(events, ["experiment_id", "unit_id", "variant", "clicks", "conversions"], path.name)
+    known = sorted(events["experiment_id"].astype(str).unique())
+    if experiment_id not in known:
+        raise DataInputError(f"{path.name}: experiment_id {experiment_id!r} not found; found {known}")
+    out = events[events["experiment_id"].astype(str) == experiment_id].reset_index(drop=True)
+    out["clicked"] = (pd.to_numeric(out["clicks"], errors="coerce").fillna(0) > 0).astype(int)
+    out["converted"] = (pd.to_numeric(out["conversions"], errors="coerce").fillna(0) > 0).astype(int)
+    return out
+
+
+def input_roles(config: Config) -> dict[str, object]:
+    """Return ``{role: column}`` of ``config`` for ``inputs.load_input`` (roles named as in ``ROLE_PARAMETERS``)."""
+    def columns(value: object) -> object:
+        if isinstance(value, Mapping):  # pre_funnel_cols: {role: column} -> its columns
+            return list(value.values())
+        return list(value) if isinstance(value, list | tuple) else value
+
+    return {role: columns(getattr(config, param)) for role, param in ROLE_PARAMETERS.items()}
+
+
+def load(config: Config) -> Data:
+    """Read the input of ``config`` (company world when ``input_path`` is empty, else the flat table)."""
+    table = load_input(config.input_path, input_roles(config), optional=OPTIONAL_ROLES,
+                       encoding=config.input_encoding, sheet=config.input_sheet,
+                       company=lambda: company_world(config.experiment_id))
+    if table.is_company_world:
+        table.source = f"company world: ad_events[{config.experiment_id}]"
+    return Data(table.frame, table.source, table)
+
+
+def from_frame(frame: pd.DataFrame, source: str = "input") -> Data:
+    """Wrap a frame already in memory (one row per unit) as the analysis's ``Data`` (no file, not the company world)."""
+    return Data(frame, source)
