@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from experiments import feedback
+from experiments.common.result import Result
 from experiments.feedback import analysis, care, evaluation, result, sources, topics
 from experiments.lab.config import notebook_parameters
 from experiments.synthetic import generate_cached
@@ -54,6 +55,7 @@ def test_labels_are_the_customers_ratings_never_the_planted_truth(world) -> None
     expected = rating.reindex(labels.index).map(lambda r: None if pd.isna(r) else sources.COMPANY_RATING_LABELS[str(r)])
     assert labels.notna().sum() == rating.notna().sum() > 500  # app reviews carry a rating, other channels none
     assert (labels.dropna() == expected.dropna()).all()
+    assert isinstance(res, Result)  # the common Result protocol: tables, metrics(), publish()
     assert res.metrics()["topic_nmi"] is None  # production has no categories: the planted ones are evaluation's
     for module in (analysis, sources, result, feedback.sentiment):
         assert "truth" not in inspect.getsource(module).replace("planted truth", "").replace("_truth/", ""), module
