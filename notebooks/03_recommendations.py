@@ -25,7 +25,7 @@
 #
 # **metrics.json keys** (all in the appendix and README): per model `m` in als, bpr, itemknn, popular, random:
 # `m_precision_at_k`, `m_recall_at_k`, `m_map_at_k`, `m_ndcg_at_k`, `m_coverage`, `m_novelty`, `m_diversity`,
-# `fit_seconds_m`; `n_users`, `n_items`, `n_cold_start`, `chosen_model`.
+# `fit_seconds_m`; `n_users`, `n_items`, `n_items_train`, `n_cold_start`, `chosen_model`.
 
 # %% tags=["parameters"]
 # Parameters (papermill injects overrides below this cell; nothing is computed here)
@@ -64,28 +64,21 @@ seed = 42  # random seed for the splits and the models
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
 # %%
-import contextlib
-import io
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from experiments.data import processed
+from experiments import recommend
 from experiments.lab import notebook
 from experiments.lab.report import safe
-from experiments.recommend import analysis, models, present, rec_charts
+from experiments.recommend import charts, models, present
 
 models.ensure_single_thread_blas()
 pd.set_option("display.max_colwidth", 90)
-with contextlib.redirect_stdout(io.StringIO()) as run_info:
-    run = notebook.start("03_recommendations", globals())
-    cfg = analysis.RecConfig.from_parameters(run.params)
-    data = analysis.load(cfg)
-    run.add_input(data.table)
-a = analysis.run(cfg, data)
-print(f"Run info: {data.table.source}, {data.table.rows:,} rows, seed {seed}, data fingerprint "
-      f"{data.table.fingerprint}, git {run.info['git_revision']}; parameters and library versions in the appendix.")
+run = notebook.start("03_recommendations", globals())
+cfg = recommend.Config.from_parameters(run.params)
+result = recommend.run(cfg)
+run.add_input(result.input)
 
 # %% [markdown]
 # ## The answer
@@ -93,19 +86,20 @@ print(f"Run info: {data.table.source}, {data.table.rows:,} rows, seed {seed}, da
 # Which model feeds the lists, how much better it is than the most-popular list, and what a typical customer sees.
 
 # %%
-display(present.headline_md(a))
-display(safe.frame(present.example_list(a)))
-display(present.example_history(a, data))
+display(present.headline_md(result))
+display(safe.frame(present.example_list(result)))
+display(present.example_history(result))
 
 # %% [markdown]
 # ## 1. The data: who and what we can learn from
 #
 # Interactions are completed purchases (or your table's rows) of known customers; rows that cannot count are set
 # aside with a reason. Customers with no history before the cut-off are cold-start: no model can personalise for
-# them, so they are scored apart and get popular items of their segment or channel.
+# them, so they are scored apart and get popular items of their segment or channel. The models rank the items seen
+# in the training part; coverage is a share of those.
 
 # %%
-display(safe.frame(present.data_table(a, data)))
+display(safe.frame(present.data_table(result)))
 
 # %% [markdown]
 # ## 2. Choosing parameters without touching the test
@@ -115,8 +109,8 @@ display(safe.frame(present.data_table(a, data)))
 # so its iterations are part of the search.
 
 # %%
-display(safe.frame(present.search_table(a)))
-rec_charts.search_chart(a.search)
+display(safe.frame(present.search_table(result)))
+charts.search_chart(result.search)
 plt.show()
 
 # %% [markdown]
@@ -127,8 +121,8 @@ plt.show()
 # between items of a list). The most-popular and random lists are the bar any model must clear.
 
 # %%
-display(present.results_table(a))
-rec_charts.model_chart(a.results, a.chosen, cfg.k)
+display(present.results_table(result))
+charts.model_chart(result.results, result.chosen, cfg.k)
 plt.show()
 
 # %% [markdown]
@@ -138,11 +132,8 @@ plt.show()
 # each category's complements lie: the links merchandisers can use for bundles and shelf placement.
 
 # %%
-display(safe.frame(present.neighbour_examples(a, data)))
-cross = present.cross_category_table(a, data)
-if cross is not None:
-    display(present.cross_category_md(a, data))
-    display(cross)
+display(safe.frame(present.neighbour_examples(result)))
+display(*present.cross_category_section(result))
 
 # %% [markdown]
 # ## 5. The lists: per segment and for cold-start customers
@@ -151,23 +142,19 @@ if cross is not None:
 # their segment (when `segments.parquet` exists), else of their channel, else overall.
 
 # %%
-display(safe.frame(present.segment_table(a, data)))
-fig = rec_charts.category_mix_chart(a.recommendations, data.item_categories)
-if fig is not None:
-    plt.show()
-display(safe.frame(present.cold_examples(a)))
+display(safe.frame(present.segment_table(result)))
+charts.category_mix_chart(result.recommendations, result.data.item_categories)
+plt.show()
+display(safe.frame(present.cold_examples(result)))
 
 # %%
-published = processed.publish_results({"recommendations": a.recommendations},
-                                      company_world=data.table.is_company_world)
-print(f"Published {len(a.recommendations):,} rows for {a.recommendations['customer_id'].nunique():,} customers "
-      f"to {processed.results_label(data.table.is_company_world)}/recommendations.parquet ({published.name}).")
+display(present.published_md(result, result.publish()))
 
 # %% [markdown]
 # ## Verdict
 
 # %%
-display(present.verdict_md(a))
+display(present.verdict_md(result))
 
 # %% [markdown]
 # ## Appendix: definitions and every metrics.json key
@@ -176,21 +163,17 @@ display(present.verdict_md(a))
 # precision@k = hits in the top k / k (not / min(k, relevant) as `implicit.evaluation.precision_at_k`);
 # recall@k = hits / relevant; MAP@k = mean of AP@k = sum of precision@r at each hit rank r / min(k, relevant);
 # NDCG@k with binary gains and 1/log2(rank+1) discounts; averages are over test users with at least one held-out
-# item. Coverage = share of the catalogue in at least one list; novelty = mean -log2(share of training customers
-# who bought the item); diversity = mean pairwise cosine distance within a list (items described by their buyers).
+# item. Coverage = share of the training catalogue (`n_items_train` items) in at least one list; novelty = mean
+# -log2(share of training customers who bought the item); diversity = mean pairwise cosine distance within a list
+# (items described by their buyers).
 #
 # **metrics.json keys.** Per model `m` (als, bpr, itemknn, popular, random): `m_precision_at_k`, `m_recall_at_k`,
 # `m_map_at_k`, `m_ndcg_at_k`, `m_coverage`, `m_novelty`, `m_diversity`, `fit_seconds_m` (test-split fit time).
-# `n_users`, `n_items` (distinct in the interactions), `n_cold_start` (test customers without training history; 0
+# `n_users`, `n_items` (distinct in the interactions), `n_items_train` (distinct in the test split's training part:
+# the catalogue the models rank and coverage divides by), `n_cold_start` (test customers without training history; 0
 # for a random split), `n_test_users` (warm test users scored), `k`, `split`, `chosen_model` (best validation
 # NDCG@k among als, bpr, itemknn), `chosen_lift_over_popular` (relative NDCG@k gain on the test split),
 # `n_customers_with_list`, `n_search_fits`.
 
-# %% [markdown]
-# ## Appendix: run info
-
 # %%
-print(run_info.getvalue())
-
-# %%
-run.finish(analysis.metrics(a));
+run.finish(result.metrics());

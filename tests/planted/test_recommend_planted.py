@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.recommend import analysis, business, evaluate, tuning
-from experiments.recommend.company import company_interactions
+from experiments.recommend import business, evaluate, tuning
+from experiments.recommend.sources import company_interactions
 from experiments.recommend.splits import time_split
 from experiments.synthetic.products import COPURCHASE, FACTOR_COLS, RANK
 
@@ -30,7 +30,7 @@ MIN_SHARE_OF_ORACLE = 0.75
 def world(small_raw, small_clean):
     inter = company_interactions(small_clean.tables["orders"]).frame
     split = time_split(inter, 0.2)
-    weighting = evaluate.Weighting(use_weight=True, scaling="log")
+    weighting = evaluate.Weighting(use_weight=True, recency_half_life_days=0.0, scaling="log")
     prepared = evaluate.prepare(split, weighting)
     # customer -> person: the person most of the customer's records belong to
     truth = pd.read_csv(small_raw / "_truth" / "person_records.csv", dtype=str)
@@ -56,8 +56,8 @@ def test_als_beats_popular_clearly_and_reaches_a_share_of_the_oracle(world):
     split, prepared = world["split"], world["prepared"]
     val = evaluate.prepare(tuning.validation_split(split, 0.2, 42), world["weighting"])
     grid = {"als": {"factors": [16, 32], "regularization": [10.0, 100.0], "alpha": [5.0, 20.0], "iterations": [15]}}
-    params = tuning.best(tuning.search(val, grid, K))["als"]
-    table, _ = evaluate.compare(prepared, {"als": params, "popular": {}, "random": {}}, K)
+    params = tuning.best(tuning.search(val, grid, K, 42))["als"]
+    table, _ = evaluate.compare(prepared, {"als": params, "popular": {}, "random": {}}, K, 42)
     oracle = evaluate.oracle_scores_ndcg(_oracle_scores(world, prepared.eval_rows), prepared, K)["ndcg_at_k"]
     als, pop, rnd = (table.loc[m, "ndcg_at_k"] for m in ("als", "popular", "random"))
     print(f"NDCG@{K}: oracle {oracle:.3f}, ALS {als:.3f} ({params}), popular {pop:.3f}, random {rnd:.3f}; "
@@ -84,7 +84,7 @@ def test_planted_coffee_to_snacks_shows_in_also_bought(world, small_clean):
     full = world["weighting"].build(world["inter"])
     items = small_clean.tables["items"]
     cats = items.set_index(items["item_id"].astype(str))["category"].astype(str)
-    cross = analysis.cross_category(business.also_bought(full, 5), cats)
+    cross = business.cross_category(business.also_bought(full, 5), cats)
     print(cross.round(2))
     share = cats.value_counts(normalize=True)
     for src, dst in COPURCHASE.items():

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.data.tables import DataInputError
+from experiments.common.errors import DataInputError
 from experiments.recommend import business
-from experiments.recommend.company import company_interactions, customer_profiles, flat_interactions
 from experiments.recommend.matrix import build_matrix
 from experiments.recommend.models import make_model
+from experiments.recommend.sources import company_interactions, customer_profiles, flat_interactions
 
 
 def _baskets() -> pd.DataFrame:
@@ -48,8 +48,8 @@ def test_reason_names_the_most_linked_bought_item():
 
 def test_top_n_lists_every_known_customer_without_bought_items():
     m = build_matrix(_baskets(), use_weight=False)
-    model = make_model("itemknn", {"similarity": "cosine", "K": 5}).fit(m.user_items)
-    recs = business.top_n(model, m, n=2)
+    model = make_model("itemknn", {"similarity": "cosine", "K": 5}, seed=1).fit(m.user_items)
+    recs = business.top_n(model, m, n=2, exclude_bought=True)
     assert list(recs.columns) == business.OUTPUT_COLUMNS
     assert set(recs["customer_id"]) <= set(m.users)
     bought = set(zip(_baskets()["user"], _baskets()["item"], strict=True))
@@ -92,14 +92,16 @@ def test_flat_interactions_validate_weight_time_and_min_rating():
     cols = {"user": "uid", "item": "iid", "weight": "stars", "time": "ts"}
     df = pd.DataFrame({"user": ["1", "2", "", "3"], "item": ["x", "y", "z", "x"], "weight": [5, 3, 4, 4],
                        "time": ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]})
-    out = flat_interactions(df, "r.csv", cols, min_rating=4)
+    dates = {"date_order": "auto", "date_format": ""}
+    out = flat_interactions(df, "r.csv", cols, min_rating=4, **dates)
     assert out.frame[["user", "item"]].values.tolist() == [["1", "x"], ["3", "x"]]
     assert out.dropped == {"no user (uid empty)": 1, "rating below min_rating 4": 1}
     assert str(out.frame["time"].dt.tz) == "UTC"
     bad = df.assign(weight=["5", "lots", "4", "4"])
     with pytest.raises(DataInputError, match=r"r.csv: column 'stars' .*not numbers \(row 2"):
-        flat_interactions(bad, "r.csv", cols)
+        flat_interactions(bad, "r.csv", cols, min_rating=None, **dates)
     with pytest.raises(DataInputError, match=r"'ts' .*not dates"):
-        flat_interactions(df.assign(time=["2024-01-02", "soon", "2024-01-04", "2024-01-05"]), "r.csv", cols)
+        flat_interactions(df.assign(time=["2024-01-02", "soon", "2024-01-04", "2024-01-05"]), "r.csv", cols,
+                          min_rating=None, **dates)
     with pytest.raises(DataInputError, match="min_rating is set but weight_col is empty"):
-        flat_interactions(df.drop(columns="weight"), "r.csv", cols, min_rating=4)
+        flat_interactions(df.drop(columns="weight"), "r.csv", cols, min_rating=4, **dates)

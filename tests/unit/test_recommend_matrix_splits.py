@@ -101,7 +101,7 @@ def test_time_split_hand_worked():
     df = pd.DataFrame({"user": ["u1", "u1", "u3", "u1", "u1", "u2", "u1"], "item": ["a", "c", "b", "a", "b", "a", "z"],
                        "time": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-06", "2024-01-07",
                                                "2024-01-08", "2024-01-09"], utc=True)})
-    s = time_split(df, cutoff="2024-01-05")
+    s = time_split(df, 0.2, cutoff="2024-01-05")
     assert len(s.train) == 3
     assert _pairs(s.test) == {("u1", "b")}
     assert _pairs(s.cold) == {("u2", "a")}
@@ -125,8 +125,8 @@ def test_random_split_per_user_shares_and_seed():
 def test_split_failures():
     df = _events()
     with pytest.raises(ValueError, match="time column"):
-        time_split(df.drop(columns="time"))
+        time_split(df.drop(columns="time"), 0.2)
     with pytest.raises(ValueError, match="between 0 and 1"):
-        random_split(df, 1.5)
+        random_split(df, 1.5, seed=1)
     with pytest.raises(ValueError, match="'time' or 'random'"):
-        make_split(df, "leave_one_out", 0.2)
+        make_split(df, "leave_one_out", 0.2, seed=1)

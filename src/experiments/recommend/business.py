@@ -6,6 +6,7 @@
   bought <the customer's item most co-bought with the recommendation>" (the reason is the co-purchase link, whatever
   model ranked the item), or "popular with customers like you" when none of their items is linked;
 - ``also_bought``: for each item the ``n`` items most co-bought with it (cosine), with the number of shared buyers;
+  ``cross_category``: where each category's "also bought" neighbours in other categories lie;
 - ``cold_start``: customers with no history get the most popular items (distinct buyers) of their segment when
   segments are known, else of their channel, else overall, topped up from the overall list: never an empty list;
 - ``segment_view``: per segment (or channel), customers and the items recommended most often.
@@ -72,7 +73,7 @@ def reasons_for(users: np.ndarray, items: np.ndarray, train: InteractionMatrix, 
     return out
 
 
-def top_n(model: Recommender, train: InteractionMatrix, n: int = 10, exclude_bought: bool = True,
+def top_n(model: Recommender, train: InteractionMatrix, n: int, exclude_bought: bool,
           item_names: pd.Series | None = None, sim: sp.csr_matrix | None = None) -> pd.DataFrame:
     """Return every known customer's top ``n`` as a long frame (``OUTPUT_COLUMNS``), from one batched call."""
     rows = np.arange(train.n_users)
@@ -111,6 +112,17 @@ def also_bought(train: InteractionMatrix, n: int = 5, item_names: pd.Series | No
                          .to_numpy()}).reset_index(drop=True)
 
 
+def cross_category(neighbours: pd.DataFrame, categories: pd.Series) -> pd.DataFrame:
+    """Return the share of each category's "also bought" neighbours that fall in each OTHER category
+    (rows: the item's category; the same-category neighbours are left out)."""
+    df = neighbours.assign(from_cat=neighbours["item_id"].map(categories),
+                           to_cat=neighbours["neighbour_id"].map(categories))
+    df = df[df["from_cat"] != df["to_cat"]]
+    if df.empty:
+        return pd.DataFrame()
+    return pd.crosstab(df["from_cat"], df["to_cat"], normalize="index")
+
+
 def popular_by_group(interactions: pd.DataFrame, profiles: pd.DataFrame, group: str, n: int) -> pd.DataFrame:
     """Return the ``n`` items with most distinct buyers per value of ``profiles[group]``: group, rank, item."""
     g = interactions[["user", "item"]].drop_duplicates().merge(
@@ -123,7 +135,7 @@ def popular_by_group(interactions: pd.DataFrame, profiles: pd.DataFrame, group: 
 
 
 def cold_start(customer_ids: pd.Index | np.ndarray, interactions: pd.DataFrame, profiles: pd.DataFrame,
-               n: int = 10, item_names: pd.Series | None = None) -> pd.DataFrame:
+               n: int, item_names: pd.Series | None = None) -> pd.DataFrame:
     """Return ``n`` popular items for each cold-start customer (``OUTPUT_COLUMNS``): of their segment when it is
     known, else of their channel, else overall; short group lists are topped up from the overall list."""
     ids = pd.Index(customer_ids).astype(str)

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from experiments.recommend import ranking_metrics
 from experiments.recommend.matrix import InteractionMatrix, build_matrix
-from experiments.recommend.models import MODEL_NAMES, Recommender, make_model
+from experiments.recommend.models import Recommender, make_model
 from experiments.recommend.splits import Split, isin
 
 
@@ -26,9 +26,9 @@ from experiments.recommend.splits import Split, isin
 class Weighting:
     """How interactions become matrix values (see ``matrix.build_matrix``)."""
 
-    use_weight: bool = True
-    recency_half_life_days: float = 0.0
-    scaling: str = "none"
+    use_weight: bool
+    recency_half_life_days: float
+    scaling: str
 
     def build(self, interactions: pd.DataFrame, **kwargs: Any) -> InteractionMatrix:
         """Return ``build_matrix(interactions, ...)`` with this weighting."""
@@ -46,9 +46,8 @@ class Prepared:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def prepare(split: Split, weighting: Weighting | None = None) -> Prepared:
+def prepare(split: Split, weighting: Weighting) -> Prepared:
     """Return the ``Prepared`` matrices of ``split``: training weighted by ``weighting``, truth 0/1."""
-    weighting = weighting or Weighting()
     train = weighting.build(split.train)
     test = split.test
     known = isin(test["user"], train.users) & isin(test["item"], train.items)
@@ -64,13 +63,12 @@ def evaluate_lists(recs: np.ndarray, prepared: Prepared, k: int) -> dict[str, fl
     return ranking_metrics.evaluate(recs, prepared.truth[prepared.eval_rows], prepared.train.binary(), k)
 
 
-def compare(prepared: Prepared, models: Mapping[str, Mapping[str, Any]] | None = None, k: int = 10,
-            seed: int = 42, filter_already_liked: bool = True) -> tuple[pd.DataFrame, dict[str, Recommender]]:
-    """Fit and evaluate ``models`` (name -> params; default every model with default params).
+def compare(prepared: Prepared, models: Mapping[str, Mapping[str, Any]], k: int, seed: int,
+            filter_already_liked: bool = True) -> tuple[pd.DataFrame, dict[str, Recommender]]:
+    """Fit and evaluate ``models`` (name -> all its params).
 
     Returns (table indexed by model with the metrics and ``fit_seconds``, the fitted models).
     """
-    models = models if models is not None else {m: {} for m in MODEL_NAMES}
     rows, fitted = [], {}
     for name, params in models.items():
         model = make_model(name, dict(params), seed).fit(prepared.train.user_items)

@@ -21,20 +21,13 @@ from __future__ import annotations
 import os
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 MODEL_NAMES = ("als", "bpr", "itemknn", "popular", "random")
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "als": {"factors": 32, "regularization": 100.0, "alpha": 20.0, "iterations": 15},
-    "bpr": {"factors": 32, "learning_rate": 0.01, "regularization": 0.01, "iterations": 100},
-    "itemknn": {"similarity": "bm25", "K": 50},
-    "popular": {},
-    "random": {},
-}
 
 
 def ensure_single_thread_blas() -> bool:
@@ -82,18 +75,29 @@ class Recommender:
     """A named model with its parameters; ``fit`` then ``recommend`` (see the module docstring)."""
 
     name: str
-    params: dict[str, Any] = field(default_factory=dict)
-    seed: int = 42
+    params: dict[str, Any]
+    seed: int
     fit_seconds: float = 0.0
     model: Any = None
     popularity: np.ndarray | None = None
 
     def fit(self, user_items: sp.csr_matrix) -> Recommender:
-        """Fit on ``user_items`` (CSR, users x items) and return self; records ``fit_seconds``."""
+        """Fit on ``user_items`` (CSR, users x items) and return self; records ``fit_seconds``.
+
+        ``params`` must hold every parameter of the model (no defaults here: they are the notebook's, see
+        ``config.Config.model_params``); a missing one is a ``ValueError`` naming it.
+        """
+        try:
+            return self._fit(user_items)
+        except KeyError as err:
+            raise ValueError(f"model {self.name!r} needs parameter {err}; pass the notebook's model parameters "
+                             "(recommend.Config.model_params)") from None
+
+    def _fit(self, user_items: sp.csr_matrix) -> Recommender:
         ensure_single_thread_blas()
         user_items = sp.csr_matrix(user_items, dtype=np.float32)
         t0 = time.perf_counter()
-        p = {**DEFAULTS.get(self.name, {}), **self.params}
+        p = self.params
         self.popularity = np.diff(user_items.tocsc().indptr).astype(np.float64)
         if self.name == "als":
             from implicit.cpu.als import AlternatingLeastSquares
@@ -113,12 +117,12 @@ class Recommender:
         elif self.name == "itemknn":
             from implicit.nearest_neighbours import BM25Recommender, CosineRecommender
 
-            sim = p.get("similarity", "bm25")
+            sim = p["similarity"]
             if sim == "cosine":
                 self.model = CosineRecommender(K=int(p["K"]), num_threads=1)
-            elif sim == "bm25":
-                self.model = BM25Recommender(K=int(p["K"]), K1=float(p.get("K1", 1.2)), B=float(p.get("B", 0.75)),
-                                             num_threads=1)
+            elif sim == "bm25":  # K1 and B: implicit's own defaults unless given
+                bm25 = {key: float(p[key]) for key in ("K1", "B") if key in p}
+                self.model = BM25Recommender(K=int(p["K"]), num_threads=1, **bm25)
             else:
                 raise ValueError(f"itemknn similarity must be 'cosine' or 'bm25', got {sim!r}")
             with warnings.catch_warnings():
@@ -208,8 +212,8 @@ def drop_seen(ids: np.ndarray, scores: np.ndarray, seen: sp.csr_matrix, n: int) 
     return _pad(out_ids, out_sc, n)
 
 
-def make_model(name: str, params: dict[str, Any] | None = None, seed: int = 42) -> Recommender:
-    """Return an unfitted ``Recommender`` ``name`` (one of ``MODEL_NAMES``) with ``params`` over the defaults."""
+def make_model(name: str, params: dict[str, Any], seed: int) -> Recommender:
+    """Return an unfitted ``Recommender`` ``name`` (one of ``MODEL_NAMES``) with its ``params`` (all of them)."""
     if name not in MODEL_NAMES:
         raise ValueError(f"unknown model {name!r}; expected one of {', '.join(MODEL_NAMES)}")
-    return Recommender(name=name, params=dict(params or {}), seed=seed)
+    return Recommender(name=name, params=dict(params), seed=seed)

@@ -76,7 +76,7 @@ def run_protocol(name: str, ratings: pd.DataFrame | None = None, grid: dict | No
     cfg = PROTOCOLS[name]
     ratings = load_ratings() if ratings is None else ratings
     split = random_split(interactions(ratings, cfg["min_rating"]), cfg["test_fraction"], seed)
-    weighting = evaluate.Weighting(use_weight=False, scaling="none")
+    weighting = evaluate.Weighting(use_weight=False, recency_half_life_days=0.0, scaling="none")
     val = evaluate.prepare(tuning.validation_split(split, cfg["test_fraction"], seed), weighting)
     search = tuning.search(val, GRID if grid is None else grid, cfg["k"], seed)
     chosen = {**{m: {} for m in ("popular", "random")}, **tuning.best(search)}

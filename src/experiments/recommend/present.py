@@ -5,19 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from experiments.data import processed
 from experiments.lab.report import safe
-from experiments.recommend.analysis import RecAnalysis, RecData, cross_category, headline
-from experiments.recommend.business import segment_view
-from experiments.recommend.rec_charts import LABELS
+from experiments.recommend.business import cross_category, segment_view
+from experiments.recommend.charts import LABELS
+from experiments.recommend.result import Result
 
 WHY = {"als": "it learns each customer's tastes from everything they bought (matrix factorisation)",
        "bpr": "it learns to rank each customer's bought items above the rest (pairwise ranking)",
        "itemknn": "it recommends items bought by the same customers as the customer's own items"}
 
 
-def headline_md(a: RecAnalysis):
+def headline_md(a: Result):
     """Return the first-screen Markdown: which model, why, how much better than most-popular, how many lists."""
-    h = headline(a)
+    h = a.headline()
     name = LABELS.get(h["chosen"], h["chosen"])
     beats = h["ndcg"] > h["popular_ndcg"]
     return safe.md(
@@ -32,7 +33,7 @@ def headline_md(a: RecAnalysis):
         pop=h["popular_ndcg"], lift=h["lift"], customers=h["customers"], cold=h["cold"])
 
 
-def example_list(a: RecAnalysis) -> pd.DataFrame:
+def example_list(a: Result) -> pd.DataFrame:
     """Return the list of a typical customer (median number of bought items) with the reasons."""
     recs = a.recommendations[a.recommendations["source"].str.startswith("model:")]
     if recs.empty:
@@ -45,13 +46,14 @@ def example_list(a: RecAnalysis) -> pd.DataFrame:
     return out.rename(columns={"item_name": f"recommended to customer {who}"}).set_index("rank")
 
 
-def example_history(a: RecAnalysis, data: RecData, who: str | None = None, n: int = 5):
+def example_history(a: Result, who: str | None = None, n: int = 5):
     """Return a Markdown line with the typical customer's most-bought items (the input of the list above)."""
     if who is None:
         ex = example_list(a)
         if ex.empty:
             return safe.md("No customer has a model-based list.")
         who = ex.columns[0].rsplit(" ", 1)[-1]
+    data = a.data
     hist = a.split.train[a.split.train["user"] == who]
     top = hist.groupby("item").size().sort_values(ascending=False, kind="stable").head(n).index
     names = {f"i{j}": (str(data.item_names.get(i, i)) if data.item_names is not None else str(i))
@@ -61,12 +63,13 @@ def example_history(a: RecAnalysis, data: RecData, who: str | None = None, n: in
                    "training period).", who=who, n_items=int(hist["item"].nunique()), **names)
 
 
-def data_table(a: RecAnalysis, data: RecData) -> pd.DataFrame:
+def data_table(a: Result) -> pd.DataFrame:
     """Return the data summary: rows read, rows set aside per reason, users, items, split sizes."""
+    data = a.data
     rows = [("rows read", data.interactions.rows_in)]
     rows += [(f"set aside: {reason}", n) for reason, n in data.interactions.dropped.items()]
     rows += [("interactions used", len(data.interactions.frame)), ("customers with history", a.n_users),
-             ("items", a.n_items),
+             ("items", a.n_items), ("items in the training part (the catalogue ranked)", a.n_items_train),
              ("split", a.split.kind + (f" at {a.split.cutoff:%Y-%m-%d}" if a.split.cutoff is not None else "")),
              ("training interactions", len(a.split.train)), ("test pairs (warm customers)",
                                                               a.prepared.counts["test_pairs"]),
@@ -77,7 +80,7 @@ def data_table(a: RecAnalysis, data: RecData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["what", "count"]).astype({"count": "string"}).set_index("what")
 
 
-def search_table(a: RecAnalysis) -> pd.DataFrame:
+def search_table(a: Result) -> pd.DataFrame:
     """Return the validation search: model, combination number, parameters, validation NDCG@k, fit seconds."""
     s = a.search.copy()
     s["#"] = s.groupby("model").cumcount() + 1
@@ -89,7 +92,7 @@ def search_table(a: RecAnalysis) -> pd.DataFrame:
         columns={"ndcg_at_k": f"validation NDCG@{a.cfg.k}", "precision_at_k": f"validation precision@{a.cfg.k}"})
 
 
-def results_table(a: RecAnalysis) -> pd.DataFrame:
+def results_table(a: Result) -> pd.DataFrame:
     """Return the test comparison table, one row per model, rounded."""
     r = a.results.copy()
     r.index = [LABELS.get(m, m) + (" (chosen)" if m == a.chosen else "") for m in r.index]
@@ -98,9 +101,9 @@ def results_table(a: RecAnalysis) -> pd.DataFrame:
                              "ndcg_at_k": f"NDCG@{k}", "novelty": "novelty (bits)", "fit_seconds": "fit (s)"}).round(4)
 
 
-def neighbour_examples(a: RecAnalysis, data: RecData, n_items: int = 6) -> pd.DataFrame:
+def neighbour_examples(a: Result, n_items: int = 6) -> pd.DataFrame:
     """Return "also bought" rows for the items with most buyers (top 3 neighbours each)."""
-    nb = a.neighbours
+    nb, data = a.neighbours, a.data
     if nb.empty:
         return nb
     buyers = a.split.train.groupby("item")["user"].nunique()
@@ -115,11 +118,11 @@ def neighbour_examples(a: RecAnalysis, data: RecData, n_items: int = 6) -> pd.Da
         ["customers who bought", "rank"])
 
 
-def cross_category_table(a: RecAnalysis, data: RecData) -> pd.DataFrame | None:
+def cross_category_table(a: Result) -> pd.DataFrame | None:
     """Return the cross-category share table (percent) when categories are known, else None."""
-    if data.item_categories is None:
+    if a.data.item_categories is None:
         return None
-    t = cross_category(a.neighbours, data.item_categories)
+    t = cross_category(a.neighbours, a.data.item_categories)
     if t.empty:
         return None
     t = (100 * t).round(0).astype(int).astype(str) + "%"  # rows: bought category; columns: neighbour category
@@ -127,11 +130,11 @@ def cross_category_table(a: RecAnalysis, data: RecData) -> pd.DataFrame | None:
     return safe.frame(t)
 
 
-def cross_category_md(a: RecAnalysis, data: RecData):
+def cross_category_md(a: Result):
     """Return one sentence naming the strongest cross-category link (or None without categories)."""
-    if data.item_categories is None:
+    if a.data.item_categories is None:
         return None
-    t = cross_category(a.neighbours, data.item_categories)
+    t = cross_category(a.neighbours, a.data.item_categories)
     if t.empty:
         return None
     src, dst = t.stack().idxmax()
@@ -140,14 +143,21 @@ def cross_category_md(a: RecAnalysis, data: RecData):
                    src=src, dst=dst, share=float(t.loc[src, dst]))
 
 
-def segment_table(a: RecAnalysis, data: RecData) -> pd.DataFrame:
+def cross_category_section(a: Result) -> tuple:
+    """Return what section 4 shows after the neighbours: the strongest-link sentence and the cross-category table,
+    or nothing (an empty tuple) without categories or cross-category neighbours."""
+    table = cross_category_table(a)
+    return () if table is None else (cross_category_md(a), table)
+
+
+def segment_table(a: Result) -> pd.DataFrame:
     """Return per segment (or channel) the customers and the items recommended most often."""
-    group = "segment" if data.segments_found else "channel"
-    return segment_view(a.recommendations, data.profiles, group, top=2).rename(
+    group = "segment" if a.data.segments_found else "channel"
+    return segment_view(a.recommendations, a.data.profiles, group, top=2).rename(
         columns={group: group + " (customers')"}).set_index(group + " (customers')")
 
 
-def cold_examples(a: RecAnalysis) -> pd.DataFrame:
+def cold_examples(a: Result) -> pd.DataFrame:
     """Return how the cold-start lists were made (counts per source) as a small table."""
     if a.cold_lists.empty:
         return pd.DataFrame({"cold-start customers": [0]})
@@ -158,9 +168,9 @@ def cold_examples(a: RecAnalysis) -> pd.DataFrame:
     return per.rename(columns={"source": "cold-start list from"}).set_index("cold-start list from")
 
 
-def verdict_md(a: RecAnalysis):
+def verdict_md(a: Result):
     """Return the closing verdict in plain words with the numbers."""
-    h = headline(a)
+    h = a.headline()
     r = a.results
     als, pop = r.loc["als", "ndcg_at_k"], r.loc["popular", "ndcg_at_k"]
     als_part = "" if h["chosen"] == "als" else \
@@ -172,3 +182,11 @@ def verdict_md(a: RecAnalysis):
         name=LABELS.get(h["chosen"], h["chosen"]), k=h["k"], ndcg=h["ndcg"], pop=pop, lift=h["lift"],
         rnd=r.loc["random", "ndcg_at_k"], als=als, als_lift=(als / pop - 1) if pop > 0 else float("nan"),
         cov=r.loc[h["chosen"], "coverage"], pcov=r.loc["popular", "coverage"])
+
+
+def published_md(a: Result, folder):
+    """Return one line saying what ``Result.publish`` wrote (rows, customers) and where."""
+    recs = a.recommendations
+    return safe.md("Published {rows:,} rows for {customers:,} customers to {where}/recommendations.parquet "
+                   "({folder}).", rows=len(recs), customers=int(recs["customer_id"].nunique()),
+                   where=processed.results_label(a.data.is_company_world), folder=folder.name)

@@ -53,7 +53,7 @@ def _pairs(interactions: pd.DataFrame) -> pd.DataFrame:
     return interactions.groupby(["user", "item"], sort=True, observed=True).agg(agg).reset_index()
 
 
-def time_split(interactions: pd.DataFrame, test_fraction: float = 0.2,
+def time_split(interactions: pd.DataFrame, test_fraction: float,
                cutoff: pd.Timestamp | str | None = None) -> Split:
     """Split at ``cutoff`` (default: the time quantile leaving ``test_fraction`` of interactions after it).
 
@@ -84,7 +84,7 @@ def time_split(interactions: pd.DataFrame, test_fraction: float = 0.2,
                  kind="time", cutoff=cutoff, counts=counts)
 
 
-def random_split(interactions: pd.DataFrame, test_fraction: float = 0.25, seed: int = 42) -> Split:
+def random_split(interactions: pd.DataFrame, test_fraction: float, seed: int) -> Split:
     """Per user, hold out ``round(test_fraction * n)`` of their ``n`` distinct items (at least one stays in training).
 
     Seeded (same seed, same split). Training is every interaction of the kept pairs; test is the held-out pairs.
@@ -106,7 +106,7 @@ def random_split(interactions: pd.DataFrame, test_fraction: float = 0.25, seed: 
     return Split(train=train, test=test, cold=empty, kind="random", counts={"cold_users": 0})
 
 
-def make_split(interactions: pd.DataFrame, kind: str, test_fraction: float, seed: int = 42) -> Split:
+def make_split(interactions: pd.DataFrame, kind: str, test_fraction: float, seed: int) -> Split:
     """Return ``time_split`` or ``random_split`` by ``kind`` (``time`` or ``random``)."""
     if kind == "time":
         return time_split(interactions, test_fraction)

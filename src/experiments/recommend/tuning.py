@@ -33,7 +33,7 @@ LARGE_GRID: dict[str, dict[str, list]] = {
 GRIDS = {"small": SMALL_GRID, "large": LARGE_GRID}
 
 
-def validation_split(split: Split, fraction: float, seed: int = 42) -> Split:
+def validation_split(split: Split, fraction: float, seed: int) -> Split:
     """Return a split of ``split.train`` alone (same kind), for choosing parameters without the test pairs."""
     return make_split(split.train, split.kind, fraction, seed)
 
@@ -45,8 +45,8 @@ def combinations(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*values)]
 
 
-def search(prepared: Prepared, grids: Mapping[str, Mapping[str, Sequence[Any]]], k: int = 10,
-           seed: int = 42) -> pd.DataFrame:
+def search(prepared: Prepared, grids: Mapping[str, Mapping[str, Sequence[Any]]], k: int,
+           seed: int) -> pd.DataFrame:
     """Fit every combination of every model's grid on ``prepared`` (a validation split) and return one row per fit:
     model, params (text), settings (the dict), each parameter as ``p_<name>``, validation ``ndcg_at_k``,
     ``precision_at_k``, ``recall_at_k`` and ``fit_seconds``."""

@@ -1,14 +1,17 @@
-"""Interactions for the recommender: from the company world's processed orders, or from a user's flat table.
+"""Interactions in: ``load(config) -> Data``, the company-world adapter and the flat-table adapter.
 
-Both return the same long frame ``user, item, weight, time`` (time and weight may be absent for a flat table
-without those columns) plus a ``Quarantine`` of the rows left out, each with a reason and a count:
+Both read through ``experiments.data.inputs.load_input`` and give the same long frame ``user, item, weight, time``
+(time and weight may be absent for a flat table without those columns) plus the counted reasons rows were left out:
 
-- company world: completed order lines of known customers with a positive quantity (``weight`` = quantity,
-  ``time`` = ``ordered_at``); cancelled and returned lines, guest lines and return lines are left out;
+- company world (empty ``input_path``): completed order lines of known customers with a positive quantity
+  (``weight`` = quantity, ``time`` = ``ordered_at``); cancelled and returned lines, guest lines and return lines
+  are left out. Item names and categories come from ``items``, customer profiles (acquisition channel, segment from
+  ``segments.parquet`` when 02 published it) from ``customers``, for the cold-start lists;
 - flat table: rows without a user or item are dropped (counted), ``weight`` must be numeric (else an error naming
   file, column and rows), rows with weight <= 0 are dropped (cancellations, returns), ``min_rating`` keeps rows
-  whose weight is at least that (explicit ratings as positives), ``time`` is parsed with the cleaning's date parser
-  (``date_order`` for slash dates, never guessed) and unparsable dates are an error naming the rows.
+  whose weight is at least that (explicit ratings as positives), ``time`` is parsed with the lab's one date parser
+  (``common.dates.parse_dates``: ``date_order`` for slash dates, never guessed) and unparsable dates are an error
+  naming the rows.
 """
 
 from __future__ import annotations
@@ -18,7 +21,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from experiments.data.tables import DataInputError, example_rows
+from experiments.common.dates import parse_dates
+from experiments.common.errors import DataInputError, example_rows
+from experiments.data import inputs, processed
+from experiments.recommend.config import Config
+
+SEGMENT_COLUMNS = ("segment", "rfm_segment", "segment_name", "segment_label")
+"""Columns of segments.parquet read as the segment label, first match wins (02 publishes ``rfm_segment``)."""
 
 
 @dataclass
@@ -58,15 +67,13 @@ def company_interactions(orders: pd.DataFrame) -> Interactions:
     return Interactions(frame=frame, dropped=dropped, rows_in=len(orders))
 
 
-def flat_interactions(frame: pd.DataFrame, source: str, columns: dict[str, str], *, min_rating: float | None = None,
-                      date_order: str = "auto", date_format: str = "") -> Interactions:
+def flat_interactions(frame: pd.DataFrame, source: str, columns: dict[str, str], *, min_rating: float | None,
+                      date_order: str, date_format: str) -> Interactions:
     """Return the interactions of a role-named flat table (``user``, ``item``, optional ``weight``, ``time``).
 
     ``columns`` maps each role to the file's column (for messages). Raises ``DataInputError`` naming ``source``,
     the column and example rows for a non-numeric weight or an unparsable time.
     """
-    from experiments.cleaning.standardise import parse_dates
-
     df = frame.copy()
     n = len(df)
     dropped: dict[str, int] = {}
@@ -131,3 +138,62 @@ def customer_profiles(customers: pd.DataFrame | None, interactions: pd.DataFrame
         seg = segments.set_index(segments["customer_id"].astype(str))["segment"].astype(str)
         prof["segment"] = prof["customer_id"].map(seg).fillna("")
     return prof
+
+
+@dataclass
+class Data:
+    """What was read: interactions, item names and categories, customer profiles, the input table."""
+
+    interactions: Interactions
+    item_names: pd.Series | None
+    item_categories: pd.Series | None
+    profiles: pd.DataFrame
+    table: inputs.InputTable
+    segments_found: bool
+
+    @property
+    def is_company_world(self) -> bool:
+        """True when the data is the company world (results go to data/processed)."""
+        return self.table.is_company_world
+
+
+def _segments() -> pd.DataFrame | None:
+    """Return segments.parquet (customer_id, segment) from the current processed folder when present."""
+    path = processed.current_dir() / "segments.parquet"
+    if not path.is_file():
+        return None
+    seg = pd.read_parquet(path)
+    col = next((c for c in SEGMENT_COLUMNS if c in seg.columns), None)
+    if col is None or "customer_id" not in seg.columns:
+        return None
+    return pd.DataFrame({"customer_id": seg["customer_id"].astype(str), "segment": seg[col].astype(str)})
+
+
+def load(cfg: Config) -> Data:
+    """Read the input: the company world's orders (plus items, customers, segments) or the flat table."""
+    if not cfg.input_path:
+        from experiments.data.contracts import load_processed
+
+        table = inputs.load_input("", {"user": "customer_id", "item": "item_id", "weight": "quantity",
+                                       "time": "ordered_at"}, company="orders")
+        inter = company_interactions(table.frame)
+        items = load_processed("items")
+        names = items.set_index(items["item_id"].astype(str))["name"].astype(str)
+        cats = items.set_index(items["item_id"].astype(str))["category"].astype(str)
+        customers = load_processed("customers")
+        seg = _segments()
+        profiles = customer_profiles(customers, inter.frame, seg)
+        return Data(inter, names, cats, profiles, table, seg is not None)
+    roles = {"user": cfg.user_col, "item": cfg.item_col, "weight": cfg.weight_col, "time": cfg.time_col,
+             "item_name": cfg.item_name_col}
+    table = inputs.load_input(cfg.input_path, roles, optional=["weight", "time", "item_name"],
+                              encoding=cfg.input_encoding, sheet=cfg.input_sheet)
+    frame = table.select([r for r in ("user", "item", "weight", "time") if r in table.columns])
+    inter = flat_interactions(frame, table.source, {r: str(c) for r, c in table.columns.items()},
+                              min_rating=cfg.min_rating, date_order=cfg.date_order, date_format=cfg.date_format)
+    names = None
+    if "item_name" in table.columns:
+        sel = table.select(["item", "item_name"]).dropna()
+        names = sel.assign(item=sel["item"].astype(str).str.strip()).drop_duplicates("item").set_index("item")[
+            "item_name"].astype(str)
+    return Data(inter, names, None, customer_profiles(None, inter.frame), table, False)
