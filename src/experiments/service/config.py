@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from experiments.common.errors import DataInputError
@@ -25,44 +26,40 @@ class Config:
     input_encoding: str
     input_sheet: str
     columns: Mapping[str, str]  # role -> column name ('' = not given), from the <role>_col parameters
+    # reply times
     reply_targets: Mapping[str, float]
     utc_offset_hours: float
+    min_channel_contacts: int
+    # the bot and the care queue
     escalate_failure_run: int
     escalate_minutes: float
-    sensitive_keywords: tuple[str, ...]
     care_window_days: float
+    sensitive_keywords: tuple[str, ...]
+    # early warning
     negative_keywords: tuple[str, ...]
     baseline_days: int
     alert_alpha: float
     min_alert_count: int
     alert_dispersion: float
+    # staffing
     forecast_days: int
-    backtest_origins: int
     aht_minutes: Mapping[str, float]
+    backtest_origins: int
     service_level_target: float
-    min_channel_contacts: int
 
     @classmethod
     def from_parameters(cls, params: Mapping[str, Any]) -> Config:
         """Read every setting from ``params`` (a missing key is a ``ParameterError``)."""
-        def get(key: str) -> Any:
-            return need(params, key, NOTEBOOK)
-
-        return cls(
-            input_path=text(params, "input_path", NOTEBOOK), input_encoding=text(params, "input_encoding", NOTEBOOK),
-            input_sheet=text(params, "input_sheet", NOTEBOOK),
-            columns={role: text(params, key, NOTEBOOK) for role, key in ROLE_PARAMETERS.items()},
-            reply_targets=dict(get("reply_targets")), utc_offset_hours=float(get("utc_offset_hours")),
-            escalate_failure_run=int(get("escalate_failure_run")), escalate_minutes=float(get("escalate_minutes")),
-            sensitive_keywords=tuple(str(k) for k in get("sensitive_keywords")),
-            care_window_days=float(get("care_window_days")),
-            negative_keywords=tuple(str(k) for k in get("negative_keywords")),
-            baseline_days=int(get("baseline_days")), alert_alpha=float(get("alert_alpha")),
-            min_alert_count=int(get("min_alert_count")), alert_dispersion=float(get("alert_dispersion")),
-            forecast_days=int(get("forecast_days")), backtest_origins=int(get("backtest_origins")),
-            aht_minutes=dict(get("aht_minutes")), service_level_target=float(get("service_level_target")),
-            min_channel_contacts=int(get("min_channel_contacts")),
-        )
+        get, txt = partial(need, params, notebook=NOTEBOOK), partial(text, params, notebook=NOTEBOOK)
+        whole = {k: int(get(k)) for k in ("min_channel_contacts", "escalate_failure_run", "baseline_days",
+                                           "min_alert_count", "forecast_days", "backtest_origins")}
+        real = {k: float(get(k)) for k in ("utc_offset_hours", "escalate_minutes", "care_window_days", "alert_alpha",
+                                            "alert_dispersion", "service_level_target")}
+        words = {k: tuple(str(w) for w in get(k)) for k in ("sensitive_keywords", "negative_keywords")}
+        minutes = {k: dict(get(k)) for k in ("reply_targets", "aht_minutes")}
+        return cls(input_path=txt("input_path"), input_encoding=txt("input_encoding"), input_sheet=txt("input_sheet"),
+                   columns={role: txt(key) for role, key in ROLE_PARAMETERS.items()},
+                   **whole, **real, **words, **minutes)
 
     def roles(self) -> tuple[dict[str, str], list[str]]:
         """The ``{role: column}`` map and optional roles for ``inputs.load_input``; exactly one way to a reply time

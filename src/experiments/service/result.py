@@ -13,32 +13,38 @@ from experiments.data.inputs import InputTable
 from experiments.service import bot
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Result:
     """Tables and metrics of one analysis. Parts the input does not support are None, with the reason in
-    ``skipped``; ``unanswered`` lists a message log's contacts without a reply (None for a contacts table)."""
+    ``skipped``."""
 
     input: InputTable
+    # reply times (``unanswered``: a message log's contacts without a reply; None for a contacts table)
     contacts: pd.DataFrame
+    unanswered: pd.DataFrame | None = None
     levels: pd.DataFrame
+    breaches: pd.DataFrame
+    satisfaction: pd.DataFrame | None = None
+    sentiment: pd.DataFrame | None = None
+    # when: channel x local weekday and hour, weekday against weekend
     weekday: pd.DataFrame
     hour: pd.DataFrame
     weekend: pd.DataFrame
-    breaches: pd.DataFrame
-    unanswered: pd.DataFrame | None = None
-    satisfaction: pd.DataFrame | None = None
-    sentiment: pd.DataFrame | None = None
+    # the bot and the care queue
     bot: dict[str, Any] = field(default_factory=dict)
     flags: pd.DataFrame | None = None
     care: pd.DataFrame | None = None
     gaps: pd.DataFrame | None = None
+    # early warning
     scored: pd.DataFrame | None = None
     alerts: pd.DataFrame | None = None
+    # staffing
     daily: pd.DataFrame | None = None
     backtest: pd.DataFrame | None = None
     holdout: pd.DataFrame | None = None
     future: pd.DataFrame | None = None
     plan: pd.DataFrame | None = None
+    # what ran and what it measured
     skipped: dict[str, str] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)  # the metrics (``metrics()`` returns a copy)
     published_rows: int | None = None  # rows of the care queue written by ``publish`` (None before or without it)
