@@ -86,7 +86,7 @@ def unanswered(r: Result):
         return _markdown("")
     m = r.values
     return safe.md("This is a message log: {a:,} contacts were answered (the figures above) and **{u:,}** got no "
-                   "reply in the log (a contact is a customer's message and their follow-ups before a reply; see "
+                   "reply in the log (a contact is a customer's message with their own follow-ups to it; see "
                    "the notebook's guide). Counting those as misses, {incl:.1%} of all {t:,} contacts were answered "
                    "within target (`share_within_target_incl_unanswered`). In an extract of a longer log, a contact "
                    "near its end may have been answered later.", a=m["n_contacts"], u=m["n_unanswered"],
