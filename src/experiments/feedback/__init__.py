@@ -4,7 +4,7 @@ The one shape (docs/architecture.md): ``config`` (``Config.from_parameters``), `
 world's feedback with the customers' star ratings as labels, or a flat table; labels, times, quarantine),
 ``analysis`` (``run(config) -> Result``), ``result`` (``Result``: tables, metrics, ``publish`` of
 ``feedback_scored`` and ``care_queue``), ``present`` (report text and tables), ``charts`` (figures) and
-``evaluation`` (against the planted truth: the only module that reads ``_truth``).
+``evaluation`` (against the planted truth: the only module that reads it).
 
 One method each: ``language`` (zh / en / mixed from the CJK-character ratio), ``normalise`` (URLs, @mentions,
 emoji, repeated punctuation; negation kept), ``segment`` (jieba words for Chinese, regex words for the rest),

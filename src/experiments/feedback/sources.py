@@ -7,7 +7,7 @@ day- or month-first only when the column proves it or ``date_order`` / ``date_fo
 
 Company world (empty ``input_path``): the processed ``feedback`` table. Its sentiment labels are what the company
 itself has: the customers' own star ratings where they gave one (app reviews), read with ``COMPANY_RATING_LABELS``
-(1-2 negative, 3 neutral, 4-5 positive). This module never reads the generator's planted truth (``_truth/``): the
+(1-2 negative, 3 neutral, 4-5 positive). This module never reads the generator's planted truth: the
 comparison with it is ``evaluation``'s, in the notebook's own section.
 """
 
