@@ -98,12 +98,20 @@ def test_empty_queue_has_the_columns() -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"min_grade": "urgent"}, "care_min_grade"),
     ({"actions": {"mild": "x"}}, "care_actions"),
     ({"due_hours": {"mild": 1, "moderate": 2}}, "care_due_hours"),
     ({"cues": {"critical": ["x"]}}, "care_keywords"),
-    ({"repeat_contacts": 1}, "care_repeat_contacts"),
 ])
 def test_care_rules_validation(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         care.CareRules(**kwargs)
+
+
+@pytest.mark.parametrize(("key", "value"), [("care_min_grade", "urgent"), ("care_repeat_contacts", 1),
+                                            ("care_repeat_days", 0), ("care_window_days", -1)])
+def test_care_ranges_are_the_runners_checks(key: str, value: object) -> None:
+    from experiments.common.errors import ParameterError
+    from experiments.lab.config import notebook_parameters
+
+    with pytest.raises(ParameterError, match=key):
+        notebook_parameters("05_feedback_topics_sentiment", None, {key: value})

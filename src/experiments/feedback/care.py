@@ -65,8 +65,8 @@ class CareRules:
     due_hours: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_DUE_HOURS))
 
     def __post_init__(self) -> None:
-        if self.min_grade not in GRADES:
-            raise ValueError(f"care_min_grade must be one of {GRADES}; got {self.min_grade!r}")
+        # care_min_grade, care_repeat_contacts and care_repeat_days are range-checked by the runner (conf/runs.yaml
+        # checks:); what a check rule cannot say (every grade present, known cue grades) is checked here.
         for name, mapping in (("care_actions", self.actions), ("care_due_hours", self.due_hours)):
             missing = [g for g in GRADES if g not in mapping]
             if missing:
@@ -74,9 +74,6 @@ class CareRules:
         unknown = [g for g in self.cues if g not in ("moderate", "severe")]
         if unknown:
             raise ValueError(f"care_keywords grades must be 'moderate' or 'severe'; got {unknown}")
-        if int(self.repeat_contacts) < 2 or self.repeat_days <= 0:
-            raise ValueError(f"care_repeat_contacts must be >= 2 and care_repeat_days > 0; got "
-                             f"{self.repeat_contacts} and {self.repeat_days}")
 
 
 def _compiled(cues: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
