@@ -61,8 +61,8 @@ def _child(target: Path, tag: str, log: Path, mode: str) -> subprocess.Popen:
 
 
 def _read_set(target: Path) -> dict[str, set[str]]:
-    """Read every table of the current version (as a reader would) and return the tags found in each."""
-    current = processed.current_dir(target)
+    """Read every table of the version the link points at now (as a new reader would) and return the tags."""
+    current = target.resolve()
     out = {name: set(pd.read_parquet(current / f"{name}.parquet")["tag"]) for name in ("customers", "orders",
                                                                                          "ad_events")}
     out["quarantine"] = set(pd.read_csv(current / "quarantine" / "order_lines.csv")["tag"])
@@ -177,3 +177,20 @@ def test_a_flat_table_run_publishes_beside_the_company_world_never_over_it(tmp_p
     assert read[True]["customer_id"].tolist() == ["C1"]  # the company world's table is untouched
     assert read[False]["customer_id"].tolist() == ["u7"]
     assert processed.results_label(False) == str(tmp_path / "data" / "interim" / "flat" / "processed")
+
+
+def test_a_reader_keeps_one_version_while_another_process_publishes(tmp_path: Path) -> None:
+    """Issue 26: 02 read orders and then customers through the link one at a time, and got two versions while another
+    process published. current_dir() pins the version at a process's first read; the process's own publish moves it."""
+    target = tmp_path / "data" / "processed"
+    _publish_in_process(target, "previous")
+    processed._PINNED.clear()  # a fresh reader process
+    first = processed.current_dir(target)
+    child = _child(target, "other_run", tmp_path / "spans.jsonl", "fast")
+    assert child.wait(timeout=240) == 0
+    assert target.resolve() != first  # the link moved to the other run's version ...
+    assert processed.current_dir(target) == first  # ... and this reader still reads the one it started on
+    assert {name: set(pd.read_parquet(processed.current_dir(target) / f"{name}.parquet")["tag"])
+            for name in ("orders", "customers")} == {"orders": {"previous"}, "customers": {"previous"}}
+    _publish_in_process(target, "mine")
+    assert processed.current_dir(target) == target.resolve()  # a process reads what it published itself

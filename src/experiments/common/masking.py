@@ -1,7 +1,21 @@
-"""The one masking rule of the lab: emails and phone numbers in any text, before it reaches a report or a file.
+"""The one masking rule of the lab: emails, phone numbers and ID-card numbers in any text, before it reaches a
+report or a file.
 
-``mask_pii`` is used by report text (``lab.report.safe``), the cleaning's masked views and every analysis; there is
-no second rule.
+``mask_pii`` is used by report text (``lab.report.safe``), everything a run publishes under reports/ (the runner's
+publish step), the cleaning's masked views and every analysis; there is no second rule.
+
+What is personal data, by pattern (not every long number):
+- an email;
+- a phone number written as one: with a ``+`` or ``00`` country prefix, or in groups split by spaces, dashes,
+  dots or brackets (``138-0013-8000``, ``(212) 555-0143``), 7 to 15 digits in all; a plain run of digits only when
+  it is a Chinese mobile (``13800138000``, ``8613800138000``). Order ids (``536365``, ``INV-1234567``), EAN-13
+  codes and quantities (``1000000``) stay readable;
+- a Chinese resident ID number: 18 digits (the last may be ``X``) or the old 15 digits.
+By column role: in a column whose name says it holds phone numbers (``phone``, ``mobile``, ``tel``, ``电话``,
+``手机``), every run of 7 or more digits is masked (``mask_pii(value, personal=True)``).
+
+``visible_controls`` makes control and bidirectional-override characters visible (``[U+202E]``), so a value cannot
+read as something else in a report ("Contract is live" drawn right to left).
 """
 
 from __future__ import annotations
@@ -27,22 +41,58 @@ def _mask_email(match: re.Match[str]) -> str:
     return user[:1] + "****@" + domain
 
 
+# A Chinese resident ID number: 18 characters (17 digits and a digit or X) or the old 15 digits.
+ID_CARD_RE = re.compile(r"(?<![A-Za-z0-9])(?:\d{17}[\dXx]|\d{15})(?![A-Za-z0-9])")
+# A Chinese mobile written as plain digits, optionally with the country code 86.
+_CN_MOBILE = re.compile(r"(?:86)?1[3-9]\d{9}")
+# The same inside identifiers and keys (``phone_13800138000``): only digits may not touch it.
+_CN_MOBILE_IN_TEXT = re.compile(r"(?<![A-Za-z0-9.,])(?:\+?86)?1[3-9]\d{9}(?![0-9])")
+# Control characters (but tab, newline and the ESC of terminal colours in tracebacks) and the bidirectional marks
+# and overrides (U+200E/F, U+202A-E, U+2066-9).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _stars(digits: str, head: str = "") -> str:
+    return head + digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
+
+
 def _mask_phone(match: re.Match[str]) -> str:
     raw = match.group(0)
     digits = re.sub(r"\D", "", raw)
     if len(digits) < 7 or _DATE_START.match(raw):
         return raw
-    head = "+" if raw.startswith("+") else ""
-    return head + digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
+    prefixed = raw.startswith(("+", "00"))
+    separated = bool(re.search(r"[ ()./-]", raw))
+    if not (prefixed or separated or _CN_MOBILE.fullmatch(digits)):
+        return raw  # a plain run of digits: an order id, a code or a quantity, not a phone number
+    return _stars(digits, "+" if raw.startswith("+") else "")
 
 
-def mask_pii(value: Any) -> str:
-    """Return ``value`` as text with every email (``l****@example.com``) and phone number (``+86*******00``) masked.
+def _mask_any_digits(match: re.Match[str]) -> str:
+    raw = match.group(0)
+    digits = re.sub(r"\D", "", raw)
+    return raw if len(digits) < 7 or _DATE_START.match(raw) else _stars(digits, "+" if raw.startswith("+") else "")
 
-    A phone number is a run of 7 to 15 digits, optionally with ``+``, spaces, dashes or brackets (dates excepted),
-    or three or four dot-separated groups of 2 to 4 digits: long plain numbers such as order ids of 7+ digits are
-    masked too, which errs on the side of privacy.
-    """
+
+def mask_pii(value: Any, personal: bool = False) -> str:
+    """Return ``value`` as text with every email (``l****@example.com``), phone number (``+86*********00``) and ID-card
+    number (``11**************7X``) masked, by the module's rule; ``personal=True`` (a phone column) masks every run
+    of 7 or more digits."""
     s = "" if value is None else str(value)
     s = EMAIL_RE.sub(_mask_email, s)
-    return DOTTED_PHONE_RE.sub(_mask_phone, PHONE_RE.sub(_mask_phone, s))
+    s = ID_CARD_RE.sub(lambda m: _stars(m.group(0)), s)
+    if personal:
+        return DOTTED_PHONE_RE.sub(_mask_any_digits, PHONE_RE.sub(_mask_any_digits, s))
+    s = DOTTED_PHONE_RE.sub(_mask_phone, PHONE_RE.sub(_mask_phone, s))
+    return _CN_MOBILE_IN_TEXT.sub(lambda m: _stars(re.sub(r"\D", "", m.group(0)),
+                                                   "+" if m.group(0).startswith("+") else ""), s)
+
+
+def visible_controls(value: str) -> str:
+    """Return ``value`` with control and bidirectional-override characters shown as ``[U+202E]`` (NUL as
+    ``[U+0000]``); tabs and newlines stay."""
+    return _CONTROLS.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", value)
+
+
+#: Column names whose values are phone numbers whatever their shape (masked with ``personal=True``).
+PERSONAL_COLUMN = re.compile(r"(?i:phone|mobile|\btel\b|telephone|fax|电话|手机)")

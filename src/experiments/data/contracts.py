@@ -197,7 +197,12 @@ def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def load_processed(table: str, folder: str | None = None) -> pd.DataFrame:
     """Read ``data/processed/<table>.parquet`` (or ``folder``) and validate it against its contract."""
-    base = paths.resolve(folder) if folder else paths.processed_dir()
+    if folder:
+        base = paths.resolve(folder)
+    else:
+        from experiments.data.processed import current_dir
+
+        base = current_dir()  # one version for every read of the process
     path = base / f"{table}.parquet"
     if not path.is_file():
         raise DataInputError(f"{path}: not found; run notebooks/01_data_cleaning first "

@@ -135,8 +135,9 @@ def load_input(input_path: str | os.PathLike[str], roles: RoleColumns, *, option
             fp = fingerprint([paths.processed_dir()])
         else:
             from experiments.data.contracts import load_processed
+            from experiments.data.processed import current_dir
 
-            path = paths.processed_dir() / f"{company}.parquet"
+            path = current_dir() / f"{company}.parquet"
             frame, source = load_processed(company), f"company world: {company}"
             fp = fingerprint([path])
         cols = check_columns(frame, roles, source, optional)

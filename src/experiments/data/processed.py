@@ -11,7 +11,10 @@ notebook that writes processed tables calls ``publish``, which
    beyond the newest ``KEEP_VERSIONS``.
 
 A kill at any moment leaves ``data/processed`` pointing at the previous complete set (a half-built version folder
-is removed by the next ``publish``). Readers see one consistent set: ``current_dir()`` resolves the link once.
+is removed by the next ``publish``). Readers see one consistent set: ``current_dir()`` resolves the link at a
+process's first read and keeps that version for every later read of the process (a notebook never mixes two
+versions while another process publishes), moving on only to a version the process publishes itself; the version is
+printed in the run info.
 A plain ``data/processed`` folder from before (or a user's) is first moved in as the initial version.
 
 Where an analysis publishes is one rule (``results_folder``): the company world's tables go to ``data/processed``,
@@ -50,10 +53,25 @@ def versions_dir(processed: Path | None = None) -> Path:
     return p.with_name(p.name + VERSIONS_SUFFIX)
 
 
+_PINNED: dict[str, Path] = {}
+
+
+def _live_dir(processed: Path) -> Path:
+    """The version the link points at right now (a plain folder as is)."""
+    return processed.resolve() if processed.is_symlink() else processed
+
+
 def current_dir(processed: Path | None = None) -> Path:
-    """Return the folder of the current complete version (the link resolved once; a plain folder as is)."""
+    """Return the version folder this process reads: the link resolved at the first call and kept (see the module
+    doc); a plain folder as is."""
     p = processed or paths.processed_dir()
-    return p.resolve() if p.is_symlink() else p
+    key = str(p.absolute())
+    pinned = _PINNED.get(key)
+    if pinned is None or not pinned.is_dir():
+        pinned = _live_dir(p)
+        if p.is_symlink():
+            _PINNED[key] = pinned
+    return pinned
 
 
 def flat_dir() -> Path:
@@ -168,7 +186,7 @@ def publish(tables: Mapping[str, pd.DataFrame], *, files: Mapping[str, bytes | s
         stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}"
         staging = vdir / f".staging-{stamp}"
         staging.mkdir()
-        current = current_dir(p) if p.exists() else None
+        current = _live_dir(p) if p.exists() else None
         replaced = {f"{name}.parquet" for name in tables} | set(files or {})
         if current is not None and current.is_dir() and not replace_all:
             for src in current.rglob("*"):
@@ -193,6 +211,7 @@ def publish(tables: Mapping[str, pd.DataFrame], *, files: Mapping[str, bytes | s
         tmp_link = p.with_name(f".{p.name}.link-{stamp}")
         os.symlink(os.path.relpath(final, p.parent), tmp_link)
         os.replace(tmp_link, p)
+        _PINNED[str(p.absolute())] = final  # this process reads what it published
         _prune(p, keep=final)
         return final
 

@@ -6,6 +6,10 @@ yet), registers it with ``font_manager.fontManager.addfont`` and sets ``font.fam
 matplotlib (3.6+) falls back glyph by glyph across that list, so Latin text keeps DejaVu Sans and Chinese
 characters come from the CJK font. Without one, nothing changes and charts that need Chinese show ids instead
 (``cjk_font() == ""``). CI installs fonts-wqy-microhei (``.ci/run``).
+
+Text from data is drawn literally: on import ``text.parse_math`` is switched off, so a customer's
+``$$\\begin{matrix}x\\end{matrix}$$`` or ``\\unknowncommand{`` in a label is shown as typed instead of failing the
+chart (matplotlib's mathtext ParseException stopped a weekly report). No chart of the lab uses mathtext.
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ def use_cjk_font() -> str:
 
 
 use_cjk_font()
+matplotlib.rcParams["text.parse_math"] = False  # labels from data are text, never TeX (see the module doc)
 
 
 def finish(fig: Figure, ax: Axes, title: str, xlabel: str, ylabel: str, fontsize: int = 12) -> Figure:

@@ -101,7 +101,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status (0 ok, 1 a notebook failed, 2 bad arguments or parameters, 128 + the
     signal number when a run was stopped by SIGTERM or SIGINT)."""
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except OSError as exc:  # a full disk, a read-only folder: one clear line, not a traceback
+        print(f"error: {os_error_text(exc)}", file=sys.stderr)
+        return 1
+
+
+def os_error_text(exc: OSError) -> str:
+    """One line for a file-system error: what failed, where, and what to do."""
+    import errno
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    hint = {errno.ENOSPC: "the disk is full: free space and run again (earlier reports and data are unchanged)",
+            errno.EROFS: "the folder is read-only: point CIL_DATA_DIR / CIL_REPORTS_DIR at a writable folder",
+            errno.EACCES: "permission denied: point CIL_DATA_DIR / CIL_REPORTS_DIR at a folder you can write",
+            errno.EDQUOT: "the disk quota is exhausted: free space and run again"}.get(exc.errno or 0, "")
+    return f"{exc.strerror or exc}{where}" + (f"; {hint}" if hint else "")
 
 
 if __name__ == "__main__":

@@ -198,6 +198,7 @@ def start(name: str, params: Mapping[str, Any], output_dir: str | None = None, s
 
     pd.set_option("display.float_format", readable_number)  # tables read as numbers, not 4131306.0
     _display_tables_for_readers()
+    import experiments.lab.chart_style  # noqa: F401  CJK glyphs, and data labels drawn literally (no mathtext)
     info = {
         "notebook": name,
         "seed": int(seed),
@@ -205,7 +206,14 @@ def start(name: str, params: Mapping[str, Any], output_dir: str | None = None, s
         "git_revision": git_revision(),
         "versions": library_versions(),
     }
+    from experiments.data import processed
+
+    link = paths.processed_dir()
+    if link.is_symlink():  # pin the processed version every read of this notebook uses
+        info["processed_version"] = processed.current_dir(link).name
     data_part = f" · data {info['data_fingerprint']}" if info["data_fingerprint"] != "no-data" else ""
+    if info.get("processed_version"):
+        data_part += f" · processed tables {info['processed_version']}"
     print(f"Run info: {name} · seed {seed}{data_part} · code {info['git_revision']} "
           "(parameters and library versions at the end)")
     return NotebookRun(name=name, output_dir=out, params=dict(params), seed=int(seed), rng=rng, info=info)

@@ -45,6 +45,7 @@ from experiments.lab.notebook import fingerprint, git_revision
 from experiments.lab.report import history
 from experiments.lab.report.index import OVER_BUDGET, RUN_FILE, format_metric, load_runs, write_index
 from experiments.lab.report.render import MAX_REPORT_BYTES, render_notebook_html
+from experiments.lab.report.scrub import scrub, scrub_folder, scrub_text
 
 KERNEL_NAME = "cil"
 _PR_SET_PDEATHSIG = 1
@@ -127,6 +128,43 @@ def kill_kernels() -> int:
             process.wait(timeout=10)
         killed += 1
     return killed
+
+
+def remove_stale_kernel_files(runtime: Path | None = None) -> list[str]:
+    """Remove the kernel sockets and connection files a killed runner left in Jupyter's runtime folder.
+
+    Our kernels' IPC sockets are named ``cil-kernel-<runner pid>-...`` (``LocalKernelManager``); a file of a runner
+    that no longer lives, and a ``kernel-*.json`` connection file pointing at such sockets, is removed. Files of a
+    live runner (another run in progress) are left alone. Returns the names removed.
+    """
+    runtime = runtime or Path(jupyter_runtime_dir())
+    removed = []
+    for path in runtime.glob("*") if runtime.is_dir() else []:
+        target = path.name
+        if path.name.startswith("kernel-") and path.suffix == ".json":
+            try:
+                target = Path(str(json.loads(path.read_text(encoding="utf-8")).get("ip", ""))).name
+            except (OSError, ValueError):
+                continue
+        parts = target.split("-")
+        if not target.startswith("cil-kernel-") or len(parts) < 3 or not parts[2].isdigit():
+            continue
+        if _alive(int(parts[2])):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def dependency_order(specs: Mapping[str, config.NotebookSpec], selected: Iterable[str]) -> list[str]:
@@ -298,6 +336,7 @@ def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: It
     root.mkdir(parents=True, exist_ok=True)
     for name in remove_stale_staging(root):
         log(f"removed {name}, left by a run that was killed")
+    remove_stale_kernel_files()
     with _signals_end_the_run():
         return _run(order, specs, params, profile, list(cli_overrides), root, log, before_publish, kind,
                     list(names))
@@ -332,17 +371,19 @@ def _run(order: list[str], specs: Mapping[str, config.NotebookSpec], params: Map
             out_dir = staging / name
             t0 = time.time()
             try:
-                result.metrics = execute_notebook(name, params[name], out_dir, timeout_seconds=spec.timeout_seconds,
-                                                  notebook_path=spec.path, progress=sys.stderr.isatty())
+                execute_notebook(name, params[name], out_dir, timeout_seconds=spec.timeout_seconds,
+                                 notebook_path=spec.path, progress=sys.stderr.isatty())
                 result.status = "passed"
             except Exception as exc:  # noqa: BLE001 - one failed notebook must not stop the others
-                result.status, result.error = "failed", _error_text(exc)
-                result.metrics = read_metrics(out_dir)
+                result.status, result.error = "failed", scrub_text(_error_text(exc))
+            scrub_folder(out_dir)  # the one masking step: nothing published under reports/ escapes it
+            result.metrics = read_metrics(out_dir)
             result.duration_seconds = round(time.time() - t0, 2)
             _render(result, spec, out_dir, run_id)
             log(f"[{i}/{len(order)}] {name}: {result.status} in {result.duration_seconds:.1f} s"
                 + "".join(f" — {text}" for text in [result.error, *result.warnings] if text))
-        record["notebooks"] = [asdict(results[n]) for n in order]
+        record["notebooks"] = scrub([asdict(results[n]) for n in order])
+        record["cli_overrides"] = scrub(record["cli_overrides"])
         record["duration_seconds"] = round(time.time() - started, 2)
         record["status"] = "passed" if all(r.status == "passed" for r in results.values()) else "failed"
         (staging / RUN_FILE).write_text(json.dumps(record, indent=2, ensure_ascii=False, default=str),

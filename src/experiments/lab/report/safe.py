@@ -22,6 +22,7 @@ import pandas as pd
 
 from experiments.common.masking import DOTTED_PHONE_RE as DOTTED_PHONE_RE
 from experiments.common.masking import EMAIL_RE as EMAIL_RE
+from experiments.common.masking import PERSONAL_COLUMN, visible_controls
 from experiments.common.masking import PHONE_RE as PHONE_RE
 from experiments.common.masking import mask_pii as mask_pii
 
@@ -44,7 +45,7 @@ def text(value: Any, max_chars: int = MAX_CHARS) -> str:
     """Return ``value`` masked, shortened and escaped for both HTML and Markdown (safe in either)."""
     if value is None or (not isinstance(value, str | list | dict) and pd.isna(value)):
         return "–"
-    s = shorten(mask_pii(value), max_chars)
+    s = shorten(visible_controls(mask_pii(value)), max_chars)
     # Markdown first, then HTML: the other order would break the entities (&#x27; into &\#x27;, shown verbatim).
     s = _MD_SPECIAL.sub(r"\\\1", s)
     # ':' as an entity in '://' keeps Markdown from turning a URL in data into a live link (it still reads '://').
@@ -79,14 +80,15 @@ def frame(df: pd.DataFrame, max_chars: int = MAX_CHARS) -> pd.DataFrame:
     """
     out = df.copy()
 
-    def clean(v: Any) -> Any:
-        return shorten(mask_pii(v), max_chars) if isinstance(v, str) else v
+    def clean(v: Any, personal: bool = False) -> Any:
+        return shorten(visible_controls(mask_pii(v, personal)), max_chars) if isinstance(v, str) else v
 
     for col in out.columns:
+        personal = isinstance(col, str) and bool(PERSONAL_COLUMN.search(col))
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(clean)
+            out[col] = out[col].map(lambda v, personal=personal: clean(v, personal))
         elif pd.api.types.is_integer_dtype(out[col]) and isinstance(col, str) and _ID_LIKE_NAME.search(col):
-            out[col] = out[col].map(lambda v: v if pd.isna(v) else mask_pii(v))
+            out[col] = out[col].map(lambda v, personal=personal: v if pd.isna(v) else mask_pii(v, personal))
     out.columns = [clean(c) if isinstance(c, str) else c for c in out.columns]
     if out.index.dtype == object or pd.api.types.is_string_dtype(out.index):
         out.index = out.index.map(clean)
