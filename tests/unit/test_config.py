@@ -27,7 +27,8 @@ def test_unknown_key_is_an_error_naming_notebook_and_key(nb: Path) -> None:
         config.validate("demo", config.notebook_defaults(nb), {"alpah": 0.1}, "the command line")
 
 
-@pytest.mark.parametrize("key,value", [("alpha", "0.1"), ("names", "a"), ("flag", 1), ("label", 3)])
+@pytest.mark.parametrize("key,value", [("alpha", "0.1"), ("names", "a"), ("flag", 1), ("label", ["a"])])
+# a number for a text parameter is its text (issue 19: -p positive_label=1): tests/unit/test_own_data.py
 def test_wrong_type_is_an_error(nb: Path, key: str, value: object) -> None:
     with pytest.raises(config.ParameterError, match=rf"parameter '{key}'.*expects"):
         config.validate("demo", config.notebook_defaults(nb), {key: value}, "the command line")
