@@ -45,8 +45,8 @@ def _mask_email(match: re.Match[str]) -> str:
 ID_CARD_RE = re.compile(r"(?<![A-Za-z0-9])(?:\d{17}[\dXx]|\d{15})(?![A-Za-z0-9])")
 # A Chinese mobile written as plain digits, optionally with the country code 86.
 _CN_MOBILE = re.compile(r"(?:86)?1[3-9]\d{9}")
-# The same inside identifiers and keys (``phone_13800138000``): only digits may not touch it.
-_CN_MOBILE_IN_TEXT = re.compile(r"(?<![A-Za-z0-9.,])(?:\+?86)?1[3-9]\d{9}(?![0-9])")
+# The same inside identifiers and keys (``phone_13800138000``); never inside a hex hash (letters around it).
+_CN_MOBILE_IN_TEXT = re.compile(r"(?<![A-Za-z0-9.,])(?:\+?86)?1[3-9]\d{9}(?![A-Za-z0-9])")
 # Control characters (but tab, newline and the ESC of terminal colours in tracebacks) and the bidirectional marks
 # and overrides (U+200E/F, U+202A-E, U+2066-9).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
