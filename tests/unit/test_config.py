@@ -177,3 +177,17 @@ def test_numeric_rules_refuse_text_and_non_finite_values() -> None:
         with pytest.raises(config.ParameterError, match="must be a finite number"):
             config.check_values("demo", {"n": bad}, [("n", rules)])
     config.check_values("demo", {"n": None}, [("n", rules)])  # None means "not given"
+
+
+def test_values_inside_dict_and_list_parameters_are_checked() -> None:
+    """Issue 26: care_due_hours={"moderate": "abc"} and reply_targets={"default": "abc"} reached float(); `each`
+    applies the same rules to every value before anything runs."""
+    checks = config._read_checks({"due": {"shape": ["dict"], "each": {"min_exclusive": 0}},
+                                  "words": {"each": {"shape": ["list"], "each": {"shape": ["str"]}}}}, "test")
+    with pytest.raises(config.ParameterError, match=r"'due' = .* every value is a finite number \(not 'moderate'"):
+        config.check_values("05", {"due": {"moderate": "abc"}, "words": {}}, checks)
+    with pytest.raises(config.ParameterError, match=r"every value is > 0 \(not 'severe': -1"):
+        config.check_values("05", {"due": {"severe": -1}, "words": {}}, checks)
+    with pytest.raises(config.ParameterError, match=r"'words'"):
+        config.check_values("05", {"due": {}, "words": {"severe": [3]}}, checks)
+    config.check_values("05", {"due": {"severe": 4}, "words": {"severe": ["("]}}, checks)

@@ -47,7 +47,7 @@ class NotebookSpec:
 
 #: Profiles always accepted: they name a world size (``data generate --size``), even where no params yaml sets them.
 SIZES = ("tiny", "small", "medium", "large")
-CHECK_RULES = ("min", "max", "min_exclusive", "max_exclusive", "choices", "iso_date", "shape")
+CHECK_RULES = ("min", "max", "min_exclusive", "max_exclusive", "choices", "iso_date", "shape", "each")
 _SHAPES = {"dict": dict, "list": list | tuple, "null": type(None), "str": str, "number": int | float}
 
 
@@ -108,6 +108,9 @@ def _read_checks(raw: Any, origin: str) -> tuple[tuple[str, tuple[tuple[str, Any
             if not isinstance(shapes, list) or any(("null" if s is None else s) not in _SHAPES for s in shapes):
                 raise ParameterError(f"{origin}: checks.{key}.shape must list some of {', '.join(_SHAPES)}")
             rules = rules | {"shape": ["null" if s is None else s for s in shapes]}  # YAML reads null as None
+        if "each" in rules:  # the rules every value of a dict (or item of a list) must meet
+            inner = _read_checks({f"{key}[*]": rules["each"]}, origin)
+            rules = rules | {"each": inner[0][1]}
         out.append((str(key), tuple((str(r), a) for r, a in rules.items())))
     return tuple(out)
 
@@ -124,6 +127,15 @@ def _is_iso_date(value: str) -> bool:
 
 def _rule_problem(rule: str, arg: Any, value: Any) -> str | None:
     """Return what ``value`` should have been under ``rule`` (None when it passes)."""
+    if rule == "each":
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list | tuple) \
+            else ()
+        for name, item in items:
+            problems = [p for r, a in arg if (p := _rule_problem(r, a, item)) is not None]
+            if problems:
+                return f"a collection whose every value is {' and '.join(dict.fromkeys(problems))} (not {name!r}: " \
+                       f"{item!r})"
+        return None
     if rule == "shape":
         allowed = tuple(_SHAPES[s] for s in arg)
         ok = isinstance(value, allowed) and not isinstance(value, bool) or ("null" in arg and value == "")
