@@ -1,10 +1,20 @@
-"""Recommendations against the planted truth of the small company world (seed 11).
+"""Recommendations against the planted truth of small company worlds (seeds 7, 11 and 42).
 
 The generator draws every purchase from a softmax over taste . item factors / (sqrt(8) / 2) + item popularity
 (``synthetic.products.preference_cdf``), so ranking items by that true score is an oracle no model can beat on
-average. On the same time split, ALS (parameters chosen on a validation split carved from training) must beat the
-most-popular list by a clear margin and reach a stated share of the oracle's NDCG@10. The planted co-purchase
-pattern (coffee -> snacks, ``products.COPURCHASE``) must show in the "also bought" neighbours.
+average. The notebook's own analysis (``recommend.run`` with the ``small`` profile: time split, parameters chosen on
+a validation split carved from training) must put ALS clearly above the most-popular list and at a stated share of
+the oracle's NDCG@10.
+
+The co-purchase pattern (``products.COPURCHASE``: coffee -> snacks, tea -> tableware) is planted INSIDE orders:
+after a line of the source category the next line of the same order is, with probability 0.45, an item of the
+complement category (``synthetic.purchases.make_lines``). So it is tested where it is planted: "also bought"
+neighbours computed on the order x item matrix (``business.also_bought`` and ``business.cross_category`` with
+orders as the rows). The notebook's neighbours are computed over customers' whole histories, where the basket
+pattern is mixed with the planted tastes (each category's true item factors sit around a random centroid, so a
+category near coffee's centroid co-occurs in the same customers too): there coffee -> snacks was the strongest
+link on seeds 11 (60%) and 42 (81%) but not on seed 7 (tableware 50%, snacks 31%) nor seed 1 (snacks 1%), which is
+why the earlier customer-level assertion held on its one seed only.
 """
 
 from __future__ import annotations
@@ -13,37 +23,61 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.recommend import business, evaluate, tuning
-from experiments.recommend.sources import company_interactions
-from experiments.recommend.splits import time_split
+from experiments import recommend
+from experiments.data.inputs import InputTable
+from experiments.lab.config import notebook_parameters
+from experiments.recommend import business, evaluate
+from experiments.recommend.sources import company_interactions, customer_profiles
+from experiments.synthetic import generate_cached
 from experiments.synthetic.products import COPURCHASE, FACTOR_COLS, RANK
 
+SEEDS = (7, 11, 42)
 K = 10
-# Measured at size small, seed 11: oracle 0.262, ALS 0.226 (factors 32, regularization 100, alpha 20 chosen on
-# validation), most-popular 0.167, random 0.054: ALS +35% over most-popular and 86% of the oracle. The bars leave
-# room for generator changes but fail on a broken model, a flipped matrix or a leaking split.
+# Measured with the notebook's small profile (NDCG@10 on the test split):
+#   seed  7: oracle 0.273, ALS 0.225, most-popular 0.168 -> ALS +34% over most-popular, 83% of the oracle
+#   seed 11: oracle 0.262, ALS 0.226, most-popular 0.167 -> +35%, 86%
+#   seed 42: oracle 0.276, ALS 0.235, most-popular 0.151 -> +55%, 85%
+# (ALS was the chosen model on all three.)
+# The bars leave room for generator changes but fail on a broken model, a flipped matrix or a leaking split.
 MIN_LIFT_OVER_POPULAR = 0.25
 MIN_SHARE_OF_ORACLE = 0.75
+# Basket-level "also bought", measured on seeds 1, 2, 3, 7, 11, 42: the planted complement is every time the
+# strongest cross-category link, with 68-93% (coffee -> snacks) and 78-94% (tea -> tableware) of the
+# cross-category neighbours, 2.7-4.8 times its share of the rest of the catalogue.
+MIN_BASKET_SHARE = 0.6
+MIN_BASKET_LIFT = 2.0
 
 
-@pytest.fixture(scope="module")
-def world(small_raw, small_clean):
-    inter = company_interactions(small_clean.tables["orders"]).frame
-    split = time_split(inter, 0.2)
-    weighting = evaluate.Weighting(use_weight=True, recency_half_life_days=0.0, scaling="log")
-    prepared = evaluate.prepare(split, weighting)
+@pytest.fixture(scope="module", params=SEEDS, ids=[f"seed{s}" for s in SEEDS])
+def world(request, worlds_root):
+    from experiments.cleaning.pipeline import clean_company
+
+    raw = generate_cached("small", request.param, worlds_root)
+    clean = clean_company(raw, truth_dir=raw / "_truth")
+    orders, items = clean.tables["orders"], clean.tables["items"]
+    inter = company_interactions(orders)
+    table = InputTable(frame=orders, columns={"user": "customer_id", "item": "item_id", "weight": "quantity",
+                                              "time": "ordered_at"},
+                       source="orders", path=None, fingerprint="", extra={"company": True})
+    ids = items["item_id"].astype(str)
+    data = recommend.Data(interactions=inter, item_names=items.set_index(ids)["name"].astype(str),
+                          item_categories=items.set_index(ids)["category"].astype(str),
+                          profiles=customer_profiles(clean.tables["customers"], inter.frame), table=table,
+                          segments_found=False)
+    cfg = recommend.Config.from_parameters(notebook_parameters("03_recommendations", "small", {"k": K}))
+    result = recommend.run(cfg, data)
     # customer -> person: the person most of the customer's records belong to
-    truth = pd.read_csv(small_raw / "_truth" / "person_records.csv", dtype=str)
-    rec = small_clean.records[["record_id", "customer_id"]].astype(str).merge(truth, on="record_id")
+    truth = pd.read_csv(raw / "_truth" / "person_records.csv", dtype=str)
+    rec = clean.records[["record_id", "customer_id"]].astype(str).merge(truth, on="record_id")
     person = (rec.groupby(["customer_id", "person_id"]).size().rename("n").reset_index()
               .sort_values(["customer_id", "n"], ascending=[True, False]).drop_duplicates("customer_id")
               .set_index("customer_id")["person_id"])
-    return {"split": split, "prepared": prepared, "person": person, "raw": small_raw, "weighting": weighting,
-            "inter": inter}
+    return {"seed": request.param, "raw": raw, "orders": orders, "categories": data.item_categories,
+            "result": result, "person": person}
 
 
 def _oracle_scores(world, rows: np.ndarray) -> np.ndarray:
-    prepared = world["prepared"]
+    prepared = world["result"].prepared
     tastes = pd.read_parquet(world["raw"] / "_truth" / "tastes.parquet").set_index("person_id")
     items = pd.read_parquet(world["raw"] / "_truth" / "item_factors.parquet").set_index("item_id")
     items = items.loc[prepared.train.items]
@@ -53,22 +87,23 @@ def _oracle_scores(world, rows: np.ndarray) -> np.ndarray:
 
 
 def test_als_beats_popular_clearly_and_reaches_a_share_of_the_oracle(world):
-    split, prepared = world["split"], world["prepared"]
-    val = evaluate.prepare(tuning.validation_split(split, 0.2, 42), world["weighting"])
-    grid = {"als": {"factors": [16, 32], "regularization": [10.0, 100.0], "alpha": [5.0, 20.0], "iterations": [15]}}
-    params = tuning.best(tuning.search(val, grid, K, 42))["als"]
-    table, _ = evaluate.compare(prepared, {"als": params, "popular": {}, "random": {}}, K, 42)
+    result = world["result"]
+    prepared = result.prepared
     oracle = evaluate.oracle_scores_ndcg(_oracle_scores(world, prepared.eval_rows), prepared, K)["ndcg_at_k"]
-    als, pop, rnd = (table.loc[m, "ndcg_at_k"] for m in ("als", "popular", "random"))
-    print(f"NDCG@{K}: oracle {oracle:.3f}, ALS {als:.3f} ({params}), popular {pop:.3f}, random {rnd:.3f}; "
-          f"ALS/popular {als / pop - 1:+.1%}, ALS/oracle {als / oracle:.1%}")
+    als, pop, rnd = (result.results.loc[m, "ndcg_at_k"] for m in ("als", "popular", "random"))
+    print(f"seed {world['seed']}: NDCG@{K} oracle {oracle:.3f}, ALS {als:.3f} ({result.chosen_params['als']}), "
+          f"popular {pop:.3f}, random {rnd:.3f}; ALS/popular {als / pop - 1:+.1%}, ALS/oracle {als / oracle:.1%}; "
+          f"chosen {result.chosen}")
     assert oracle > als > pop > rnd
     assert als / pop - 1 >= MIN_LIFT_OVER_POPULAR
     assert als / oracle >= MIN_SHARE_OF_ORACLE
+    # the lists come from a model that beats most-popular on the test split too
+    assert result.metrics()["chosen_lift_over_popular"] > MIN_LIFT_OVER_POPULAR
 
 
 def test_a_flipped_matrix_or_leaking_split_would_be_caught(world):
-    prepared = world["prepared"]
+    result = world["result"]
+    prepared = result.prepared
     # the oracle on shuffled customers (tastes of the wrong person) collapses towards popularity alone
     rows = prepared.eval_rows
     right = evaluate.oracle_scores_ndcg(_oracle_scores(world, rows), prepared, K)["ndcg_at_k"]
@@ -76,20 +111,20 @@ def test_a_flipped_matrix_or_leaking_split_would_be_caught(world):
                                         prepared, K)["ndcg_at_k"]
     assert wrong < 0.8 * right
     # no test pair was seen in training
-    train_pairs = set(zip(world["split"].train["user"], world["split"].train["item"], strict=True))
-    assert not train_pairs & set(zip(world["split"].test["user"], world["split"].test["item"], strict=True))
+    split = result.split
+    train_pairs = set(zip(split.train["user"], split.train["item"], strict=True))
+    assert not train_pairs & set(zip(split.test["user"], split.test["item"], strict=True))
 
 
-def test_planted_coffee_to_snacks_shows_in_also_bought(world, small_clean):
-    full = world["weighting"].build(world["inter"])
-    items = small_clean.tables["items"]
-    cats = items.set_index(items["item_id"].astype(str))["category"].astype(str)
-    cross = business.cross_category(business.also_bought(full, 5), cats)
-    print(cross.round(2))
+def test_planted_basket_complements_show_in_also_bought_of_orders(world):
+    orders, cats = world["orders"], world["categories"]
+    lines = orders[orders["status"].eq("completed") & orders["quantity"].gt(0)]
+    baskets = pd.DataFrame({"user": lines["order_id"].astype(str), "item": lines["item_id"].astype(str)})
+    matrix = evaluate.Weighting(use_weight=False, recency_half_life_days=0.0, scaling="none").build(baskets)
+    cross = business.cross_category(business.also_bought(matrix, 5), cats)
+    print(f"seed {world['seed']}:\n{cross.round(2)}")
     share = cats.value_counts(normalize=True)
     for src, dst in COPURCHASE.items():
-        # among neighbours from other categories, the planted complement is the most frequent (measured: coffee ->
-        # snacks 60%, tea -> tableware 64%) ...
-        assert cross.loc[src].idxmax() == dst and cross.loc[src, dst] > 0.5
+        assert cross.loc[src].idxmax() == dst and cross.loc[src, dst] >= MIN_BASKET_SHARE
         # ... at more than twice its share of the rest of the catalogue (snacks: 20% / 78% of the other items)
-        assert cross.loc[src, dst] > 2 * share[dst] / (1 - share[src])
+        assert cross.loc[src, dst] >= MIN_BASKET_LIFT * share[dst] / (1 - share[src])
