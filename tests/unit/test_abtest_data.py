@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from experiments.abtest.units import is_binary, normalise_split, prepare, slug, to_binary, variant_order
+from experiments.abtest.labels import slug
+from experiments.abtest.prepare import is_binary, normalise_split, prepare, to_binary, variant_order
 from experiments.data.tables import DataInputError
 
 

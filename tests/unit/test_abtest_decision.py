@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from test_abtest_support import run_frame as _run
 
-from experiments.abtest.analysis import ABConfig, analyse, metrics
 from experiments.abtest.frequentist import adjust_pvalues
 
 
@@ -21,9 +21,9 @@ def _frame(n: int = 4000, lift: float = 0.15, seed: int = 3) -> pd.DataFrame:
 
 def test_decision_uses_cuped_when_a_pre_metric_is_given() -> None:
     df = _frame()
-    raw = analyse(df, ABConfig("unit", "variant", "A", ["y", "guard"]))
-    adj = analyse(df, ABConfig("unit", "variant", "A", ["y", "guard"], pre_metric_col="pre"))
-    m_raw, m_adj = metrics(raw), metrics(adj)
+    raw = _run(df, "unit", "variant", "A", ["y", "guard"])
+    adj = _run(df, "unit", "variant", "A", ["y", "guard"], pre_metric_col="pre")
+    m_raw, m_adj = raw.metrics(), adj.metrics()
     assert m_raw["verdict_basis"] == "raw" and m_adj["verdict_basis"] == "cuped"
     # raw: se = 3.16 * sqrt(2 / 2000) = 0.10, z ~ 1.5; CUPED: se = 1 * sqrt(2 / 2000) = 0.032, z ~ 4.7
     assert m_raw["verdict"] != "ship" and m_adj["verdict"] == "ship"

@@ -4,15 +4,22 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_abtest_support import run_frame as _run
 
-from experiments.abtest import analysis, params, units
+from experiments import abtest
+from experiments.abtest import analysis, sources
 from experiments.abtest.simulate import AASimulation, aa_metrics
-from experiments.data.tables import DataInputError
+from experiments.common.errors import DataInputError
+from experiments.lab.config import notebook_parameters
 
 PARAMS = {"input_path": "", "experiment_id": "exp_cvr_lift", "unit_col": "unit_id", "variant_col": "variant",
           "control_label": "control", "metric_cols": ["conversions"], "planned_split": None, "pre_metric_col": "",
           "time_col": "", "segment_cols": [], "consistency_col": "", "alpha": 0.05, "one_sided": False,
           "target_relative_lift": 0.1, "aa_sims": 10, "seed": 3}
+
+
+def _config(overrides: dict | None = None) -> abtest.Config:
+    return abtest.Config.from_parameters(notebook_parameters("06_ad_ab_analysis", None, PARAMS | (overrides or {})))
 
 
 def _csv(tmp_path: Path) -> Path:
@@ -24,34 +31,35 @@ def _csv(tmp_path: Path) -> Path:
 
 def test_bad_role_column_names_file_column_and_suggestion(tmp_path):
     path = _csv(tmp_path)
-    cfg = params.config_from_parameters(PARAMS | {"input_path": str(path), "unit_col": "user_id",
-                                                  "variant_col": "test group", "control_label": "psa",
-                                                  "metric_cols": ["converted"]})
+    cfg = _config({"input_path": str(path), "unit_col": "user_id", "variant_col": "test group",
+                   "control_label": "psa", "metric_cols": ["converted"]})
     with pytest.raises(DataInputError) as err:
-        units.load_table(str(path), params.input_roles(cfg))
+        sources.load(cfg)
     msg = str(err.value)
     assert "ab.csv" in msg and "'user_id'" in msg and "did you mean 'user id'?" in msg and "unit_col" in msg
     with pytest.raises(DataInputError, match=r"ab\.csv.*'convertd'.*did you mean 'converted'"):
-        units.load_table(str(path), {"unit": "user id", "variant": "test group", "metric": ["convertd"]})
+        sources.load(_config({"input_path": str(path), "unit_col": "user id", "variant_col": "test group",
+                              "control_label": "psa", "metric_cols": ["convertd"]}))
 
 
 def test_flat_table_goes_through_the_shared_loader(tmp_path):
     path = _csv(tmp_path)
-    table = units.load_table(str(path), {"unit": "user id", "variant": "test group", "metric": ["converted"],
-                                         "segment": [], "time": ""})
-    assert table.source == "ab.csv" and table.rows == 4 and not table.is_company_world
+    data = sources.load(_config({"input_path": str(path), "unit_col": "user id", "variant_col": "test group",
+                                 "control_label": "psa", "metric_cols": ["converted"]}))
+    table = data.table
+    assert data.source == table.source == "ab.csv" and table.rows == 4 and not data.company_world
     assert table.columns == {"unit": "user id", "variant": "test group", "metric": ["converted"]}
 
 
 def test_company_roles_filled_only_without_input_path():
-    company = params.config_from_parameters(PARAMS)
+    company = _config()
     assert (company.pre_metric_col, company.time_col, company.consistency_col) == ("pre_conversions", "date",
                                                                                    "landing_page")
     assert list(company.segment_cols) == ["age_group", "gender", "interest", "channel"]
     assert company.planned_split == {"control": 0.5, "treatment": 0.5}
-    flat = params.config_from_parameters(PARAMS | {"input_path": "x.csv"})
+    flat = _config({"input_path": "x.csv"})
     assert (flat.pre_metric_col, flat.time_col, list(flat.segment_cols), flat.planned_split) == ("", "", [], None)
-    assert params.input_roles(company)["metric"] == ["conversions"]
+    assert sources.input_roles(company)["metric"] == ["conversions"]
 
 
 def test_aa_keys_are_not_swapped():
@@ -66,24 +74,24 @@ def test_aa_keys_are_not_swapped():
                                    "aa_mc_se": None}
 
 
-def _tiny_analysis(aa_sims_seed: int = 3) -> analysis.ABAnalysis:
+def _tiny_analysis(aa_sims_seed: int = 3, aa_sims: int = 0) -> abtest.Result:
     # control 2 of 6 converted, treatment 4 of 6
     df = pd.DataFrame({"u": range(12), "v": ["c"] * 6 + ["t"] * 6, "y": [1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0]})
-    return analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["y"], seed=aa_sims_seed))
+    return _run(df, "u", "v", "c", ["y"], seed=aa_sims_seed, aa_sims=aa_sims)
 
 
 def test_metrics_place_the_simulated_rates_under_their_own_keys():
-    a = _tiny_analysis()
-    sim = analysis.aa_simulation(a, 400)
-    m = analysis.metrics(a, aa=sim, aa_sims=400)
+    a = _tiny_analysis(aa_sims=400)
+    sim = a.aa
+    m = a.metrics()
     assert (m["aa_fpr_fixed"], m["aa_fpr_naive_peeking"], m["aa_fpr_sequential"]) == (
         sim.fixed, sim.naive_peeking, sim.sequential)
     # the three rules differ on these draws, so a swap would change the values
     assert len({sim.fixed, sim.naive_peeking, sim.sequential}) == 3
     assert m["power_prop_test_n_3v2"] == 3826  # R: power.prop.test(p1=.03, p2=.02, power=.8) -> 3825.15
-    assert analysis.aa_simulation(a, 0) is None
-    skipped = analysis.metrics(a, aa=None, aa_sims=0)
-    assert skipped["aa_fpr_fixed"] is None and skipped["aa_sims"] == 0
+    skipped = _tiny_analysis(aa_sims=0)
+    assert skipped.aa is None and analysis.aa_simulation(skipped) is None
+    assert skipped.metrics()["aa_fpr_fixed"] is None and skipped.metrics()["aa_sims"] == 0
 
 
 def test_bayes_counts_come_from_the_rows():
@@ -105,11 +113,9 @@ def test_same_seed_same_metrics_bytes():
     n = 1200
     df = pd.DataFrame({"u": range(n), "v": np.where(np.arange(n) % 2, "t", "c"), "y": rng.binomial(1, 0.3, n),
                        "revenue": rng.lognormal(2, 1, n), "seg": rng.choice(list("abc"), n)})
-    cfg = analysis.ABConfig("u", "v", "c", ["y", "revenue"], segment_cols=["seg"], quantiles=[0.5, 0.9], seed=9)
-
     def run() -> str:
-        a = analysis.analyse(df, cfg)
-        return json.dumps(analysis.metrics(a, aa=analysis.aa_simulation(a, 200), aa_sims=200), sort_keys=True)
+        a = _run(df, "u", "v", "c", ["y", "revenue"], segment_cols=["seg"], quantiles=[0.5, 0.9], seed=9, aa_sims=200)
+        return json.dumps(a.metrics(), sort_keys=True)
 
     first, second = run(), run()
     assert first == second and '"uplift_top_group"' in first and '"revenue_q90_diff"' in first

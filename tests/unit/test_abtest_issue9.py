@@ -7,8 +7,9 @@ import pytest
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 from statsmodels.stats.proportion import test_proportions_2indep as sm_test_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+from test_abtest_support import run_frame as _run
 
-from experiments.abtest import analysis, guardrails, present, verdict
+from experiments.abtest import guardrails, present, verdict
 from experiments.abtest.frequentist import two_proportions, welch
 from experiments.abtest.trust import clean, srm_test
 from experiments.lab.metrics import read_metrics, write_metrics
@@ -50,7 +51,7 @@ def test_defect_1_through_the_analysis_and_on_the_first_screen():
     df = pd.DataFrame({"u": range(20_000), "v": ["c"] * 10_000 + ["t"] * 10_000,
                        "converted": [1] * 975 + [0] * 9025 + [1] * 1034 + [0] * 8966,
                        "revenue": np.concatenate([_exact(10_000, 100.0, 47.4, 1), _exact(10_000, 90.0, 47.4, 2)])})
-    a = analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["converted", "revenue"]))
+    a = _run(df, "u", "v", "c", ["converted", "revenue"])
     assert a.comparisons[("converted", "t")].p_value == pytest.approx(0.165, abs=5e-4)
     rev = a.comparisons[("revenue", "t")]
     assert rev.rel_lift == pytest.approx(-0.10) and 4e-50 < rev.p_value < 6e-50
@@ -61,7 +62,7 @@ def test_defect_1_through_the_analysis_and_on_the_first_screen():
     shown = present.verdict_markdown(a).data
     assert shown.startswith("**") and len(v.reasons) >= 3
     assert all(f"- {safe.text(r, max_chars=2_000)}" in shown for r in v.reasons)
-    assert analysis.metrics(a)["verdict_reasons"] == v.reasons
+    assert a.metrics()["verdict_reasons"] == v.reasons
 
 
 def test_defect_6_numeric_metric_prior_gives_more_than_the_p_value():
@@ -71,8 +72,8 @@ def test_defect_6_numeric_metric_prior_gives_more_than_the_p_value():
     # 1/v = 1/0.0004 + 1/s^2, m = v r / s^2, P(beat) = Phi(m / sqrt v)
     df = pd.DataFrame({"u": range(800), "v": ["c"] * 400 + ["t"] * 400,
                        "spend": np.concatenate([_exact(400, 10.0, 5.0, 3), _exact(400, 10.3, 5.0, 4)])})
-    flat = analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["spend"]))
-    a = analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["spend"], prior_mean=0.0, prior_sd=0.02))
+    flat = _run(df, "u", "v", "c", ["spend"])
+    a = _run(df, "u", "v", "c", ["spend"], prior_mean=0.0, prior_sd=0.02)
     c = a.comparisons[("spend", "t")]
     from scipy import stats
 
@@ -87,7 +88,7 @@ def test_defect_6_numeric_metric_prior_gives_more_than_the_p_value():
     loss = (v**0.5 * stats.norm.pdf(m / v**0.5) - m * stats.norm.cdf(-m / v**0.5))  # E[max(-R, 0)], R ~ N(m, v)
     assert b.expected_loss_rel == pytest.approx(loss, rel=1e-6)
     assert b.expected_loss_treatment == pytest.approx(loss * 10.0, rel=1e-6)  # absolute: relative x control mean
-    m_ = analysis.metrics(a)
+    m_ = a.metrics()
     assert m_["bayes_prior"].startswith("normal") and m_["expected_loss_rel"] == b.expected_loss_rel
 
 
@@ -97,15 +98,15 @@ def test_a_guardrail_harm_does_not_depend_on_how_many_metrics_are_listed(nulls, 
     # by hand: se = 70.45 sqrt(2 / 20000) = 0.70450, z = -1.55 / 0.70450 = -2.200, two-sided p = 0.0278
     df = _ab_frame(20_000, 100.0, 98.45, 70.45, 0.10, 0.12, nulls)
     metrics = ["converted"] + [f"null{j}" for j in range(nulls)]
-    as_guardrail = analysis.analyse(df, analysis.ABConfig("u", "v", "c", metrics, guardrail_cols=["revenue"],
-                                                          guardrail_margins={"revenue": 0.01}))
+    as_guardrail = _run(df, "u", "v", "c", metrics, guardrail_cols=["revenue"],
+                                                          guardrail_margins={"revenue": 0.01})
     g = as_guardrail.guardrails[("revenue", "t")]
     assert g.comparison.p_value == pytest.approx(0.0278, abs=5e-4) and not g.passed
     assert as_guardrail.overall_verdict().decision == verdict.NO_SHIP
     assert "revenue" in as_guardrail.overall_verdict().headline
-    as_metric = analysis.analyse(df, analysis.ABConfig("u", "v", "c", metrics + ["revenue"]))
+    as_metric = _run(df, "u", "v", "c", metrics + ["revenue"])
     assert as_metric.overall_verdict().decision == verdict.NO_SHIP  # harm counted on the raw interval
-    m = analysis.metrics(as_guardrail)
+    m = as_guardrail.metrics()
     assert m["guardrail_revenue_passed"] is False and m["guardrail_revenue_ni_p_value"] == g.ni_p_value
     reasons = m["verdict_reasons"]
     assert isinstance(reasons, list) and all(isinstance(r, str) for r in reasons)
@@ -148,11 +149,11 @@ def test_srm_warning_band_is_never_no_mismatch():
     # the same split through the analysis: the report's SRM line and the verdict both carry the warning
     df = pd.DataFrame({"u": range(40_000), "v": ["control"] * 20_263 + ["treatment"] * 19_737,
                        "y": [1] * 2000 + [0] * 18_263 + [1] * 2400 + [0] * 17_337})
-    a = analysis.analyse(df, analysis.ABConfig("u", "v", "control", ["y"], planned_split={"control": 0.5,
-                                                                                         "treatment": 0.5}))
+    a = _run(df, "u", "v", "control", ["y"], planned_split={"control": 0.5,
+                                                                                         "treatment": 0.5})
     assert a.srm.p_value == pytest.approx(0.0085, abs=1e-4) and a.srm.warning
     assert "No sample-ratio mismatch" not in present.srm_markdown(a).data
-    assert "SRM warning" in a.overall_verdict().headline and analysis.metrics(a)["srm_warning"] is True
+    assert "SRM warning" in a.overall_verdict().headline and a.metrics()["srm_warning"] is True
     assert any("0.0085" in r or "SRM" in r or "sample-ratio" in r for r in a.overall_verdict().reasons)
 
 

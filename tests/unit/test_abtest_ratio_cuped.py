@@ -11,11 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import tea_tasting as tt
+from test_abtest_support import run_frame as _run
 
-from experiments.abtest import analysis, cuped, params, present
+from experiments import abtest
+from experiments.abtest import cuped, present, sources
 from experiments.abtest.ratio_cuped import check_pre_cols, ratio_cuped, ratio_cuped_table
-from experiments.data.tables import DataInputError
-from experiments.lab.config import ParameterError
+from experiments.common.errors import DataInputError, ParameterError
+from experiments.lab.config import notebook_parameters
 
 ROLES = ["clicks", "impressions", "pre_clicks", "pre_impressions"]
 
@@ -97,16 +99,19 @@ def test_table_covers_only_ratios_with_both_pre_columns_and_checks_them():
         check_pre_cols(df, {"clickz": "pre_clicks"})
     with pytest.raises(DataInputError, match=r"columns \['nope'\]"):
         check_pre_cols(df, {"clicks": "nope"})
-    with pytest.raises(ParameterError, match="pre_funnel_cols"):
-        params.check_parameters({"pre_funnel_cols": ["pre_clicks"]})
+    flat = {"input_path": "x.csv"}
+    with pytest.raises(ParameterError, match="pre_funnel_cols"):  # conf/runs.yaml: a dict
+        notebook_parameters("06_ad_ab_analysis", None, flat | {"pre_funnel_cols": ["pre_clicks"]})
+    with pytest.raises(ParameterError, match="pre_funnel_cols"):  # Config: its keys are funnel roles
+        abtest.Config.from_parameters(notebook_parameters("06_ad_ab_analysis", None,
+                                                          flat | {"pre_funnel_cols": {"clickz": "pre_clicks"}}))
 
 
 def test_analyse_reports_ratio_cuped_keys():
     df = _ads(6000, 0.05, 5)
-    cfg = analysis.ABConfig("unit", "variant", "c", ["clicks"],
-                            pre_funnel_cols={"clicks": "pre_clicks", "impressions": "pre_impressions"})
-    a = analysis.analyse(df, cfg)
-    m = analysis.metrics(a)
+    a = _run(df, "unit", "variant", "c", ["clicks"],
+             pre_funnel_cols={"clicks": "pre_clicks", "impressions": "pre_impressions"})
+    m = a.metrics()
     row = a.ratio_cuped.iloc[0]
     assert m["ratio_ctr_cuped_abs_lift"] == row["abs_lift"] and m["ratio_ctr_cuped_p_value"] == row["p_value"]
     raw = a.ratios[a.ratios["ratio"] == "ctr"].set_index("variant")["se"]  # delta-method SE per arm, no CUPED
@@ -115,24 +120,19 @@ def test_analyse_reports_ratio_cuped_keys():
     assert 0 < m["ratio_ctr_cuped_variance_reduction"] < 1
     shown = present.ratio_cuped_table(a)
     assert shown.loc[0, "ratio"] == "CTR" and shown.loc[0, "CUPED SE"] < shown.loc[0, "raw SE"]
-    as_params = params.config_from_parameters({"input_path": "x.csv", "unit_col": "unit", "variant_col": "variant",
-                                               "control_label": "c", "metric_cols": ["clicks"],
-                                               "pre_funnel_cols": dict(cfg.pre_funnel_cols)})
-    assert as_params.pre_funnel_cols == cfg.pre_funnel_cols
-    assert params.input_roles(as_params)["pre_funnel"] == ["pre_clicks", "pre_impressions"]
-    assert "ratio_ctr_cuped_abs_lift" not in analysis.metrics(analysis.analyse(df, analysis.ABConfig(
-        "unit", "variant", "c", ["clicks"])))
+    assert sources.input_roles(a.config)["pre_funnel"] == ["pre_clicks", "pre_impressions"]
+    assert "ratio_ctr_cuped_abs_lift" not in _run(df, "unit", "variant", "c", ["clicks"]).metrics()
 
 
 def test_the_loader_checks_the_pre_funnel_columns(tmp_path):
-    from experiments.abtest import units
-
     path = tmp_path / "ads.csv"
     _ads(50, 0.0, 6).to_csv(path, index=False)
     base = {"input_path": str(path), "unit_col": "unit", "variant_col": "variant", "control_label": "c",
             "metric_cols": ["clicks"]}
-    ok = params.config_from_parameters(base | {"pre_funnel_cols": {"clicks": "pre_clicks"}})
-    assert "pre_clicks" in units.load_table(str(path), params.input_roles(ok)).frame.columns
-    bad = params.config_from_parameters(base | {"pre_funnel_cols": {"clicks": "pre_clickz"}})
+    def config(pre: dict) -> abtest.Config:
+        return abtest.Config.from_parameters(notebook_parameters("06_ad_ab_analysis", None,
+                                                                 base | {"pre_funnel_cols": pre}))
+
+    assert "pre_clicks" in sources.load(config({"clicks": "pre_clicks"})).frame.columns
     with pytest.raises(DataInputError, match="pre_clickz"):
-        units.load_table(str(path), params.input_roles(bad))
+        sources.load(config({"clicks": "pre_clickz"}))

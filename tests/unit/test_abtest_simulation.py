@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from statsmodels.stats.power import NormalIndPower
+from test_abtest_support import run_frame as _run
 
-from experiments.abtest import analysis, groupseq, present, simchecks
+from experiments.abtest import groupseq, present
 from experiments.abtest.power import power_unequal
 from experiments.abtest.simulate import (
     POWER_RULES,
@@ -90,17 +91,17 @@ def test_the_notebook_simulations_mirror_the_experiment_and_plant_its_mde():
     # 1,400 + 1,400 units, 10% vs 12% converted, no daily view: 14 days x 100 units per arm at the 10% control rate
     df = pd.DataFrame({"u": range(2800), "v": ["c"] * 1400 + ["t"] * 1400,
                        "y": ([1] * 140 + [0] * 1260) + ([1] * 168 + [0] * 1232)})
-    a = analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["y"], seed=3))
-    pw = analysis.power_simulation(a, 4000)
+    a = _run(df, "u", "v", "c", ["y"], seed=3, aa_sims=4000)
+    pw = a.power_sim
     assert (pw.days, pw.units_per_day, pw.rate_control) == (14, 100, pytest.approx(0.1))
     assert pw.analytic_fixed == pytest.approx(0.8, abs=1e-6)  # the MDE is planted: 80% power by construction
     assert abs(pw.power["fixed"] - 0.8) < 4 * pw.rate_se(0.8)
-    m = analysis.metrics(a, aa=analysis.aa_simulation(a, 4000), aa_sims=4000, power_sim=pw)
+    m = a.metrics()
     assert m["power_sims"] == 4000 and m["power_sim_fixed"] == pw.power["fixed"] and m["aa_sims"] == 4000
-    table = present.simulation_table(analysis.aa_simulation(a, 4000), pw)
+    table = present.simulation_table(a.aa, pw)
     assert table["rule"].tolist()[0].startswith("fixed") and len(table) == 5
     assert table.loc[1, "power at the MDE (± MC SE)"] == "—"  # naive peeking is not a valid rule: no power row
-    assert analysis.power_simulation(a, 0) is None
+    assert _run(df, "u", "v", "c", ["y"], seed=3).power_sim is None  # aa_sims 0 skips both simulations
 
 
 def test_aa_sentence_reads_its_claim_from_the_rates():
@@ -123,7 +124,7 @@ def test_ratios_table_never_shows_a_rounded_zero_p_value():
     clicks = rng.poisson(2.0, n)
     df = pd.DataFrame({"u": range(n), "v": np.repeat(["c", "t"], n // 2), "impressions": clicks * 12 + 5,
                        "clicks": clicks, "conversions": rng.binomial(clicks, np.repeat([0.10, 0.14], n // 2))})
-    a = analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["conversions"]))
+    a = _run(df, "u", "v", "c", ["conversions"])
     p_cvr = float(a.ratios.loc[(a.ratios["ratio"] == "cvr") & (a.ratios["variant"] == "t"), "p_value"].iloc[0])
     assert p_cvr < 5e-6  # would print as 0 after rounding to 5 decimals
     shown = present.ratios_table(a)
@@ -138,7 +139,7 @@ def test_a_numeric_deciding_metric_makes_the_simulations_illustrative():
     df = pd.DataFrame({"u": range(2800), "v": ["c"] * 1400 + ["t"] * 1400,
                        "y": ([1] * 140 + [0] * 1260) + ([1] * 168 + [0] * 1232),
                        "revenue": [float(i % 17) for i in range(2800)]})
-    binary = analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["y"], seed=3))
-    numeric = analysis.analyse(df, analysis.ABConfig("u", "v", "c", ["revenue"], seed=3))
-    assert not simchecks.is_illustrative(binary) and simchecks.design_of(binary)["rate"] == pytest.approx(0.1)
-    assert simchecks.is_illustrative(numeric) and simchecks.design_of(numeric)["rate"] == 0.05
+    binary = _run(df, "u", "v", "c", ["y"], seed=3)
+    numeric = _run(df, "u", "v", "c", ["revenue"], seed=3)
+    assert not binary.simulations_illustrative and binary.simulated_design()["rate"] == pytest.approx(0.1)
+    assert numeric.simulations_illustrative and numeric.simulated_design()["rate"] == 0.05

@@ -5,7 +5,7 @@ The one shape (docs/architecture.md): ``config`` (``Config.from_parameters``), `
 world's ``ad_events`` of one experiment, or a flat table with one row per unit), ``analysis`` (``run(config) ->
 Result``, simulations included), ``result`` (``Result``: tables, ``metrics()``, ``publish()`` of nothing),
 ``present`` (report text, tables and one ``*_section`` per numbered section), ``charts`` (figures titled with their
-finding) and ``evaluation`` (against the planted truth: the only module that reads ``_truth``).
+finding) and ``evaluation`` (against the planted truth: the only module that reads it).
 
 One method each: ``prepare`` (validate the roles, coerce 0/1 and numeric outcomes, order the variants),
 ``labels`` (variant slugs for keys, masked display labels), ``trust`` (sample-ratio mismatch, assignment

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from experiments.abtest.funnel import RATIOS
@@ -81,12 +82,7 @@ class Config:
     @classmethod
     def from_parameters(cls, params: Mapping[str, Any]) -> Config:
         """Return the ``Config`` of ``params`` (the notebook's parameters; a missing key is a ``ParameterError``)."""
-        def n(key: str) -> Any:
-            return need(params, key, NOTEBOOK)
-
-        def t(key: str) -> str:
-            return text(params, key, NOTEBOOK)
-
+        n, t = partial(need, params, notebook=NOTEBOOK), partial(text, params, notebook=NOTEBOOK)
         _check_elements(params)
         input_path = t("input_path")
         roles = {k: n(k) for k in COMPANY_ROLES}
