@@ -62,6 +62,36 @@ def _list(_: argparse.Namespace) -> int:
     return 0
 
 
+def _inspect(args: argparse.Namespace) -> int:
+    """Read a file the way the loader would and show its columns; with a notebook, propose the -p mapping."""
+    import pandas as pd
+
+    from experiments.data.tables import DataInputError, read_table
+    from experiments.lab import roles
+
+    try:
+        frame = read_table(args.file, encoding=args.encoding or None, sheet=args.sheet or 0)
+    except DataInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    how = ", ".join(f"{k} {frame.attrs[k]!r}" for k in ("encoding", "sep", "header") if k in frame.attrs)
+    print(f"{args.file}: {len(frame):,} rows, {frame.shape[1]} columns" + (f" (read with {how})" if how else ""))
+    with pd.option_context("display.max_rows", 200, "display.width", 160, "display.max_colwidth", 50):
+        print(roles.describe(frame).to_string(index=False))
+    if not args.notebook:
+        return 0
+    if args.notebook not in config.load_runs():
+        print(f"error: unknown notebook {args.notebook!r}; scheduled: {', '.join(config.load_runs())}",
+              file=sys.stderr)
+        return 2
+    chosen, undecided = roles.propose(frame, args.notebook)
+    print(f"\nProposed mapping for {args.notebook} (check it; names and contents decided it):\n")
+    print(roles.command(args.file, args.notebook, chosen))
+    if undecided:
+        print("\nNot decided (set them with -p if your table has them): " + ", ".join(undecided))
+    return 0
+
+
 def _index(_: argparse.Namespace) -> int:
     from experiments.lab.report import write_index
 
@@ -93,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_run)
 
     sub.add_parser("list", help="list scheduled notebooks and their parameters").set_defaults(func=_list)
+    ins = sub.add_parser("inspect", help="show a file's columns as the loader reads them; with a notebook, propose "
+                                        "the -p mapping of its column roles")
+    ins.add_argument("file", help="a CSV (plain or compressed), Parquet, Excel or JSON-lines file")
+    ins.add_argument("notebook", nargs="?", default="", help="a notebook of conf/runs.yaml, e.g. 03_recommendations")
+    ins.add_argument("--encoding", default="", help="text encoding (default: detect)")
+    ins.add_argument("--sheet", default="", help="Excel sheet (default: the first)")
+    ins.set_defaults(func=_inspect)
     sub.add_parser("index", help="rebuild reports/index.html").set_defaults(func=_index)
     return parser
 

@@ -236,8 +236,10 @@ def _type_ok(default: Any, value: Any) -> bool:
 
 def validate(notebook: str, defaults: Mapping[str, Any], overrides: Mapping[str, Any], origin: str) -> dict[str, Any]:
     """Check ``overrides`` against the notebook's ``defaults`` and return them (ints widened to floats where needed)."""
+    from experiments.lab.roles import apply_aliases
+
     out: dict[str, Any] = {}
-    for key, value in overrides.items():
+    for key, value in apply_aliases(notebook, overrides, defaults).items():
         if key not in defaults:
             known = ", ".join(sorted(defaults))
             raise ParameterError(f"{notebook}: unknown parameter {key!r} (from {origin}); its parameters are: {known}")

@@ -1,0 +1,164 @@
+"""The one vocabulary of column roles (conf/roles.yaml), old parameter names kept working, and the mapping
+``python -m experiments inspect FILE [NOTEBOOK]`` proposes for a user's table.
+
+- ``roles()``: ``{parameter: Role}`` from conf/roles.yaml; every notebook's ``*_col`` parameter is one of them
+  (tests/unit/test_roles.py).
+- ``aliases(notebook)``: ``{old name: new name}``; the runner takes an old name, uses the new one and prints one
+  notice.
+- ``describe(frame)``: one row per column (type, example values masked, share missing) as a user checks a file.
+- ``propose(frame, notebook)``: the ``-p role_col=column`` mapping for a notebook from column names and contents,
+  with the roles it could not decide marked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.common.masking import mask_pii
+from experiments.data import paths
+
+
+@dataclass(frozen=True)
+class Role:
+    """One column role: its parameter, meaning, the kind of content it holds and name hints."""
+
+    name: str
+    meaning: str
+    kind: str  # id, time, number, label, text, category
+    hints: tuple[str, ...]
+
+
+def _conf(conf_dir: Path | None = None) -> dict[str, Any]:
+    from experiments.lab.config import load_yaml
+
+    return load_yaml((conf_dir or paths.conf_dir()) / "roles.yaml")
+
+
+def roles(conf_dir: Path | None = None) -> dict[str, Role]:
+    """The role vocabulary, ``{parameter name: Role}``."""
+    raw = _conf(conf_dir).get("roles") or {}
+    return {name: Role(name=name, meaning=str(r.get("meaning", "")), kind=str(r.get("kind", "")),
+                       hints=tuple(str(h).lower() for h in r.get("hints") or ())) for name, r in raw.items()}
+
+
+def aliases(notebook: str, conf_dir: Path | None = None) -> dict[str, str]:
+    """``{old parameter name: current name}`` for ``notebook`` (conf/roles.yaml ``aliases``)."""
+    raw = _conf(conf_dir).get("aliases") or {}
+    return {str(k): str(v) for k, v in (raw.get(notebook) or {}).items()}
+
+
+def apply_aliases(notebook: str, overrides: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``overrides`` with old parameter names renamed to their current names (a notice per rename)."""
+    import sys
+
+    table = aliases(notebook)
+    out: dict[str, Any] = {}
+    for key, value in overrides.items():
+        new = table.get(key)
+        if new and key not in defaults and new in defaults:
+            print(f"note: {notebook}: parameter {key!r} is now called {new!r}; using it", file=sys.stderr)
+            key = new
+        out[key] = value
+    return out
+
+
+# ------------------------------------------------------------------ looking at a file
+def _kind_of(s: pd.Series) -> str:
+    """What a column holds, as a user would say it: number, time, text, category, id, flag or empty."""
+    from experiments.common.dates import parse_dates
+
+    given = s.dropna()
+    if given.empty:
+        return "empty"
+    if pd.api.types.is_bool_dtype(given) or set(map(str, given.unique()[:10])) <= {"0", "1", "True", "False",
+                                                                                     "true", "false", "Yes", "No"}:
+        return "flag"
+    if pd.api.types.is_numeric_dtype(given):
+        if pd.api.types.is_integer_dtype(given) and given.nunique() > 0.5 * len(given):
+            return "id or number"
+        return "number"
+    sample = given.astype(str).head(500)
+    for order in ("auto", "mdy"):  # an all-ambiguous slash column is still a time (it needs date_order)
+        try:
+            if parse_dates(sample, order=order).values.notna().mean() > 0.9:
+                return "time"
+            break
+        except ValueError:
+            continue
+    if sample.str.len().mean() > 40:
+        return "text"
+    if given.nunique() <= max(20, 0.05 * len(given)):
+        return "category"
+    return "id"
+
+
+def describe(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per column: name, what it holds, distinct values, share missing, three masked examples."""
+    rows = []
+    for col in frame.columns:
+        s = frame[col]
+        examples = [mask_pii(v)[:40] for v in s.dropna().astype(str).unique()[:3]]
+        rows.append({"column": str(col), "holds": _kind_of(s), "distinct": int(s.nunique()),
+                     "missing": f"{s.isna().mean():.0%}", "examples": ", ".join(examples)})
+    return pd.DataFrame(rows)
+
+
+_KIND_FITS = {"id": {"id", "id or number", "category", "number"}, "time": {"time", "id or number"},
+              "number": {"number", "id or number", "flag"}, "label": {"flag", "category"},
+              "text": {"text", "category", "id"}, "category": {"category", "flag", "id"}}
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", str(name).lower())
+
+
+def propose(frame: pd.DataFrame, notebook: str) -> tuple[dict[str, str], list[str]]:
+    """Return ``({role parameter: column}, [roles not decided])`` for the notebook's ``*_col`` parameters.
+
+    A column is proposed for a role when a name hint of the role is in the column's name and its content fits the
+    role's kind; the strongest name match wins, each column used once. Roles without a fitting column are listed as
+    not decided (their parameter keeps its default, or is left out when optional).
+    """
+    from experiments.lab.config import load_runs, notebook_defaults
+
+    params = [p for p in notebook_defaults(load_runs()[notebook].path) if p.endswith("_col")]
+    vocabulary = roles()
+    kinds = {str(c): _kind_of(frame[c]) for c in frame.columns}
+    used: set[str] = set()
+    chosen: dict[str, str] = {}
+    same = {str(k): str(v) for k, v in (_conf().get("same_role") or {}).items()}
+    for param in params:
+        role = vocabulary.get(param) or vocabulary.get(same.get(param, ""))
+        if role is None:
+            continue
+        best, score = None, 0
+        for col in frame.columns:
+            col = str(col)
+            if col in used or kinds[col] not in _KIND_FITS.get(role.kind, {kinds[col]}):
+                continue
+            name = _norm(col)
+            s = max((len(h) + (10 if name == _norm(h) else 0) for h in role.hints if _norm(h) and _norm(h) in name),
+                    default=0)
+            if s > score:
+                best, score = col, s
+        if best is not None:
+            chosen[param] = best
+            used.add(best)
+    undecided = [p for p in params if p not in chosen and (p in vocabulary or p in same)]
+    return chosen, undecided
+
+
+def command(path: str, notebook: str, chosen: Mapping[str, str]) -> str:
+    """The command line a user copies: ``python -m experiments run NOTEBOOK -p input_path=... -p role_col=...``."""
+    def quote(v: str) -> str:
+        return f"'{v}'" if re.search(r"[^\w./:-]", v) else v
+
+    parts = [f".venv/bin/python -m experiments run {notebook}", f"-p input_path={quote(path)}"]
+    parts += [f"-p {quote(f'{k}={v}')}" for k, v in chosen.items()]
+    return " \\\n    ".join(parts)
