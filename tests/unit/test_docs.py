@@ -45,6 +45,7 @@ def test_a_stale_page_is_detected() -> None:
 
 def test_readme_is_a_page_without_history() -> None:
     readme = (paths.project_root() / "README.md").read_text(encoding="utf-8")
+    assert readme == _write_docs().readme(readme), "README's roles table is stale: run tools/write_docs.py"
     assert len(readme.splitlines()) <= 200
     assert not re.search(r"\bissue \d+|used to|earlier session", readme, flags=re.IGNORECASE)
     for name in config.load_runs():
