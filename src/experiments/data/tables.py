@@ -66,8 +66,20 @@ def _format_of(path: Path, fmt: str | None) -> str:
             return READERS[suffix]
     if suffixes and suffixes[-1] in READERS:
         return READERS[suffixes[-1]]
+    if _looks_like_text(path):  # u.data, orders.dat, an export without a suffix: delimited text, sniffed
+        return "csv"
     raise DataInputError(f"{path.name}: unknown file type {''.join(suffixes) or '(none)'}; "
                          "expected .csv, .parquet, .xlsx or .jsonl")
+
+
+def _looks_like_text(path: Path) -> bool:
+    """True when the file's first bytes are text (no NUL byte, not a zip/PDF container)."""
+    try:
+        with open_decompressed(path) as fh:
+            head = fh.read(4096)
+    except (OSError, DataInputError):
+        return False
+    return bool(head) and b"\x00" not in head and not head.startswith((b"PK\x03\x04", b"PK", b"%PDF"))
 
 
 def read_table(path: str | os.PathLike[str], *, fmt: str | None = None, encoding: str | None = None,

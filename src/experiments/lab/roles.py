@@ -80,6 +80,8 @@ def _kind_of(s: pd.Series) -> str:
                                                                                      "true", "false", "Yes", "No"}:
         return "flag"
     if pd.api.types.is_numeric_dtype(given):
+        if pd.api.types.is_integer_dtype(given) and parse_dates(given.head(500)).order_used == "unix_s":
+            return "time (epoch seconds)"
         if pd.api.types.is_integer_dtype(given) and given.nunique() > 0.5 * len(given):
             return "id or number"
         return "number"
@@ -109,7 +111,7 @@ def describe(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-_KIND_FITS = {"id": {"id", "id or number", "category", "number"}, "time": {"time", "id or number"},
+_KIND_FITS = {"id": {"id", "id or number", "category", "number"}, "time": {"time", "time (epoch seconds)"},
               "number": {"number", "id or number", "flag"}, "label": {"flag", "category"},
               "text": {"text", "category", "id"}, "category": {"category", "flag", "id"}}
 
