@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.common.errors import DataInputError
 from experiments.data import paths
-from experiments.data.tables import DataInputError
 
 PROTOCOLS: dict[str, dict[str, Any]] = {
     "positives": {"min_rating": 4, "test_fraction": 0.25, "k": 10},
