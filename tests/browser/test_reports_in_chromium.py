@@ -226,3 +226,27 @@ def test_hostile_labels_reach_the_reports_as_plain_text(hostile_runs: dict[str, 
     page = reports / flat["folder"] / "06_ad_ab_analysis" / "06_ad_ab_analysis.html"
     text = _text_of(page.read_text(encoding="utf-8"))
     assert "<img src=x onerror=" in text  # readable as written once entities are undone, i.e. escaped in the HTML
+
+
+def _layout_tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("layout", Path(__file__).parents[2] / "tools" / "layout.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_page_fits_1280_px_and_opens_on_its_answer(hostile_runs: dict[str, object]) -> None:
+    """Issue 24: at 1280 px no table or chart is wider than the page column (a wide one scrolls inside its own box),
+    and every report's first section, starting on the first screen (900 px), is its answer, not a numbered part."""
+    layout = _layout_tool()
+    problems = {}
+    for label, page in _pages(hostile_runs):
+        m = layout.measure(page, width=1280)
+        if m["wide"] or m["scroll_width"] > m["viewport"]:
+            problems[label] = f"wider than the page: {m['wide']} (page {m['scroll_width']} px)"
+        elif label != "index" and (m["first_h2_top"] is None or m["first_h2_top"] > layout.FIRST_SCREEN_PX
+                                   or re.match(r"\d", m["first_h2"] or "")):
+            problems[label] = f"first section {m['first_h2']!r} at {m['first_h2_top']} px"
+    assert problems == {}
