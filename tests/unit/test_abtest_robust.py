@@ -25,11 +25,25 @@ def test_quantile_difference_of_a_pure_shift_and_its_coverage():
     q = robust.quantile_comparison(yc + 5, yc, [0.5, 0.9], n_boot=200)
     assert q["diff"].to_numpy() == pytest.approx([5.0, 5.0])
     assert (q["ci_low"] <= 5).all() and (q["ci_high"] >= 5).all()
-    # independent lognormal arms: the true median difference is e^3.1 - e^3 = 2.11, covered by the 95% interval
-    rng = np.random.default_rng(1)
-    q = robust.quantile_comparison(rng.lognormal(3.1, 1, 4000), rng.lognormal(3, 1, 4000), [0.5], n_boot=300)
-    assert q["ci_low"].iloc[0] < np.exp(3.1) - np.exp(3) < q["ci_high"].iloc[0]
     assert robust.quantile_key(0.5) == "q50" and robust.quantile_key(0.995) == "q99_5"
+
+
+@pytest.mark.parametrize("seed", [7, 11, 42])
+def test_quantile_interval_coverage_over_many_experiments(seed):
+    # issue 18: one interval containing the truth is a 95% event (the old single-draw check failed on 6 of 60
+    # seeds). Coverage is a rate: 200 experiments of independent lognormal arms, true median difference
+    # e^3.1 - e^3 = 2.11; a 95% interval must contain it in about 190 of 200 (measured 188-193 on these seeds),
+    # fewer than the binomial 0.001 quantile (~180) would be a broken interval
+    from scipy import stats
+
+    rng = np.random.default_rng(seed)
+    true = np.exp(3.1) - np.exp(3)
+    hits = 0
+    for _ in range(200):
+        q = robust.quantile_comparison(rng.lognormal(3.1, 1, 1000), rng.lognormal(3, 1, 1000), [0.5], n_boot=200,
+                                       seed=int(rng.integers(1 << 30)))
+        hits += bool(q["ci_low"].iloc[0] < true < q["ci_high"].iloc[0])
+    assert stats.binom.cdf(hits, 200, 0.95) > 0.001, f"{hits} of 200 intervals contain the true difference"
 
 
 def test_capping_happens_before_the_tests_and_keys_are_written():
