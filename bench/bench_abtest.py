@@ -5,10 +5,10 @@
 Uses the shared cached world (``bench/world_cache.py``: generated and cleaned once). Measures, in this process, with
 the notebook's company-world defaults (``exp_cvr_lift``, CUPED on ``pre_conversions``, ratio CUPED on the pre-period
 funnel, segments, daily sequential view, uplift model): loading the experiment through the shared loader
-(``units.load_table``), ``analysis.analyse`` (trust checks, tests, CUPED, funnel, sequential plan, Bayesian view,
-quantile bootstrap, segments, uplift), and the A/A and power simulations at ``--sims`` experiments each (the
-notebook's ``aa_sims``). Wall and CPU seconds per stage; peak memory is this process's peak resident set size.
-Writes ``bench/results/abtest_<size>.json``.
+(``abtest.load``), ``abtest.run`` without simulations (trust checks, tests, CUPED, funnel, sequential plan, Bayesian
+view, quantile bootstrap, segments, uplift with its Qini bootstrap), and the A/A and power simulations at ``--sims``
+experiments each (the notebook's ``aa_sims``). Wall and CPU seconds per stage; peak memory is this process's peak
+resident set size. Writes ``bench/results/abtest_<size>.json``.
 """
 
 from __future__ import annotations
@@ -29,26 +29,28 @@ def main(argv: list[str] | None = None) -> dict:
     data_dir, world_seconds = bc.cached_world(args.size, args.seed)
     os.environ["CIL_DATA_DIR"] = str(data_dir)  # the company world's processed tables of that size
 
-    from experiments.abtest import analysis, params, units
-    from experiments.lab import config
+    from dataclasses import replace
 
-    name = "06_ad_ab_analysis"  # the notebook's own defaults and conf base: the bench runs what the notebook runs
-    spec = config.load_runs()[name]
-    notebook_params = config.notebook_defaults(spec.path) | config.effective_parameters(spec, None)
-    notebook_params |= {"seed": args.seed, "aa_sims": args.sims}
+    from experiments import abtest
+    from experiments.abtest import analysis
+    from experiments.lab.config import notebook_parameters
+
+    # the notebook's own defaults and conf base: the bench runs what the notebook runs
+    cfg = abtest.Config.from_parameters(notebook_parameters("06_ad_ab_analysis", None,
+                                                            {"seed": args.seed, "aa_sims": args.sims}))
     t: dict[str, float] = {}
     with bc.timed(t, "load"):
-        cfg = params.config_from_parameters(notebook_params)
-        table = units.load_table("", params.input_roles(cfg), experiment_id=str(notebook_params["experiment_id"]))
+        data = abtest.load(cfg)
     with bc.timed(t, "analyse"):
-        a = analysis.analyse(table.frame, cfg, table.source)
+        a = abtest.run(replace(cfg, aa_sims=0), data)  # the simulations are timed on their own below
+    a.config = cfg
     with bc.timed(t, "aa_simulation"):
-        aa = analysis.aa_simulation(a, args.sims)
+        a.aa = analysis.aa_simulation(a)
     with bc.timed(t, "power_simulation"):
-        pw = analysis.power_simulation(a, args.sims)
-    m = analysis.metrics(a, aa=aa, aa_sims=args.sims)
+        a.power_sim = pw = analysis.power_simulation(a)
+    m = a.metrics()
     out = {
-        "size": args.size, "seed": args.seed, "experiment": notebook_params["experiment_id"], "units": int(table.rows),
+        "size": args.size, "seed": args.seed, "experiment": cfg.experiment_id, "units": int(data.table.rows),
         "units_analysed": m.get("n_analysed"), "sims": args.sims, **t,
         "total_seconds": round(sum(v for k, v in t.items() if not k.endswith("_cpu_seconds")), 2),
         "peak_rss_mb": bc.peak_rss_mb(), "world_build_or_reuse_seconds": world_seconds,
