@@ -24,6 +24,12 @@ NB = "03_recommendations"
     ("scaling", "tfidf", "'scaling' = 'tfidf' must be one of none, log, bm25"),
     ("search_grid", "huge", "'search_grid' = 'huge' must be one of"),
     ("itemknn_similarity", "jaccard", "'itemknn_similarity' = 'jaccard' must be one of"),
+    ("als_factors", 0, "'als_factors' = 0 must be >= 1"),
+    ("als_alpha", 0.0, "'als_alpha' = 0.0 must be > 0"),
+    ("bpr_learning_rate", 0.0, "'bpr_learning_rate' = 0.0 must be > 0"),
+    ("bpr_regularization", -0.1, "'bpr_regularization' = -0.1 must be >= 0"),
+    ("bpr_iterations", 0, "'bpr_iterations' = 0 must be >= 1"),
+    ("itemknn_neighbours", 0, "'itemknn_neighbours' = 0 must be >= 1"),
 ])
 def test_bad_parameters_name_notebook_and_key(key, value, message):
     # the rules live in conf/runs.yaml `checks:` (the runner applies them before the notebook starts)
