@@ -14,8 +14,9 @@ failed on 9 of 30 seeds):
   significant) must be within a binomial tolerance of the nominal level (a one-sided binomial p-value above 0.001).
 
 Size small is generated with ``synthetic.ads.make_ad_events``, the function ``synthetic.generate`` calls for
-``ad_events.csv`` (same rows and truth for the same seed, ~1 s instead of the whole world). The notebook run uses
-the session's tiny world through its processed file.
+``ad_events.csv`` (same rows and truth for the same seed, ~1 s instead of the whole world). The company-world
+checks read the session's tiny world through its processed file, without a kernel: 06 itself runs once in
+tests/unit on a flat table and in the smoke run on the company world.
 """
 
 from __future__ import annotations
@@ -185,23 +186,18 @@ def test_evaluation_compares_with_the_truth_file(tiny_world: Path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def notebook_srm(tmp_path_factory, tiny_world: Path) -> dict:
-    """06 run once through papermill on a copy of the tiny world, experiment exp_srm, 300 simulations."""
-    import shutil
-
-    from experiments.lab.runner import execute_notebook
-
-    root = tmp_path_factory.mktemp("nb06")
-    shutil.copytree(tiny_world, root / "data", symlinks=True)
+def company_srm(tiny_world: Path) -> dict:
+    """What the notebook writes on the tiny world's exp_srm with 300 simulations: ``result.metrics()`` plus the
+    planted-truth section's keys, computed once without a kernel (the smoke run executes 06 on the company world
+    and checks that every documented [company] key reaches its metrics.json)."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CIL_DATA_DIR", str(root / "data"))
-        mp.setenv("CIL_REPORTS_DIR", str(root / "reports"))
-        return execute_notebook("06_ad_ab_analysis", {"experiment_id": "exp_srm", "aa_sims": 300}, root / "run")
+        mp.setenv("CIL_DATA_DIR", str(tiny_world))  # read only: 06 publishes nothing
+        result = abtest.run(_company_config(experiment_id="exp_srm", aa_sims=300))
+        return result.metrics() | evaluation.evaluate(result).metrics
 
 
-@pytest.mark.slow
-def test_notebook_company_world_values(notebook_srm: dict, tiny_world: Path):
-    m = notebook_srm
+def test_company_world_values(company_srm: dict, tiny_world: Path):
+    m = company_srm
     truth = json.loads((tiny_world / "raw" / "_truth" / "experiments.json").read_text())["exp_srm"]
     assert m["n_control"] + m["n_treatment"] == truth["rows"]
     assert m["n_control"] == truth["observed"]["units"]["control"]
@@ -219,15 +215,14 @@ def test_notebook_company_world_values(notebook_srm: dict, tiny_world: Path):
     assert (m["conversions_z"], m["conversions_p_value"]) == pytest.approx((welch.statistic, welch.pvalue), rel=1e-9)
 
 
-@pytest.mark.slow
-def test_notebook_company_world_simulations_and_truth_keys(notebook_srm: dict, tiny_world: Path):
-    m = notebook_srm
+def test_company_world_simulations_and_truth_keys(company_srm: dict, tiny_world: Path):
+    m = company_srm
     truth = json.loads((tiny_world / "raw" / "_truth" / "experiments.json").read_text())["exp_srm"]
     # A/A keys: 300 simulations, Monte Carlo SE sqrt(.05 * .95 / 300) = 0.0126; naive peeking inflates the rate
     se = math.sqrt(0.05 * 0.95 / 300)
     assert abs(m["aa_fpr_fixed"] - 0.05) < 4 * se and m["aa_fpr_sequential"] <= 0.05 + 3 * se
     assert m["aa_fpr_naive_peeking"] > m["aa_fpr_fixed"] + 2 * se and m["aa_sims"] == 300
-    # the planted-truth section's keys reach metrics.json on the company world
+    # the planted-truth section's keys on the company world
     assert (m["planted_srm_drop_rate"], m["planted_abs_lift"], m["planted_uplift_group"]) == (0.06, 0.0, None)
     assert m["planted_faults_counted"] is True and m["planted_power"] == truth["power_at_alpha_0.05"]
     assert m["planted_lift_covered"] == (m["conversions_ci_low"] <= 0.0 <= m["conversions_ci_high"])
