@@ -87,3 +87,18 @@ def test_the_report_says_a_flat_uplift_is_no_targeting_advice():
     assert first.data.startswith("Qini on") and "This is not targeting advice" in first.data
     assert "so that group is where the effect is concentrated" not in first.data
     assert chart.axes[0].get_title(loc="left").startswith("Flat uplift")
+
+
+def test_numeric_uplift_features_name_no_group_and_the_sentence_says_so():
+    from test_abtest_support import run_frame
+
+    from experiments.abtest import present
+
+    rng = np.random.default_rng(1)
+    n = 2000
+    df = pd.DataFrame({"u": range(n), "v": np.where(rng.random(n) < 0.5, "t", "c"), "x": rng.normal(size=n),
+                       "y": rng.binomial(1, 0.2, n)})
+    a = run_frame(df, "u", "v", "c", ["y"], uplift_features=["x"])
+    assert a.uplift["t"].top_group == ""
+    text = present.uplift_sentence(a, "t").data
+    assert "numeric features rank units but name no group" in text and " =  " not in text

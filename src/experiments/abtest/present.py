@@ -253,7 +253,12 @@ def uplift_sentence(a: Result, variant: str):
     head = safe.md("Qini on {n_test:,} held-out units: {qini:+.4g} above random targeting ({level:.0%} bootstrap "
                    "interval {low:+.4g} to {high:+.4g}); area under the uplift curve {auuc:.4g} per unit.",
                    n_test=up.n_test, qini=up.qini, level=level, low=up.qini_low, high=up.qini_high, auuc=up.auuc)
-    if up.qini_low > 0:
+    if not up.top_group:  # only categorical features name a group
+        verdict = ("The ranking beats random targeting." if up.qini_low > 0 else
+                   "**The uplift is flat: the interval covers 0, so this is not targeting advice.**")
+        body = safe.md(verdict + " No categorical feature value stands out in the top tenth by predicted uplift "
+                       "(numeric features rank units but name no group).")
+    elif up.qini_low > 0:
         body = safe.md("The ranking beats random targeting: the top tenth by predicted uplift from {variant} is "
                        "{share:.0%} units with {column} = {value} (against {base:.0%} of all units), so that group "
                        "is where the effect is concentrated.", variant=display_label(variant), share=up.top_share,
