@@ -12,9 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from experiments import segments
 from experiments.data.paths import datasets_dir
 from experiments.data.tables import read_table
-from experiments.segments import job, tiers
+from experiments.lab.config import notebook_parameters
+from experiments.segments import tiers
 
 pytestmark = pytest.mark.realdata
 FOLDER = datasets_dir() / "online_retail"
@@ -32,8 +34,10 @@ def _need(path: Path) -> None:
 
 def test_random_40k_sample_by_quantity_times_price():
     _need(XLSX)
-    data = job.load(str(XLSX), "CustomerID", "InvoiceDate", "", quantity_col="Quantity", price_col="UnitPrice",
-                    keep_zero_amounts=False)  # as the profile: zero-price lines are adjustments here, not purchases
+    # the notebook's online_retail profile: amount = Quantity x UnitPrice, zero-price lines are adjustments here
+    cfg = segments.Config.from_parameters(notebook_parameters("02_customer_segmentation", "online_retail",
+                                                              {"input_path": str(XLSX)}))
+    data = segments.load(cfg)
     raw = read_table(XLSX)
     # README: 40,000 rows, 10,057 without CustomerID (dropped as guests)
     assert len(raw) == 40_000 and data.dropped["no_customer"] == 10_057
@@ -41,9 +45,8 @@ def test_random_40k_sample_by_quantity_times_price():
     amount = raw["Quantity"] * raw["UnitPrice"]
     assert data.dropped["negative_amount"] == int((raw["CustomerID"].notna() & (amount < 0)).sum())
     assert data.dropped["zero_amount"] == int((raw["CustomerID"].notna() & (amount == 0)).sum())
-    seg = job.segment(data.tx, job.Settings(calibration_end="2011-06-30", time_unit="W"), tiers.TierRules(),
-                      source=data.table.source)
-    m = seg.metrics
+    seg = segments.run(cfg, data)
+    m = seg.metrics()
     assert ISSUE_KEYS <= set(m)
     # README: 3,621 customers; 3,591 of them bought something at a positive price (the others only cancelled)
     assert m["n_customers"] == positive["CustomerID"].nunique() == 3_591

@@ -4,9 +4,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from experiments import segments
+from experiments.lab.config import notebook_parameters
 from experiments.segments import tiers
 
-RULES = tiers.TierRules()
+
+def _rules(**overrides) -> tiers.TierRules:
+    """The rules of the notebook's own parameters (its parameters cell is the one place of the defaults)."""
+    return segments.Config.from_parameters(notebook_parameters("02_customer_segmentation", None, overrides)).rules
+
+
+RULES = _rules()
 
 
 def test_value_tiers_by_clv_rank_and_potential():
@@ -50,19 +58,23 @@ def test_needs_pick_the_strongest_signal_over_its_threshold():
         "n_orders": [3, 3, 3, 3, 1, 0],
     })
     # row 3: 0.31/0.3 = 1.033 beats 0.65/0.65 = 1.0; row 4 has one order only; row 5 never bought
-    assert tiers.needs(prof, tiers.TierRules(need_discount_share=0.3)).tolist() == [
+    assert tiers.needs(prof, _rules(need_discount_share=0.3)).tolist() == [
         "price-sensitive", "quality-seeking", "service-dependent", "price-sensitive", "unclear", "unclear"]
     weak = prof.assign(discount_share=0.1, price_level=0.5, contacts_per_order=0.1)
     assert set(tiers.needs(weak, RULES)) == {"unclear"}
 
 
-@pytest.mark.parametrize("bad", [dict(value_high_share=0.8, value_medium_share=0.3), dict(active_days=200),
-                                 dict(growth_ratio=0.9), dict(need_price_level=0.0), dict(value_high_share=0)])
-def test_inconsistent_thresholds_are_refused(bad):
+@pytest.mark.parametrize("bad", [dict(value_high_share=0.8, value_medium_share=0.3), dict(active_days=200)])
+def test_contradicting_thresholds_are_refused(bad):
     with pytest.raises(ValueError):
-        tiers.TierRules(**bad)
+        tiers.TierRules(**(RULES.__dict__ | bad))
 
 
-def test_rules_from_notebook_parameters_ignore_other_keys():
-    r = tiers.TierRules.from_params({"active_days": 30, "input_path": "x.csv"})
-    assert r.active_days == 30 and r.churned_days == 180
+@pytest.mark.parametrize("bad", [dict(growth_ratio=0.9), dict(need_price_level=0.0), dict(value_high_share=0),
+                                 dict(decline_ratio=1.5), dict(pareto_max_customers=0)])
+def test_single_threshold_ranges_stop_before_the_notebook_starts(bad):
+    # conf/runs.yaml checks, applied as the runner applies them (notebook_parameters range-checks its overrides)
+    from experiments.common.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=next(iter(bad))):
+        notebook_parameters("02_customer_segmentation", None, bad)

@@ -4,8 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from experiments import segments
+from experiments.common.errors import ParameterError
 from experiments.data.tables import DataInputError
-from experiments.segments import btyd, holdout, indicators, job, tiers
+from experiments.lab.config import notebook_parameters
+from experiments.segments import btyd, holdout, indicators, sources
 from experiments.segments.transactions import summarise, validate_transactions
 
 COLS = {"customer": "cust", "date": "day", "amount": "value"}
@@ -73,16 +76,17 @@ def test_missing_column_names_the_parameter(tmp_path):
     path = tmp_path / "t.csv"
     pd.DataFrame({"CustomerID": [1], "Date": ["2024-01-01"], "Amount": [1.0]}).to_csv(path, index=False)
     with pytest.raises(DataInputError, match=r"amount_col asks for column 'amt'.*did you mean 'Amount'"):
-        job.load(str(path), "CustomerID", "Date", "amt")
+        sources.load(_cfg(input_path=str(path), customer_col="CustomerID", date_col="Date", amount_col="amt"))
     with pytest.raises(DataInputError, match="give amount_col, or both quantity_col and price_col"):
-        job.load(str(path), "CustomerID", "Date", "")
+        sources.load(_cfg(input_path=str(path), customer_col="CustomerID", date_col="Date", amount_col=""))
 
 
 def test_amount_from_quantity_times_price(tmp_path):
     path = tmp_path / "lines.csv"
     pd.DataFrame({"c": ["x", "x"], "d": ["2024-01-01", "2024-01-01"], "q": [2, -1], "p": [3.5, 3.5]}).to_csv(
         path, index=False)
-    data = job.load(str(path), "c", "d", "", quantity_col="q", price_col="p")
+    data = sources.load(_cfg(input_path=str(path), customer_col="c", date_col="d", amount_col="", quantity_col="q",
+                             price_col="p"))
     assert data.tx["amount"].tolist() == [7.0] and data.dropped["negative_amount"] == 1
 
 
@@ -94,14 +98,14 @@ def test_clv_by_hand_without_discounting():
     gg = {"p": 6.0, "q": 4.0, "v": 15.0}
     models = holdout.Models(bgnbd=btyd.Fit("bgnbd", bg, {}, 0.0, 2, True), pareto=None,
                             gamma_gamma=btyd.Fit("gamma_gamma", gg, {}, 0.0, 1, True))
-    out = holdout.lifetime_value(models, s, "W", horizon_months=12, annual_discount=0.0)
+    out = holdout.lifetime_value(models, s, "W", horizon_months=12, annual_discount=0.0, margin=1.0)
     weeks = 12 * holdout.DAYS_PER_MONTH / 7
     expected_y = btyd.bgnbd_conditional(bg, weeks, s["x"], s["t_x"], s["T"])
     # spend: a has no repeats -> population mean p v / (q - 1) = 30; b: p (v + x m) / (p x + q - 1) = 6*165/21
     spend = np.array([30.0, 6 * 165 / 21])
     assert out["expected_spend"].to_numpy() == pytest.approx(spend)
     assert out["clv"].to_numpy() == pytest.approx(expected_y * spend)
-    disc = holdout.lifetime_value(models, s, "W", horizon_months=12, annual_discount=0.1)
+    disc = holdout.lifetime_value(models, s, "W", horizon_months=12, annual_discount=0.1, margin=1.0)
     assert (disc["clv"] < out["clv"]).all() and (disc["clv"] > out["clv"] / 1.1).all()
 
 
@@ -121,11 +125,25 @@ def test_indicators_by_hand():
     assert indicators.key("Cannot lose them") == "cannot_lose_them"
 
 
-def test_settings_refuse_a_calibration_end_outside_the_data():
+def test_config_refuses_a_calibration_end_outside_the_data():
     tx = _tx([("a", "2024-01-01", 1), ("a", "2024-06-01", 1)])
     with pytest.raises(ValueError, match="calibration_end 2025-01-01 must fall"):
-        job.Settings(calibration_end="2025-01-01").dates(tx)
-    with pytest.raises(ValueError, match="time_unit"):
-        job.Settings(time_unit="M")
-    assert job.Settings(holdout_days=31).dates(tx) == (pd.Timestamp("2024-05-01"), pd.Timestamp("2024-06-01"))
-    assert tiers.TierRules().active_days == 90
+        _cfg(calibration_end="2025-01-01").dates(tx)
+    assert _cfg(holdout_days=31).dates(tx) == (pd.Timestamp("2024-05-01"), pd.Timestamp("2024-06-01"))
+    # the parameters cell's defaults reach the rules
+    assert _cfg().rules.active_days == 90 and _cfg(active_days=30).rules.active_days == 30
+
+
+def test_config_has_no_defaults_and_refuses_contradicting_thresholds():
+    params = notebook_parameters("02_customer_segmentation")
+    del params["need_min_orders"]
+    with pytest.raises(ParameterError, match="need_min_orders"):
+        segments.Config.from_parameters(params)
+    with pytest.raises(ParameterError, match="sum to at most 1"):
+        _cfg(value_high_share=0.8, value_medium_share=0.3)
+    with pytest.raises(ParameterError, match="active_days <= churned_days"):
+        _cfg(active_days=200)
+
+
+def _cfg(**overrides) -> segments.Config:
+    return segments.Config.from_parameters(notebook_parameters("02_customer_segmentation", None, overrides))

@@ -194,28 +194,40 @@ def fit_bgnbd(x, t_x, T, start: tuple[float, float, float, float] = (1.0, 1.0, 1
     return _fit("bgnbd", BGNBD_PARAMS, bgnbd_loglik, data, w, start_arr)
 
 
-def fit_pareto(x, t_x, T, start: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0),
-               max_customers: int = 20_000, seed: int = 0) -> Fit:
+def fit_pareto(x, t_x, T, *, max_customers: int, seed: int,
+               start: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)) -> Fit:
     """Fit the Pareto/NBD (Schmittlein et al. 1987) by maximum likelihood; return the ``Fit`` (r, alpha, s, beta).
 
-    Its hypergeometric terms are slow, so above ``max_customers`` it is fitted on a seeded random sample of that
-    many customers (``extra["sample"]``); the estimates keep their meaning, the standard errors are the sample's.
+    Fitted on every customer up to ``max_customers`` (identical rows collapse into weights, so the cost grows with
+    the distinct (x, t_x, T) rows: measured 0.24 s for CDNOW's 23,570 customers, 2.5 s for 300,000 and 7.2 s for
+    1,000,000 simulated customers on one core). Above it the fit uses a seeded random sample of ``max_customers``
+    customers: ``extra["fit_customers"]`` says how many it used, and ``loglik`` is still the log-likelihood of ALL
+    customers at the fitted parameters (comparable with the BG/NBD's; the sample's own is
+    ``extra["sample_loglik"]``). Standard errors are then the sample's.
     """
     x, t_x, T = _arrays(x, t_x, T)
     if len(x) == 0:
         raise ValueError("cannot fit the Pareto/NBD on zero customers")
-    sample = len(x)
+    if max_customers < 1:
+        raise ValueError(f"max_customers must be at least 1; got {max_customers}")
+    fx, ft_x, fT = x, t_x, T
     if len(x) > max_customers:
         pick = np.sort(np.random.default_rng(seed).choice(len(x), max_customers, replace=False))
-        x, t_x, T, sample = x[pick], t_x[pick], T[pick], max_customers
-    data, w = _collapse(x, t_x, T)
+        fx, ft_x, fT = x[pick], t_x[pick], T[pick]
+    data, w = _collapse(fx, ft_x, fT)
     start_arr = np.array(start, dtype=float)
-    start_arr[1] = start_arr[3] = max(1.0, float(np.mean(T)) / 4)
+    start_arr[1] = start_arr[3] = max(1.0, float(np.mean(fT)) / 4)
     # the Pareto/NBD is a check beside the BG/NBD: its hypergeometric terms get slow as z -> 1 and its likelihood can
     # run along a flat ridge (s, beta -> infinity at fixed s / beta: no heterogeneity in dropout), so parameters are
     # kept within exp(+-6) and the search is capped; ``converged`` is False when it stopped at that bound
     fit = _fit("pareto_nbd", PARETO_PARAMS, pareto_loglik, data, w, start_arr, maxiter=60, log_bound=6.0)
-    fit.extra["sample"] = sample
+    fit.extra["fit_customers"] = len(fx)
+    if len(fx) < len(x):
+        fit.extra["sample_loglik"] = fit.loglik
+        all_data, all_w = _collapse(x, t_x, T)
+        with np.errstate(all="ignore"):
+            fit.loglik = float(np.sum(all_w * pareto_loglik(tuple(fit.params[k] for k in PARETO_PARAMS), *all_data)))
+        fit.n = len(x)
     return fit
 
 

@@ -34,10 +34,12 @@ class Models:
         return pd.concat({f.model: f.table().rename_axis("parameter") for f in fits}, names=["model"])
 
 
-def fit_models(summary: pd.DataFrame, pareto: bool = True) -> Models:
-    """Fit BG/NBD (and Pareto/NBD) on all customers and Gamma-Gamma on the repeat customers of ``summary``."""
+def fit_models(summary: pd.DataFrame, *, pareto: bool, pareto_max_customers: int, seed: int) -> Models:
+    """Fit BG/NBD (and, with ``pareto``, the Pareto/NBD: on every customer up to ``pareto_max_customers``, above it
+    on a sample drawn with ``seed``) on all customers and Gamma-Gamma on the repeat customers of ``summary``."""
     bg = btyd.fit_bgnbd(summary["x"], summary["t_x"], summary["T"])
-    pn = btyd.fit_pareto(summary["x"], summary["t_x"], summary["T"]) if pareto else None
+    pn = (btyd.fit_pareto(summary["x"], summary["t_x"], summary["T"], max_customers=pareto_max_customers, seed=seed)
+          if pareto else None)
     rep = summary[(summary["x"] > 0) & (summary["m"] > 0)]  # a zero mean repeat value has no Gamma density
     gg = btyd.fit_gamma_gamma(rep["x"], rep["m"]) if len(rep) >= 3 else None
     return Models(bgnbd=bg, pareto=pn, gamma_gamma=gg)
@@ -104,8 +106,8 @@ def _cumulative(s: pd.DataFrame, params: dict, tx: pd.DataFrame, calibration_end
     return pd.DataFrame({"actual": actual, "predicted": expected}, index=pd.Index(steps.astype(int), name="period"))
 
 
-def lifetime_value(models: Models, summary: pd.DataFrame, time_unit: str, horizon_months: int = 12,
-                   annual_discount: float = 0.1, margin: float = 1.0) -> pd.DataFrame:
+def lifetime_value(models: Models, summary: pd.DataFrame, time_unit: str, horizon_months: int,
+                   annual_discount: float, margin: float) -> pd.DataFrame:
     """Return per customer: p_alive, expected purchases and spend over the horizon, and clv.
 
     clv = margin * sum over months k of E[purchases in month k] * E[spend] / (1 + annual_discount)^(k / 12), with

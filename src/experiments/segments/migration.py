@@ -17,6 +17,21 @@ ALERT_MOVES = (("Champions", "At risk"), ("Champions", "Cannot lose them"), ("Lo
 HISTORY_KEEP = 12
 
 
+def current_table(company_world: bool) -> Path:
+    """The published ``segments.parquet`` of the folder this run publishes into (data/processed for the company
+    world, data/interim/flat/processed for a flat table)."""
+    from experiments.data import processed
+
+    return processed.current_dir(processed.results_folder(company_world)) / "segments.parquet"
+
+
+def history_dir() -> Path:
+    """The folder of dated copies of earlier runs' segments (data/interim/segments_history)."""
+    from experiments.data import paths
+
+    return paths.interim_dir() / "segments_history"
+
+
 def previous_segments(current: Path | None, history: Path, source: str) -> pd.DataFrame | None:
     """Return the previous run's segments of the same ``source``, or None when there is none."""
     candidates = []

@@ -5,19 +5,20 @@ from __future__ import annotations
 import pandas as pd
 
 from experiments.lab.report import safe
-from experiments.segments import indicators, rfm, tiers
-from experiments.segments.job import Segmentation
+from experiments.segments import indicators, rfm
+from experiments.segments.result import Result
 
 SLIPPING = ("At risk", "Cannot lose them")
+ALERTS_SHOWN = 20  # customers listed under the alert moves
 
 
-def headline(seg: Segmentation):
+def headline(seg: Result):
     """The first screen: who the best customers are, who is slipping, what each value tier is worth."""
     t = seg.table
     ind = indicators.segment_indicators(t, "rfm_segment")
     champ = ind.loc["Champions"] if "Champions" in ind.index else None
     slip = ind.reindex([s for s in SLIPPING if s in ind.index])
-    horizon = seg.settings.horizon_months
+    horizon = seg.config.horizon_months
     lines = []
     if champ is not None:
         lines.append(safe.md("**Best customers.** {n:,} Champions ({share:.0%} of customers) bought recently and "
@@ -45,9 +46,9 @@ def _markdown(text: str):
     return Markdown(text)  # every piece was built by safe.md above
 
 
-def value_table(seg: Segmentation) -> pd.DataFrame:
+def value_table(seg: Result) -> pd.DataFrame:
     """Indicators per value tier (high, medium, potential, low), rounded for display."""
-    return indicators.segment_indicators(seg.table, "value_tier", tiers.VALUE_TIERS)
+    return seg.indicators("value_tier")
 
 
 LABELS = {"customers": "customers", "share_customers": "% of customers", "revenue_share": "% of revenue",
@@ -73,13 +74,20 @@ def rounded(ind: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def model_sentence(seg: Segmentation):
+def model_sentence(seg: Result):
     """One paragraph on the holdout check."""
     c = seg.check
-    unit = {"W": "weeks", "D": "days"}[seg.settings.time_unit]
+    unit = {"W": "weeks", "D": "days"}[seg.config.time_unit]
     length = (seg.as_of - seg.calibration_end).days / (7 if unit == "weeks" else 1)
-    pareto = ("" if c.pareto_total_rel_error is None else
-              f" Pareto/NBD, fitted beside it as a check, is off by {c.pareto_total_rel_error:+.0%}.")
+    pareto = ""
+    pn = seg.models_calibration.pareto
+    if c.pareto_total_rel_error is not None and pn is not None:
+        pareto = f" Pareto/NBD, fitted beside it as a check, is off by {c.pareto_total_rel_error:+.0%}."
+        if pn.extra["fit_customers"] < pn.n:
+            pareto += (f" It was fitted on a random sample of {pn.extra['fit_customers']:,} of the {pn.n:,} "
+                       f"calibration customers (above `pareto_max_customers`); its log-likelihood "
+                       f"{pn.loglik:,.1f} is over all of them, against the BG/NBD's "
+                       f"{seg.models_calibration.bgnbd.loglik:,.1f}.")
     text = safe.md("Fitted on purchases up to {cal} and tested on the {n:.0f} {unit} after it, the BG/NBD predicts "
                    "{pred:,.0f} repeat purchases against {act:,.0f} made ({err:+.0%}); per customer it is off by "
                    "{mae:.2f} purchases on average.", cal=f"{seg.calibration_end:%Y-%m-%d}", n=length, unit=unit,
@@ -95,7 +103,7 @@ def rfm_rules() -> pd.DataFrame:
     return t
 
 
-def verdict(seg: Segmentation, previous: pd.DataFrame | None):
+def verdict(seg: Result):
     """The closing recommendation in plain words."""
     t = seg.table
     slip = t[t["rfm_segment"].isin(SLIPPING)]
@@ -104,7 +112,7 @@ def verdict(seg: Segmentation, previous: pd.DataFrame | None):
     text = safe.md("Protect the {nc:,} Champions (predicted {cc:,.0f} over {h} months) and win back the {ns:,} "
                    "slipping customers first: they hold {cs:,.0f} of predicted value and bought {rs:.0%} of revenue "
                    "to date. The high value tier, {nh:,} customers, carries {sh:.0%} of all predicted value.",
-                   nc=len(champ), cc=float(champ["clv"].sum()), h=seg.settings.horizon_months, ns=len(slip),
+                   nc=len(champ), cc=float(champ["clv"].sum()), h=seg.config.horizon_months, ns=len(slip),
                    cs=float(slip["clv"].sum()),
                    rs=float(slip["total_spend"].sum() / max(t["total_spend"].sum(), 1e-9)), nh=len(high),
                    sh=float(high["clv"].sum() / max(t["clv"].sum(), 1e-9))).data
@@ -114,3 +122,45 @@ def verdict(seg: Segmentation, previous: pd.DataFrame | None):
         " The purchase model passed its holdout check ({e:+.0%} in total), so the CLV figures can be used as "
         "forecasts.", e=c.total_rel_error).data
     return _markdown(text + trust)
+
+
+def run_info(seg: Result, git_revision: str = ""):
+    """One line on what was read: source, purchases, customers, date, rows left out, fingerprint."""
+    d = seg.data
+    return safe.md("Run info: {src}, {n:,} purchases of {b:,} customers, as of {asof}; seed {seed}, data fingerprint "
+                   "{fp}, git {git}. Rows left out: {dropped}. Full parameters in the appendix.", src=d.source,
+                   n=len(d.tx), b=int(seg.table["n_purchases"].gt(0).sum()), asof=f"{seg.as_of:%Y-%m-%d}",
+                   seed=seg.config.seed, fp=d.table.fingerprint, git=git_revision or "unknown",
+                   dropped=str(d.dropped or "none"))
+
+
+def views(seg: Result) -> list:
+    """The indicators of each view the run has (value, behaviour, lifecycle, needs), a title and a table each."""
+    out = []
+    for view, ind in seg.views.items():
+        if view == "rfm_segment":
+            continue
+        out += [safe.md("**{v}**", v=view.replace("_", " ")), safe.frame(rounded(ind))]
+    return out
+
+
+def migration(seg: Result) -> list:
+    """The migration section: a sentence on the moves since the previous run, the alert moves and the customers who
+    made them, highest CLV first (or why there is no comparison)."""
+    from experiments.segments import migration as mig
+
+    if not seg.config.publish:
+        return [safe.md("Publishing is off (`publish` = false): this run is not compared with earlier runs.")]
+    moves = seg.moves
+    if moves is None:
+        return [safe.md("No previous run of this data source: the migration table starts with the next run.")]
+    return [safe.md("{moved:,} of {both:,} customers changed segment since the run of {when}; {new:,} are new.",
+                    moved=moves["moved"], both=moves["in_both"], new=moves["new"],
+                    when=str(seg.previous["run_date"].iat[0])[:10]),
+            safe.frame(pd.Series(moves["alerts"], name="customers").rename_axis("move").to_frame()),
+            safe.frame(mig.alert_customers(seg.previous, seg.table).head(ALERTS_SHOWN).round(0))]
+
+
+def rules(seg: Result) -> pd.DataFrame:
+    """The thresholds of the four views as a (parameter, value) table."""
+    return seg.config.rules.table()

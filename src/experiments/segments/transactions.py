@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.data.tables import DataInputError, example_rows
+from experiments.common.dates import parse_dates
+from experiments.common.errors import DataInputError, example_rows
 
 UNITS = {"W": 7.0, "D": 1.0}
 
@@ -19,15 +20,13 @@ def validate_transactions(frame: pd.DataFrame, source: str, columns: dict[str, s
                           date_format: str = "", keep_zero: bool = True) -> tuple[pd.DataFrame, dict]:
     """Return (clean, dropped counts) from a role-named frame with ``customer``, ``date`` and ``amount``.
 
-    Dates are parsed by the cleaning's one date parser (``cleaning.standardise.parse_dates``: ISO, YYYYMMDD, Excel
+    Dates are parsed by the lab's one date parser (``common.dates.parse_dates``: ISO, YYYYMMDD, Excel
     datetimes; slash dates only with a provable or given ``date_order``, never guessed); amounts must be numeric.
     Rows without a customer are dropped and counted (guests cannot be segmented); an unparseable date or amount
     stops with an error naming the file, the column and example rows (never a silent cast). Negative amounts
     (refunds, cancellations) are dropped and counted: they are not purchases. Zero amounts are purchases (a free
     item still is a visit; CDNOW has them and the published fits count them) unless ``keep_zero`` is False.
     """
-    from experiments.cleaning.standardise import parse_dates
-
     missing = [r for r in ("customer", "date", "amount") if r not in frame.columns]
     if missing:
         raise DataInputError(f"{source}: transactions need the roles {missing}")

@@ -94,8 +94,11 @@ def holdout_tracking(cumulative: pd.DataFrame, by_frequency: pd.DataFrame, unit:
                   f"{unit_name} after calibration end", "cumulative repeat purchases")
 
 
-def migration_heatmap(matrix: pd.DataFrame) -> Figure:
-    """Heatmap of customers moving from the previous run's segment (rows) to this run's (columns)."""
+def migration_heatmap(matrix: pd.DataFrame | None) -> Figure | None:
+    """Heatmap of customers moving from the previous run's segment (rows) to this run's (columns); None (no figure)
+    without a previous run."""
+    if matrix is None:
+        return None
     fig, ax = plt.subplots(figsize=(8.5, 6))
     data = matrix.to_numpy(float)
     ax.imshow(np.log1p(data), cmap="Blues", aspect="auto")

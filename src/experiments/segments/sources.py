@@ -1,18 +1,50 @@
-"""The company world's per-customer inputs for segmentation, built from the processed contract tables of 01.
+"""Transactions in: ``load(config) -> Data``, the company-world adapter and the flat-table adapter.
 
-- ``transactions``: one row per purchase order line group, i.e. (customer_id, date, amount) of each order's
-  completed positive lines, dated on the company's calendar (Asia/Shanghai);
+Both go through ``experiments.data.inputs.load_input``. A flat table needs a customer, a date and an amount column
+(or ``quantity_col`` x ``price_col``, order lines such as Online Retail); its rows are validated by
+``transactions.validate_transactions`` (bad dates or numbers stop with an error naming file, column and rows).
+
+The company world (empty ``input_path``) is built from the processed contract tables of 01:
+
+- ``transactions``: one row per purchase order, i.e. (customer_id, date, amount) of each order's completed positive
+  lines, dated on the company's calendar (Asia/Shanghai);
 - ``needs_profile``: per customer the signals the needs view reads: discount share of purchase lines, price level
   (mean within-category price percentile of the items bought), service contacts (feedback rows) and returns per
-  order, plus the preferred channel and order count.
+  order, plus the preferred channel and order count;
+- every registered customer id (those who never bought are the prospects).
 
-All aggregation is vectorised pandas (groupby), no loop per customer.
+All aggregation is vectorised pandas (groupby), no loop per customer. Never reads the planted truth.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
+
+from experiments.common.errors import DataInputError, example_rows
+from experiments.data import inputs
+from experiments.segments.config import Config
+from experiments.segments.transactions import validate_transactions
+
+
+@dataclass
+class Data:
+    """What a run segments: transactions, the company's needs profile and registered ids (None for a flat table),
+    the ``InputTable`` read and the rows dropped before segmentation (reason -> count)."""
+
+    tx: pd.DataFrame
+    profile: pd.DataFrame | None
+    prospects: pd.Index | None
+    table: inputs.InputTable
+    dropped: dict = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """The data source's name as the segments table records it (file name, or the company tables)."""
+        return self.table.source
+
 
 TIMEZONE = "Asia/Shanghai"
 """The company's calendar: an order at 23:30 UTC belongs to the next local day."""
@@ -97,3 +129,42 @@ def load_company_inputs(folder=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.Ind
     profile = needs_profile(orders, load_processed("items", folder), load_processed("feedback", folder),
                             customers["customer_id"])
     return transactions(orders), profile, pd.Index(customers["customer_id"].astype(str))
+
+
+def order_line_amounts(frame: pd.DataFrame, table: inputs.InputTable) -> pd.DataFrame:
+    """Return ``frame`` with ``amount`` = quantity x price when the table has no amount column (order lines).
+
+    Raises ``DataInputError`` when neither an amount nor both quantity and price are given, or when a quantity or
+    price is not a number (file, column and rows named)."""
+    if "amount" in frame.columns:
+        return frame
+    if not {"quantity", "price"} <= set(frame.columns):
+        raise DataInputError(f"{table.source}: give amount_col, or both quantity_col and price_col")
+    frame = frame.copy()
+    for role in ("quantity", "price"):
+        num = pd.to_numeric(frame[role], errors="coerce")
+        bad = num.isna() & frame[role].notna()
+        if bad.any():
+            raise DataInputError(f"{table.source}: column {table.columns[role]!r} has {int(bad.sum())} values "
+                                 f"that are not numbers ({example_rows(bad)})")
+        frame[role] = num
+    frame["amount"] = frame["quantity"] * frame["price"]
+    return frame
+
+
+def load(config: Config) -> Data:
+    """Read the transactions of ``config``: the company world's processed tables (empty ``input_path``) or a flat
+    table (see the module docstring)."""
+    if not config.input_path:
+        tx, profile, ids = load_company_inputs()
+        table = inputs.load_input("", {"customer": config.customer_col, "date": config.date_col,
+                                       "amount": config.amount_col}, company=lambda: tx)
+        return Data(tx=tx, profile=profile, prospects=ids, table=table, dropped={})
+    roles = {"customer": config.customer_col, "date": config.date_col, "amount": config.amount_col,
+             "quantity": config.quantity_col, "price": config.price_col}
+    table = inputs.load_input(config.input_path, roles, optional=["amount", "quantity", "price"],
+                              encoding=config.input_encoding, sheet=config.input_sheet)
+    frame = order_line_amounts(table.select(), table)
+    tx, dropped = validate_transactions(frame, table.source, table.columns, config.date_order, config.date_format,
+                                        keep_zero=config.keep_zero_amounts)
+    return Data(tx=tx, profile=None, prospects=None, table=table, dropped=dropped)
