@@ -29,7 +29,8 @@ ANALYSES = {
     "abtest": "06_ad_ab_analysis",
     "service": "07_service_operations",
 }
-ANALYSES |= {pkg: nb for pkg, nb in {"profile": "08_customer_360", "nba": "09_next_best_action"}.items()
+ANALYSES |= {pkg: nb for pkg, nb in {"example": "_template", "profile": "08_customer_360",
+                                      "nba": "09_next_best_action"}.items()
              if (SRC / pkg).is_dir()}
 PARTS = ("config", "sources", "analysis", "result", "present", "charts")
 #: which top-level packages each layer may import (besides itself)
