@@ -59,3 +59,19 @@ def test_capacity_keeps_the_highest_gains() -> None:
     assert cut["contacted"] == 2 and cut["expected_profit"] == pytest.approx(70.0) and cut["worth_contacting"] == 3
     assert actions.contact_mask(np.array([30.0, 15.0, 40.0, -5.5]), 2).tolist() == [True, False, True, False]
     assert actions.contact_mask(np.array([30.0, -1.0]), 5).tolist() == [True, False]   # never a losing call
+
+
+def test_rule_check_counts_only_customers_worth_a_call() -> None:
+    # issue 20 item 1: the test check contacted one customer too many (the +inf "nobody contacted" row was counted
+    # as a positive gain). Four test customers, value 1,000, cost 100, success 0.2: gains +80, +20, -20, -80.
+    p = np.array([0.9, 0.6, 0.4, 0.1])
+    value = np.full(4, 1000.0)
+    churned = np.array([1, 0, 1, 0])
+    check = actions.rule_check(p, value, churned, cost=100.0, success=0.2)
+    assert check["contacted"] == 2                                   # the two positive gains, not the -20 one
+    assert check["expected_profit"] == pytest.approx(80 + 20)
+    assert check["realised_profit"] == pytest.approx((0.2 * 1000 - 100) + (0 - 100))   # 0, not 100
+    # the same rule as the contact list's cut-off
+    assert check["contacted"] == actions.choose_cutoff(p, value, 100.0, 0.2)["contacted"]
+    assert actions.rule_check(p, value, churned, cost=1000.0, success=0.2) == {
+        "contacted": 0, "expected_profit": 0.0, "realised_profit": 0.0}

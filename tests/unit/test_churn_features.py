@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.churn import company, features, labels
+from experiments.churn import features, labels, sources
 
 SNAP = pd.Timestamp("2025-04-01", tz="UTC")
 
@@ -86,8 +86,8 @@ def _shift_future(orders: pd.DataFrame, feedback: pd.DataFrame, snap: pd.Timesta
 
 
 def test_no_look_ahead_on_the_tiny_world(tiny_world) -> None:
-    inp = company.load_company(tiny_world / "processed")
-    snap = labels.resolve_snapshot("", 90, inp.orders, tiny_world / "raw")
+    inp = sources.load_company(tiny_world / "processed")
+    snap = labels.resolve_snapshot("2025-03-31", 90, inp.orders)  # the tiny world's reference date
     assert (inp.orders["ordered_at"] >= snap).sum() > 100       # the test has future events to shift
     cats = features.top_categories(inp.orders, inp.items, snap)
     contacts = inp.contacts
@@ -127,10 +127,10 @@ def test_scored_feedback_counts_only_before_the_snapshot() -> None:
     fb = feedback.assign(feedback_id=["F1", "F2", "F3", "F4"])
     scored_out = pd.DataFrame({"feedback_id": ["F1", "F2", "F3"], "sentiment": ["negative", "negative", "positive"],
                                "severity": ["severe", "mild", "none"]})
-    scored, note = company.scored_feedback(fb, scored_out, None)
+    scored, note = sources.scored_feedback(fb, scored_out, None)
     assert "sentiment" in note
     f = features.build_features(orders, items, fb, SNAP, scored=scored)
     assert f.loc["A", "negative_feedback"] == 1 and f.loc["A", "severe_feedback"] == 1  # F2 is after the snapshot
     assert f.loc["B", "negative_feedback"] == 0
-    none, note = company.scored_feedback(fb, None, None)
+    none, note = sources.scored_feedback(fb, None, None)
     assert none is None and "skipped" in note

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.churn.flat import parse_label, prepare_flat
-from experiments.data.tables import DataInputError
+from experiments.churn.prepare import parse_label, prepare_flat
+from experiments.common.errors import DataInputError
 
 
 def _table(n: int = 8) -> pd.DataFrame:

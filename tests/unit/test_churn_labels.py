@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 
 from experiments.churn import labels
-from experiments.data.tables import DataInputError
+from experiments.common.errors import DataInputError
 
 
 def _orders(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
@@ -47,15 +45,10 @@ def test_nobody_before_the_snapshot_is_an_error() -> None:
         labels.churn_labels(_orders(ROWS), pd.Timestamp("2024-12-01", tz="UTC"), 30)
 
 
-def test_snapshot_resolution(tmp_path) -> None:
+def test_snapshot_resolution() -> None:
     orders = _orders(ROWS)
     assert labels.resolve_snapshot("2025-02-01", 30, orders) == pd.Timestamp("2025-02-01", tz="UTC")
-    # no manifest: last order day 2025-04-05 minus 30 days
-    assert labels.resolve_snapshot("", 30, orders, tmp_path) == pd.Timestamp("2025-03-06", tz="UTC")
-    assert labels.resolve_score_date("", orders, tmp_path) == pd.Timestamp("2025-04-06", tz="UTC")
-    (tmp_path / "_truth").mkdir()
-    (tmp_path / "_truth" / "manifest.json").write_text(json.dumps({"reference_date": "2025-03-31",
-                                                                    "as_of": "2025-07-01"}))
-    assert labels.resolve_snapshot("", 30, orders, tmp_path) == pd.Timestamp("2025-03-31", tz="UTC")
-    assert labels.resolve_score_date("", orders, tmp_path) == pd.Timestamp("2025-07-01", tz="UTC")
-    assert labels.resolve_score_date("2025-05-01", orders, tmp_path) == pd.Timestamp("2025-05-01", tz="UTC")
+    # not given: last order day 2025-04-05 minus 30 days (the world-size profiles give the generated world's dates)
+    assert labels.resolve_snapshot("", 30, orders) == pd.Timestamp("2025-03-06", tz="UTC")
+    assert labels.resolve_score_date("", orders) == pd.Timestamp("2025-04-06", tz="UTC")
+    assert labels.resolve_score_date("2025-05-01", orders) == pd.Timestamp("2025-05-01", tz="UTC")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.churn import evaluation, models, reasons
+from experiments.churn import metrics, models, reasons
 
 
 def _data(n: int = 3000, seed: int = 0) -> tuple[pd.DataFrame, pd.Series]:
@@ -38,9 +38,9 @@ def test_models_learn_the_planted_signal_and_shap_adds_up() -> None:
     fitted = models.fit_all(X, y, split, seed=3, rf_trees=100)
     yt = y.iloc[split.test].to_numpy()
     truth = -2 + 0.03 * X["recency"].iloc[split.test] + 1.5 * (X["plan"].iloc[split.test] == "monthly")
-    oracle = evaluation.roc_auc(yt, truth.to_numpy())
+    oracle = metrics.roc_auc(yt, truth.to_numpy())
     for name in models.MODEL_NAMES:
-        assert evaluation.roc_auc(yt, fitted.test_proba[name]) > oracle - 0.03, name
+        assert metrics.roc_auc(yt, fitted.test_proba[name]) > oracle - 0.03, name
     assert fitted.lgbm.n_jobs == 1 and 0 < fitted.best_iteration < models.LGBM_PARAMS["n_estimators"]
     contrib = reasons.contributions(fitted.lgbm, X.iloc[split.test])
     raw = fitted.lgbm.predict(X.iloc[split.test], raw_score=True)

@@ -77,6 +77,17 @@ def choose_cutoff(p: np.ndarray, value: np.ndarray, cost: float, success: float,
             "expected_profit": float(gain[chosen].sum()), "worth_contacting": int((gain > 0).sum())}
 
 
+def rule_check(p: np.ndarray, value: np.ndarray, outcome: np.ndarray, cost: float, success: float) -> dict:
+    """Apply the contact rule (positive expected gain) to customers with known ``outcome`` (1 = churned): return
+    ``contacted``, ``expected_profit`` (their expected gains summed) and ``realised_profit`` = sum over the contacted
+    of outcome * success * value - cost. Nobody with zero or negative expected gain is counted."""
+    gain = expected_gain(p, value, cost, success)
+    chosen = gain > 0
+    real = np.asarray(outcome, float) * success * np.asarray(value, float) - cost
+    return {"contacted": int(chosen.sum()), "expected_profit": float(gain[chosen].sum()),
+            "realised_profit": float(real[chosen].sum())}
+
+
 def risk_tier(p: np.ndarray, cuts: Sequence[float] = (0.3, 0.6)) -> np.ndarray:
     """Return ``low`` / ``medium`` / ``high`` per probability: high from ``cuts[1]``, medium from ``cuts[0]``."""
     lo, hi = float(cuts[0]), float(cuts[1])

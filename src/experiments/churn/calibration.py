@@ -18,7 +18,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from experiments.churn.evaluation import brier
+from experiments.churn.metrics import brier
 
 EPS = 1e-6
 MIN_GAIN = 0.001

@@ -8,12 +8,9 @@ purchases). Timestamps are UTC; the snapshot is a UTC midnight.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pandas as pd
 
-from experiments.data.tables import DataInputError
+from experiments.common.errors import DataInputError
 
 
 def utc_timestamp(value: str | pd.Timestamp) -> pd.Timestamp:
@@ -28,13 +25,6 @@ def purchases(orders: pd.DataFrame) -> pd.DataFrame:
     return orders.loc[mask]
 
 
-def _manifest_date(raw_dir: str | Path | None, key: str) -> str | None:
-    manifest = Path(raw_dir) / "_truth" / "manifest.json" if raw_dir else None
-    if manifest is not None and manifest.is_file():
-        return json.loads(manifest.read_text(encoding="utf-8")).get(key) or None
-    return None
-
-
 def _last_order_day(orders: pd.DataFrame) -> pd.Timestamp:
     last = orders["ordered_at"].max()
     if pd.isna(last):
@@ -42,30 +32,20 @@ def _last_order_day(orders: pd.DataFrame) -> pd.Timestamp:
     return utc_timestamp(last).normalize()
 
 
-def resolve_snapshot(snapshot_date: str, label_days: int, orders: pd.DataFrame,
-                     raw_dir: str | Path | None = None) -> pd.Timestamp:
-    """Return the training snapshot as a UTC timestamp.
-
-    An explicit ``snapshot_date`` wins. Otherwise a generated company world states its churn reference date in
-    ``raw_dir/_truth/manifest.json`` (generation metadata, like the world's own "today", not an answer); otherwise
-    the last order day minus ``label_days`` (the latest snapshot whose label window is fully observed).
-    """
+def resolve_snapshot(snapshot_date: str, label_days: int, orders: pd.DataFrame) -> pd.Timestamp:
+    """Return the training snapshot as a UTC timestamp: an explicit ``snapshot_date``, else the last order day
+    minus ``label_days`` (the latest snapshot whose label window is fully observed). The generated world's own
+    reference date is set by the world-size profiles of conf/params/04_churn_prediction.yaml."""
     if snapshot_date:
         return utc_timestamp(snapshot_date)
-    stated = _manifest_date(raw_dir, "reference_date")
-    if stated:
-        return utc_timestamp(stated)
     return _last_order_day(orders) - pd.Timedelta(days=label_days)
 
 
-def resolve_score_date(score_date: str, orders: pd.DataFrame, raw_dir: str | Path | None = None) -> pd.Timestamp:
-    """Return the date the contact list is scored at ("this week"): explicit, else the generated world's own
-    today (``manifest.json`` ``as_of``), else the day after the last order."""
+def resolve_score_date(score_date: str, orders: pd.DataFrame) -> pd.Timestamp:
+    """Return the date the contact list is scored at ("this week"): explicit, else the day after the last order
+    (the generated world's own today is set by the world-size profiles, like the snapshot)."""
     if score_date:
         return utc_timestamp(score_date)
-    stated = _manifest_date(raw_dir, "as_of")
-    if stated:
-        return utc_timestamp(stated)
     return _last_order_day(orders) + pd.Timedelta(days=1)
 
 

@@ -92,11 +92,13 @@ def logistic_regression(X: pd.DataFrame, seed: int) -> Pipeline:
     return Pipeline([("pre", pre), ("model", LogisticRegression(C=1.0, max_iter=5000, random_state=seed))])
 
 
+RF_TREES = 100
+"""Trees of the random forest baseline."""
 RF_MAX_SAMPLES = 20_000
 """Rows drawn per random-forest tree at most (the bootstrap sample), which bounds its cost on large tables."""
 
 
-def random_forest(X: pd.DataFrame, seed: int, n_trees: int = 100, n_rows: int | None = None) -> Pipeline:
+def random_forest(X: pd.DataFrame, seed: int, n_trees: int = RF_TREES, n_rows: int | None = None) -> Pipeline:
     """Return an unfitted random forest pipeline (median imputation, ordinal-coded categoricals, one thread); each
     tree sees a bootstrap sample of at most ``RF_MAX_SAMPLES`` of the ``n_rows`` it will be fitted on."""
     num, cat = _columns(X)
@@ -138,7 +140,7 @@ def _as_object(X: pd.DataFrame, cat: Sequence[str]) -> pd.DataFrame:
     return out
 
 
-def fit_all(X: pd.DataFrame, y: pd.Series, split: Split, seed: int, rf_trees: int = 100) -> Fitted:
+def fit_all(X: pd.DataFrame, y: pd.Series, split: Split, seed: int, rf_trees: int = RF_TREES) -> Fitted:
     """Fit LightGBM, logistic regression and the random forest on ``split.fit``; return them with their
     probabilities on the validation and test rows."""
     Xf, yf = X.iloc[split.fit], y.iloc[split.fit]

@@ -1,7 +1,10 @@
-"""The company world's churn inputs: the processed contract tables, plus other notebooks' outputs when present.
+"""Notebook 04's input: the company world's processed tables (plus other notebooks' outputs when present) or one flat
+table (one row per customer) through the shared loader ``data.inputs.load_input``; ``load(config) -> Data``.
 
-Optional inputs (read from ``experiments.data.processed.current_dir()`` only when the file exists; other notebooks
-write them, so their absence is normal and reported):
+Company world: ``orders``, ``items``, ``feedback`` and ``customers`` (validated contracts), the training snapshot and
+the score date (``labels.resolve_snapshot`` / ``resolve_score_date``). Optional inputs (read from
+``experiments.data.processed.current_dir()`` only when the file exists; other notebooks write them, so their absence
+is normal and reported):
 - ``service_contacts.parquet`` (01's service log): conversations opened, left unresolved and rated 1-2 before the
   snapshot;
 - ``feedback_scored.parquet`` / ``care_queue.parquet`` (feedback notebook): one row per message with a sentiment and
@@ -10,6 +13,9 @@ write them, so their absence is normal and reported):
 - ``segments.parquet`` (segmentation notebook): segment and CLV per customer. They describe customers as of the
   segmentation run (today), so they are NOT training features at a past snapshot (that would be look-ahead): the
   CLV values the contact list and the segment is shown with it.
+
+Flat table: the id, label and optional value columns named by ``id_col``, ``label_col`` and ``value_col``, typed by
+``prepare.prepare_flat``; the value is ``value_col`` times ``value_multiplier`` (else ``customer_value`` each).
 """
 
 from __future__ import annotations
@@ -20,8 +26,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.churn.labels import purchases, utc_timestamp
-from experiments.data import contracts, processed
+from experiments.churn import labels
+from experiments.churn.config import Config
+from experiments.churn.prepare import FlatTable, prepare_flat
+from experiments.common.errors import DataInputError, example_rows
+from experiments.common.files import fingerprint
+from experiments.data import contracts, inputs, processed
+from experiments.data.inputs import InputTable
 
 SEGMENT_COLS = ("segment", "rfm_segment", "segment_name", "segment_label", "value_tier", "cluster")
 CLV_COLS = ("clv", "clv_12m", "predicted_clv", "expected_clv", "clv_value", "customer_value")
@@ -129,20 +140,61 @@ def load_company(folder: Path | None = None) -> CompanyInputs:
     return inp
 
 
-def annual_spend(orders: pd.DataFrame, as_of: pd.Timestamp, customers: pd.Index) -> pd.Series:
-    """Return each customer's completed purchase spend in the 365 days before ``as_of`` (0 when none)."""
-    t = utc_timestamp(as_of)
-    buy = purchases(orders)
-    recent = buy.loc[(buy["ordered_at"] < t) & (buy["ordered_at"] >= t - pd.Timedelta(days=365))]
-    spend = recent["amount"].groupby(recent["customer_id"].astype(str)).sum()
-    return spend.reindex(customers, fill_value=0.0).clip(lower=0.0).astype("float64")
+@dataclass
+class Data:
+    """What the analysis reads: the ``input`` as read and either the company world's tables with the snapshot and
+    score date, or a prepared flat table with each customer's value."""
+
+    input: InputTable
+    company: CompanyInputs | None = None
+    snapshot: pd.Timestamp | None = None
+    score_date: pd.Timestamp | None = None
+    flat: FlatTable | None = None
+    value: pd.Series | None = None  # flat table: the value column times value_multiplier (None: no value_col)
+
+    @property
+    def is_company_world(self) -> bool:
+        """True for the company world's tables (a flat table has no snapshot)."""
+        return self.company is not None
 
 
-def customer_value(inp: CompanyInputs, as_of: pd.Timestamp, customers: pd.Index) -> tuple[pd.Series, str]:
-    """Return the value of keeping each customer: CLV from segments when present (missing CLV falls back to annual
-    spend), else the spend of the last 365 days; and the name of the basis."""
-    spend = annual_spend(inp.orders, as_of, customers)
-    if inp.segments is not None and "clv" in inp.segments.columns:
-        clv = pd.to_numeric(inp.segments.set_index("customer_id")["clv"], errors="coerce").reindex(customers)
-        return clv.fillna(spend).clip(lower=0.0), "CLV (segmentation)"
-    return spend, "spend in the last 365 days"
+def flat_value(table: InputTable, multiplier: float) -> pd.Series | None:
+    """Return the ``value`` role's numbers times ``multiplier``, indexed by the trimmed id (blank = 0); None when no
+    ``value_col`` is given. A value that is not a number is a ``DataInputError`` naming the rows."""
+    col = table.columns.get("value")
+    if not col:
+        return None
+    raw = table.frame[col]
+    num = pd.to_numeric(raw, errors="coerce")
+    bad = num.isna() & raw.notna() & raw.astype(str).str.strip().ne("")
+    if bad.any():
+        raise DataInputError(f"{table.source}: value_col {col!r} has {int(bad.sum())} value(s) that are not "
+                             f"numbers ({example_rows(bad)})")
+    ids = table.frame[table.columns["id"]].astype("string").str.strip().to_numpy(dtype=object)
+    return pd.Series(num.fillna(0.0).to_numpy(float) * multiplier, index=ids)
+
+
+def company_data(inp: CompanyInputs, config: Config) -> Data:
+    """Return the ``Data`` of the company world's tables ``inp`` (from ``load_company`` or ``from_tables``) with the
+    snapshot and the score date of ``config``."""
+    table = InputTable(frame=inp.orders, columns={}, source="company world: orders, items, feedback", path=None,
+                       fingerprint=fingerprint(inp.files))
+    snapshot = labels.resolve_snapshot(config.snapshot_date, config.label_days, inp.orders)
+    return Data(input=table, company=inp, snapshot=snapshot,
+                score_date=labels.resolve_score_date(config.score_date, inp.orders))
+
+
+def load(config: Config) -> Data:
+    """Read the input named by ``config``: the company world (empty ``input_path``) or one flat table."""
+    if config.is_company_world:
+        return company_data(load_company(), config)
+    table = inputs.load_input(config.input_path, {"id": config.id_col, "label": config.label_col,
+                                                  "value": config.value_col},
+                              optional=["value"], encoding=config.input_encoding, sheet=config.input_sheet)
+    flat = prepare_flat(table.frame, id_col=config.id_col, label_col=config.label_col,
+                        positive_label=config.positive_label, drop_cols=list(config.drop_cols),
+                        categorical_cols=list(config.categorical_cols), source=table.source)
+    return Data(input=table, flat=flat, value=flat_value(table, config.value_multiplier))
+
+
+__all__ = ["CompanyInputs", "Data", "company_data", "flat_value", "from_tables", "load", "load_company"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from experiments.data.tables import DataInputError, example_rows
+from experiments.common.errors import DataInputError, example_rows
 
 MAX_LEVELS = 50
 """Most distinct values an inferred categorical text column may have (more looks like an id or free text)."""
