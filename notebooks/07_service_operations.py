@@ -77,6 +77,7 @@ run.add_input(result.input)
 
 # %%
 display(present.headline(result, cfg.service_level_target))
+display(present.roles(result))
 display(present.skipped(result))
 
 # %% [markdown]
@@ -90,6 +91,7 @@ display(present.skipped(result))
 # %%
 display(present.levels(result))
 display(present.unanswered(result))
+display(*present.set_aside(result))
 
 # %% [markdown]
 # ## 2. When we miss: weekday and hour

@@ -33,7 +33,8 @@ EPOCH_FORMATS = {"unix_s": "s", "unix_ms": "ms"}
 
 _TIME = r"(?:[ T](?P<H>\d{1,2}):(?P<Mi>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?"
 DATE_SHAPES: dict[str, str] = {
-    "iso_offset": r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})",
+    # 2015-02-24T11:35:52-08:00, and Twitter exports' 2015-02-24 11:35:52 -0800 (space before the time and offset)
+    "iso_offset": r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)? ?(?:Z|[+-]\d{2}:?\d{2})",
     "ymd": r"(?P<Y>\d{4})[-/.](?P<M>\d{1,2})[-/.](?P<D>\d{1,2})" + _TIME,
     "compact": r"(?P<Y>\d{4})(?P<M>\d{2})(?P<D>\d{2})" + _TIME,
     "chinese": r"(?P<Y>\d{4})\s*年\s*(?P<M>\d{1,2})\s*月\s*(?P<D>\d{1,2})\s*日?" + _TIME,

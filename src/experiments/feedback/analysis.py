@@ -12,19 +12,7 @@ import pandas as pd
 from experiments.feedback import care, sentiment, topics, trend
 from experiments.feedback.config import Config
 from experiments.feedback.result import Result
-from experiments.feedback.sources import Data, load
-
-
-def resolve_as_of(as_of: str, times: pd.Series) -> pd.Timestamp:
-    """Return ``as_of`` as a UTC timestamp (a date means the end of that day); empty means the latest time, or now
-    when there are no times."""
-    if str(as_of or "").strip():
-        ts = pd.Timestamp(str(as_of))
-        if len(str(as_of).strip()) <= 10:
-            ts = ts + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
-        return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    t = pd.to_datetime(times, utc=True)
-    return t.max() if t.notna().any() else pd.Timestamp.now(tz="UTC")
+from experiments.feedback.sources import Data, load, resolve_as_of
 
 
 def run(config: Config, data: Data | None = None) -> Result:

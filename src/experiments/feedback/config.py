@@ -3,6 +3,7 @@ profiles in conf/params/05_feedback_topics_sentiment.yaml, range rules in conf/r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -75,9 +76,11 @@ class Config:
 
     @property
     def care_rules(self) -> care.CareRules:
-        """The escalation rules of the ``care_*`` parameters (empty dicts mean the built-in cues, actions, hours)."""
+        """The escalation rules of the ``care_*`` parameters (empty dicts mean the built-in cues, actions, hours).
+        ``care_keywords`` are text, matched literally (case-insensitive): ``(`` or ``.`` match themselves."""
         base = care.CareRules()
-        cues = {g: list(v) for g, v in self.care_keywords.items()} if self.care_keywords else base.cues
+        cues = ({g: [re.escape(str(w)) for w in v] for g, v in self.care_keywords.items()} if self.care_keywords
+                else base.cues)
         return care.CareRules(cues=cues, repeat_contacts=self.care_repeat_contacts, repeat_days=self.care_repeat_days,
                               window_days=self.care_window_days, min_grade=self.care_min_grade,
                               actions={**base.actions, **self.care_actions},

@@ -20,11 +20,21 @@ def first_screen(result: Result):
 def data_summary(result: Result):
     """Return one Markdown sentence: texts, source, languages, empty texts set aside, where the labels come from."""
     tab, data = result.table, result.data
-    return safe.md("{n:,} texts from {src} ({zh:,} Chinese, {en:,} English, {mixed:,} mixed); {q:,} empty texts set "
-                   "aside. Sentiment labels: {labels}.", n=len(tab), src=data.source,
-                   zh=int((tab["language"] == "zh").sum()), en=int((tab["language"] == "en").sum()),
-                   mixed=int((tab["language"] == "mixed").sum()), q=len(data.quarantine),
-                   labels=data.label_source or "none (the lexicon decides)")
+    from IPython.display import Markdown
+
+    parts = [safe.md("{n:,} texts from {src} ({zh:,} Chinese, {en:,} English, {mixed:,} mixed); {q:,} empty texts "
+                     "set aside.", n=len(tab), src=data.source, zh=int((tab["language"] == "zh").sum()),
+                     en=int((tab["language"] == "en").sum()), mixed=int((tab["language"] == "mixed").sum()),
+                     q=len(data.quarantine)).data]
+    fut = data.future
+    if fut is not None and len(fut):
+        examples = ", ".join(f"{i} at {t:%Y-%m-%d %H:%M}" for i, t in zip(fut["feedback_id"].head(3),
+                                                                        fut["time"].head(3), strict=True))
+        parts.append(safe.md("**{f:,} texts dated in the future** (after {cut}, e.g. {ex}) set aside "
+                             "(`n_future_times`): they are in none of the figures.", f=len(fut),
+                             cut=data.future_after, ex=examples).data)
+    parts.append(safe.md("Sentiment labels: {labels}.", labels=data.label_source or "none (the lexicon decides)").data)
+    return Markdown(" ".join(parts))
 
 
 def evaluation_table(result: Result) -> pd.DataFrame:

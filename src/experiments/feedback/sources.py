@@ -2,7 +2,8 @@
 
 Both go through ``experiments.data.inputs.load_input``; every role is converted and validated (no silent casts):
 unreadable times and unknown labels stop with an error naming file, column and rows; empty texts go to a counted
-quarantine. Times are parsed by the lab's one date parser (``common.dates.parse_dates``: slash dates are read
+quarantine, and texts dated after ``as_of`` (empty: now) are set aside and counted (``Data.future``,
+``n_future_times``). Times are parsed by the lab's one date parser (``common.dates.parse_dates``: slash dates are read
 day- or month-first only when the column proves it or ``date_order`` / ``date_format`` says so, never guessed).
 
 Company world (empty ``input_path``): the processed ``feedback`` table. Its sentiment labels are what the company
@@ -32,8 +33,6 @@ COMPANY_COLUMNS = {"text": "text", "label": "rating", "time": "created_at", "cha
                    "customer": "customer_id", "id": "feedback_id"}
 #: How the company reads its customers' 1-5 star ratings as sentiment (the labels the supervised model learns from).
 COMPANY_RATING_LABELS = {"1": "negative", "2": "negative", "3": "neutral", "4": "positive", "5": "positive"}
-# "2015-02-24 11:35:52 -0800" (date, space, time, space, offset) -> the ISO form parse_dates reads with its offset.
-_SPACED_OFFSET = r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) ?([+-]\d{2}:?\d{2}|Z)$"
 
 
 @dataclass
@@ -45,6 +44,8 @@ class Data:
     quarantine: pd.DataFrame
     label_source: str = ""
     topic_source: str = ""
+    future: pd.DataFrame | None = None  # set aside: texts dated after ``as_of`` (or now); feedback_id, time
+    future_after: str = ""  # the cutoff of ``future`` (``as_of`` or the time of reading, UTC)
 
     @property
     def source(self) -> str:
@@ -105,11 +106,6 @@ def parse_times(raw: pd.Series, source: str, column: str, order: str = "auto", f
     ``parse_dates``) when slash dates are ambiguous and no ``date_order`` is given.
     """
     s = pd.Series(raw).reset_index(drop=True)
-    if not pd.api.types.is_datetime64_any_dtype(s) and not fmt:
-        # parse_dates reads an ISO offset only as "2015-02-24T11:35:52-0800"; Twitter exports write a space before
-        # the time and before the offset
-        s = s.astype("object").where(s.isna(), s.astype(str).str.strip().str.replace(_SPACED_OFFSET, r"\1T\2\3",
-                                                                                       regex=True))
     try:
         parsed = parse_dates(s, order=order or "auto", fmt=fmt, column=column)
     except DataInputError as exc:
@@ -120,6 +116,25 @@ def parse_times(raw: pd.Series, source: str, column: str, order: str = "auto", f
                              f"or times ({example_rows(bad)}); expected e.g. 2025-06-01 or 2015-02-24 11:35:52 -0800"
                              "; slash dates read with date_order (dmy / mdy) or date_format")
     return parsed.values.dt.tz_localize("UTC")
+
+
+def resolve_as_of(as_of: str, times: pd.Series) -> pd.Timestamp:
+    """Return ``as_of`` as a UTC timestamp (a date means the end of that day); empty means the latest time, or now
+    when there are no times."""
+    if str(as_of or "").strip():
+        ts = pd.Timestamp(str(as_of))
+        if len(str(as_of).strip()) <= 10:
+            ts = ts + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
+        return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    t = pd.to_datetime(times, utc=True)
+    return t.max() if t.notna().any() else pd.Timestamp.now(tz="UTC")
+
+
+def future_mask(times: pd.Series, as_of: str) -> tuple[pd.Series, pd.Timestamp]:
+    """Return (texts dated after the cutoff, the cutoff): ``as_of`` when given (a date: its end), else now (UTC).
+    A text from the future is a clock or export error; kept, it would move the period and the care queue."""
+    cutoff = resolve_as_of(as_of, pd.Series([pd.Timestamp.now(tz="UTC")]))
+    return times.gt(cutoff).fillna(False).astype(bool), cutoff
 
 
 def load(config: Config) -> Data:
@@ -173,5 +188,12 @@ def load(config: Config) -> Data:
                              f"{n} rows{f' (empty: {example_rows(empty)})' if n else ''}")
     quarantine = out[empty].assign(reason="empty_text")[["feedback_id", "reason"]]
     out = out[~empty].reset_index(drop=True)
+    ahead, cutoff = future_mask(out["time"], config.as_of)
+    future = out.loc[ahead, ["feedback_id", "time"]].reset_index(drop=True)
+    out = out[~ahead].reset_index(drop=True)
+    if out.empty:
+        raise DataInputError(f"{src}: every non-empty text is dated after {config.as_of or 'now'} "
+                             f"({len(future)} texts; time_col {cols.get('time', '')!r}); nothing to analyse")
     return Data(frame=out, table=table, quarantine=quarantine.reset_index(drop=True),
-                label_source=label_source, topic_source=topic_source)
+                label_source=label_source, topic_source=topic_source, future=future,
+                future_after=f"{cutoff:%Y-%m-%d %H:%M} UTC")

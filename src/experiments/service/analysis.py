@@ -104,11 +104,14 @@ def run(config: Config, data: Data | None = None, as_of: pd.Timestamp | None = N
     levels = reply_times.service_levels(d, cfg.min_channel_contacts)
     busiest = d["channel"].value_counts().index[:12]
     r = Result(input=data.input, contacts=d, levels=levels, unanswered=data.contacts.unanswered,
+               negative_replies=data.contacts.negative, roles_used=data.roles_used, roles_left_out=data.roles_left_out,
                weekday=reply_times.share_by(d[d["channel"].isin(busiest)], "weekday"),
                hour=reply_times.share_by(d, "hour"),
                weekend=reply_times.weekend_gap(d, max(1, cfg.min_channel_contacts // 2)),
                breaches=reply_times.breaches(d))
     _service_levels(r, data.contacts.unanswered)
+    if data.contacts.negative is not None and len(data.contacts.negative):  # written only when there are any
+        r.values["n_negative_reply_times"] = int(len(data.contacts.negative))
     if "satisfaction" in d:
         r.satisfaction, rho, _ = reply_times.satisfaction_vs_reply(d)
         r.values["satisfaction_reply_spearman"] = rounded(rho)

@@ -61,10 +61,11 @@ class Config:
                    columns={role: txt(key) for role, key in ROLE_PARAMETERS.items()},
                    **whole, **real, **words, **minutes)
 
-    def roles(self) -> tuple[dict[str, str], list[str]]:
-        """The ``{role: column}`` map and optional roles for ``inputs.load_input``; exactly one way to a reply time
-        (``first_reply_col``, or ``reply_to_col`` with ``inbound_col``) must be given."""
-        c = self.columns
+    def roles(self, columns: Mapping[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
+        """The ``{role: column}`` map and optional roles for ``inputs.load_input`` (of ``columns``, the roles a flat
+        table keeps, else the parameters'); exactly one way to a reply time (``first_reply_col``, or
+        ``reply_to_col`` with ``inbound_col``) must be given."""
+        c = {role: (columns if columns is not None else self.columns).get(role, "") for role in ROLE_PARAMETERS}
         link = bool(c["reply_to"]) or bool(c["inbound"])
         if link and not (c["reply_to"] and c["inbound"]):
             raise DataInputError("parameters reply_to_col and inbound_col go together: give both (a message log) or "

@@ -23,6 +23,9 @@ once, here (``message_contacts``):
 ``reply_pairs`` keeps the older reading of a log (every reply to an inbound message a pair, second replies included);
 the dataset README's figures for customer_support_twitter are stated that way.
 
+In either input, a contact whose first reply is earlier than its opening (negative reply minutes: a clock or export
+error) is set aside in ``Contacts.negative``, counted and shown, never counted as answered within target.
+
 The analysis frame has contact_id, channel, opened_at, first_reply_at, reply_minutes (UTC times) and, when given,
 resolved_at, customer_id, text; the company world adds the bot, topic and satisfaction columns.
 """
@@ -52,11 +55,19 @@ class Contacts:
     frame: pd.DataFrame
     unanswered: pd.DataFrame | None = None
     n_inbound_messages: int | None = None
+    negative: pd.DataFrame | None = None  # set aside: first reply before the contact opened (``set_aside_negative``)
 
     @property
     def is_message_log(self) -> bool:
         """True when the contacts were built from a message log."""
         return self.unanswered is not None
+
+
+def set_aside_negative(d: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split ``d`` into the contacts kept and those whose first reply came before the contact opened (negative
+    ``reply_minutes``: a clock or export error, never an answer within target); both keep ``d``'s columns."""
+    bad = d["reply_minutes"].lt(0).fillna(False).astype(bool)
+    return d.loc[~bad].reset_index(drop=True), d.loc[bad].reset_index(drop=True)
 
 
 def _ids(values: pd.Series) -> pd.Series:
@@ -131,8 +142,8 @@ def message_contacts(log: pd.DataFrame, *, message: str, inbound: str, reply_to:
     unanswered = frame.loc[~answered].drop(columns=["first_reply_at", "channel"]).reset_index(drop=True)
     d = frame.loc[answered].drop(columns=["messages"]).reset_index(drop=True)
     d["reply_minutes"] = reply_minutes(d["opened_at"], d["first_reply_at"])
-    d = d[FRAME_COLUMNS + [c for c in d.columns if c not in FRAME_COLUMNS]]
-    return Contacts(frame=d, unanswered=unanswered, n_inbound_messages=int(m["inbound"].sum()))
+    d, negative = set_aside_negative(d[FRAME_COLUMNS + [c for c in d.columns if c not in FRAME_COLUMNS]])
+    return Contacts(frame=d, unanswered=unanswered, n_inbound_messages=int(m["inbound"].sum()), negative=negative)
 
 
 def build(table: InputTable) -> Contacts:
@@ -163,7 +174,8 @@ def build(table: InputTable) -> Contacts:
     for c in BOT_COLUMNS:
         if table.is_company_world and c in f:
             d[c] = f[c].to_numpy()
-    return Contacts(frame=d)
+    d, negative = set_aside_negative(d)
+    return Contacts(frame=d, negative=negative)
 
 
 def key(label: object) -> str:
@@ -171,4 +183,4 @@ def key(label: object) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(label).lower()).strip("_") or "none"
 
 
-__all__ = ["BOT_COLUMNS", "Contacts", "build", "key", "message_contacts", "reply_pairs"]
+__all__ = ["BOT_COLUMNS", "Contacts", "build", "key", "message_contacts", "reply_pairs", "set_aside_negative"]

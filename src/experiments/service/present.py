@@ -93,6 +93,26 @@ def unanswered(r: Result):
                    incl=m["share_within_target_incl_unanswered"], t=m["n_contacts"] + m["n_unanswered"])
 
 
+def set_aside(r: Result) -> tuple:
+    """The contacts set aside because their first reply came before they opened: how many, and up to 5 of them."""
+    neg = r.negative_replies
+    if neg is None or not len(neg):
+        return (_markdown(""),)
+    cols = [c for c in ("contact_id", "channel", "opened_at", "first_reply_at", "reply_minutes") if c in neg]
+    return (safe.md("**{n:,}** contacts were set aside because their first reply came *before* they opened (a clock "
+                    "or export error; `n_negative_reply_times`): they are in none of the figures. Examples:",
+                    n=len(neg)), safe.frame(neg[cols].head(5).round({"reply_minutes": 1})))
+
+
+def roles(r: Result):
+    """Which columns were read for which role, and which optional roles were left out (a flat table)."""
+    if r.is_company_world:
+        return _markdown("")
+    used = ", ".join(f"{k} = {v}" for k, v in r.roles_used.items())
+    out = ", ".join(f"{k} ({v})" for k, v in r.roles_left_out.items()) or "none"
+    return safe.md("Columns read: {used}. Optional roles left out: {out}.", used=used, out=out)
+
+
 def weekend(r: Result) -> pd.DataFrame:
     """Share within target on weekdays and weekends per channel, worst gap first."""
     return safe.frame(r.weekend.round(3))

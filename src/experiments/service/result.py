@@ -22,6 +22,9 @@ class Result:
     # reply times (``unanswered``: a message log's contacts without a reply; None for a contacts table)
     contacts: pd.DataFrame
     unanswered: pd.DataFrame | None = None
+    negative_replies: pd.DataFrame | None = None  # set aside: first reply before opening (``n_negative_reply_times``)
+    roles_used: dict[str, str] = field(default_factory=dict)  # role -> column read
+    roles_left_out: dict[str, str] = field(default_factory=dict)  # optional role -> why it was left out
     levels: pd.DataFrame
     breaches: pd.DataFrame
     satisfaction: pd.DataFrame | None = None
