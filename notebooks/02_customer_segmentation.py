@@ -73,7 +73,7 @@ from IPython.display import display
 from experiments import segments
 from experiments.lab import notebook
 from experiments.lab.report import safe
-from experiments.segments import charts, present, rfm
+from experiments.segments import charts, evaluation, present, rfm
 
 run = notebook.start("02_customer_segmentation", globals())
 cfg = segments.Config.from_parameters(run.params)
@@ -153,8 +153,17 @@ display(*present.migration(result))
 charts.migration_heatmap(result.tables.get("migration"))  # nothing to draw without a previous run
 plt.show()
 
+# %% [markdown]
+# ## 6. Against the planted truth (company world only)
+#
+# The generator planted each person's purchase rate, lapse and need type; the segmentation never reads them. Here,
+# and only here, the notebook compares (customers mapped to planted persons through the cleaning's lineage).
+
 # %%
-result.publish()
+display(*evaluation.section(result))
+
+# %%
+result.publish();  # data/processed/segments.parquet (company world) or data/interim/flat/processed
 
 # %% [markdown]
 # ## Verdict

@@ -100,6 +100,7 @@ def test_report_says_what_was_left_out_and_shows_no_migration(flat_run):
     html = flat_run["html"]
     assert "no_customer" in html and "negative_amount" in html
     assert "Publishing is off" in html
+    assert "No planted truth here" in html  # the truth section is for the company world only
 
 
 def test_migration_between_runs_of_the_same_source(tmp_path, monkeypatch):

@@ -60,3 +60,33 @@ def top_rate_buyers(table: pd.DataFrame, share: float = 0.2) -> dict:
                      ("lost", b["rfm_segment"] == "Lost")):
         out[key], out[f"{key}_all"] = float(sel[top].mean()), float(sel.mean())
     return out
+
+
+def lapse_gap(table: pd.DataFrame, min_purchases: int = 3) -> dict:
+    """Mean P(alive) of buyers with at least ``min_purchases`` purchase days whose planted person lapsed, against
+    those who did not."""
+    b = table[table["n_purchases"] >= min_purchases]
+    lapses = b["lapses"].astype(str).str.lower().eq("true")
+    return {"lapsed": float(b.loc[lapses, "p_alive"].mean()), "kept": float(b.loc[~lapses, "p_alive"].mean())}
+
+
+def section(result: Result) -> list:
+    """The notebook's "against the planted truth" section: what the views recover of the planted rates, lapses and
+    needs (company world with its ``_truth`` folder only; otherwise one sentence saying why there is nothing)."""
+    from experiments.data import paths
+    from experiments.data.contracts import load_processed
+    from experiments.lab.report import safe
+
+    truth_dir = paths.truth_dir()
+    if not result.input.is_company_world or not (truth_dir / "segments.csv").is_file():
+        return [safe.md("No planted truth here (a flat table, or a company world without its `_truth` folder).")]
+    table = with_truth(result, load_processed("lineage"), truth_dir)
+    top, need, lapse = top_rate_buyers(table), need_accuracy(table), lapse_gap(table)
+    text = safe.md(
+        "Of the buyers with the 20% highest planted purchase rates, {high:.0%} are in the high value tier (all buyers "
+        "{high_all:.0%}) and {champ:.0%} are Champions (all buyers {champ_all:.0%}). Buyers whose planted person "
+        "lapsed have a mean P(alive) of {lapsed:.2f} against {kept:.2f}. The inferred need matches the planted one "
+        "for {acc:.0%} of {n:,} buyers with a clear need (always guessing the largest type: {chance:.0%}).",
+        high=top["high"], high_all=top["high_all"], champ=top["champions"], champ_all=top["champions_all"],
+        lapsed=lapse["lapsed"], kept=lapse["kept"], acc=need["accuracy"], n=need["n"], chance=need["chance"])
+    return [text]
