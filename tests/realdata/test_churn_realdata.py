@@ -7,32 +7,37 @@ tenure 0); publicly reported leakage-free ROC-AUC about 0.83 to 0.85 on a strati
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
-import yaml
 
-from experiments.churn import job
-from experiments.data import paths
-from experiments.lab.config import notebook_defaults
+from experiments import churn
+from experiments.churn import models
+from experiments.data import paths, processed
+from experiments.lab.config import notebook_parameters
 
 pytestmark = pytest.mark.realdata
 TELCO = paths.datasets_dir() / "telco_churn" / "WA_Fn-UseC_-Telco-Customer-Churn.csv"
 
 
 @pytest.fixture(scope="module")
-def telco():
+def telco(tmp_path_factory):
     if not TELCO.is_file():
         pytest.skip(f"real dataset not available: {TELCO} (set CIL_DATASETS to the shared datasets folder)")
-    params = dict(notebook_defaults(paths.notebooks_dir() / "04_churn_prediction.ipynb"))
-    conf = yaml.safe_load((paths.conf_dir() / "params" / "04_churn_prediction.yaml").read_text(encoding="utf-8"))
-    params.update(conf["base"])
-    params.update(conf["profiles"]["telco"])
-    params["input_path"] = str(TELCO)
-    assert params["test_fraction"] == 0.2 and params["seed"] == 42
-    return job.run(params)
+    params = notebook_parameters("04_churn_prediction", "telco", {"input_path": str(TELCO)})
+    assert params["test_fraction"] == 0.2 and params["seed"] == 42 and params["campaign_cost"] == 50.0
+    cfg = churn.Config.from_parameters(params)
+    a = churn.run(cfg)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CIL_DATA_DIR", str(tmp_path_factory.mktemp("telco") / "data"))
+        folder = a.publish()
+        assert not paths.processed_dir().exists()                        # never over the company world
+        published = {name: pd.read_parquet(folder / f"{name}.parquet") for name in ("churn_scores", "churn_actions")}
+    return a.input, a, published
 
 
 def test_telco_blank_total_charges_are_kept_and_reported(telco) -> None:
-    table, a = telco
+    table, a, _ = telco
     m = a.metrics()
     assert table.rows == 7043 and m["n_train"] + m["n_test"] == 7043      # nothing silently dropped
     assert m["n_blank_values"] == 11
@@ -44,7 +49,7 @@ def test_telco_blank_total_charges_are_kept_and_reported(telco) -> None:
 
 
 def test_telco_lightgbm_reaches_the_published_auc(telco) -> None:
-    _, a = telco
+    _, a, _ = telco
     m = a.metrics()
     assert m["lgbm_roc_auc"] >= 0.84
     assert 0.80 <= m["logreg_roc_auc"] <= 0.87 and 0.80 <= m["rf_roc_auc"] <= 0.87
@@ -54,16 +59,48 @@ def test_telco_lightgbm_reaches_the_published_auc(telco) -> None:
     assert m["n_scored"] == 7043 and a.scores["in_training"].sum() == m["n_train"]
 
 
-def test_telco_is_published_beside_the_company_world_never_over_it(telco, tmp_path, monkeypatch) -> None:
-    import pandas as pd
-
-    from experiments.churn import publish
-    from experiments.data import processed
-
-    monkeypatch.setenv("CIL_DATA_DIR", str(tmp_path / "data"))
-    _, a = telco
+def test_telco_is_published_beside_the_company_world_never_over_it(telco) -> None:
+    _, a, published = telco
     assert not a.is_company_world
-    written = publish.publish_outputs(a)
-    assert written[0].startswith(processed.results_label(False)) and not paths.processed_dir().exists()
-    scores = pd.read_parquet(processed.current_dir(processed.flat_dir()) / "churn_scores.parquet")
+    assert "interim/flat/processed/churn_scores.parquet" in a.published[0]   # results_label(False)
+    scores = published["churn_scores"]
     assert len(scores) == 7043 and scores["customer_id"].is_unique  # every Telco customer, once
+    assert len(published["churn_actions"]) == a.metrics()["n_contacted"]
+
+
+def test_telco_realised_profit_recomputed_from_the_published_scores(telco) -> None:
+    # issue 20 item 1: 26,261.24 was reported (one customer with a negative expected gain included); the rule on
+    # the published scores of the held-out customers and their actual outcome gives 26,194.24
+    _, a, published = telco
+    s = published["churn_scores"]
+    test = s.loc[~s["in_training"]]
+    assert len(test) == 1409
+    raw = pd.read_csv(TELCO, usecols=["customerID", "Churn", "MonthlyCharges"]).set_index("customerID")
+    churned = raw["Churn"].reindex(test["customer_id"]).eq("Yes").to_numpy()
+    value = raw["MonthlyCharges"].reindex(test["customer_id"]).to_numpy() * 12.0
+    assert np.allclose(value, test["customer_value"])
+    gain = test["churn_probability"].to_numpy() * 0.2 * value - 50.0
+    chosen = gain > 0
+    assert np.array_equal(chosen, test["contact"].to_numpy())              # the list and the check: one rule
+    realised = float(np.sum(churned[chosen] * 0.2 * value[chosen] - 50.0))
+    m = a.metrics()
+    assert m["test_realised_profit"] == pytest.approx(realised, abs=0.01)
+    assert m["test_realised_profit"] == pytest.approx(26194.24, abs=0.01)
+    assert m["test_expected_profit"] == pytest.approx(float(gain[chosen].sum()), abs=0.01)
+
+
+def test_telco_every_published_score_is_out_of_sample(telco) -> None:
+    # issue 20 item 2: 2,055 of 2,566 contacts were training rows scored in-sample; now they are cross-fitted
+    _, a, published = telco
+    s = published["churn_scores"].set_index("customer_id")
+    train = s.index[s["in_training"]]
+    in_sample = a.calibrator(models.predict(a.fitted, a.X.loc[train]))
+    logit = np.log(s.loc[train, "churn_probability"] / (1 - s.loc[train, "churn_probability"]))
+    logit_in = np.log(in_sample / (1 - in_sample))
+    assert np.abs(logit_in).mean() > np.abs(logit).mean()                  # in-sample scores are more extreme
+    assert not np.allclose(s.loc[train, "churn_probability"], in_sample)
+    held = s.index[~s["in_training"]]
+    test_pos = a.X.index.get_indexer(held)
+    assert np.allclose(s.loc[held, "churn_probability"].to_numpy(),
+                       a.test_calibrated[np.searchsorted(a.split.test, test_pos)])
+    assert a.metrics()["n_contacted"] == 2586
