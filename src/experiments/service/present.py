@@ -108,9 +108,11 @@ def roles(r: Result):
     """Which columns were read for which role, and which optional roles were left out (a flat table)."""
     if r.is_company_world:
         return _markdown("")
-    used = ", ".join(f"{k} = {v}" for k, v in r.roles_used.items())
-    out = ", ".join(f"{k} ({v})" for k, v in r.roles_left_out.items()) or "none"
-    return safe.md("Columns read: {used}. Optional roles left out: {out}.", used=used, out=out)
+    from IPython.display import Markdown
+
+    used = "; ".join(safe.md("{k} = {v}", k=k, v=v).data for k, v in r.roles_used.items())
+    out = "; ".join(safe.md("{k} ({v})", k=k, v=v).data for k, v in r.roles_left_out.items()) or "none"
+    return Markdown(f"Columns read: {used}. Optional roles left out: {out}.")
 
 
 def weekend(r: Result) -> pd.DataFrame:
