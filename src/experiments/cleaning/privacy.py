@@ -1,16 +1,20 @@
-"""Masking of personal data for reports: names, emails and phones are shown only as much as a reader needs.
+"""Masked views of personal data in the cleaning report: shown only as much as a reader needs.
 
-- name: first character kept, the rest replaced by ``*`` (``张三丰`` -> ``张**``, ``John Smith`` -> ``J*** S****``);
-- email: first character of the user and the domain kept (``li.na@example.com`` -> ``l****@example.com``);
-- phone: country code and last two digits kept (``+8613800138000`` -> ``+86*********00``).
+Emails and phone numbers follow the lab's one rule, ``experiments.common.masking.mask_pii`` (a phone column with
+``personal=True``: ``+8613800138000`` -> ``+86*********00``, ``13800138000`` -> ``13*******00``; ``li.na@example.com``
+-> ``l****@example.com``). Names and addresses have no twin there and keep their own rule here:
+
+- name: first character of each word kept, the rest replaced by ``*`` (``张三丰`` -> ``张**``, ``John Smith`` ->
+  ``J*** S****``);
+- address: the first two characters kept (``北京市朝阳区`` -> ``北京***``).
 Missing values stay missing. ``mask_frame`` masks the personal columns of a table that are present.
 """
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
+
+from experiments.common.masking import mask_pii
 
 PERSONAL = {"name": "name", "email": "email", "phone": "phone", "address": "address"}
 
@@ -19,24 +23,12 @@ def _mask_name(v: str) -> str:
     return " ".join(w[:1] + "*" * (len(w) - 1) for w in v.split(" "))
 
 
-def _mask_email(v: str) -> str:
-    user, _, domain = v.partition("@")
-    return (user[:1] + "****@" + domain) if domain else "****"
-
-
-def _mask_phone(v: str) -> str:
-    m = re.match(r"^(\+1|\+\d{2})(\d+)$", v)
-    if not m:
-        return "*" * max(len(v) - 2, 0) + v[-2:]
-    head, rest = m.groups()
-    return head + "*" * (len(rest) - 2) + rest[-2:]
-
-
 def _mask_address(v: str) -> str:
     return v[:2] + "***"
 
 
-_MASKERS = {"name": _mask_name, "email": _mask_email, "phone": _mask_phone, "address": _mask_address}
+_MASKERS = {"name": _mask_name, "email": mask_pii, "phone": lambda v: mask_pii(v, personal=True),
+            "address": _mask_address}
 
 
 def mask(values: pd.Series, kind: str) -> pd.Series:

@@ -95,6 +95,12 @@ def clean_service(raw_dir: Path, cfg: SourceConfig, ref_to_customer: pd.Series, 
     """Read the service source of ``raw_dir``, standardise it, quarantine impossible rows with their reason and
     return the ``service_contacts`` table (rows in = rows out + rows quarantined, recorded in ``quarantine``)."""
     raw[cfg.name] = frame = read_source(raw_dir, cfg)
+    return clean_service_frame(frame, cfg, ref_to_customer, as_of=as_of, log=log, quarantine=quarantine)
+
+
+def clean_service_frame(frame: pd.DataFrame, cfg: SourceConfig, ref_to_customer: pd.Series, *, as_of: pd.Timestamp,
+                        log: RuleLog, quarantine: Quarantine) -> pd.DataFrame:
+    """``clean_service`` on a frame already read (``experiments.cleaning.sources.load``)."""
     quarantine.set_in(cfg.name, len(frame))
     table, reason = standardise_service(frame, cfg, ref_to_customer, as_of=as_of)
     for name in REASONS:
@@ -109,4 +115,4 @@ def clean_service(raw_dir: Path, cfg: SourceConfig, ref_to_customer: pd.Series, 
     return kept
 
 
-__all__ = ["COLUMNS", "REASONS", "clean_service", "standardise_service"]
+__all__ = ["COLUMNS", "REASONS", "clean_service", "clean_service_frame", "standardise_service"]

@@ -1,4 +1,6 @@
-"""The company world's raw sources: where each file is, how to read it, and how its columns map onto a common layout.
+"""What the cleaning reads: ``load(config) -> Data``, the company world's raw sources or a flat order-lines table.
+
+The company world's raw sources: where each file is, how to read it, and how its columns map onto a common layout.
 
 Customer sources map onto the *person-record layout* ``record_id, source, name, phone, email, city, address, gender,
 birth_date, birth_year, registered_at`` (raw text, standardised later); order sources onto the order-lines layout of
@@ -14,6 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.cleaning.config import OPTIONAL_ROLES, ROLES, Config
+from experiments.common.files import fingerprint
+from experiments.data import inputs, paths
 from experiments.data.catalog import CatalogEntry, company_entries
 from experiments.data.tables import DataInputError, read_table, require_columns
 
@@ -96,3 +101,46 @@ def to_order_layout(df: pd.DataFrame, cfg: SourceConfig) -> pd.DataFrame:
     out["status"] = mapped.fillna("completed")
     out["channel"] = cfg.channel
     return out
+
+
+#: the company world's source kinds the cleaning reads, in the order it cleans them
+CLEANED_KINDS = ("person", "items", "orders", "feedback", "ad_events", "service")
+
+
+@dataclass
+class Data:
+    """What was read: the company world's raw frames by source name (``raw_dir`` and ``frames``), or a flat
+    order-lines table (``table``: frame, role columns, source name, fingerprint); ``inventory`` is what the run info
+    records (the flat table itself, or the company world's list of files)."""
+
+    raw_dir: Path | None = None
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    table: inputs.InputTable | None = None
+    inventory: inputs.InputTable | None = None   # the company world's files, for the run info
+
+
+def load(config: Config) -> Data:
+    """Read the input of ``config``: every raw source of the company world (``input_path`` empty; files and column
+    mappings from ``conf/catalog.yaml``) or the flat order-lines table with its role columns."""
+    if config.is_flat:
+        table = inputs.load_input(config.input_path, {r: config.roles.get(r, "") for r in ROLES},
+                                  optional=OPTIONAL_ROLES, encoding=config.input_encoding, sheet=config.input_sheet)
+        return Data(table=table, inventory=table)
+    return load_company(paths.raw_dir())
+
+
+def load_company(raw_dir: Path) -> Data:
+    """Read every raw source of the company world in ``raw_dir`` (``CLEANED_KINDS``, files from the catalog).
+
+    ``Data.table`` stays None (nothing flat to clean); ``inventory`` describes what was read for the run info: one
+    row per source file with its rows, and the fingerprint of the files."""
+    raw_dir = Path(raw_dir)
+    configs = {name: cfg for kind in CLEANED_KINDS for name, cfg in company_sources(kind).items()}
+    frames = {name: read_source(raw_dir, cfg) for name, cfg in configs.items()}
+    listing = pd.DataFrame({"source": list(frames), "file": [configs[n].file for n in frames],
+                            "rows": [len(f) for f in frames.values()]})
+    inventory = inputs.InputTable(frame=listing, columns={}, source=f"company world: {len(frames)} raw sources "
+                                  "(one row per source)", path=raw_dir,
+                                  fingerprint=fingerprint([raw_dir / c.file for c in configs.values()]),
+                                  extra={"company": True})
+    return Data(raw_dir=raw_dir, frames=frames, inventory=inventory)

@@ -10,18 +10,18 @@ cancellation; otherwise a negative quantity is a return; everything else is comp
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from experiments.cleaning.orders import ORDER_COLUMNS, OrderCounts, clean_lines, guest_orders, items_from_lines
+from experiments.cleaning.config import OPTIONAL_ROLES, ROLES
+from experiments.cleaning.orders import ORDER_COLUMNS, OrderCounts, clean_lines, items_from_lines
 from experiments.cleaning.quarantine import Quarantine
 from experiments.cleaning.rules import RuleLog
+from experiments.common.errors import example_rows
 from experiments.data.tables import DataInputError, map_columns
 
-ROLES = ("order", "item", "item_name", "quantity", "price", "date", "customer", "country")
-OPTIONAL_ROLES = ("item_name", "customer", "country")
 FLAT_SOURCE = "order_lines"
 
 
@@ -33,7 +33,6 @@ class FlatResult:
     counts: OrderCounts
     log: RuleLog
     quarantine: Quarantine
-    metrics: dict[str, float | int | str] = field(default_factory=dict)
 
 
 def clean_order_lines(df: pd.DataFrame, mapping: Mapping[str, str], *, source_name: str = "input",
@@ -81,31 +80,12 @@ def clean_order_lines(df: pd.DataFrame, mapping: Mapping[str, str], *, source_na
     orders = clean[ORDER_COLUMNS + [c for c in ("country",) if c in clean]].reset_index(drop=True)
     items = items_from_lines(clean)
     customers = _customers_from_lines(clean)
-    metrics = {
-        "rows_in": counts.rows_in,
-        "rows_out": len(orders),
-        "rows_quarantined": counts.rows_in - len(orders),
-        f"rows_in_{FLAT_SOURCE}": counts.rows_in,
-        f"rows_out_{FLAT_SOURCE}": len(orders),
-        f"rows_quarantined_{FLAT_SOURCE}": counts.rows_in - len(orders),
-        "n_customers": len(customers),
-        "n_orders": int(orders["order_id"].nunique()),
-        "n_cancellations": counts.n_cancellations,
-        "n_returns": counts.n_returns,
-        "n_duplicate_rows": counts.n_duplicate_rows,
-        "n_missing_customer_id": counts.n_missing_customer_id,
-        "n_guest_orders": guest_orders(orders),
-        "n_zero_price": log.count("zero_price"),
-        "revenue_completed": round(float(orders.loc[orders["status"] == "completed", "amount"].sum()), 2),
-    }
     return FlatResult(tables={"orders": orders, "items": items, "customers": customers}, counts=counts, log=log,
-                      quarantine=q, metrics=metrics)
+                      quarantine=q)
 
 
 def _check_numeric(mapped: pd.DataFrame, source: str) -> None:
     """Stop when most values of the quantity or price column are not numbers: the wrong column was mapped."""
-    from experiments.data.tables import example_rows
-
     for role in ("quantity", "price"):
         bad = mapped[role].notna() & pd.to_numeric(mapped[role], errors="coerce").isna()
         if bad.mean() > 0.5:

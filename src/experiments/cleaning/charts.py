@@ -1,9 +1,13 @@
-"""Matplotlib figures of the data-quality story (titles state the finding; axes carry units)."""
+"""Matplotlib figures of the cleaning report (titles state the finding; axes carry units). The ``*_of(result)``
+functions draw one section of notebook 01 from the ``Result`` (None where a flat table has nothing to draw)."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+
+from experiments.cleaning.present import missingness_before_after
+from experiments.cleaning.result import Result
 
 
 def reconciliation_chart(rec: pd.DataFrame) -> plt.Figure:
@@ -58,3 +62,28 @@ def cluster_size_chart(source_ids: pd.Series) -> plt.Figure:
     ax.set_ylabel("customers")
     fig.tight_layout()
     return fig
+
+
+def reconciliation_of(result: Result) -> plt.Figure:
+    """Section 2: rows kept vs quarantined per source."""
+    return reconciliation_chart(result.quarantine.reconciliation())
+
+
+def rules_of(result: Result) -> plt.Figure:
+    """Section 3: how often each rule fired."""
+    return rules_chart(result.log.table())
+
+
+def missingness_of(result: Result) -> plt.Figure | None:
+    """Section 5: missing person fields before and after merging (None for a flat table)."""
+    if not result.has_people:
+        return None
+    mb = missingness_before_after(result.records, result.tables["customers"])
+    return missingness_chart(mb["raw records"], mb["golden customers"],
+                             f"Merging records cuts missing emails from {mb.loc['email', 'raw records']:.0%} "
+                             f"to {mb.loc['email', 'golden customers']:.0%}")
+
+
+def cluster_sizes_of(result: Result) -> plt.Figure | None:
+    """Section 6: customers by records merged (None for a flat table)."""
+    return cluster_size_chart(result.tables["customers"]["source_ids"]) if result.has_people else None
