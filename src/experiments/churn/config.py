@@ -26,8 +26,6 @@ class Config:
     id_col: str
     label_col: str
     positive_label: str
-    drop_cols: tuple[str, ...]
-    categorical_cols: tuple[str, ...]
     value_col: str
     value_multiplier: float
     customer_value: float
@@ -45,6 +43,9 @@ class Config:
     n_boot: int
     top_n: int
     seed: int
+    # flat table: columns that are not features / that are categories (empty: inferred)
+    drop_cols: tuple[str, ...]
+    categorical_cols: tuple[str, ...]
 
     @property
     def is_company_world(self) -> bool:
