@@ -5,9 +5,13 @@ import re
 import pandas as pd
 import pytest
 
-from experiments.cleaning.flat import clean_order_lines
+from experiments import cleaning
+from experiments.cleaning.order_lines import clean_order_lines
+from experiments.cleaning.sources import Data
+from experiments.data.inputs import InputTable
 from experiments.data.contracts import validate
 from experiments.data.tables import DataInputError, read_table
+from experiments.lab.config import notebook_parameters
 
 MAPPING = dict(order="InvoiceNo", item="StockCode", item_name="Description", quantity="Quantity",
                price="UnitPrice", date="InvoiceDate", customer="CustomerID", country="Country")
@@ -30,9 +34,17 @@ def _lines():
     })
 
 
+def _result(df: pd.DataFrame, **params) -> cleaning.Result:
+    """``cleaning.run`` on ``df`` as a flat table (notebook 01's own parameters plus ``params``)."""
+    cfg = cleaning.Config.from_parameters(notebook_parameters("01_data_cleaning", None,
+                                                              {"input_path": "lines.csv", **params}))
+    table = InputTable(frame=df, columns=dict(MAPPING), source="lines.csv", path=None, fingerprint="")
+    return cleaning.run(cfg, Data(table=table, inventory=table))
+
+
 def test_counts_worked_by_hand():
-    r = clean_order_lines(_lines(), MAPPING)
-    m = r.metrics
+    r = _result(_lines())
+    m = r.metrics()
     assert m["rows_in"] == 7
     assert m["n_duplicate_rows"] == 1          # row 2
     assert m["n_cancellations"] == 1           # C536379
@@ -120,7 +132,7 @@ def test_bad_numbers_are_quarantined_with_their_own_reason_never_cast():
         "CustomerID": ["17850"] * 10,
         "Country": ["UK"] * 10,
     })
-    r = clean_order_lines(df, MAPPING, date_order="mdy")
+    r = _result(df, date_order="mdy")
     q = r.quarantine.rows("order_lines").set_index("InvoiceNo")["reason"].to_dict()
     assert q == {"54000": "quantity_out_of_range", "54001": "non_integer_quantity", "54002": "non_integer_quantity",
                  "54003": "non_finite_quantity", "54004": "non_numeric_price", "54005": "missing_price",
@@ -128,4 +140,5 @@ def test_bad_numbers_are_quarantined_with_their_own_reason_never_cast():
     kept = r.tables["orders"]
     assert kept["order_id"].tolist() == ["54007"] and kept["quantity"].tolist() == [2]
     assert kept["amount"].tolist() == [3.0]
-    assert r.metrics["rows_in"] == r.metrics["rows_out"] + r.metrics["rows_quarantined"] == 10
+    m = r.metrics()
+    assert m["rows_in"] == m["rows_out"] + m["rows_quarantined"] == 10

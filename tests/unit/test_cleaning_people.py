@@ -55,7 +55,7 @@ def test_pos_birth_year_after_as_of_is_negative_age():
 
 
 def test_headline_states_the_reconciliation_and_merges_in_words() -> None:
-    from experiments.cleaning.quality import headline
+    from experiments.cleaning.present import headline
 
     metrics = {"rows_in": 1000, "rows_out": 990, "rows_quarantined": 10, "n_customer_records": 300, "n_customers": 200,
                "n_duplicate_records_merged": 100, "er_f1": 0.9876, "n_orders": 150, "n_cancellations": 5,

@@ -64,16 +64,20 @@ def test_quarantine_reconciliation_and_files(tmp_path):
         q.add("shop", pd.DataFrame({"x": [1]}))
 
 
-def test_effective_as_of_explicit_then_world_then_today(tmp_path) -> None:
-    import json
+def test_effective_as_of_explicit_then_today() -> None:
+    from experiments.cleaning.analysis import effective_as_of
+    from experiments.common.errors import DataInputError
 
-    from experiments.cleaning.pipeline import effective_as_of
-
-    assert effective_as_of("2024-02-29") == "2024-02-29"  # an explicit date wins
-    (tmp_path / "_truth").mkdir()
-    (tmp_path / "_truth" / "manifest.json").write_text(json.dumps({"as_of": "2025-07-01"}))
-    assert effective_as_of("", tmp_path) == "2025-07-01"  # a generated world states its own today
+    assert effective_as_of("2024-02-29") == "2024-02-29"  # an explicit date wins (the world profiles set theirs)
     today = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d")
-    assert effective_as_of("", tmp_path / "elsewhere") in {today, (pd.Timestamp(today) + pd.Timedelta(days=1))
-                                                           .strftime("%Y-%m-%d")}  # any other data: today (UTC)
     assert effective_as_of("") in {today, (pd.Timestamp(today) + pd.Timedelta(days=1)).strftime("%Y-%m-%d")}
+    with pytest.raises(DataInputError, match="as_of"):
+        effective_as_of("next tuesday")
+
+
+def test_world_profiles_state_the_generated_worlds_today() -> None:
+    from experiments.lab.config import notebook_parameters
+    from experiments.synthetic.sizes import AS_OF, SIZES
+
+    for size in SIZES:
+        assert notebook_parameters("01_data_cleaning", size)["as_of"] == f"{AS_OF:%Y-%m-%d}", size
