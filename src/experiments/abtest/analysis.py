@@ -34,7 +34,7 @@ from experiments.abtest import (
     verdict,
 )
 from experiments.abtest.config import Config
-from experiments.abtest.prepare import is_binary, prepare, variant_order
+from experiments.abtest.prepare import ROW_UNIT, is_binary, prepare, variant_order
 from experiments.abtest.result import Result
 
 
@@ -49,15 +49,19 @@ def run(config: Config, data: sources.Data | None = None) -> Result:
 def _analyse(loaded: sources.Data, cfg: Config) -> Result:
     """The analysis of ``loaded.frame`` (one row per unit, before cleaning), without the simulations."""
     df, source = loaded.frame, loaded.source
+    unit_col = cfg.unit_col or ROW_UNIT  # no unit column: each row is its own unit (numbered from 1)
+    if not cfg.unit_col:
+        df = df.assign(**{ROW_UNIT: range(1, len(df) + 1)})
     metric_cols = list(cfg.metric_cols)
     guard_cols = list(cfg.guardrail_cols)
     margins = guardrails.margins_for(guard_cols, cfg.guardrail_margins)
-    prepared = prepare(df, unit_col=cfg.unit_col, variant_col=cfg.variant_col, control_label=cfg.control_label,
+    prepared = prepare(df, unit_col=unit_col, variant_col=cfg.variant_col, control_label=cfg.control_label,
                        metric_cols=list(dict.fromkeys(metric_cols + guard_cols)), pre_metric_col=cfg.pre_metric_col,
                        time_col=cfg.time_col,
                        segment_cols=list(cfg.segment_cols), consistency_col=cfg.consistency_col, source=source)
-    cleaned = trust.clean(prepared, unit_col=cfg.unit_col, variant_col=cfg.variant_col,
+    cleaned = trust.clean(prepared, unit_col=unit_col, variant_col=cfg.variant_col,
                           consistency_col=cfg.consistency_col)
+    trust.require_units(cleaned, cfg.variant_col, variant_order(prepared, cfg.variant_col, cfg.control_label), source)
     numeric = [m for m in dict.fromkeys(metric_cols + guard_cols) if not is_binary(cleaned.data[m])]
     cleaned.data, caps = robust.cap(cleaned.data, numeric, cfg.cap_percentile)  # before CUPED and every test
     data = cleaned.data
@@ -100,6 +104,7 @@ def _analyse(loaded: sources.Data, cfg: Config) -> Result:
                                          looks=cfg.planned_looks, alpha=cfg.alpha, power=cfg.power,
                                          seq_stop_day=out.stops(v)[1])
         decision, holm = _decision_comparison(c, out.cuped.get(v), results, primary, v, cfg.alpha)
+        out.decisions[v] = (decision, float(holm[(primary, v)]))
         guards = [(comps[(m, v)], float(holm[(m, v)])) for m in metric_cols[1:]]
         for g in guard_cols:
             kind = "proportion" if is_binary(data[g]) else "mean"

@@ -21,7 +21,8 @@ from experiments.data.tables import require_columns
 
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "1.0"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "0.0"}
-
+#: The unit column ``analysis`` adds when ``unit_col`` is empty: each row is its own unit, numbered from 1.
+ROW_UNIT = "_row_as_unit"
 
 
 def is_binary(values: pd.Series) -> bool:

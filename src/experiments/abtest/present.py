@@ -38,20 +38,31 @@ def table(df: pd.DataFrame):
 
 
 def results_table(a: Result) -> pd.DataFrame:
-    """The fixed-horizon results, one row per metric x variant, rounded for reading."""
+    """The fixed-horizon results, one row per metric x variant, as short as fits the page at 1280 px: the rates, the
+    absolute and relative lift each with its interval in one cell, the raw and Holm p-values (counts, statistics
+    and BH in ``results_details``)."""
     r = a.results
-    out = pd.DataFrame({
-        "metric": r["metric"], "variant": r["variant"], "test": r["kind"].map({"proportion": "z (2 props)",
-                                                                              "mean": "Welch t"}),
-        "n control": r["n_control"], "n treatment": r["n_treatment"],
-        "control": r["rate_control"].round(5), "treatment": r["rate_treatment"].round(5),
-        "abs lift": r["abs_lift"].round(5), "CI low": r["ci_low"].round(5), "CI high": r["ci_high"].round(5),
-        "rel lift %": (100 * r["rel_lift"]).round(1), "rel CI %": [f"{100 * lo:+.1f} to {100 * hi:+.1f}"
-                                                                  for lo, hi in zip(r["rel_ci_low"], r["rel_ci_high"],
-                                                                                    strict=True)],
-        "z / t": r["stat"].round(2), "p": r["p_value"].map(lambda p: f"{p:.3g}"),
-        "p Holm": r["p_holm"].map(lambda p: f"{p:.3g}"), "p BH": r["p_bh"].map(lambda p: f"{p:.3g}")})
-    return out
+
+    def interval(lift: pd.Series, low: pd.Series, high: pd.Series, scale: float, fmt: str) -> list[str]:
+        return [f"{scale * v:{fmt}} ({scale * lo:{fmt}} to {scale * hi:{fmt}})"
+                for v, lo, hi in zip(lift, low, high, strict=True)]
+
+    return pd.DataFrame({
+        "metric": r["metric"], "variant": r["variant"], "control": r["rate_control"].round(5),
+        "treatment": r["rate_treatment"].round(5),
+        "abs lift (CI)": interval(r["abs_lift"], r["ci_low"], r["ci_high"], 1, "+.5f"),
+        "rel lift % (CI)": interval(r["rel_lift"], r["rel_ci_low"], r["rel_ci_high"], 100, "+.1f"),
+        "p": r["p_value"].map(lambda p: f"{p:.3g}"), "p Holm": r["p_holm"].map(lambda p: f"{p:.3g}")})
+
+
+def results_details(a: Result) -> pd.DataFrame:
+    """The rest of the fixed-horizon results: test, units per arm, the statistic and the BH-adjusted p-value."""
+    r = a.results
+    return pd.DataFrame({
+        "metric": r["metric"], "variant": r["variant"],
+        "test": r["kind"].map({"proportion": "z (2 props)", "mean": "Welch t"}),
+        "n control": r["n_control"], "n treatment": r["n_treatment"], "z / t": r["stat"].round(2),
+        "p BH": r["p_bh"].map(lambda p: f"{p:.3g}")})
 
 
 def verdict_markdown(a: Result):
@@ -309,14 +320,25 @@ def _md(text: str):
     return Markdown(text)
 
 
+def unit_sentence(a: Result) -> str:
+    """Said when ``unit_col`` is empty: each row is its own unit ("" when a unit column identifies the units)."""
+    if a.config.unit_col:
+        return ""
+    return (f"No unit column given (`unit_col` empty): each of the {a.clean.n_rows_in:,} rows is its own unit, so "
+            "repeated units and units seen in two variants cannot be checked.")
+
+
 def trust_section(a: Result) -> list[Any]:
-    """Section 1: the sample-ratio sentence, the trust checks' counts and the split chart."""
-    return [srm_markdown(a), table(a.clean.summary()), charts.shown(charts.split_chart(a.srm))]
+    """Section 1: each row its own unit (when ``unit_col`` is empty), the sample-ratio sentence, the trust checks'
+    counts and the split chart."""
+    units = [_md(unit_sentence(a))] if unit_sentence(a) else []
+    return [*units, srm_markdown(a), table(a.clean.summary()), charts.shown(charts.split_chart(a.srm))]
 
 
 def lift_section(a: Result) -> list[Any]:
-    """Section 2: the fixed-horizon results, the capping sentence and quantile table (when used), the forest plot."""
-    out: list[Any] = [table(results_table(a))]
+    """Section 2: the fixed-horizon results (lifts and p-values, then the test details), the capping sentence and
+    quantile table (when used), the forest plot."""
+    out: list[Any] = [table(results_table(a)), table(results_details(a))]
     if a.caps:
         out.append(_md(caps_sentence(a)))
     if a.quantiles:

@@ -28,6 +28,7 @@ from experiments.abtest.config import Config
 from experiments.abtest.labels import slug
 from experiments.abtest.sources import Data
 from experiments.data.inputs import InputTable
+from experiments.lab.report.scrub import safe_key
 
 
 @dataclass
@@ -51,6 +52,9 @@ class Result:
     funnel_daily: pd.DataFrame | None = None
     ratios: pd.DataFrame | None = None
     verdicts: dict[str, verdict.Verdict] = field(default_factory=dict)
+    #: per treatment, the comparison the verdict rests on (CUPED-adjusted with a pre-period metric, else raw) and
+    #: its Holm-adjusted p-value: the figures the verdict quotes (``verdict_*`` keys)
+    decisions: dict[str, tuple[frequentist.Comparison, float]] = field(default_factory=dict)
     counts: dict[tuple[str, str], tuple[int, int, int, int]] = field(default_factory=dict)
     guardrails: dict[tuple[str, str], guardrails.GuardrailResult] = field(default_factory=dict)
     plans: dict[str, groupseq.SequentialPlan] = field(default_factory=dict)
@@ -84,14 +88,19 @@ class Result:
         return (sequential.first_stop(table, self.config.alpha, "naive"),
                 sequential.first_stop(table, self.config.alpha, "sequential"))
 
-    def overall_verdict(self) -> verdict.Verdict:
-        """One verdict: the shipped variant with the largest primary lift, else keep running, else do not ship."""
+    def overall_variant(self) -> str:
+        """The treatment the overall verdict is about: the shipped one with the largest primary lift, else the first
+        kept running, else the first treatment."""
         vs = self.verdicts
         ships = [v for v in self.treatments if vs[v].decision == verdict.SHIP]
         if ships:
-            return vs[max(ships, key=lambda v: self.comparisons[(self.primary, v)].abs_lift)]
+            return max(ships, key=lambda v: self.comparisons[(self.primary, v)].abs_lift)
         keeps = [v for v in self.treatments if vs[v].decision == verdict.KEEP]
-        return vs[keeps[0]] if keeps else vs[self.treatments[0]]
+        return keeps[0] if keeps else self.treatments[0]
+
+    def overall_verdict(self) -> verdict.Verdict:
+        """One verdict: the shipped variant with the largest primary lift, else keep running, else do not ship."""
+        return self.verdicts[self.overall_variant()]
 
     @property
     def input(self) -> InputTable | None:
@@ -146,6 +155,9 @@ class Result:
         with ``<m>_<variant>_`` (variant slug) as prefix, and per-variant power/CUPED/Bayes/verdict keys prefixed
         ``<variant>_``. The A/A keys (``simulate.aa_metrics``; null rates when ``aa_sims`` is 0), the
         power-simulation keys (``simulate.power_metrics``) and ``power_prop_test_n_3v2`` (a reference) close it.
+        Every key goes through ``lab.report.scrub.safe_key`` (personal data masked, characters outside
+        ``[A-Za-z0-9_.@-]`` as ``_``, at most 80 characters with a hash), the runner's own rule, so the notebook,
+        tests and metrics.json see the same keys for labels and column names from data.
         """
         a, cfg = self, self.config
         m: dict[str, Any] = {}
@@ -255,7 +267,10 @@ class Result:
         m["verdict_basis"] = "cuped" if a.cuped else "raw"  # the primary estimate the verdict rests on
         m["verdict_headline"] = overall.headline
         m["verdict_reasons"] = [str(r) for r in overall.reasons]  # a list of strings (lab.metrics accepts lists)
+        decided, p_adjusted = a.decisions[a.overall_variant()]  # the figures the verdict quotes
+        m |= {"verdict_p_value": p_adjusted, "verdict_rel_lift": decided.rel_lift,
+              "verdict_rel_lift_ci_low": decided.rel_ci_low, "verdict_rel_lift_ci_high": decided.rel_ci_high}
         m |= simulate.aa_metrics(a.aa, cfg.aa_sims)
         m |= simulate.power_metrics(a.power_sim)
         m["power_prop_test_n_3v2"] = math.ceil(power.power_prop_test_n(0.03, 0.02, alpha=0.05, power=0.8))
-        return m
+        return {safe_key(k): v for k, v in m.items()}  # the keys metrics.json gets (labels from data made safe)

@@ -46,7 +46,8 @@ ROLE_PARAMETERS = {"unit": "unit_col", "variant": "variant_col", "metric": "metr
                    "pre_metric": "pre_metric_col", "time": "time_col", "segment": "segment_cols",
                    "consistency": "consistency_col", "guardrail": "guardrail_cols",
                    "uplift_feature": "uplift_features", "pre_funnel": "pre_funnel_cols"}
-OPTIONAL_ROLES = ("pre_metric", "time", "segment", "consistency", "guardrail", "uplift_feature", "pre_funnel")
+#: Roles that may be empty; an empty ``unit_col`` makes each row its own unit (a mailing test's one row per customer).
+OPTIONAL_ROLES = ("unit", "pre_metric", "time", "segment", "consistency", "guardrail", "uplift_feature", "pre_funnel")
 
 
 @dataclass

@@ -133,6 +133,26 @@ class CleanResult:
         return pd.DataFrame(rows, columns=["check", "rows"])
 
 
+def require_units(cleaned: CleanResult, variant_col: str, variants: Sequence[str], source: str) -> None:
+    """Raise ``DataInputError`` before any comparison when an arm has no unit left after the trust checks.
+
+    The message names the file, the variant column and how many units each arm has (and how many rows the checks
+    removed), and says what is needed: at least one unit per arm (e.g. a single unit seen in both variants is removed
+    as contaminated, leaving both arms empty).
+    """
+    counts = cleaned.data[variant_col].astype(str).value_counts()
+    found = {str(v): int(counts.get(str(v), 0)) for v in variants}
+    if min(found.values(), default=0) >= 1:
+        return
+    arms = ", ".join(f"{display_label(v)!r} {n:,}" for v, n in found.items())
+    removed = cleaned.n_rows_in - len(cleaned.data)
+    why = (f" ({removed:,} of {cleaned.n_rows_in:,} rows removed by the trust checks: units in two variants, "
+           "contradicting pages, duplicates)" if removed else "")
+    raise DataInputError(f"{source}: column {variant_col!r} needs at least one unit per arm to compare; units per "
+                         f"arm after the trust checks: {arms}{why}. Add units to the empty arm(s) or check "
+                         "variant_col and control_label.")
+
+
 def majority_pairing(df: pd.DataFrame, variant_col: str, consistency_col: str) -> dict[str, str]:
     """Return ``{variant: most frequent consistency value}`` (ties broken by sorted value)."""
     pairing = {}
