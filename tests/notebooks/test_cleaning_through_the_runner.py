@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from experiments.lab import runner
@@ -50,23 +51,59 @@ def _run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **params: object) -> d
     return record
 
 
-def test_hand_counted_order_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(scope="module")
+def flat_run(tmp_path_factory: pytest.TempPathFactory):
+    """01 run once through the runner on the 10 hand-counted lines: (tmp folder, run record, metrics)."""
+    tmp_path = tmp_path_factory.mktemp("cleaning-flat")
     csv = tmp_path / "lines.csv"
     csv.write_text(CSV, encoding="utf-8")
-    record = _run(tmp_path, monkeypatch, input_path=str(csv), as_of="2011-01-01", date_order="mdy")
+    mp = pytest.MonkeyPatch()
+    try:
+        record = _run(tmp_path, mp, input_path=str(csv), as_of="2011-01-01", date_order="mdy")
+    finally:
+        mp.undo()
     nb = record["notebooks"][0]
     assert nb["status"] == "passed", nb.get("error")
     m = json.loads((tmp_path / "reports" / record["folder"] / "01_data_cleaning" / "metrics.json").read_text())
+    return tmp_path, record, m
+
+
+def test_hand_counted_order_lines(flat_run) -> None:
+    _, _, m = flat_run
     assert (m["rows_in"], m["rows_out"], m["rows_quarantined"]) == (10, 5, 5)
+    assert (m["rows_in_order_lines"], m["rows_out_order_lines"], m["rows_quarantined_order_lines"]) == (10, 5, 5)
     assert (m["n_duplicate_rows"], m["n_cancellations"], m["n_returns"]) == (1, 1, 1)
     assert (m["n_missing_customer_id"], m["n_guest_orders"], m["n_customers"], m["n_orders"]) == (1, 1, 2, 4)
+    assert m["n_zero_price"] == 0
     assert m["revenue_completed"] == pytest.approx(39.34)
+    assert "er_f1" not in m and "n_customer_records" not in m  # a flat table has no people to merge or truth
+
+
+def test_published_tables_and_quarantine(flat_run) -> None:
+    tmp_path, _, _ = flat_run
+    flat = tmp_path / "data" / "interim" / "flat" / "processed"
     # the quarantine says why, row by row, and stays out of the published report folder
-    q = (tmp_path / "data" / "interim" / "flat" / "processed" / "quarantine" / "order_lines.csv").read_text()
-    for reason in ("exact_duplicate", "non_integer_quantity", "non_numeric_quantity", "negative_price",
-                   "quantity_out_of_range"):
-        assert reason in q
+    q = pd.read_csv(flat / "quarantine" / "order_lines.csv", dtype=str).set_index("InvoiceNo")["reason"].to_dict()
+    assert q == {"536365": "exact_duplicate", "536369": "non_integer_quantity", "536370": "non_numeric_quantity",
+                 "536371": "negative_price", "536372": "quantity_out_of_range"}
     assert not list((tmp_path / "reports").rglob("quarantine"))
+    orders = pd.read_parquet(next(flat.rglob("orders.parquet")))
+    assert sorted(orders["status"]) == ["cancelled", "completed", "completed", "completed", "returned"]
+    assert orders.loc[orders["order_id"] == "536366", "customer_id"].isna().all()   # the guest line kept
+    assert orders.loc[orders["order_id"] == "536368", "ordered_at"].item() == pd.Timestamp("2010-12-13 09:01",
+                                                                                           tz="UTC")
+    customers = pd.read_parquet(next(flat.rglob("customers.parquet"))).set_index("customer_id")
+    assert sorted(customers.index) == ["13047", "17850"]
+    assert customers.loc["17850", "signup_date"] == pd.Timestamp("2010-12-01")
+    assert customers.loc["13047", "country"] == "France"
+
+
+def test_report_says_what_a_flat_table_lacks(flat_run) -> None:
+    tmp_path, record, _ = flat_run
+    html = (tmp_path / "reports" / record["folder"] / "01_data_cleaning" / "01_data_cleaning.html").read_text()
+    assert "a flat table carries no personal data to merge on" in html
+    assert "No planted truth to score against" in html
+    assert "10 raw rows in: 5 cleaned, 5 quarantined (50.00%)" in html
 
 
 def test_mistyped_role_column_names_file_column_and_suggestion(tmp_path: Path,
