@@ -84,3 +84,44 @@ def test_inbound_sentiment_uses_the_lexicon_scorer(data) -> None:
     assert en.mean() > 0.98 and (pol.to_numpy()[en] == direct).all()
     share = float((pol == "negative").mean())
     assert 0.2 < share < 0.6  # complaints dominate support tweets, but not all are negative
+
+
+@pytest.fixture(scope="module")
+def unblanked_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
+    """The README's command with only the message log's role parameters (issue 19: no blanking of the parameters
+    cell's company-world defaults first_reply_col, resolved_col, customer_col) and the README's 2-hour target."""
+    import json
+
+    from experiments.lab import runner
+
+    path = paths.datasets_dir() / "customer_support_twitter" / "twcs_first5000.csv"
+    if not path.is_file():
+        pytest.skip(f"real dataset not available: {path}")
+    tmp = tmp_path_factory.mktemp("twcs-unblanked")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CIL_DATA_DIR", str(tmp / "data"))
+    mp.setenv("CIL_REPORTS_DIR", str(tmp / "reports"))
+    overrides = ["input_path=../shared/datasets/customer_support_twitter/twcs_first5000.csv",
+                 "contact_id_col=tweet_id", "channel_col=author_id", "opened_col=created_at",
+                 "reply_to_col=in_response_to_tweet_id", "inbound_col=inbound", 'reply_targets={"default": 120}']
+    try:
+        record = runner.run(["07_service_operations"], cli_overrides=overrides, log=lambda _: None)
+    finally:
+        mp.undo()
+    nb = record["notebooks"][0]
+    assert nb["status"] == "passed", nb.get("error")
+    folder = tmp / "reports" / record["folder"] / "07_service_operations"
+    return json.loads((folder / "metrics.json").read_text()), (folder / "07_service_operations.html").read_text()
+
+
+def test_the_documented_command_runs_without_blanking_defaults(unblanked_run) -> None:
+    m, html = unblanked_run
+    assert (m["n_contacts"], m["n_unanswered"]) == (2077, 535)
+    assert (m["median_reply_minutes"], m["share_within_target"]) == (11.88, 0.8122)
+    assert m["share_within_target_incl_unanswered"] == 0.6459
+    assert (m["median_reply_minutes_amazonhelp"], m["median_reply_minutes_delta"],
+            m["median_reply_minutes_british_airways"]) == (9.05, 21.87, 344.13)
+    assert m["inbound_negative_share"] == 0.3019
+    assert "n_negative_reply_times" not in m
+    for role in ("customer", "first_reply", "resolved"):  # the defaults the file lacks, listed as left out
+        assert f"{role} (default column" in html
