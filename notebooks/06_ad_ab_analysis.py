@@ -19,8 +19,8 @@
 # For the marketing team: a verdict on one ad experiment that a statistician would sign — what changed, by how much,
 # how sure we are, and whether the test itself can be trusted. By default it reads the company world's
 # `data/processed/ad_events.parquet`, written by `01_data_cleaning` (experiment `experiment_id`: `exp_cvr_lift`, `exp_aa` or `exp_srm`); point `input_path` at
-# your own table (one row per unit) and map its columns with `unit_col`, `variant_col`, `control_label` and
-# `metric_cols`.
+# your own table (one row per unit) and map its columns with `unit_col` (empty: each row is its own unit),
+# `variant_col`, `control_label` and `metric_cols`.
 #
 # **metrics.json keys** (all listed in the appendix and README): per metric `m` `m_control_rate`, `m_treatment_rate`,
 # `m_abs_lift`, `m_ci_low`, `m_ci_high`, `m_p_value`, `m_z`; `srm_p_value`, `n_control`, `n_treatment`,
@@ -32,7 +32,7 @@ input_path = ""  # CSV, Parquet or Excel table with one row per unit; empty mean
 input_encoding = ""  # text encoding of a CSV input_path; empty means detect it
 input_sheet = ""  # Excel sheet of input_path; empty means the first sheet
 experiment_id = "exp_cvr_lift"  # company world only: exp_cvr_lift, exp_aa or exp_srm
-unit_col = "unit_id"  # column identifying the randomised unit (user)
+unit_col = "unit_id"  # column identifying the randomised unit (user); empty means each row is its own unit
 variant_col = "variant"  # column holding the variant label
 control_label = "control"  # the control's label in variant_col
 metric_cols = ["conversions", "converted", "clicks", "revenue"]  # outcomes, 0/1 or numeric; the first one decides
@@ -184,10 +184,14 @@ display(*evaluation.section(truth))
 # `aa_fpr_fixed`, `aa_fpr_naive_peeking`, `aa_fpr_sequential`, `aa_fpr_obrien_fleming`, `aa_fpr_pocock`, `aa_mc_se`,
 # `power_sim_<rule>`, `power_sim_<rule>_mean_stop_day`, `power_sim_<rule>_mean_n` (rule `fixed`, `sequential`,
 # `obrien_fleming`, `pocock`), `power_prop_test_n_3v2`, `verdict`, `verdict_headline`, `verdict_reasons` (a list),
+# `verdict_p_value` and `verdict_rel_lift` with `verdict_rel_lift_ci_low`, `verdict_rel_lift_ci_high` (the figures
+# the verdict uses: Holm-adjusted, CUPED when a pre-period metric is given; the front page's headline),
 # `uplift_qini` with its bootstrap interval `uplift_qini_ci_low`, `uplift_qini_ci_high`; company world only, from
 # the planted-truth section: `planted_abs_lift`, `planted_rel_lift`, `planted_lift_covered`, `planted_power`,
 # `planted_faults_counted`, `planted_srm_drop_rate`, `planted_uplift_group`, `planted_uplift_group_named`.
 # With one-sided tests the interval is the two-sided (1 - 2 alpha) one, whose lower end is the one-sided bound.
+# Labels and column names from data become keys through `lab.report.scrub.safe_key` (personal data masked,
+# other characters than `[A-Za-z0-9_.@-]` as `_`, at most 80 characters ending in a hash).
 
 # %%
 result.publish()

@@ -9,7 +9,8 @@ optional roles (pre-period metric and funnel counts, date, segments, landing pag
 ``COMPANY_ROLES``, which ``config`` fills in where a parameter is left empty. This module never reads the planted
 truth (``evaluation`` does).
 
-Flat table: any CSV, Parquet or Excel file with one row per unit; an empty optional role means "not given".
+Flat table: any CSV, Parquet or Excel file with one row per unit; an empty optional role means "not given" (an
+empty ``unit_col``: each row is its own unit, as in a mailing test's one row per customer).
 ``from_frame`` wraps a frame already in memory (tests, benchmarks) the same way.
 """
 
