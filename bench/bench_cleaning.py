@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_cleaning.py --size large [--seed 42] [--er-method splink]
 
 Generates the world (or reuses ``data/interim/worlds/<size>-<seed>``) in a child process, so the figures measure only
-the cleaning: ``clean_company`` + ``write_outputs`` in this process. Peak memory is this process's peak resident set
+the cleaning: ``cleaning.run`` (notebook 01's parameters for the size) + ``write_outputs`` in this process. Peak memory is this process's peak resident set
 size. Writes ``bench/results/cleaning_<size>.json``.
 """
 
@@ -34,15 +34,21 @@ def main(argv: list[str] | None = None) -> dict:
                          check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
     gen_seconds = time.perf_counter() - t0
 
-    from experiments.cleaning.pipeline import clean_company, write_outputs
+    from experiments import cleaning
+    from experiments.cleaning import evaluation, sources
+    from experiments.cleaning.result import write_outputs
+    from experiments.lab.config import notebook_parameters
 
+    # notebook 01's own parameters for the world size (its as_of), with the method under test
+    cfg = cleaning.Config.from_parameters(notebook_parameters("01_data_cleaning", args.size,
+                                                              {"er_method": args.er_method}))
     t1 = time.perf_counter()
-    result = clean_company(raw, er_method=args.er_method, truth_dir=Path(raw) / "_truth")
+    result = cleaning.run(cfg, sources.load_company(Path(raw)))
     t_clean = time.perf_counter() - t1
     with tempfile.TemporaryDirectory() as tmp:
         write_outputs(result.tables, tmp, result.lineage, result.quarantine)
     wall = time.perf_counter() - t1
-    m = result.metrics
+    m = result.metrics() | evaluation.against_truth(result, Path(raw) / "_truth").metrics
     out = {
         "size": args.size, "seed": args.seed, "er_method": args.er_method,
         "order_lines_in": m["rows_in_shop_orders"] + m["rows_in_pos_transactions"],

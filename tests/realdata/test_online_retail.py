@@ -2,14 +2,15 @@
 
 import pytest
 
-from experiments.cleaning.flat import clean_order_lines
+from experiments import cleaning
 from experiments.data import contracts, paths
-from experiments.data.tables import read_table
+from experiments.lab.config import notebook_parameters
 
 pytestmark = pytest.mark.realdata
 FOLDER = paths.datasets_dir() / "online_retail"
-MAPPING = dict(order="InvoiceNo", item="StockCode", item_name="Description", quantity="Quantity", price="UnitPrice",
-               date="InvoiceDate", customer="CustomerID", country="Country")
+#: notebook 01's profile for each file (its role columns, date order and cancel prefix)
+PROFILES = {"online_retail_first28492_rows.csv": "online_retail",
+            "online_retail_random40k_sample.xlsx": "online_retail_sample"}
 # README "Verified here": rows, cancellations (InvoiceNo starting C), missing CustomerID, exact duplicate rows,
 # invoices, customers
 EXPECTED = {
@@ -25,8 +26,10 @@ def test_readme_counts(filename):
     path = FOLDER / filename
     if not path.is_file():
         pytest.skip(f"{path} absent (set CIL_DATASETS to the shared datasets folder)")
-    result = clean_order_lines(read_table(path), MAPPING, source_name=filename)
-    m = result.metrics
+    cfg = cleaning.Config.from_parameters(notebook_parameters("01_data_cleaning", PROFILES[filename],
+                                                              {"input_path": str(path)}))
+    result = cleaning.run(cfg)
+    m = result.metrics()
     for key, value in EXPECTED[filename].items():
         assert m[key] == value, (key, m[key], value)
     assert m["rows_in"] == m["rows_out"] + m["rows_quarantined"]
