@@ -30,17 +30,17 @@ seed = 42             # random seed (nothing here is random; kept for the common
 output_dir = ""       # run folder for metrics.json and figures; the runner sets it
 
 # %%
-from pathlib import Path
-
+import matplotlib.pyplot as plt
 from IPython.display import display
 
-from experiments.data import paths
-from experiments.lab import chart_style, notebook
-from experiments.lab.report import safe
-from experiments.overview import inventory
+from experiments import overview
+from experiments.lab import notebook
+from experiments.overview import charts, present
 
-raw = Path(raw_dir) if raw_dir else paths.raw_dir()
-run = notebook.start("00_data_overview", globals(), data=[raw])
+run = notebook.start("00_data_overview", globals())
+cfg = overview.Config.from_parameters(run.params)
+result = overview.run(cfg)
+run.add_input(result.input)
 
 # %% [markdown]
 # ## 1. Every channel delivers its own file, in its own format
@@ -49,14 +49,11 @@ run = notebook.start("00_data_overview", globals(), data=[raw])
 # Excel; the same person can appear in several of them. Orders come from the shop and the stores.
 
 # %%
-sources = inventory.source_inventory(raw)
-metrics = inventory.headline_counts(sources)
-display(safe.frame(sources.set_index("file")))
+display(present.inventory(result))
 
 # %%
-records = inventory.customer_records_by_source(sources)
-fig = chart_style.bar_chart(records, f"{metrics['n_customer_records']:,} raw customer records arrive through {len(records)} systems",
-                       "raw customer records (one person may appear in several)", "")
+charts.customer_records(result)
+plt.show()
 
 # %% [markdown]
 # ## 2. Orders arrive every month from both channels
@@ -64,9 +61,8 @@ fig = chart_style.bar_chart(records, f"{metrics['n_customer_records']:,} raw cus
 # Raw order lines per month; cancellations, returns and duplicates are still included.
 
 # %%
-monthly = inventory.monthly_order_lines(raw)
-busiest = monthly.sum(axis=1).idxmax() if len(monthly) else "n/a"
-fig = chart_style.line_chart(monthly, f"Order lines per month by channel (busiest month: {busiest})", "month", "order lines")
+charts.monthly_order_lines(result)
+plt.show()
 
 # %% [markdown]
 # ## 3. Feedback comes through five channels
@@ -74,8 +70,8 @@ fig = chart_style.line_chart(monthly, f"Order lines per month by channel (busies
 # Customer feedback (Chinese and English) by channel, before any topic or sentiment modelling.
 
 # %%
-by_channel = inventory.count_by(raw, "feedback.jsonl", ["channel"]).set_index("channel")["rows"].sort_values(ascending=False)
-fig = chart_style.bar_chart(by_channel, f"Most feedback arrives via {by_channel.index[0]}", "feedback rows", "")
+charts.feedback_channels(result)
+plt.show()
 
 # %% [markdown]
 # ## 4. Three ad experiments ran
@@ -83,7 +79,7 @@ fig = chart_style.bar_chart(by_channel, f"Most feedback arrives via {by_channel.
 # Units per experiment and variant as logged (trust checks such as sample-ratio mismatch come in `06_ad_ab_analysis`).
 
 # %%
-display(safe.frame(inventory.count_by(raw, "ad_events.csv", ["experiment_id", "variant"]).set_index(["experiment_id", "variant"])))
+display(present.ad_units(result))
 
 # %% [markdown]
 # ## Verdict
@@ -92,4 +88,5 @@ display(safe.frame(inventory.count_by(raw, "ad_events.csv", ["experiment_id", "v
 # counts above are the starting point its reconciliation must account for.
 
 # %%
-run.finish(metrics)
+result.publish()  # the overview publishes no table
+run.finish(result.metrics())
