@@ -158,6 +158,26 @@ OUTPUT_SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "intensity": _share("intensity", nullable=True), "topic": pa.Column("int64", coerce=True),
         "grade": _str(nullable=True),
     }, strict=False, name="feedback_scored"),
+    "next_best_actions": pa.DataFrameSchema({  # 09: the one decider of actions
+        "customer_id": _str(unique=True), "action": _str(), "expected_gain": pa.Column("float64", coerce=True),
+        "cost": pa.Column("float64", pa.Check.ge(0), coerce=True), "reason": _str(),
+        "control_group": pa.Column("bool", coerce=True),
+    }, checks=pa.Check(lambda df: ~df["control_group"] | df["action"].eq("none"),
+                       error="a control-group customer gets no action"), strict=False, name="next_best_actions"),
+    # 08: one row per customer, a block per analysis with its source's status, run id and time (profile.blocks)
+    "customer_360": pa.DataFrameSchema({
+        "customer_id": _str(unique=True), "consent": pa.Column("bool", coerce=True),
+        **{f"{b}_status": _str(checks=pa.Check.isin(["fresh", "stale", "not computed"]))
+           for b in ("identity", "value", "risk", "feelings", "service", "recommendations", "ads")},
+    }, strict=False, name="customer_360"),
+    "customer_timeline": pa.DataFrameSchema({
+        "customer_id": _str(), "time": pa.Column(UTC, coerce=True),
+        "kind": _str(checks=pa.Check.isin(["order", "return", "feedback", "service contact", "escalation",
+                                           "care action", "ad exposure"])),
+        "channel": _str(nullable=True), "summary": _str(nullable=True),
+    }, checks=pa.Check(lambda d: d["customer_id"].astype(str).to_numpy()[1:].__ge__(
+        d["customer_id"].astype(str).to_numpy()[:-1]).all(), error="sorted by customer_id, then time"),
+        strict=False, name="customer_timeline"),
 }
 
 

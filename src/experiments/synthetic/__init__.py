@@ -40,7 +40,7 @@ from experiments.synthetic.sizes import AS_OF, GENERATOR_VERSION, LABEL_DAYS, RE
 
 TRUTH_FILES = ("manifest.json", "person_records.csv", "persons.csv", "churn.csv", "tastes.parquet",
                "item_factors.parquet", "feedback.csv", "experiments.json",
-               "segments.csv", "service.json")
+               "segments.csv", "service.json", "campaign.csv")
 TRUTH_DIR = "_truth"
 
 __all__ = ["raw_files", "SIZES", "TRUTH_DIR", "TRUTH_FILES", "generate", "generate_cached", "manifest_complete"]
@@ -115,6 +115,9 @@ def generate(out_dir: str | os.PathLike[str], size: str = "small", seed: int = 4
         path = out / name
         _write_raw(w.raw[name], path, entry.format, entry.encoding, entry.sheet)
         files[name] = {"rows": len(w.raw[name]), "sha256": writer.sha256(path)}
+    from experiments.synthetic.prospects import write_prospects  # issue 21: own RNG stream, no other file changes
+
+    write_prospects(out, w.truth, int(seed), files)
     for name, df in w.truth.items():
         path = truth_dir / name
         (writer.write_parquet if name.endswith(".parquet") else writer.write_csv)(df, path)
@@ -137,6 +140,7 @@ def generate(out_dir: str | os.PathLike[str], size: str = "small", seed: int = 4
             "churn_population": len(churn), "churned": int(churn["churned"].sum()),
             "feedback_rows": len(w.raw["feedback.jsonl"]), "items": len(w.raw["items.csv"]),
             "ad_event_rows": len(w.raw["ad_events.csv"]),
+            "campaign_rows": len(w.raw["campaigns.csv"]), "campaign_customers": len(w.truth["campaign.csv"]),
             **w.counts["customers"], **_anomalies(w.raw, w.counts),
             "planted_zero_price_lines": w.counts["planted_bad_price_lines"]["zero"],
             "planted_negative_price_lines": w.counts["planted_bad_price_lines"]["negative"],

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-GENERATOR_VERSION = "1.1.0"  # 1.1.0: ad_events gains pre_impressions and pre_clicks
+GENERATOR_VERSION = "1.2.0"  # 1.1.0: ad_events gains pre_impressions and pre_clicks; 1.2.0: campaigns.csv
 
 START = date(2024, 1, 1)
 """First order date (Beijing local calendar)."""

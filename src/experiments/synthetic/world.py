@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from experiments.synthetic import ads, churn, needs, purchases, service
+from experiments.synthetic import ads, campaign, churn, needs, purchases, service
 from experiments.synthetic.behaviour import REF_DAY, draw_orders, expected_orders, make_behaviour
 from experiments.synthetic.feedback import plan_feedback, render_feedback
 from experiments.synthetic.population import assign_records, make_persons
@@ -89,6 +89,8 @@ def build_world(size: Size, seed: int) -> World:
     n_pre = round(size.feedback_rows * REF_DAY / (END_DAY + 1))
     fb_pre = plan_feedback(n_pre, 0, REF_DAY - 1, o_all, first_item, persons, records, fb_rng)
     drivers = churn.churn_drivers(o_all, l_all, price, fb_pre)
+    camp_raw, camp_truth = campaign.make_campaign(o_all, l_all, price, fb_pre, records, beh.shop_rec, beh.pos_rec,
+                                                  persons["person_id"].to_numpy(), seed)
     truth_churn = churn.draw_churn(drivers, rng_for(seed, "churn"))
     churned = truth_churn.index.to_numpy()[truth_churn["churned"].to_numpy() == 1]
     retained = truth_churn.index.to_numpy()[truth_churn["churned"].to_numpy() == 0]
@@ -143,6 +145,8 @@ def build_world(size: Size, seed: int) -> World:
     w.raw["feedback.jsonl"] = fb_raw
     w.raw["ad_events.csv"], w.experiments = ads.make_ad_events(size.exp_units, seed)
     w.raw["service_log.csv"], w.service = service.make_service_log(size, seed, records, persons)
+    w.raw["campaigns.csv"] = camp_raw
+    w.truth["campaign.csv"] = camp_truth
     w.counts["planted_bad_price_lines"] = bad_price
     w.counts["forced_retention_orders"] = len(f_o)
 

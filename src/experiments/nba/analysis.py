@@ -1,0 +1,96 @@
+"""09 end to end: check the randomization, learn the incremental response per action, score the policy on held-out
+campaign customers, decide for every current customer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from experiments.nba import randomization, scoring
+from experiments.nba.config import Config
+from experiments.nba.decide import Rules, decide
+from experiments.nba.learner import Settings, TLearner
+from experiments.nba.result import Result
+from experiments.nba.sources import Data, Split, load
+
+
+def _net(split: Split, costs: dict[str, float], value: float) -> np.ndarray:
+    """value x outcome - cost of the arm each held-out customer actually got."""
+    return value * split.y.to_numpy(float) - np.array([costs.get(a, 0.0) for a in split.arm])
+
+
+def policy_table(test: Split, pi: np.ndarray, data: Data, n_boot: int, seed: int) -> tuple[pd.DataFrame, tuple]:
+    """IPW gain over sending nothing of: the learned policy, everyone gets X (each action), nobody; with the learned
+    policy's bootstrap interval."""
+    arm, net = test.arm.to_numpy(), _net(test, data.costs, data.value)
+    share = (test.arm.value_counts(normalize=True)).to_dict()
+    none = np.full(len(arm), data.control, dtype=object)
+    v0 = scoring.policy_value(none, arm, net, share)
+    learned = scoring.policy_value(pi, arm, net, share) - v0
+    rows = [{"policy": "learned: best action per customer", "value_ipw": learned}]
+    rows += [{"policy": f"everyone gets {a}",
+              "value_ipw": scoring.policy_value(np.full(len(arm), a, dtype=object), arm, net, share) - v0}
+             for a in data.costs]
+    rows += [{"policy": "nobody", "value_ipw": 0.0}]
+
+    def gain(idx: np.ndarray) -> float:
+        s = pd.Series(arm[idx]).value_counts(normalize=True).to_dict()
+        if len(s) < len(share):
+            return float("nan")
+        return scoring.policy_value(pi[idx], arm[idx], net[idx], s) - scoring.policy_value(none[idx], arm[idx],
+                                                                                          net[idx], s)
+    return pd.DataFrame(rows), scoring.bootstrap(gain, len(arm), n_boot, seed)
+
+
+def qini_table(test: Split, effects: pd.DataFrame, control: str, n_boot: int, seed: int) -> pd.DataFrame:
+    """Qini coefficient per action on the held-out customers of that arm or control, with a bootstrap interval."""
+    rows = []
+    for k, a in enumerate(effects.columns):
+        sel = test.arm.isin([a, control]).to_numpy()
+        score, treated = effects[a].to_numpy()[sel], test.arm.to_numpy()[sel] == a
+        y = test.y.to_numpy(float)[sel]
+        low, high = scoring.bootstrap(lambda i, s=score, t=treated, v=y: scoring.qini(s[i], t[i], v[i]), len(score),
+                                      n_boot, seed + k)
+        rows.append({"action": a, "qini": scoring.qini(score, treated, y), "low": low, "high": high,
+                     "n": int(sel.sum())})
+    return pd.DataFrame(rows)
+
+
+def crossfit_effects(data: Data, settings: Settings, seed: int) -> pd.DataFrame:
+    """Held-out effects of every campaign customer from a learner fitted on the other folds (folds by arm)."""
+    arm = data.train.arm.to_numpy()
+    fold = np.zeros(len(arm), dtype=int)
+    rng = np.random.default_rng(seed)
+    for a in np.unique(arm):
+        rows = rng.permutation(np.flatnonzero(arm == a))
+        fold[rows] = np.arange(len(rows)) % data.crossfit
+    parts = []
+    for k in range(data.crossfit):
+        out = fold == k
+        fitted = TLearner(settings, data.control, data.arms).fit(data.train.X[~out], data.train.arm[~out],
+                                                                 data.train.y[~out])
+        parts.append(fitted.effects(data.train.X[out]))
+    return pd.concat(parts).reindex(data.train.X.index)
+
+
+def run(config: Config, data: Data | None = None) -> Result:
+    """Run the analysis on ``data`` (read with ``load(config)`` when not given) and return its ``Result``."""
+    data = data or load(config)
+    both_X = data.train.X if data.crossfit else pd.concat([data.train.X, data.test.X])
+    both_arm = data.train.arm if data.crossfit else pd.concat([data.train.arm, data.test.arm])
+    balance = randomization.balance(both_X, both_arm, data.control)
+    settings = Settings(config.n_estimators, config.learning_rate, config.num_leaves, config.min_child_samples,
+                        config.seed)
+    learner = TLearner(settings, data.control, data.arms).fit(data.train.X, data.train.arm, data.train.y)
+    effects = crossfit_effects(data, settings, config.seed) if data.crossfit else learner.effects(data.test.X)
+    pi = scoring.choose(effects, data.costs, data.value, data.control).to_numpy()
+    policies, interval = policy_table(data.test, pi, data, config.n_bootstrap, config.seed)
+    qini = qini_table(data.test, effects, data.control, config.n_bootstrap, config.seed)
+    irr_nir = scoring.irr_nir(pi, data.test.arm.to_numpy(), data.test.y.to_numpy(float), data.control, data.value,
+                              data.costs) if data.binary_outcome else None
+    current_effects = learner.effects(data.current)
+    rules = Rules(config.budget, config.call_capacity, config.contact_cap, config.control_group_share, config.seed)
+    decisions = decide(current_effects, data.costs, data.value, rules, care=data.care, reach=data.reach)
+    return Result(config=config, data=data, balance=balance, srm_p_value=randomization.srm_p_value(both_arm),
+                  effects=effects, policy=pd.Series(pi, index=data.test.X.index), policies=policies,
+                  policy_interval=interval, qini=qini, irr_nir=irr_nir, decisions=decisions, learner=learner)

@@ -1,0 +1,89 @@
+"""09's settings, read from the notebook's parameters (defaults live in the notebook's parameters cell)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from experiments.common.errors import ParameterError
+from experiments.common.params import need, text
+
+NOTEBOOK = "09_next_best_action"
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """A list parameter given as a list or as comma-separated text."""
+    if value is None or value == "":
+        return ()
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    return tuple(str(v).strip() for v in items if str(v).strip())
+
+
+def _costs(value: Any) -> dict[str, float]:
+    """``cost_per_arm`` as {arm: cost}: a dict, JSON text, or empty (the company world's costs come from the data)."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ParameterError(f"{NOTEBOOK}: cost_per_arm must be a mapping {{arm: cost}}; got {value!r}") from exc
+    if not isinstance(value, Mapping):
+        raise ParameterError(f"{NOTEBOOK}: cost_per_arm must be a mapping {{arm: cost}}; got {value!r}")
+    return {str(k): float(v) for k, v in value.items()}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where the campaign is, how to learn from it and the rules of the decision."""
+
+    input_path: str
+    input_encoding: str
+    input_sheet: str
+    customer_col: str
+    variant_col: str
+    control_label: str
+    outcome_col: str
+    feature_cols: tuple[str, ...]
+    cost_per_arm: dict[str, float]
+    outcome_value: float
+    test_path: str
+    test_fraction: float
+    n_folds: int
+    budget: float
+    call_capacity: int
+    contact_cap: int
+    control_group_share: float
+    n_estimators: int
+    learning_rate: float
+    num_leaves: int
+    min_child_samples: int
+    n_bootstrap: int
+    seed: int
+
+    @property
+    def is_company_world(self) -> bool:
+        """True when the campaign is the company world's (empty ``input_path``)."""
+        return not self.input_path.strip()
+
+    @classmethod
+    def from_parameters(cls, params: Mapping[str, Any]) -> Config:
+        """Return the config of the notebook parameters ``params``; a missing key is a ``ParameterError``."""
+        def n(key: str) -> Any:
+            return need(params, key, NOTEBOOK)
+
+        return cls(input_path=text(params, "input_path", NOTEBOOK), input_encoding=text(params, "input_encoding"),
+                   input_sheet=text(params, "input_sheet"), customer_col=text(params, "customer_col", NOTEBOOK),
+                   variant_col=text(params, "variant_col", NOTEBOOK),
+                   control_label=text(params, "control_label", NOTEBOOK),
+                   outcome_col=text(params, "outcome_col", NOTEBOOK), feature_cols=_names(n("feature_cols")),
+                   cost_per_arm=_costs(n("cost_per_arm")), outcome_value=float(n("outcome_value")),
+                   test_path=text(params, "test_path", NOTEBOOK), test_fraction=float(n("test_fraction")),
+                   n_folds=int(n("n_folds")),
+                   budget=float(n("budget")), call_capacity=int(n("call_capacity")),
+                   contact_cap=int(n("contact_cap")), control_group_share=float(n("control_group_share")),
+                   n_estimators=int(n("n_estimators")), learning_rate=float(n("learning_rate")),
+                   num_leaves=int(n("num_leaves")), min_child_samples=int(n("min_child_samples")),
+                   n_bootstrap=int(n("n_bootstrap")), seed=int(n("seed")))

@@ -1,0 +1,203 @@
+"""Reading 09's inputs: the company world's campaign and customers, or your own randomized campaign (flat table).
+
+Company world: the cleaned ``campaigns`` table (send, arm, cost, 30-day spend), customer features as of the send
+date and as of now from the processed orders, items and feedback (``features.as_of_features``), the care queue and
+which customers can be reached (a phone or an e-mail address in ``customers``). Flat table: ``input_path`` (and
+``test_path``) through ``data.inputs.load_input`` with the variant, outcome, customer and feature columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from experiments.common.errors import DataInputError, ParameterError
+from experiments.data import inputs
+from experiments.nba.config import Config
+from experiments.nba.features import FEATURES, as_of_features
+
+ROW_PREFIX = "row_"
+
+
+@dataclass
+class Split:
+    """One set of campaign customers: features, arm and outcome (same index)."""
+
+    X: pd.DataFrame
+    arm: pd.Series
+    y: pd.Series
+
+
+@dataclass
+class Data:
+    """What was read: the learning and held-out campaign customers, the customers to decide for, and the rules."""
+
+    input: inputs.InputTable
+    train: Split
+    test: Split
+    current: pd.DataFrame
+    arms: list[str]
+    control: str
+    costs: dict[str, float]
+    value: float
+    is_company_world: bool
+    binary_outcome: bool
+    send_date: str = ""
+    care: set[str] = field(default_factory=set)
+    reach: pd.DataFrame | None = None
+    quarantined: int = 0
+    crossfit: int = 0
+    """Folds of the cross-fitted held-out scores (``train`` and ``test`` are then the same customers); 0: none."""
+
+
+def split_by_arm(n: int, arm: np.ndarray, fraction: float, seed: int) -> np.ndarray:
+    """Held-out mask: ``fraction`` of the rows of every arm, drawn at random."""
+    rng = np.random.default_rng(seed)
+    test = np.zeros(n, dtype=bool)
+    for a in np.unique(arm):
+        rows = np.flatnonzero(arm == a)
+        test[rng.choice(rows, int(round(fraction * len(rows))), replace=False)] = True
+    return test
+
+
+def _costs(config: Config, arms: list[str], control: str, observed: dict[str, float] | None = None) -> dict:
+    """Cost per arm: ``cost_per_arm`` when given (arms it omits cost 0), else the costs the campaign recorded."""
+    unknown = sorted(set(config.cost_per_arm) - set(arms))
+    if unknown:
+        raise ParameterError(f"09_next_best_action: cost_per_arm names arms the campaign does not have: {unknown}; "
+                             f"arms: {arms}")
+    base = config.cost_per_arm or (observed or {})
+    return {a: float(base.get(a, 0.0)) for a in arms if a != control}
+
+
+def _company_campaign() -> tuple[pd.DataFrame, int]:
+    """The cleaned campaign: 01's processed ``campaigns`` table when published, else cleaned here from the raw file.
+
+    TEMPORARY (issue 22): until 01 publishes ``campaigns``, this calls the cleaning function on the raw file itself;
+    delete the fallback once 01's pipeline publishes the table.
+    """
+    from experiments.data import contracts, processed
+
+    if (processed.current_dir() / "campaigns.parquet").is_file():
+        return contracts.load_processed("campaigns"), 0
+    from experiments.cleaning.campaigns import clean_campaigns, ref_map  # TEMPORARY: see the docstring
+    from experiments.data import catalog, paths
+    from experiments.data.tables import read_table
+
+    entry = catalog.entry("campaigns")
+    raw = read_table(paths.raw_dir() / entry.filename, encoding=entry.encoding, dtype=str)
+    kept, quarantine = clean_campaigns(raw, dict(entry.columns), ref_map(contracts.load_processed("customers")),
+                                       date_order=entry.options["date_order"],
+                                       utc_offset_hours=float(entry.options["utc_offset_hours"]))
+    return kept, len(quarantine)
+
+
+def _negative_feedback() -> pd.DataFrame | None:
+    """Customer feedback with its sentiment: 05's ``feedback_scored`` when published, else none."""
+    from experiments.data import contracts, processed
+
+    if not (processed.current_dir() / "feedback_scored.parquet").is_file():
+        return None
+    return contracts.load_processed("feedback_scored")[["customer_id", "created_at", "sentiment"]]
+
+
+def load_company(config: Config) -> Data:
+    """The company world: campaign customers described as of the send date, current customers as of now."""
+    from experiments.data import contracts, processed
+
+    campaign, n_quarantined = _company_campaign()
+    table = inputs.load_input("", {"customer": "customer_id", "variant": "arm", "outcome": "spend_30d"},
+                              company=lambda: campaign)
+    orders, items = contracts.load_processed("orders"), contracts.load_processed("items")
+    customers = contracts.load_processed("customers")
+    feedback = _negative_feedback()
+    send = pd.Timestamp(campaign["sent_at"].min()).floor("D")
+    camp = campaign.drop_duplicates("customer_id").set_index("customer_id")
+    X = as_of_features(orders, items, feedback, send, customers=camp.index)
+    arm = camp["arm"].astype(str)
+    y = camp["spend_30d"].astype(float)
+    test = split_by_arm(len(X), arm.to_numpy(), config.test_fraction, config.seed) if not config.n_folds else \
+        np.zeros(len(X), dtype=bool)
+    now = orders["ordered_at"].max() + pd.Timedelta(seconds=1)
+    current = as_of_features(orders, items, feedback, now)
+    care_path = processed.current_dir() / "care_queue.parquet"
+    care = set(contracts.load_processed("care_queue")["customer_id"].dropna().astype(str)) \
+        if care_path.is_file() else set()
+    reach = pd.DataFrame({"phone": customers["phone"].notna().to_numpy(),
+                          "email": customers["email"].notna().to_numpy()}, index=customers["customer_id"])
+    arms = sorted(arm.unique())
+    control = config.control_label
+    _check_arms(arms, control)
+    observed = camp.groupby("arm")["cost"].mean().to_dict()
+    held = Split(X[test], arm[test], y[test]) if not config.n_folds else Split(X, arm, y)
+    return Data(input=table, train=Split(X[~test], arm[~test], y[~test]), test=held, crossfit=config.n_folds,
+                current=current, arms=arms, control=control, costs=_costs(config, arms, control, observed),
+                value=config.outcome_value, is_company_world=True, binary_outcome=False,
+                send_date=f"{send:%Y-%m-%d}", care=care, reach=reach, quarantined=n_quarantined)
+
+
+def _check_arms(arms: list[str], control: str) -> None:
+    if control not in arms:
+        raise DataInputError(f"control_label {control!r} is not an arm of the campaign; arms: {arms}")
+    if len(arms) < 2:
+        raise DataInputError(f"a campaign needs two or more arms; found {arms}")
+
+
+def _flat_split(table: inputs.InputTable, config: Config, codes: dict[str, list[str]]) -> Split:
+    f = table.frame
+    cols = list(config.feature_cols)
+    X = pd.DataFrame(index=f.index)
+    for c in cols:
+        num = pd.to_numeric(f[c], errors="coerce")
+        X[c] = pd.Categorical(f[c].astype(str), categories=codes[c]).codes.astype(float) if c in codes else num
+    key = f[config.customer_col].astype(str).to_numpy() if config.customer_col else \
+        np.array([f"{ROW_PREFIX}{i}" for i in range(len(f))])
+    X.index = pd.Index(key, name="customer_id")
+    y = pd.to_numeric(f[config.outcome_col], errors="coerce")
+    if y.isna().any():
+        raise DataInputError(f"{table.source}: outcome column {config.outcome_col!r} has "
+                             f"{int(y.isna().sum())} non-numeric or empty values")
+    keep = ~X.index.duplicated(keep="first")
+    return Split(X[keep], pd.Series(f[config.variant_col].astype(str).to_numpy(), index=X.index)[keep],
+                 pd.Series(y.to_numpy(float), index=X.index)[keep])
+
+
+def load_flat(config: Config) -> Data:
+    """Your randomized campaign: ``input_path`` (and ``test_path``), one row per customer (or per ``customer_col``)."""
+    roles = {"variant": config.variant_col, "outcome": config.outcome_col, "features": list(config.feature_cols),
+             "customer": config.customer_col}
+    if not config.feature_cols:
+        raise ParameterError("09_next_best_action: feature_cols is empty; name the pre-treatment columns to learn from")
+    table = inputs.load_input(config.input_path, roles, optional=("customer",), encoding=config.input_encoding,
+                              sheet=config.input_sheet)
+    test_table = inputs.load_input(config.test_path, roles, optional=("customer",), encoding=config.input_encoding,
+                                   sheet=config.input_sheet) if config.test_path else None
+    frames = [table.frame] + ([test_table.frame] if test_table else [])
+    codes = {c: sorted({str(v) for fr in frames for v in fr[c]}) for c in config.feature_cols
+             if any(pd.to_numeric(fr[c], errors="coerce").isna().any() for fr in frames)}
+    whole = _flat_split(table, config, codes)
+    if test_table is not None:
+        train, test = whole, _flat_split(test_table, config, codes)
+    elif config.n_folds:
+        train, test = whole, whole
+    else:
+        mask = split_by_arm(len(whole.X), whole.arm.to_numpy(), config.test_fraction, config.seed)
+        train = Split(whole.X[~mask], whole.arm[~mask], whole.y[~mask])
+        test = Split(whole.X[mask], whole.arm[mask], whole.y[mask])
+    arms = sorted(set(train.arm) | set(test.arm))
+    _check_arms(arms, config.control_label)
+    binary = bool(set(np.unique(np.concatenate([train.y.to_numpy(), test.y.to_numpy()]))) <= {0.0, 1.0})
+    return Data(input=table, train=train, test=test, current=test.X, arms=arms, control=config.control_label,
+                costs=_costs(config, arms, config.control_label), value=config.outcome_value,
+                is_company_world=False, binary_outcome=binary,
+                crossfit=0 if test_table is not None else config.n_folds)
+
+
+def load(config: Config) -> Data:
+    """The company world (empty ``input_path``) or your campaign."""
+    return load_company(config) if config.is_company_world else load_flat(config)
+
+
+__all__ = ["Data", "FEATURES", "Split", "load", "split_by_arm"]
