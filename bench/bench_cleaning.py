@@ -3,8 +3,8 @@
     .venv/bin/python bench/bench_cleaning.py --size large [--seed 42] [--er-method splink]
 
 Generates the world (or reuses ``data/interim/worlds/<size>-<seed>``) in a child process, so the figures measure only
-the cleaning: ``cleaning.run`` (notebook 01's parameters for the size) + ``write_outputs`` in this process. Peak memory is this process's peak resident set
-size. Writes ``bench/results/cleaning_<size>.json``.
+the cleaning: ``cleaning.run`` (notebook 01's parameters for the size) + ``write_outputs`` in this process. Peak
+memory is this process's peak resident set size. Writes ``bench/results/cleaning_<size>.json``.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         write_outputs(result.tables, tmp, result.lineage, result.quarantine)
     wall = time.perf_counter() - t1
-    m = result.metrics() | evaluation.against_truth(result, Path(raw) / "_truth").metrics
+    m = result.metrics() | evaluation.planted_scores(result, Path(raw) / "_truth").metrics
     out = {
         "size": args.size, "seed": args.seed, "er_method": args.er_method,
         "order_lines_in": m["rows_in_shop_orders"] + m["rows_in_pos_transactions"],

@@ -69,7 +69,7 @@ run = notebook.start("01_data_cleaning", globals())
 cfg = cleaning.Config.from_parameters(run.params)
 result = cleaning.run(cfg)
 run.add_input(result.input)
-truth = evaluation.against_truth(result)  # company world only: the merge scored against the planted truth
+truth = evaluation.planted_scores(result)  # company world only: the merge scored against the planted truth
 
 # %% [markdown]
 # ## The answer

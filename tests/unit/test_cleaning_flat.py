@@ -8,8 +8,8 @@ import pytest
 from experiments import cleaning
 from experiments.cleaning.order_lines import clean_order_lines
 from experiments.cleaning.sources import Data
-from experiments.data.inputs import InputTable
 from experiments.data.contracts import validate
+from experiments.data.inputs import InputTable
 from experiments.data.tables import DataInputError, read_table
 from experiments.lab.config import notebook_parameters
 

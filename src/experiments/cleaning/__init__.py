@@ -7,7 +7,7 @@
 - ``result``: ``Result`` (``tables``, ``metrics()``, ``publish()``: contract tables, lineage and quarantine files
   as one atomic version);
 - ``present`` and ``charts``: the report's text, tables and figures;
-- ``evaluation``: pair precision/recall/F1 of the merge against the planted truth (the only reader of ``_truth``).
+- ``evaluation``: pair precision/recall/F1 of the merge against the planted truth (its only reader).
 
 Methods, one idea each: ``standardise`` (phones, emails, names; dates re-exported from ``common.dates``), ``rules``
 (impossible values and their actions), ``quarantine`` (rows that cannot be repaired, reconciliation), ``people``

@@ -79,7 +79,7 @@ def world_as_of(raw_dir: Path) -> str:
     return str(json.loads(manifest.read_text(encoding="utf-8")).get("as_of") or "") if manifest.is_file() else ""
 
 
-def against_truth(result: Any, truth_dir: Path | None = None) -> TruthScores:
+def planted_scores(result: Any, truth_dir: Path | None = None) -> TruthScores:
     """Score ``result``'s entity resolution against the planted truth (``truth_dir``, default: the generated
     world's ``raw/_truth``): ``er_precision``, ``er_recall``, ``er_f1`` (rounded to 4 places) and the comparison
     with the deterministic baseline. Empty ``TruthScores`` for a flat table or a world without a planted truth."""
@@ -107,5 +107,5 @@ def clean_company(raw_dir: str | Path, *, truth_dir: str | Path | None = None, *
 
     overrides = {"as_of": world_as_of(Path(raw_dir))} | {k: v for k, v in overrides.items() if v is not None}
     result = run(Config.from_parameters(notebook_parameters(NOTEBOOK, None, overrides)), load_company(Path(raw_dir)))
-    result.truth = against_truth(result, Path(truth_dir)) if truth_dir is not None else TruthScores()
+    result.truth = planted_scores(result, Path(truth_dir)) if truth_dir is not None else TruthScores()
     return result

@@ -184,7 +184,7 @@ def merged_records(result: Result) -> list[pd.DataFrame]:
 
 
 def er_scores(table: pd.DataFrame | None) -> pd.DataFrame | Markdown:
-    """The planted-truth comparison table of ``evaluation.against_truth`` (rounded), or why there is none."""
+    """The planted-truth comparison table of ``evaluation.planted_scores`` (rounded), or why there is none."""
     if table is None:
         return Markdown("No planted truth to score against (a flat table or a real export).")
     return table.round(4)

@@ -41,7 +41,7 @@ def order_sources() -> dict[str, CatalogEntry]:
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
-    """The raw files of ``raw_dir`` (hidden files and ``_truth`` left out); an empty folder is an error."""
+    """The raw files of ``raw_dir`` (hidden files and folders left out); an empty folder is an error."""
     files = sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
     if not files:
         raise FileNotFoundError(f"{raw_dir}: no raw files; run `python -m experiments data generate` first")
