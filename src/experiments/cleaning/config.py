@@ -26,13 +26,13 @@ class Config:
     date_format: str
     cancel_prefix: str
     as_of: str                        # ISO date; empty: today's UTC date
-    er_method: str
-    er_threshold: float
-    survivorship_default: str
+    er_method: str                    # splink or deterministic
+    er_threshold: float               # match probability from which two records are one person
+    survivorship_default: str         # one rule for every golden field ('' = each field's own)
     survivorship_rules: Mapping[str, str]
-    rule_actions: Mapping[str, str]
+    rule_actions: Mapping[str, str]   # per-rule action overrides
     impute_city_from_phone: bool
-    processed_dir: str
+    processed_dir: str                # where publish writes ('' = the input's default folder)
     seed: int
 
     @property
