@@ -13,7 +13,7 @@ import pytest
 
 from experiments import churn
 from experiments.churn import models
-from experiments.data import paths, processed
+from experiments.data import paths
 from experiments.lab.config import notebook_parameters
 
 pytestmark = pytest.mark.realdata
@@ -62,7 +62,7 @@ def test_telco_lightgbm_reaches_the_published_auc(telco) -> None:
 def test_telco_is_published_beside_the_company_world_never_over_it(telco) -> None:
     _, a, published = telco
     assert not a.is_company_world
-    assert "interim/flat/processed/churn_scores.parquet" in a.published[0]   # results_label(False)
+    assert "interim/flat/processed/churn_scores.parquet" in a.published[0]
     scores = published["churn_scores"]
     assert len(scores) == 7043 and scores["customer_id"].is_unique  # every Telco customer, once
     assert len(published["churn_actions"]) == a.metrics()["n_contacted"]
