@@ -24,7 +24,7 @@ import pandas as pd
 
 from experiments.cleaning.quarantine import Quarantine
 from experiments.cleaning.rules import RuleLog, apply_rule, future_mask, price_masks
-from experiments.cleaning.standardise import check_dates_parsed, parse_dates
+from experiments.common.dates import check_dates_parsed, parse_dates
 
 #: The largest plausible |quantity| of one order line; anything above is quarantined as ``quantity_out_of_range``
 #: (it is far below int64's limit, so no cast can overflow).

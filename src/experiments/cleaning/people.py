@@ -14,13 +14,13 @@ from experiments.cleaning.quarantine import Quarantine
 from experiments.cleaning.rules import RuleLog, age_masks, apply_rule, future_mask
 from experiments.cleaning.sources import SourceConfig, to_person_layout
 from experiments.cleaning.standardise import (
-    parse_dates,
     standardise_emails,
     standardise_gender,
     standardise_names,
     standardise_phones,
     standardise_text,
 )
+from experiments.common.dates import parse_dates
 
 
 def standardise_person_source(raw: pd.DataFrame, cfg: SourceConfig, *, as_of: pd.Timestamp, log: RuleLog,

@@ -16,7 +16,7 @@ import pandas as pd
 from experiments.cleaning.quarantine import Quarantine
 from experiments.cleaning.rules import RuleLog
 from experiments.cleaning.sources import SourceConfig, read_source
-from experiments.cleaning.standardise import parse_dates
+from experiments.common.dates import parse_dates
 
 COLUMNS = ["conversation_id", "customer_id", "channel", "opened_at", "first_reply_at", "resolved_at", "handled_by",
            "bot_turns", "bot_failures", "bot_max_fail_run", "bot_seconds", "handed_to_agent", "resolved",
