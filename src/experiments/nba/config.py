@@ -61,6 +61,7 @@ class Config:
     num_leaves: int
     min_child_samples: int
     n_bootstrap: int
+    top_n: int
     seed: int
 
     @property
@@ -86,4 +87,4 @@ class Config:
                    contact_cap=int(n("contact_cap")), control_group_share=float(n("control_group_share")),
                    n_estimators=int(n("n_estimators")), learning_rate=float(n("learning_rate")),
                    num_leaves=int(n("num_leaves")), min_child_samples=int(n("min_child_samples")),
-                   n_bootstrap=int(n("n_bootstrap")), seed=int(n("seed")))
+                   n_bootstrap=int(n("n_bootstrap")), top_n=int(n("top_n")), seed=int(n("seed")))
