@@ -116,8 +116,7 @@ display(present.before_after(result))
 # counted. The chart compares the share missing in the raw customer records with the merged customers.
 
 # %%
-display(present.imputed(result))
-display(present.missing_fields(result))
+display(*present.filled(result))
 charts.missingness_of(result)
 plt.show()
 display(present.missing_columns(result))

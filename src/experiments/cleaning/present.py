@@ -135,19 +135,13 @@ def before_after(result: Result) -> pd.DataFrame:
     return safe.frame(standardisation_examples(result))
 
 
-def imputed(result: Result) -> pd.DataFrame | Markdown:
-    """What was filled and how (company world); a flat table has no person fields to fill."""
+def filled(result: Result) -> list[pd.DataFrame | Markdown]:
+    """Section 4 on the company world: what was filled and how, then the share missing per person field in the raw
+    records vs the golden customers (%); a flat table has no personal fields to fill (one sentence)."""
     if not result.has_people:
-        return Markdown("A flat table carries no personal fields to fill.")
-    return safe.frame(result.imputed)
-
-
-def missing_fields(result: Result) -> pd.DataFrame | None:
-    """Share missing per person field, raw records vs golden customers, in % (None for a flat table)."""
-    if not result.has_people:
-        return None
+        return [Markdown("A flat table carries no personal fields to fill.")]
     mb = missingness_before_after(result.records, result.tables["customers"])
-    return (mb * 100).round(1).rename(columns=lambda c: c + " (% missing)")
+    return [safe.frame(result.imputed), (mb * 100).round(1).rename(columns=lambda c: c + " (% missing)")]
 
 
 def missingness(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
