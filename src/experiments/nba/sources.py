@@ -104,15 +104,27 @@ def _negative_feedback() -> pd.DataFrame | None:
 
 
 def load_company(config: Config) -> Data:
-    """The company world: campaign customers described as of the send date, current customers as of now."""
+    """The company world from data/processed (and the campaign, see ``_company_campaign``)."""
     from experiments.data import contracts, processed
 
     campaign, n_quarantined = _company_campaign()
+    tables = {name: contracts.load_processed(name) for name in ("orders", "items", "customers")}
+    feedback = _negative_feedback()
+    if feedback is not None:
+        tables["feedback_scored"] = feedback
+    if (processed.current_dir() / "care_queue.parquet").is_file():
+        tables["care_queue"] = contracts.load_processed("care_queue")
+    return company_data(config, tables, campaign, n_quarantined)
+
+
+def company_data(config: Config, tables: dict[str, pd.DataFrame], campaign: pd.DataFrame,
+                 quarantined: int = 0) -> Data:
+    """Campaign customers described as of the send date, current customers as of now, from the processed
+    ``tables`` (orders, items, customers; feedback_scored and care_queue when present) and the cleaned campaign."""
     table = inputs.load_input("", {"customer": "customer_id", "variant": "arm", "outcome": "spend_30d"},
                               company=lambda: campaign)
-    orders, items = contracts.load_processed("orders"), contracts.load_processed("items")
-    customers = contracts.load_processed("customers")
-    feedback = _negative_feedback()
+    orders, items, customers = tables["orders"], tables["items"], tables["customers"]
+    feedback = tables.get("feedback_scored")
     send = pd.Timestamp(campaign["sent_at"].min()).floor("D")
     camp = campaign.drop_duplicates("customer_id").set_index("customer_id")
     X = as_of_features(orders, items, feedback, send, customers=camp.index)
@@ -122,9 +134,7 @@ def load_company(config: Config) -> Data:
         np.zeros(len(X), dtype=bool)
     now = orders["ordered_at"].max() + pd.Timedelta(seconds=1)
     current = as_of_features(orders, items, feedback, now)
-    care_path = processed.current_dir() / "care_queue.parquet"
-    care = set(contracts.load_processed("care_queue")["customer_id"].dropna().astype(str)) \
-        if care_path.is_file() else set()
+    care = set(tables["care_queue"]["customer_id"].dropna().astype(str)) if "care_queue" in tables else set()
     reach = pd.DataFrame({"phone": customers["phone"].notna().to_numpy(),
                           "email": customers["email"].notna().to_numpy()}, index=customers["customer_id"])
     arms = sorted(arm.unique())
@@ -135,7 +145,7 @@ def load_company(config: Config) -> Data:
     return Data(input=table, train=Split(X[~test], arm[~test], y[~test]), test=held, crossfit=config.n_folds,
                 current=current, arms=arms, control=control, costs=_costs(config, arms, control, observed),
                 value=config.outcome_value, is_company_world=True, binary_outcome=False,
-                send_date=f"{send:%Y-%m-%d}", care=care, reach=reach, quarantined=n_quarantined)
+                send_date=f"{send:%Y-%m-%d}", care=care, reach=reach, quarantined=quarantined)
 
 
 def _check_arms(arms: list[str], control: str) -> None:
@@ -200,4 +210,4 @@ def load(config: Config) -> Data:
     return load_company(config) if config.is_company_world else load_flat(config)
 
 
-__all__ = ["Data", "FEATURES", "Split", "load", "split_by_arm"]
+__all__ = ["Data", "FEATURES", "Split", "company_data", "load", "split_by_arm"]
