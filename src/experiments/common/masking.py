@@ -6,8 +6,9 @@ publish step), the cleaning's masked views and every analysis; there is no secon
 
 What is personal data, by pattern (not every long number):
 - an email;
-- a phone number written as one: with a ``+`` or ``00`` country prefix, or in groups split by spaces, dashes,
-  dots or brackets (``138-0013-8000``, ``(212) 555-0143``), 7 to 15 digits in all; a plain run of digits only when
+- a phone number written as one: with a ``+`` or ``00`` country prefix, or in groups split by dashes, dots or
+  brackets (``138-0013-8000``, ``(212) 555-0143``), 7 to 15 digits in all, or by spaces alone in groups of at most
+  4 digits, 9 or more in all (``010 6552 9988``; numbers side by side in a table are not a phone); a plain run of digits only when
   it is a Chinese mobile (``13800138000``, ``8613800138000``). Order ids (``536365``, ``INV-1234567``), EAN-13
   codes and quantities (``1000000``) stay readable;
 - a Chinese resident ID number: 18 digits (the last may be ``X``) or the old 15 digits.
@@ -65,6 +66,9 @@ def _mask_phone(match: re.Match[str]) -> str:
     separated = bool(re.search(r"[ ()./-]", raw))
     if not (prefixed or separated or _CN_MOBILE.fullmatch(digits)):
         return raw  # a plain run of digits: an order id, a code or a quantity, not a phone number
+    if separated and not prefixed and not re.search(r"[()./-]", raw) and not _CN_MOBILE.fullmatch(digits) \
+            and (any(len(g) > 4 for g in raw.split()) or len(digits) < 9):
+        return raw  # numbers side by side in a table or a sentence ("40000  39972", "0  1234  567"), not a phone
     return _stars(digits, "+" if raw.startswith("+") else "")
 
 
