@@ -8,9 +8,9 @@ What is personal data, by pattern (not every long number):
 - an email;
 - a phone number written as one: with a ``+`` or ``00`` country prefix, or in groups split by dashes, dots or
   brackets (``138-0013-8000``, ``(212) 555-0143``), 7 to 15 digits in all, or by spaces alone in groups of at most
-  4 digits, 9 or more in all (``010 6552 9988``; numbers side by side in a table are not a phone); a plain run of digits only when
-  it is a Chinese mobile (``13800138000``, ``8613800138000``). Order ids (``536365``, ``INV-1234567``), EAN-13
-  codes and quantities (``1000000``) stay readable;
+  4 digits, 9 or more in all (``010 6552 9988``; numbers side by side in a table are not a phone); a plain run
+  of digits only when it is a Chinese mobile (``13800138000``, ``8613800138000``). Order ids (``536365``,
+  ``INV-1234567``), EAN-13 codes and quantities (``1000000``) stay readable;
 - a Chinese resident ID number: 18 digits (the last may be ``X``) or the old 15 digits.
 By column role: in a column whose name says it holds phone numbers (``phone``, ``mobile``, ``tel``, ``电话``,
 ``手机``), every run of 7 or more digits is masked (``mask_pii(value, personal=True)``).
