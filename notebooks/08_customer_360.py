@@ -129,7 +129,7 @@ display(present.lookalike(result))
 
 # %%
 truth = evaluation.metrics(result) if result.data.company_world else {}
-display(evaluation.section(result) if truth else present.no_truth())
+display(evaluation.section(result) if truth else present.without_plant())
 
 # %% [markdown]
 # ## Appendix

@@ -68,7 +68,7 @@ def load_catalog(path: Path | None = None) -> dict[str, CatalogEntry]:
 
 #: The layouts of the company world's raw sources (``options.kind``); entries with another kind or none are public
 #: datasets.
-COMPANY_KINDS = ("person", "orders", "items", "feedback", "ad_events", "service", "campaign")
+COMPANY_KINDS = ("person", "orders", "items", "feedback", "ad_events", "service", "campaign", "prospects")
 
 
 def company_entries(kind: str | None = None) -> list[CatalogEntry]:

@@ -8,7 +8,7 @@ timeline, audiences for the ad platforms and lookalike prospects.
 - ``result``: ``Result`` with ``tables``, ``metrics()``, ``publish()`` (customer_360, customer_timeline) and
   ``export_audiences(folder)``;
 - ``present`` and ``charts``: what the report shows (masked and escaped);
-- ``evaluation``: the lookalike against the planted prospect value (the only reader of ``_truth``).
+- ``evaluation``: the lookalike against the planted prospect value (the only reader of the planted files).
 
 One method each: ``blocks`` (the profile's blocks), ``timeline`` (events), ``audiences`` (rules), ``hashing``
 (identifier normalisation and SHA-256 for upload), ``lookalike`` (calibrated seed classifier), ``cards`` (who gets

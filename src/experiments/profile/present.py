@@ -145,6 +145,6 @@ def cards(result: Result) -> HTML:
     return HTML("".join(card_html(c) for c in result.cards))
 
 
-def no_truth() -> Markdown:
+def without_plant() -> Markdown:
     """What the truth section says on your own data."""
     return Markdown("Your own tables carry no planted truth: nothing to compare.")

@@ -40,7 +40,7 @@ from experiments.synthetic.sizes import AS_OF, GENERATOR_VERSION, LABEL_DAYS, RE
 
 TRUTH_FILES = ("manifest.json", "person_records.csv", "persons.csv", "churn.csv", "tastes.parquet",
                "item_factors.parquet", "feedback.csv", "experiments.json",
-               "segments.csv", "service.json", "campaign.csv")
+               "segments.csv", "service.json", "campaign.csv", "prospects.csv")
 TRUTH_DIR = "_truth"
 
 __all__ = ["raw_files", "SIZES", "TRUTH_DIR", "TRUTH_FILES", "generate", "generate_cached", "manifest_complete"]
@@ -109,15 +109,15 @@ def generate(out_dir: str | os.PathLike[str], size: str = "small", seed: int = 4
     w = build_world(spec, int(seed))
     files: dict[str, dict[str, Any]] = {}
     from experiments.data.catalog import company_entries
+    from experiments.synthetic.prospects import make_prospects  # issue 21: own RNG stream, no other file changes
 
+    w.raw["prospects.csv"], w.truth["prospects.csv"] = make_prospects(w.truth["segments.csv"],
+                                                                      w.truth["persons.csv"], int(seed))
     for entry in company_entries():
         name = entry.filename
         path = out / name
         _write_raw(w.raw[name], path, entry.format, entry.encoding, entry.sheet)
         files[name] = {"rows": len(w.raw[name]), "sha256": writer.sha256(path)}
-    from experiments.synthetic.prospects import write_prospects  # issue 21: own RNG stream, no other file changes
-
-    write_prospects(out, w.truth, int(seed), files)
     for name, df in w.truth.items():
         path = truth_dir / name
         (writer.write_parquet if name.endswith(".parquet") else writer.write_csv)(df, path)

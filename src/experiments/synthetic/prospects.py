@@ -13,12 +13,8 @@ planted value goes to ``_truth/prospects.csv``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
-
-from experiments.synthetic import writer
 
 PROSPECT_STREAM = 2101  # the prospects' own random stream (issue 21)
 PROSPECTS_PER_PERSON = 0.5
@@ -59,13 +55,3 @@ def make_prospects(segments_truth: pd.DataFrame, persons_truth: pd.DataFrame,
     truth = pd.DataFrame({"prospect_id": ids, "need_type": need, "purchase_rate": np.round(rate, 6),
                           "spend_level": np.round(spend, 4), "latent_value": np.round(rate * spend * 12, 2)})
     return raw, truth
-
-
-def write_prospects(out: Path, truth: dict[str, pd.DataFrame], seed: int, files: dict) -> None:
-    """Write raw ``prospects.csv`` into ``out`` (recorded in the manifest's ``files``) and put the planted truth into
-    ``truth`` (the generator writes it to ``_truth/prospects.csv``)."""
-    raw, planted = make_prospects(truth["segments.csv"], truth["persons.csv"], seed)
-    path = Path(out) / "prospects.csv"
-    writer.write_csv(raw, path)
-    files["prospects.csv"] = {"rows": len(raw), "sha256": writer.sha256(path)}
-    truth["prospects.csv"] = planted
