@@ -17,3 +17,17 @@ def write_notebook(path: Path, params: str | None, *body: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
+
+
+def make_project(root: Path, monkeypatch, notebooks: dict[str, tuple[str | None, str]], runs_yaml: str) -> Path:
+    """A throwaway project at ``root`` (CIL_ROOT, data and reports inside it): ``notebooks`` maps a name to its
+    (parameters cell, body) and ``runs_yaml`` is its conf/runs.yaml; returns ``root``."""
+    (root / "conf" / "params").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname='demo'\n")
+    for name, (params, body) in notebooks.items():
+        write_notebook(root / "notebooks" / f"{name}.ipynb", params, body)
+    (root / "conf" / "runs.yaml").write_text(runs_yaml)
+    monkeypatch.setenv("CIL_ROOT", str(root))
+    monkeypatch.setenv("CIL_DATA_DIR", str(root / "data"))
+    monkeypatch.setenv("CIL_REPORTS_DIR", str(root / "reports"))
+    return root

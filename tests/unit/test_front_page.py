@@ -31,18 +31,11 @@ def _write_data(path: Path, values: list[int]) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "proj"
-    (root / "conf" / "params").mkdir(parents=True)
-    (root / "pyproject.toml").write_text("[project]\nname='demo'\n")
-    nbh.write_notebook(root / "notebooks" / "sales.ipynb", PARAMS, BODY)
-    (root / "conf" / "runs.yaml").write_text(
-        "keep_runs: {scheduled: 2, adhoc: 1}\n"
-        "notebooks:\n"
-        "  sales: {title: Sales, headline: {n_rows: Orders, mean_value: Mean order, verdict: Verdict}}\n")
+    root = nbh.make_project(tmp_path / "proj", monkeypatch, {"sales": (PARAMS, BODY)},
+                            "keep_runs: {scheduled: 2, adhoc: 1}\nnotebooks:\n"
+                            "  sales: {title: Sales, headline: {n_rows: Orders, mean_value: Mean order, verdict: "
+                            "Verdict}}\n")
     (root / "conf" / "params" / "sales.yaml").write_text(f"base:\n  input_path: {root / 'prod.csv'}\n")
-    monkeypatch.setenv("CIL_ROOT", str(root))
-    monkeypatch.setenv("CIL_DATA_DIR", str(root / "data"))
-    monkeypatch.setenv("CIL_REPORTS_DIR", str(root / "reports"))
     return root
 
 

@@ -39,15 +39,8 @@ BODY = (
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "proj"
-    (root / "conf").mkdir(parents=True)
-    (root / "pyproject.toml").write_text("[project]\nname='demo'\n")
-    nbh.write_notebook(root / "notebooks" / "leaky.ipynb", PARAMS, BODY)
-    (root / "conf" / "runs.yaml").write_text("notebooks:\n  leaky: {title: Leaky, headline: [top_channel]}\n")
-    monkeypatch.setenv("CIL_ROOT", str(root))
-    monkeypatch.setenv("CIL_DATA_DIR", str(root / "data"))
-    monkeypatch.setenv("CIL_REPORTS_DIR", str(root / "reports"))
-    return root
+    return nbh.make_project(tmp_path / "proj", monkeypatch, {"leaky": (PARAMS, BODY)},
+                            "notebooks:\n  leaky: {title: Leaky, headline: [top_channel]}\n")
 
 
 @pytest.mark.slow
