@@ -128,7 +128,7 @@ def no_id_run(tmp_path_factory) -> dict:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CIL_DATA_DIR", str(base / "data"))
         mp.setenv("CIL_REPORTS_DIR", str(base / "reports"))
-        record = runner.run([NB], cli_overrides=cli, log=lambda _: None)
+        record = runner.run([NB], cli_overrides=cli, log=lambda _: None, kind="scheduled")  # a card on the index
     nb = record["notebooks"][0]
     folder = base / "reports" / record["folder"]
     html_path = folder / nb["html"] if nb.get("html") else None
@@ -136,7 +136,8 @@ def no_id_run(tmp_path_factory) -> dict:
     return {"status": nb["status"], "error": nb.get("error"), "frame": frame, "record": nb, "result": result,
             "metrics": json.loads((folder / NB / "metrics.json").read_text(encoding="utf-8"))
             if nb["status"] == "passed" else {},
-            "html_path": html_path, "html": html_path.read_text(encoding="utf-8") if html_path else ""}
+            "html_path": html_path, "html": html_path.read_text(encoding="utf-8") if html_path else "",
+            "index": (base / "reports" / "index.html").read_text(encoding="utf-8")}
 
 
 @pytest.mark.slow
@@ -181,6 +182,10 @@ def test_the_headline_figures_are_the_ones_the_verdict_uses(no_id_run):
     assert not {"conversions_p_value", "conversions_rel_lift"} & set(headline)
     assert "Holm" in headline["verdict_p_value"]
     assert ["verdict_p_value", headline["verdict_p_value"]] in no_id_run["record"]["headline"]
+    card = re.search(r'<dt title="verdict_rel_lift">(.*?)</dd>', no_id_run["index"], re.S)  # the front page
+    assert card and "verdict uses" in card.group(1) and "interval" in card.group(1)
+    assert '<dt title="verdict_p_value">' in no_id_run["index"]
+    assert '<dt title="converted_p_value">' not in no_id_run["index"]
 
 
 _SCROLLS = """<script>
