@@ -7,17 +7,17 @@ Result``, simulations included), ``result`` (``Result``: tables, ``metrics()``, 
 ``present`` (report text, tables and one ``*_section`` per numbered section), ``charts`` (figures titled with their
 finding) and ``evaluation`` (against the planted truth: the only module that reads it).
 
-One method each: ``prepare`` (validate the roles, coerce 0/1 and numeric outcomes, order the variants),
-``labels`` (variant slugs for keys, masked display labels), ``trust`` (sample-ratio mismatch, assignment
-consistency, duplicates; Kohavi, Tang & Xu 2020, ch. 21), ``funnel`` (funnel totals and delta-method ratio errors;
-Deng et al. 2018), ``frequentist`` (two-proportion z-test, Welch t-test, lift intervals, Holm and BH), ``cuped``
-(variance reduction with a pre-period covariate; Deng et al. 2013), ``ratio_cuped`` (CUPED for ratio metrics),
-``power`` (R's ``power.prop.test`` sample size, minimum detectable effects), ``sequential`` (always-valid confidence
-sequence; Johari et al. 2017), ``groupseq`` (O'Brien-Fleming and Pocock alpha spending), ``bayes`` (Beta-Binomial
-and normal posteriors, probability to beat control, expected loss), ``segments`` (per-segment lifts with corrected
-p-values), ``guardrails`` (non-inferiority), ``robust`` (capping, quantile comparisons), ``uplift`` (T-learner,
-Qini with a bootstrap interval), ``verdict`` (ship / do not ship / keep running, with reasons), ``simulate``
-(vectorised A/A and power simulations).
+One method each: ``prepare`` (validate the roles, coerce 0/1 and numeric outcomes, order the variants), ``labels``
+(variant slugs for keys, masked display labels), ``trust`` (sample-ratio mismatch, assignment consistency,
+duplicates, at least one unit per arm; Kohavi, Tang & Xu 2020, ch. 21), ``funnel`` (funnel totals and delta-method
+ratio errors; Deng et al. 2018), ``frequentist`` (two-proportion z-test, Welch t-test, lift intervals, Holm and BH),
+``cuped`` (variance reduction with a pre-period covariate; Deng et al. 2013), ``ratio_cuped`` (CUPED for ratio
+metrics), ``power`` (R's ``power.prop.test`` sample size, minimum detectable effects), ``sequential`` (always-valid
+confidence sequence; Johari et al. 2017), ``groupseq`` (O'Brien-Fleming and Pocock alpha spending), ``bayes``
+(Beta-Binomial and normal posteriors, probability to beat control, expected loss), ``segments`` (per-segment lifts
+with corrected p-values), ``guardrails`` (non-inferiority), ``robust`` (capping, quantile comparisons), ``uplift``
+(T-learner, Qini with a bootstrap interval), ``verdict`` (ship / do not ship / keep running, with reasons),
+``simulate`` (vectorised A/A and power simulations).
 """
 
 from experiments.abtest.analysis import run
