@@ -73,3 +73,12 @@ def test_control_group_is_random_share_of_the_chosen() -> None:
     assert held["reason"].str.startswith("random control group: would get coupon").all()
     capped = decide(eff, {"coupon": 5.0}, 1.0, Rules(0.0, 0, 50, 0.0, 3))
     assert (capped["action"] == "coupon").sum() == 50
+
+
+def test_current_customers_are_scored_within_the_campaign_range() -> None:
+    from experiments.nba.analysis import within_campaign_range
+
+    camp = pd.DataFrame({"tenure_days": [10.0, 400.0], "spend": [0.0, 50.0]})
+    now = pd.DataFrame({"tenure_days": [5.0, 545.0], "spend": [20.0, 90.0]})
+    out = within_campaign_range(now, camp)
+    assert out["tenure_days"].tolist() == [10.0, 400.0] and out["spend"].tolist() == [20.0, 50.0]

@@ -11,7 +11,7 @@
   random control group;
 - ``analysis``: ``run(config, data=None) -> Result``; ``result``: ``Result`` (tables, metrics, publish of
   ``next_best_actions``); ``present`` and ``charts``: what the report shows;
-- ``evaluation``: the company world's planted truth (``_truth/campaign.csv``): the policy's true value, the oracle's,
+- ``evaluation``: the company world's planted campaign truth: the policy's true value, the oracle's,
   the sleeping dogs contacted. Only the notebook's truth section and tests call it.
 """
 

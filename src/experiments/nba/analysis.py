@@ -73,6 +73,12 @@ def crossfit_effects(data: Data, settings: Settings, seed: int) -> pd.DataFrame:
     return pd.concat(parts).reindex(data.train.X.index)
 
 
+def within_campaign_range(current: pd.DataFrame, campaign: pd.DataFrame) -> pd.DataFrame:
+    """Current customers' features clipped to the range the campaign's customers covered: the learner's linear
+    leaves must not extrapolate (tenure and spend have grown since the send date)."""
+    return current.clip(lower=campaign.min(), upper=campaign.max(), axis=1)
+
+
 def run(config: Config, data: Data | None = None) -> Result:
     """Run the analysis on ``data`` (read with ``load(config)`` when not given) and return its ``Result``."""
     data = data or load(config)
@@ -88,7 +94,7 @@ def run(config: Config, data: Data | None = None) -> Result:
     qini = qini_table(data.test, effects, data.control, config.n_bootstrap, config.seed)
     irr_nir = scoring.irr_nir(pi, data.test.arm.to_numpy(), data.test.y.to_numpy(float), data.control, data.value,
                               data.costs) if data.binary_outcome else None
-    current_effects = learner.effects(data.current)
+    current_effects = learner.effects(within_campaign_range(data.current, data.train.X))
     rules = Rules(config.budget, config.call_capacity, config.contact_cap, config.control_group_share, config.seed)
     decisions = decide(current_effects, data.costs, data.value, rules, care=data.care, reach=data.reach)
     return Result(config=config, data=data, balance=balance, srm_p_value=randomization.srm_p_value(both_arm),

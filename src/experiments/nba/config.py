@@ -39,23 +39,23 @@ def _costs(value: Any) -> dict[str, float]:
 class Config:
     """Where the campaign is, how to learn from it and the rules of the decision."""
 
-    input_path: str
-    input_encoding: str
-    input_sheet: str
-    customer_col: str
-    variant_col: str
-    control_label: str
-    outcome_col: str
-    feature_cols: tuple[str, ...]
-    cost_per_arm: dict[str, float]
-    outcome_value: float
-    test_path: str
-    test_fraction: float
-    n_folds: int
-    budget: float
-    call_capacity: int
-    contact_cap: int
-    control_group_share: float
+    input_path: str  # your campaign file; empty: the company world
+    input_encoding: str  # text encoding of a CSV (empty: detect)
+    input_sheet: str  # Excel sheet (empty: the first)
+    customer_col: str  # customer column (empty: each row is a customer)
+    variant_col: str  # the arm column
+    control_label: str  # the arm that got nothing
+    outcome_col: str  # the outcome after the send
+    feature_cols: tuple[str, ...]  # pre-treatment columns learned from
+    cost_per_arm: dict[str, float]  # {arm: cost}; empty: the campaign's recorded costs
+    outcome_value: float  # money per unit of outcome
+    test_path: str  # a separate held-out file
+    test_fraction: float  # held out by arm when n_folds is 0
+    n_folds: int  # cross-fitted held-out scores (0: test_fraction)
+    budget: float  # money for actions (0: no limit)
+    call_capacity: int  # agent calls (0: no limit)
+    contact_cap: int  # customers contacted (0: no limit)
+    control_group_share: float  # share of the chosen kept as random control
     n_estimators: int
     learning_rate: float
     num_leaves: int

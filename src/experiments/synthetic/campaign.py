@@ -29,7 +29,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from experiments.synthetic.purchases import CANCELLED, LATE_DAYS, SHOP, purchase_mask
+from experiments.synthetic import churn
+from experiments.synthetic.purchases import purchase_mask
 from experiments.synthetic.sizes import START, day_of, rng_for
 
 SEND_DATE = date(2025, 2, 14)
@@ -53,28 +54,16 @@ N_DUPLICATES = 3
 
 def send_features(orders: pd.DataFrame, lines: pd.DataFrame, list_price: np.ndarray,
                   feedback: pd.DataFrame) -> pd.DataFrame:
-    """Per person who bought before ``SEND_DAY`` (index: person row): the raw-visible facts the effects use."""
-    pre = orders[(orders["day"].to_numpy() < SEND_DAY) & (orders["person"].to_numpy() >= 0)]
-    buy = pre[purchase_mask(pre)]
+    """Per person who bought before ``SEND_DAY`` (index: person row): the churn drivers as of the send day
+    (``churn.churn_drivers``) plus the usual 30-day spend (spend in the 180 days before the send / 6)."""
+    out = churn.churn_drivers(orders, lines, list_price, feedback, as_of_day=SEND_DAY)
+    buy = orders[(orders["day"].to_numpy() < SEND_DAY) & (orders["day"].to_numpy() >= SEND_DAY - 180)
+                 & (orders["person"].to_numpy() >= 0)]
+    buy = buy[purchase_mask(buy)]
     amount = (lines["qty"] * lines["unit_price"]).groupby(lines["key"]).sum()
-    buy = buy.assign(amount=amount.reindex(buy["key"].to_numpy()).fillna(0.0).to_numpy())
-    g = buy.groupby("person")
-    out = pd.DataFrame({"orders_before": g.size(), "recency_days": SEND_DAY - g["day"].max()})
-    recent = buy[buy["day"].to_numpy() >= SEND_DAY - 180]
-    out["usual_spend_30d"] = (recent.groupby("person")["amount"].sum() / 6.0).reindex(out.index, fill_value=0.0)
-    ch, st = pre["channel"].to_numpy(), pre["status"].to_numpy()
-    late = pre[(ch == SHOP) & (st != CANCELLED) & (pre["delivery_days"].to_numpy() > LATE_DAYS)]
-    out["late_deliveries"] = late.groupby("person").size().reindex(out.index, fill_value=0)
-    fb = feedback[(feedback["person"] >= 0) & (feedback["author_record"] >= 0)
-                  & (feedback["sentiment"] == "negative") & (feedback["day"] < SEND_DAY)]
-    out["negative_feedback"] = fb.groupby("person").size().reindex(out.index, fill_value=0)
-    bl = lines[lines["key"].isin(buy["key"])]
-    person_of = buy.set_index("key")["person"]
-    disc = pd.Series(bl["unit_price"].to_numpy() < list_price[bl["item"].to_numpy()] - 1e-9,
-                     index=person_of.loc[bl["key"].to_numpy()].to_numpy())
-    out["discount_share"] = disc.groupby(level=0).mean().reindex(out.index, fill_value=0.0)
-    out.index.name = "person"
-    return out.sort_index()
+    spend = pd.Series(amount.reindex(buy["key"].to_numpy()).fillna(0.0).to_numpy(), index=buy["person"].to_numpy())
+    out["usual_spend_30d"] = (spend.groupby(level=0).sum() / 6.0).reindex(out.index, fill_value=0.0)
+    return out
 
 
 def planted_effects(f: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]:

@@ -37,15 +37,17 @@ COEF = {
 
 
 def churn_drivers(orders: pd.DataFrame, lines: pd.DataFrame, list_price: np.ndarray,
-                  feedback: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per person of the churn population with every driver's raw value (index: person row)."""
-    pre = orders[(orders["day"].to_numpy() < REF_DAY) & (orders["person"].to_numpy() >= 0)]
+                  feedback: pd.DataFrame, as_of_day: int = REF_DAY) -> pd.DataFrame:
+    """Return one row per person of the churn population with every driver's raw value (index: person row); the
+    drivers are as of ``as_of_day`` (the reference day; the campaign uses its send day)."""
+    pre = orders[(orders["day"].to_numpy() < as_of_day) & (orders["person"].to_numpy() >= 0)]
     buy = pre[purchase_mask(pre)]
     g = buy.groupby("person")["day"]
     out = pd.DataFrame({"last_day": g.max(), "orders_before": g.size()})
-    out["recency_days"] = REF_DAY - out["last_day"]
+    out["recency_days"] = as_of_day - out["last_day"]
     days = buy["day"].to_numpy()
-    for name, lo, hi in (("orders_last_90", REF_DAY - 90, REF_DAY), ("orders_prev_90", REF_DAY - 180, REF_DAY - 90)):
+    for name, lo, hi in (("orders_last_90", as_of_day - 90, as_of_day),
+                         ("orders_prev_90", as_of_day - 180, as_of_day - 90)):
         sel = buy[(days >= lo) & (days < hi)]
         out[name] = sel.groupby("person").size().reindex(out.index, fill_value=0)
     ch, st = pre["channel"].to_numpy(), pre["status"].to_numpy()
@@ -54,7 +56,7 @@ def churn_drivers(orders: pd.DataFrame, lines: pd.DataFrame, list_price: np.ndar
     ret = pre[((ch == SHOP) & (st == RETURNED)) | ((ch != SHOP) & (st == RETURN))]
     out["returns"] = ret.groupby("person").size().reindex(out.index, fill_value=0)
     fb = feedback[(feedback["person"] >= 0) & (feedback["author_record"] >= 0)
-                  & (feedback["sentiment"] == "negative") & (feedback["day"] < REF_DAY)]
+                  & (feedback["sentiment"] == "negative") & (feedback["day"] < as_of_day)]
     out["negative_feedback"] = fb.groupby("person").size().reindex(out.index, fill_value=0)
     bl = lines[lines["key"].isin(buy["key"])]
     person_of = buy.set_index("key")["person"]
