@@ -26,7 +26,8 @@ def cleaned_world(size: str = "large", seed: int = 42) -> Path:
         fcntl.flock(fh, fcntl.LOCK_EX)
         if not done.exists():
             from experiments import synthetic
-            from experiments.cleaning.pipeline import clean_company, write_outputs
+            from experiments.cleaning.evaluation import clean_company
+            from experiments.cleaning.result import write_outputs
 
             synthetic.generate(root / "raw", size=size, seed=seed)
             result = clean_company(root / "raw")

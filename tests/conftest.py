@@ -19,7 +19,8 @@ def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     as notebooks/01_data_cleaning writes them), so analysis notebooks can run without running 01 first.
     """
     from experiments import synthetic
-    from experiments.cleaning.pipeline import clean_company, write_outputs
+    from experiments.cleaning.evaluation import clean_company
+    from experiments.cleaning.result import write_outputs
 
     data = tmp_path_factory.mktemp("tiny-world") / "data"
     synthetic.generate(data / "raw", size="tiny", seed=7)

@@ -24,6 +24,6 @@ def small_raw(worlds_root) -> Path:
 
 @pytest.fixture(scope="session")
 def small_clean(small_raw):
-    from experiments.cleaning.pipeline import clean_company
+    from experiments.cleaning.evaluation import clean_company
 
     return clean_company(small_raw, truth_dir=small_raw / "_truth")

@@ -23,7 +23,7 @@ SEEDS = (7, 11, 42)
 
 @pytest.fixture(scope="module", params=SEEDS, ids=[f"seed{s}" for s in SEEDS])
 def analysed(request, worlds_root):
-    from experiments.cleaning.pipeline import clean_company
+    from experiments.cleaning.evaluation import clean_company
 
     raw = generate_cached("small", request.param, worlds_root)
     clean = clean_company(raw, truth_dir=raw / "_truth")

@@ -29,6 +29,8 @@ from experiments.common.dates import check_dates_parsed, parse_dates
 #: The largest plausible |quantity| of one order line; anything above is quarantined as ``quantity_out_of_range``
 #: (it is far below int64's limit, so no cast can overflow).
 MAX_QUANTITY = 1_000_000
+#: The largest plausible unit price of one order line; anything above is quarantined as ``price_out_of_range``.
+MAX_PRICE = 1_000_000
 
 ORDER_COLUMNS = ["order_id", "line_no", "customer_id", "item_id", "quantity", "unit_price", "amount", "ordered_at",
                  "channel", "status"]
@@ -145,7 +147,8 @@ def numeric_problems(values: pd.Series, role: str) -> dict[str, pd.Series]:
     """Return ``{rule: mask}`` for the values of a quantity or price column that are not usable numbers.
 
     Checked on the raw values before any cast; a row is caught by the first rule that applies, in this order:
-    price: ``missing_price`` (blank), ``non_numeric_price`` (text such as "abc"), ``non_finite_price`` (inf);
+    price: ``missing_price`` (blank), ``non_numeric_price`` (text such as "abc"), ``non_finite_price`` (inf),
+    ``price_out_of_range`` (|p| > ``MAX_PRICE``);
     quantity: ``non_numeric_quantity`` (blank or text), ``non_finite_quantity``, ``non_integer_quantity`` (2.5),
     ``quantity_out_of_range`` (|q| > ``MAX_QUANTITY``). Zero and negative values are other rules' business.
     """
@@ -167,6 +170,8 @@ def numeric_problems(values: pd.Series, role: str) -> dict[str, pd.Series]:
         finite = np.where(np.isfinite(num), num, 0.0)
         out["non_integer_quantity"] = finite != np.round(finite)
         out["quantity_out_of_range"] = np.abs(finite) > MAX_QUANTITY
+    else:
+        out["price_out_of_range"] = np.abs(np.where(np.isfinite(num), num, 0.0)) > MAX_PRICE
     return {rule: pd.Series(mask, index=idx) for rule, mask in out.items()}
 
 

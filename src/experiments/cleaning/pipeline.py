@@ -1,5 +1,5 @@
-"""Old import path kept for callers outside notebook 01 until their owners move (tests/conftest.py,
-tests/planted/conftest.py and test_{churn,feedback,recommend,segments,service}_planted.py, bench/world_cache.py):
+"""Old import path kept for callers outside notebook 01 until their owners move (tests/planted/
+test_{feedback,nba,recommend,service}_planted.py):
 ``clean_company`` is ``experiments.cleaning.evaluation.clean_company``, ``write_outputs`` is
 ``experiments.cleaning.result.write_outputs``. No code lives here; delete this module when nothing imports it."""
 

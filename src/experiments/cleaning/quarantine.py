@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.common.files import spreadsheet_safe, write_csv
+
 
 @dataclass
 class Quarantine:
@@ -72,8 +74,15 @@ class Quarantine:
                      for r in bad.itertuples()]
             raise AssertionError("row reconciliation failed: " + "; ".join(lines))
 
+    def csv_bytes(self, source: str) -> bytes:
+        """The quarantine CSV of ``source`` as UTF-8 bytes, spreadsheet-safe (``common.files.spreadsheet_safe``: a
+        cell such as ``=HYPERLINK(...)`` is written as ``'=HYPERLINK(...)``), as ``write`` and ``Result.publish``
+        store it."""
+        return spreadsheet_safe(self.rows(source)).to_csv(index=False).encode("utf-8")
+
     def write(self, folder: Path) -> list[Path]:
-        """Write ``<folder>/<source>.csv`` (UTF-8) for every source with quarantined rows; return the paths."""
+        """Write ``<folder>/<source>.csv`` (UTF-8, through ``common.files.write_csv``) for every source with
+        quarantined rows; return the paths."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("*.csv"):
@@ -81,6 +90,6 @@ class Quarantine:
         written = []
         for source in self.frames:
             path = folder / f"{source}.csv"
-            self.rows(source).to_csv(path, index=False, encoding="utf-8")
+            write_csv(self.rows(source), path, encoding="utf-8")
             written.append(path)
         return written

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,9 +112,7 @@ class Result:
             tables["lineage"] = self.lineage
         files: dict[str, bytes] = {}
         for source in self.quarantine.frames:
-            buf = io.StringIO()
-            self.quarantine.rows(source).to_csv(buf, index=False)
-            files[f"quarantine/{source}.csv"] = buf.getvalue().encode("utf-8")
+            files[f"quarantine/{source}.csv"] = self.quarantine.csv_bytes(source)
         return processed.publish(tables, files=files, replace_all=True, processed=self.folder)
 
 

@@ -36,6 +36,7 @@ DEFAULT_ACTIONS: dict[str, str] = {
     "missing_price": "quarantine",   # an order line without a unit price
     "non_numeric_price": "quarantine",  # text in the price column
     "non_finite_price": "quarantine",  # inf / -inf / nan written as text
+    "price_out_of_range": "quarantine",  # |unit price| above MAX_PRICE (1,000,000): a typo or a hostile value
     "zero_price": "flag",            # free items / gifts: kept, counted; they add nothing to revenue
     "negative_price": "quarantine",  # accounting adjustments, not sales
     "missing_item": "quarantine",    # an order line without item id
