@@ -16,9 +16,9 @@ from experiments.lab import config
 
 def test_company_sources_are_exactly_the_generated_raw_files() -> None:
     files = sorted(cfg.file for cfg in company_sources().values())
-    assert files == sorted(synthetic.raw_files()) and len(files) == 10
+    assert files == sorted(synthetic.raw_files()) and len(files) == 12
     assert {cfg.kind for cfg in company_sources().values()} == {"person", "orders", "items", "feedback", "ad_events",
-                                                                    "service"}
+                                                                    "service", "campaign", "prospects"}
 
 
 def test_company_sources_read_from_a_generated_world(tiny_world: Path) -> None:
