@@ -109,7 +109,7 @@ def _value(field: str, v: object) -> str:
         return html.escape(mask_name(str(v)))
     if field in PERSONAL:
         return html.escape(mask_pii(str(v), personal=True))
-    return _h(v)
+    return _h(v, 120)
 
 
 def _shown(v: object) -> bool:
