@@ -21,10 +21,6 @@
 # `data/processed/ad_events.parquet`, written by `01_data_cleaning` (experiment `experiment_id`: `exp_cvr_lift`, `exp_aa` or `exp_srm`); point `input_path` at
 # your own table (one row per unit) and map its columns with `unit_col` (empty: each row is its own unit),
 # `variant_col`, `control_label` and `metric_cols`.
-#
-# **metrics.json keys** (all listed in the appendix and README): per metric `m` `m_control_rate`, `m_treatment_rate`,
-# `m_abs_lift`, `m_ci_low`, `m_ci_high`, `m_p_value`, `m_z`; `srm_p_value`, `n_control`, `n_treatment`,
-# `n_removed_inconsistent`, `n_removed_duplicates`, `verdict`.
 
 # %% tags=["parameters"]
 # Parameters (papermill injects overrides below this cell; nothing is computed here)

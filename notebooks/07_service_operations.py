@@ -20,11 +20,6 @@
 # customer to a person, an early warning on waves of negative contacts, and the agents next week needs. By default
 # it reads the company world's `service_contacts` (cleaned by `01_data_cleaning`); point `input_path` at your own
 # contacts table (`opened_col` + `first_reply_col`) or message log (`reply_to_col` + `inbound_col`).
-#
-# **metrics.json keys** (all in docs/notebooks/07_service_operations.md and conf/runs.yaml): `share_within_target`,
-# `median_reply_minutes`, `n_unanswered` and `share_within_target_incl_unanswered` (message logs),
-# `bot_containment_rate`, `n_escalated`, `n_alerts`, `incident_detection_delay_days` (company world),
-# `forecast_mase`, `agents_needed_next_week`, and per-channel and per-rule families.
 
 # %% tags=["parameters"]
 # Parameters (papermill injects overrides below this cell; nothing is computed here)
@@ -197,6 +192,14 @@ display(present.published(result))
 
 # %%
 display(present.headline(result, cfg.service_level_target))
+
+# %% [markdown]
+# ## Appendix
+#
+# **metrics.json keys** (all in docs/notebooks/07_service_operations.md and conf/runs.yaml): `share_within_target`,
+# `median_reply_minutes`, `n_unanswered` and `share_within_target_incl_unanswered` (message logs),
+# `bot_containment_rate`, `n_escalated`, `n_alerts`, `incident_detection_delay_days` (company world),
+# `forecast_mase`, `agents_needed_next_week`, and per-channel and per-rule families.
 
 # %%
 run.finish(result.metrics() | truth.metrics)

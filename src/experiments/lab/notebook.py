@@ -100,17 +100,18 @@ class NotebookRun:
         return self.output_dir / filename
 
     def add_input(self, table: Any) -> None:
-        """Record an ``inputs.InputTable`` (source, rows, fingerprint) in ``info["inputs"]`` and print one line."""
-        info = table.info()
-        self.info.setdefault("inputs", []).append(info)
-        print(f"Input: {info['source']} · {info['rows']:,} rows · {info['columns']} columns · "
-              f"fingerprint {info['fingerprint']}" + (f" · encoding {info['encoding']}" if info["encoding"] else ""))
+        """Record an ``inputs.InputTable`` (source, rows, fingerprint, encoding) in ``info["inputs"]``; ``finish``
+        prints it in the report's appendix (the first screen keeps the one provenance line ``start`` printed)."""
+        self.info.setdefault("inputs", []).append(table.info())
 
     def details(self) -> str:
-        """Return the effective parameters (JSON) and the library versions, two lines, for the end of the report."""
+        """Return the inputs read, the effective parameters (JSON) and the library versions, for the appendix."""
         versions = ", ".join(f"{k} {v}" for k, v in self.info.get("versions", {}).items())
-        return (f"Parameters: {json.dumps(self.params, ensure_ascii=False, default=str)}\n"
-                f"Libraries: {versions}")
+        inputs = [f"Input: {i['source']} · {i['rows']:,} rows · {i['columns']} columns · fingerprint "
+                  f"{i['fingerprint']}" + (f" · encoding {i['encoding']}" if i.get("encoding") else "")
+                  for i in self.info.get("inputs", [])]
+        return "\n".join([*inputs, f"Parameters: {json.dumps(self.params, ensure_ascii=False, default=str)}",
+                          f"Libraries: {versions}"])
 
     def finish(self, metrics: Mapping[str, Any]) -> Path:
         """Write metrics.json (flat: numbers, strings, lists of strings) into the run folder and return its path.
