@@ -41,11 +41,12 @@ def cross_fit(X: pd.DataFrame, y: pd.Series, rows: np.ndarray, n_trees: int, see
     proba = np.full(len(rows), np.nan)
     parts = []
     kfold = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    cat = [c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)]
+    safe = models.lgb_frame(X)
+    cat = [c for c in safe.columns if isinstance(safe[c].dtype, pd.CategoricalDtype)]
     for train, held in kfold.split(rows, y_rows):
         model = lgb.LGBMClassifier(**{**models.LGBM_PARAMS, "n_estimators": int(n_trees)}, random_state=seed)
-        model.fit(X.iloc[rows[train]], y_rows[train], categorical_feature=cat or "auto")
-        proba[held] = model.predict_proba(X.iloc[rows[held]])[:, 1]
+        model.fit(safe.iloc[rows[train]], y_rows[train], categorical_feature=cat or "auto")
+        proba[held] = model.predict_proba(safe.iloc[rows[held]])[:, 1]
         parts.append(reasons.contributions(model, X.iloc[rows[held]]))
     contrib = pd.concat(parts).loc[X.index[rows]]
     return CrossFit(rows=rows, proba=proba, contributions=contrib)

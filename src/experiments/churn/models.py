@@ -10,6 +10,7 @@ threads on this 2-core machine measured 10 to 25 times slower from OpenMP conten
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -58,6 +59,28 @@ def split_rows(y: pd.Series | np.ndarray, test_fraction: float, seed: int, valid
     return Split(np.sort(fit), np.sort(valid), np.sort(test))
 
 
+#: Characters LightGBM refuses in a feature name ("Do not support special JSON characters in feature name").
+_JSON_SPECIAL = re.compile(r'[",:\[\]{}]')
+
+
+def lgb_frame(X: pd.DataFrame) -> pd.DataFrame:
+    """``X`` as LightGBM may see it: columns whose names hold a JSON special character (``"`` ``,`` ``:`` ``[``
+    ``]`` ``{`` ``}``) renamed internally (``_`` in their place, a numbered suffix when two collide); ``X`` itself
+    when no name needs it. Every LightGBM fit and predict goes through here; tables, reasons and the report keep
+    the user's names (positions are the same)."""
+    names = [str(c) for c in X.columns]
+    if not any(_JSON_SPECIAL.search(n) for n in names):
+        return X
+    safe: list[str] = []
+    for n in names:
+        base = new = _JSON_SPECIAL.sub("_", n)
+        k = 2
+        while new in safe or (new != n and new in names):
+            new, k = f"{base}_{k}", k + 1
+        safe.append(new)
+    return X.set_axis(safe, axis=1)
+
+
 def _categorical(X: pd.DataFrame) -> list[str]:
     return [c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)]
 
@@ -69,6 +92,7 @@ def fit_lightgbm(X_fit: pd.DataFrame, y_fit: pd.Series, X_valid: pd.DataFrame, y
     Categorical columns (pandas ``category`` dtype) are split natively by LightGBM (no one-hot encoding).
     """
     model = lgb.LGBMClassifier(**{**LGBM_PARAMS, **(params or {})}, random_state=seed)
+    X_fit, X_valid = lgb_frame(X_fit), lgb_frame(X_valid)
     model.fit(X_fit, y_fit, eval_X=(X_valid,), eval_y=(y_valid,), eval_metric="binary_logloss",
               categorical_feature=_categorical(X_fit) or "auto",
               callbacks=[lgb.early_stopping(EARLY_STOPPING, verbose=False)])
@@ -150,7 +174,7 @@ def fit_all(X: pd.DataFrame, y: pd.Series, split: Split, seed: int, rf_trees: in
     Xo = _as_object(X, cat)
     logreg = logistic_regression(X, seed).fit(Xo.iloc[split.fit], yf)
     rf = random_forest(X, seed, rf_trees, n_rows=len(split.fit)).fit(Xo.iloc[split.fit], yf)
-    models = {"lgbm": (lgbm, X), "logreg": (logreg, Xo), "rf": (rf, Xo)}
+    models = {"lgbm": (lgbm, lgb_frame(X)), "logreg": (logreg, Xo), "rf": (rf, Xo)}
     valid = {k: m.predict_proba(d.iloc[split.valid])[:, 1] for k, (m, d) in models.items()}
     test = {k: m.predict_proba(d.iloc[split.test])[:, 1] for k, (m, d) in models.items()}
     return Fitted(lgbm=lgbm, logreg=logreg, rf=rf, valid_proba=valid, test_proba=test)
@@ -159,6 +183,6 @@ def fit_all(X: pd.DataFrame, y: pd.Series, split: Split, seed: int, rf_trees: in
 def predict(fitted: Fitted, X: pd.DataFrame, model: str = "lgbm") -> np.ndarray:
     """Return the raw churn probability of every row of ``X`` from one of the fitted models."""
     if model == "lgbm":
-        return fitted.lgbm.predict_proba(X)[:, 1]
+        return fitted.lgbm.predict_proba(lgb_frame(X))[:, 1]
     _, cat = _columns(X)
     return getattr(fitted, model).predict_proba(_as_object(X, cat))[:, 1]

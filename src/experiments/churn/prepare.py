@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from experiments.common.errors import DataInputError, example_rows
@@ -130,8 +131,22 @@ def prepare_flat(frame: pd.DataFrame, *, id_col: str, label_col: str, positive_l
                          "(name it in categorical_cols to keep it)")
     if X.shape[1] == 0:
         raise DataInputError(f"{source}: no feature columns left after id, label and drop_cols")
+    _check_finite(X, frame.index, source)
     y.index = X.index
     return FlatTable(X=X, y=y, categorical=categorical, notes=notes, blank_counts=blanks)
+
+
+def _check_finite(X: pd.DataFrame, rows: pd.Index, source: str) -> None:
+    """Stop with a ``DataInputError`` naming the first numeric column holding ``inf`` or ``-inf`` (and its rows):
+    no model can use an infinite value, and turning it into a big number or a blank would be a guess."""
+    for col in X.columns:
+        if isinstance(X[col].dtype, pd.CategoricalDtype):
+            continue
+        inf = pd.Series(np.isinf(X[col].to_numpy(dtype="float64")), index=rows)
+        if inf.any():
+            raise DataInputError(f"{source}: column {col!r} has {int(inf.sum())} infinite value(s) "
+                                 f"({example_rows(inf)}); replace them with real numbers or blanks, or list the "
+                                 "column in drop_cols")
 
 
 def _as_category(s: pd.Series) -> pd.Categorical:

@@ -14,6 +14,8 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from experiments.churn.models import lgb_frame
+
 SERVICE = ("late_deliveries", "returns", "cancellations", "feedback_count", "low_rating_count", "negative_feedback",
            "severe_feedback", "days_since_feedback", "service_contacts", "unresolved_contacts",
            "low_satisfaction_contacts")
@@ -35,7 +37,7 @@ def driver_group(feature: str) -> str:
 
 def contributions(model: lgb.LGBMClassifier, X: pd.DataFrame) -> pd.DataFrame:
     """Return the SHAP contributions (log-odds) of every feature for every row of ``X``, plus ``bias``."""
-    values = np.asarray(model.predict(X, pred_contrib=True))
+    values = np.asarray(model.predict(lgb_frame(X), pred_contrib=True))
     return pd.DataFrame(values, index=X.index, columns=[*X.columns, "bias"])
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 from experiments.common.errors import DataInputError, example_rows
 from experiments.data import inputs
 from experiments.segments.config import Config
-from experiments.segments.transactions import validate_transactions
+from experiments.segments.transactions import check_enough_customers, set_aside_future, validate_transactions
 
 
 @dataclass
@@ -154,12 +154,15 @@ def order_line_amounts(frame: pd.DataFrame, table: inputs.InputTable) -> pd.Data
 
 def load(config: Config) -> Data:
     """Read the transactions of ``config``: the company world's processed tables (empty ``input_path``) or a flat
-    table (see the module docstring)."""
+    table (see the module docstring). Purchases dated in the future (``transactions.set_aside_future``) are set
+    aside and counted (``dropped["future_date"]``); fewer than ``transactions.MIN_CUSTOMERS`` customers stop here."""
     if not config.input_path:
         tx, profile, ids = load_company_inputs()
         table = inputs.load_input("", {"customer": config.customer_col, "date": config.date_col,
                                        "amount": config.amount_col}, company=lambda: tx)
-        return Data(tx=tx, profile=profile, prospects=ids, table=table, dropped={})
+        tx, n_future = set_aside_future(tx, config.as_of, table.source)
+        check_enough_customers(tx, table.source, "customer_id")
+        return Data(tx=tx, profile=profile, prospects=ids, table=table, dropped={"future_date": n_future})
     roles = {"customer": config.customer_col, "date": config.date_col, "amount": config.amount_col,
              "quantity": config.quantity_col, "price": config.price_col}
     table = inputs.load_input(config.input_path, roles, optional=["amount", "quantity", "price"],
@@ -167,4 +170,6 @@ def load(config: Config) -> Data:
     frame = order_line_amounts(table.select(), table)
     tx, dropped = validate_transactions(frame, table.source, table.columns, config.date_order, config.date_format,
                                         keep_zero=config.keep_zero_amounts)
+    tx, dropped["future_date"] = set_aside_future(tx, config.as_of, table.source)
+    check_enough_customers(tx, table.source, table.columns.get("customer", config.customer_col))
     return Data(tx=tx, profile=None, prospects=None, table=table, dropped=dropped)

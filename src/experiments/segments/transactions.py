@@ -23,7 +23,9 @@ def validate_transactions(frame: pd.DataFrame, source: str, columns: dict[str, s
     Dates are parsed by the lab's one date parser (``common.dates.parse_dates``: ISO, YYYYMMDD, Excel
     datetimes; slash dates only with a provable or given ``date_order``, never guessed); amounts must be numeric.
     Rows without a customer are dropped and counted (guests cannot be segmented); an unparseable date or amount
-    stops with an error naming the file, the column and example rows (never a silent cast). Negative amounts
+    stops with an error naming the file, the column and example rows (never a silent cast). Amounts that are not
+    finite (``inf``, or a quantity x price that overflows) are set aside and counted (``non_finite_amount``): no
+    total, CLV or share can be computed with them. Negative amounts
     (refunds, cancellations) are dropped and counted: they are not purchases. Zero amounts are purchases (a free
     item still is a visit; CDNOW has them and the published fits count them) unless ``keep_zero`` is False.
     """
@@ -47,9 +49,10 @@ def validate_transactions(frame: pd.DataFrame, source: str, columns: dict[str, s
     if bad_amount.any():
         raise DataInputError(f"{source}: column {columns.get('amount')!r} has {int(bad_amount.sum())} values that are "
                              f"not numbers ({example_rows(bad_amount)}); expected e.g. 12.50")
-    negative = ~no_customer & (num < 0)
+    non_finite = ~no_customer & ~np.isfinite(num.astype(float))
+    negative = ~no_customer & ~non_finite & (num < 0)
     zero = ~no_customer & (num == 0) & (not keep_zero)
-    keep = ~no_customer & ~negative & ~zero
+    keep = ~no_customer & ~non_finite & ~negative & ~zero
     ids = cust[keep]
     if pd.api.types.is_float_dtype(ids) and (ids == ids.round()).all():
         ids = ids.astype("int64")  # Excel reads 12345 as 12345.0: keep the id as written
@@ -57,7 +60,42 @@ def validate_transactions(frame: pd.DataFrame, source: str, columns: dict[str, s
                           "date": parsed[keep].astype("datetime64[ns]").dt.normalize(),
                           "amount": num[keep].astype(float)})
     return clean.reset_index(drop=True), {"no_customer": int(no_customer.sum()), "negative_amount": int(negative.sum()),
-                                          "zero_amount": int(zero.sum())}
+                                          "zero_amount": int(zero.sum()), "non_finite_amount": int(non_finite.sum())}
+
+
+#: Fewest customers with a purchase a segmentation needs: the purchase models fit two or more shape parameters
+#: from the customers' histories and the RFM scores split customers into quintiles.
+MIN_CUSTOMERS = 2
+
+
+def set_aside_future(tx: pd.DataFrame, as_of: str, source: str, today: pd.Timestamp | None = None
+                     ) -> tuple[pd.DataFrame, int]:
+    """Return (``tx`` without purchases dated in the future, how many were set aside).
+
+    The future is after ``as_of`` when it is given, else after ``today`` (the run's UTC date; one day of slack for
+    time zones): a purchase dated 2031 would otherwise move ``as_of`` to 2031 and every recency and CLV with it.
+    ``source`` names the file in the note printed when rows are set aside."""
+    if as_of:
+        limit = pd.Timestamp(as_of)
+    else:
+        now = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize() if today is None else pd.Timestamp(today)
+        limit = now + pd.Timedelta(days=1)
+    future = tx["date"] > limit
+    n = int(future.sum())
+    if n:
+        print(f"{source}: {n} purchases dated after {limit:%Y-%m-%d} ({'as_of' if as_of else 'today'}; latest "
+              f"{tx.loc[future, 'date'].max():%Y-%m-%d}) were set aside; fix their dates or set as_of to include them")
+    return tx[~future], n
+
+
+def check_enough_customers(tx: pd.DataFrame, source: str, column: str) -> None:
+    """Stop with a ``DataInputError`` naming ``source`` and ``column`` when fewer than ``MIN_CUSTOMERS`` customers
+    have a purchase (the purchase models cannot be fitted on one customer)."""
+    n = int(tx["customer_id"].nunique())
+    if n < MIN_CUSTOMERS:
+        raise DataInputError(f"{source}: column {column!r} holds {n} customer{'s' if n != 1 else ''} with a purchase; "
+                             f"segmentation needs at least {MIN_CUSTOMERS} to fit the purchase models (check "
+                             f"customer_col, or segment a table with more customers)")
 
 
 def daily(tx: pd.DataFrame) -> pd.DataFrame:
