@@ -143,9 +143,11 @@ def risk(src: Source, ids: pd.Index) -> pd.DataFrame:
     out["churn_tier"] = _text(s.get("tier", pd.Series(dtype=object)), ids, ok)
     if ok:
         parts = [c for c in ("reason_1", "reason_2", "reason_3") if c in s.columns]
-        joined = s[parts].astype(object).fillna("").astype(str)
-        reasons = (joined.agg(lambda r: "; ".join(x for x in r if x), axis=1) if parts
+        reasons = (pd.Series("", index=s.index) if parts
                    else s.get("reasons", pd.Series("", index=s.index)).astype(object).fillna("").astype(str))
+        for col in parts:  # "r1; r2; r3" without empty parts, vectorised
+            part = s[col].astype(object).fillna("").astype(str)
+            reasons = reasons.where(part.eq(""), reasons.where(reasons.eq(""), reasons + "; ") + part)
         reasons = reasons.replace("", np.nan)
     else:
         reasons = pd.Series(dtype=object)

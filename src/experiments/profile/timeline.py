@@ -20,9 +20,10 @@ def _short(values: pd.Series) -> pd.Series:
 def orders(frame: pd.DataFrame) -> pd.DataFrame:
     """One event per order: ``order`` (lines, amount) or ``return`` (a returned or negative order)."""
     o = frame[frame["customer_id"].notna()]
-    g = o.groupby(["customer_id", "order_id", "channel"], sort=False, observed=True).agg(
-        time=("ordered_at", "min"), lines=("line_no", "size"), amount=("amount", "sum"),
-        returned=("status", lambda s: bool((s == "returned").any())))
+    o = o.assign(returned=o["status"].eq("returned"), customer_id=o["customer_id"].astype(str),
+                 order_id=o["order_id"].astype(str), channel=o["channel"].astype(str))
+    g = o.groupby(["customer_id", "order_id", "channel"], sort=False).agg(
+        time=("ordered_at", "min"), lines=("line_no", "size"), amount=("amount", "sum"), returned=("returned", "any"))
     g = g.reset_index()
     kind = pd.Series("order", index=g.index).where(~(g["returned"] | (g["amount"] < 0)), "return")
     summary = g["lines"].astype(str) + " line(s), " + g["amount"].round(2).map("{:,.2f}".format) + " CNY"
