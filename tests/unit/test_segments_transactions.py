@@ -44,7 +44,7 @@ def test_validation_drops_guests_and_refunds_and_counts_them():
                         "amount": [10.0, 5.0, -3.0, 0.0, 4.0]})
     clean, dropped = validate_transactions(raw, "t.csv", COLS)
     assert clean["customer_id"].tolist() == ["1", "3"]  # a zero amount is still a purchase (CDNOW has them)
-    assert dropped == {"no_customer": 2, "negative_amount": 1, "zero_amount": 0}
+    assert dropped == {"no_customer": 2, "negative_amount": 1, "zero_amount": 0, "non_finite_amount": 0}
     clean, dropped = validate_transactions(raw, "t.csv", COLS, keep_zero=False)
     assert clean["customer_id"].tolist() == ["1"] and dropped["zero_amount"] == 1
 
@@ -83,11 +83,12 @@ def test_missing_column_names_the_parameter(tmp_path):
 
 def test_amount_from_quantity_times_price(tmp_path):
     path = tmp_path / "lines.csv"
-    pd.DataFrame({"c": ["x", "x"], "d": ["2024-01-01", "2024-01-01"], "q": [2, -1], "p": [3.5, 3.5]}).to_csv(
+    # two customers: sources.load stops below transactions.MIN_CUSTOMERS (issue 26)
+    pd.DataFrame({"c": ["x", "x", "y"], "d": ["2024-01-01"] * 3, "q": [2, -1, 3], "p": [3.5, 3.5, 1.5]}).to_csv(
         path, index=False)
     data = sources.load(_cfg(input_path=str(path), customer_col="c", date_col="d", amount_col="", quantity_col="q",
                              price_col="p"))
-    assert data.tx["amount"].tolist() == [7.0] and data.dropped["negative_amount"] == 1
+    assert data.tx["amount"].tolist() == [7.0, 4.5] and data.dropped["negative_amount"] == 1
 
 
 def test_clv_by_hand_without_discounting():
