@@ -131,7 +131,20 @@ def run_info(seg: Result, git_revision: str = ""):
                    "{fp}, git {git}. Rows left out: {dropped}. Full parameters in the appendix.", src=d.source,
                    n=len(d.tx), b=int(seg.table["n_purchases"].gt(0).sum()), asof=f"{seg.as_of:%Y-%m-%d}",
                    seed=seg.config.seed, fp=d.table.fingerprint, git=git_revision or "unknown",
-                   dropped=str(d.dropped or "none"))
+                   dropped=left_out(d.dropped))
+
+
+#: How the run-info line names each reason a row was left out (``sources.Data.dropped``).
+LEFT_OUT = {"no_customer": "without a customer", "negative_amount": "with a negative amount (refunds)",
+            "zero_amount": "with a zero amount", "non_finite_amount": "with an amount that is not a finite number",
+            "future_date": "dated in the future (after as_of, or after today when as_of is empty)"}
+
+
+def left_out(dropped: dict) -> str:
+    """The rows left out as a phrase: '21 dated in the future (...), 1 with an amount that is not a finite number'
+    (reasons with a count of zero omitted; 'none' when nothing was)."""
+    parts = [f"{n:,} {LEFT_OUT.get(k, k)}" for k, n in dropped.items() if n]
+    return ", ".join(parts) or "none"
 
 
 def views(seg: Result) -> list:
