@@ -118,6 +118,12 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
 TABLES = tuple(SCHEMAS)
 
 
+def _sorted_by(key, then) -> bool:
+    """True when rows are sorted by ``key``, then by ``then`` within equal keys (customer_timeline)."""
+    same = key[1:] == key[:-1]
+    return bool(((key[1:] > key[:-1]) | (same & (then[1:] >= then[:-1]))).all())
+
+
 def _share(column: str, low: float = 0.0, high: float = 1.0, nullable: bool = False) -> pa.Column:
     return pa.Column("float64", pa.Check.in_range(low, high), nullable=nullable, coerce=True, name=column)
 
@@ -175,9 +181,8 @@ OUTPUT_SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "kind": _str(checks=pa.Check.isin(["order", "return", "feedback", "service contact", "escalation",
                                            "care action", "ad exposure"])),
         "channel": _str(nullable=True), "summary": _str(nullable=True),
-    }, checks=pa.Check(lambda d: d["customer_id"].astype(str).to_numpy()[1:].__ge__(
-        d["customer_id"].astype(str).to_numpy()[:-1]).all(), error="sorted by customer_id, then time"),
-        strict=False, name="customer_timeline"),
+    }, checks=pa.Check(lambda d: _sorted_by(d["customer_id"].astype(str).to_numpy(), d["time"].to_numpy()),
+                       error="sorted by customer_id, then time"), strict=False, name="customer_timeline"),
 }
 
 
