@@ -204,6 +204,17 @@ def test_04_infinite_feature_names_column_and_row(tmp_path):
         churn.load(cfg)
 
 
+def test_04_infinite_value_column_names_rows_even_when_dropped_from_the_features(tmp_path):
+    df = _customers(60)
+    df.loc[[3, 9], "Charges"] = [np.inf, -np.inf]
+    df.to_csv(tmp_path / "value.csv", index=False)
+    cfg = churn.Config.from_parameters(notebook_parameters(NB04, None, {
+        **CHURN, "input_path": str(tmp_path / "value.csv"), "drop_cols": ["Charges"]}))
+    with pytest.raises(DataInputError, match=r"value\.csv: value_col 'Charges' has 2 value\(s\) that are not finite "
+                                             r"numbers \(rows 4, 10\)"):
+        churn.load(cfg)
+
+
 @pytest.fixture(scope="module")
 def run_04(tmp_path_factory):
     base = tmp_path_factory.mktemp("h04")

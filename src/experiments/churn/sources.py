@@ -160,16 +160,17 @@ class Data:
 
 def flat_value(table: InputTable, multiplier: float) -> pd.Series | None:
     """Return the ``value`` role's numbers times ``multiplier``, indexed by the trimmed id (blank = 0); None when no
-    ``value_col`` is given. A value that is not a number is a ``DataInputError`` naming the rows."""
+    ``value_col`` is given. A value that is not a number, or not finite (``inf``), is a ``DataInputError`` naming
+    the rows."""
     col = table.columns.get("value")
     if not col:
         return None
     raw = table.frame[col]
     num = pd.to_numeric(raw, errors="coerce")
-    bad = num.isna() & raw.notna() & raw.astype(str).str.strip().ne("")
+    bad = (num.isna() & raw.notna() & raw.astype(str).str.strip().ne("")) | num.isin([np.inf, -np.inf])
     if bad.any():
         raise DataInputError(f"{table.source}: value_col {col!r} has {int(bad.sum())} value(s) that are not "
-                             f"numbers ({example_rows(bad)})")
+                             f"finite numbers ({example_rows(bad)}); fix them or leave them blank (counted as 0)")
     ids = table.frame[table.columns["id"]].astype("string").str.strip().to_numpy(dtype=object)
     return pd.Series(num.fillna(0.0).to_numpy(float) * multiplier, index=ids)
 
