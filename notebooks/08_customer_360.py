@@ -128,8 +128,8 @@ display(present.lookalike(result))
 # average prospect.
 
 # %%
-truth = evaluation.metrics(result) if result.data.company_world else {}
-display(evaluation.section(result) if truth else present.without_plant())
+truth = evaluation.metrics(result)
+display(evaluation.section(result))
 
 # %% [markdown]
 # ## Appendix

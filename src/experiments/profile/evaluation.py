@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from IPython.display import Markdown
 
 from experiments.data import paths
 from experiments.profile.result import Result
@@ -30,13 +31,18 @@ def lookalike_check(result: Result) -> dict[str, Any]:
 
 
 def metrics(result: Result) -> dict[str, Any]:
-    """``lookalike_top_decile_lift`` (company world only: the top decile's mean planted value over all prospects')."""
+    """``lookalike_top_decile_lift`` (the top decile's mean planted value over all prospects'); nothing on your own
+    tables, which carry no planted value."""
+    if not result.data.company_world:
+        return {}
     lift = lookalike_check(result)["lift"]
     return {"lookalike_top_decile_lift": None if lift is None else round(lift, 4)}
 
 
-def section(result: Result) -> pd.DataFrame:
-    """The planted-truth figures as a small display table."""
+def section(result: Result) -> pd.DataFrame | Markdown:
+    """The planted-truth figures as a small display table (a sentence on your own tables)."""
+    if not result.data.company_world:
+        return Markdown("Your own tables carry no planted value: nothing to compare.")
     c = lookalike_check(result)
     return pd.DataFrame({"figure": ["top-decile prospects' mean planted value", "all prospects' mean planted value",
                                     "lift (top decile / all)", "existing customers scored"],

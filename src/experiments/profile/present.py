@@ -144,7 +144,3 @@ def cards(result: Result) -> HTML:
         return HTML("<p>No customer is on this week's care or retention list and no card_ids were given.</p>")
     return HTML("".join(card_html(c) for c in result.cards))
 
-
-def without_plant() -> Markdown:
-    """What the truth section says on your own data."""
-    return Markdown("Your own tables carry no planted truth: nothing to compare.")
