@@ -85,8 +85,7 @@ class Result:
         })
         for lang in ("zh", "en", "mixed"):
             m[f"n_texts_{lang}"] = int((tab["language"] == lang).sum())
-        if self.data.future is not None and len(self.data.future):  # written only when there are any
-            m["n_future_times"] = int(len(self.data.future))
+        m["n_future_times"] = int(len(self.data.future)) if self.data.future is not None else 0
         return m
 
     def scored_table(self) -> pd.DataFrame:

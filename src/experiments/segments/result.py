@@ -104,8 +104,7 @@ class Result:
             out[f"clv_share_value_{tier}"] = round(float(t.loc[sel, "clv"].sum() / max(t["clv"].sum(), 1e-9)), 6)
         for name in rfm.SEGMENTS:
             out[f"n_rfm_{indicators.key(name)}"] = int((t["rfm_segment"] == name).sum())
-        if self.data.dropped.get("future_date"):  # written only when there are any (as 05's n_future_times)
-            out["n_future_rows"] = int(self.data.dropped["future_date"])
+        out["n_future_rows"] = int(self.data.dropped.get("future_date", 0))
         moves = self.moves
         out["n_moved_since_previous"] = None if moves is None else moves["moved"]
         return out

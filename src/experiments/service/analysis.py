@@ -110,8 +110,8 @@ def run(config: Config, data: Data | None = None, as_of: pd.Timestamp | None = N
                weekend=reply_times.weekend_gap(d, max(1, cfg.min_channel_contacts // 2)),
                breaches=reply_times.breaches(d))
     _service_levels(r, data.contacts.unanswered)
-    if data.contacts.negative is not None and len(data.contacts.negative):  # written only when there are any
-        r.values["n_negative_reply_times"] = int(len(data.contacts.negative))
+    negative = data.contacts.negative
+    r.values["n_negative_reply_times"] = int(len(negative)) if negative is not None else 0
     if "satisfaction" in d:
         r.satisfaction, rho, _ = reply_times.satisfaction_vs_reply(d)
         r.values["satisfaction_reply_spearman"] = rounded(rho)
