@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from experiments.cleaning.campaigns import clean_campaigns
 from experiments.cleaning.config import Config
 from experiments.cleaning.entity_resolution import resolve
 from experiments.cleaning.impute import impute_city
@@ -156,8 +157,17 @@ def _clean_company(config: Config, data: Data) -> Result:
         raw[c.name] = data.frames[c.name]
         service[f"{c.kind}_contacts"] = clean_service_frame(raw[c.name], c, ref_to_customer, as_of=as_of_ts, log=log,
                                                             quarantine=q)
+    campaigns = {}
+    for c in company_sources("campaign").values():  # the past retention campaign that 09 learns from
+        raw[c.name] = data.frames[c.name]
+        q.set_in(c.name, len(raw[c.name]))
+        kept, bad = clean_campaigns(raw[c.name], c.columns, ref_to_customer, date_order=c.date_order,
+                                    utc_offset_hours=c.utc_offset_hours)
+        q.add(c.name, bad)
+        q.set_out(c.name, len(kept))
+        campaigns["campaigns"] = kept
     tables = {"customers": customers, "orders": orders, "items": items[["item_id", "name", "category", "price"]],
-              "feedback": feedback, "ad_events": ad_events, **service}
+              "feedback": feedback, "ad_events": ad_events, **service, **campaigns}
     tables = {k: contracts.validate(v, k) for k, v in tables.items()}
     lineage = contracts.validate(lineage, "lineage")
     return Result(config=config, tables=tables, lineage=lineage, records=records, raw=raw, log=log, quarantine=q,

@@ -104,7 +104,7 @@ def to_order_layout(df: pd.DataFrame, cfg: SourceConfig) -> pd.DataFrame:
 
 
 #: the company world's source kinds the cleaning reads, in the order it cleans them
-CLEANED_KINDS = ("person", "items", "orders", "feedback", "ad_events", "service")
+CLEANED_KINDS = ("person", "items", "orders", "feedback", "ad_events", "service", "campaign")
 
 
 @dataclass

@@ -106,6 +106,14 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     }, strict=False, name="service_contacts", checks=[
         pa.Check(lambda d: ~(d["first_reply_at"] < d["opened_at"]).fillna(False), name="reply_not_before_open"),
         pa.Check(lambda d: ~(d["resolved_at"] < d["opened_at"]).fillna(False), name="resolved_not_before_open")]),
+    "campaigns": pa.DataFrameSchema({  # 01 from the retention campaign's raw file; 09 learns from it
+        "send_id": _str(unique=True),
+        "customer_id": _str(unique=True),
+        "customer_ref": _str(),
+        "arm": _str(),
+        "sent_at": pa.Column(UTC, coerce=True),
+        **{c: pa.Column("float64", pa.Check.ge(0), coerce=True) for c in ("cost", "spend_30d")},
+    }, strict=False, name="campaigns"),
     "lineage": pa.DataFrameSchema({
         "customer_id": _str(),
         "field": _str(),

@@ -73,25 +73,10 @@ def _costs(config: Config, arms: list[str], control: str, observed: dict[str, fl
 
 
 def _company_campaign() -> tuple[pd.DataFrame, int]:
-    """The cleaned campaign: 01's processed ``campaigns`` table when published, else cleaned here from the raw file.
+    """The cleaned campaign: 01's processed ``campaigns`` table (its quarantined rows are counted by 01)."""
+    from experiments.data import contracts
 
-    TEMPORARY (issue 22): until 01 publishes ``campaigns``, this calls the cleaning function on the raw file itself;
-    delete the fallback once 01's pipeline publishes the table.
-    """
-    from experiments.data import contracts, processed
-
-    if (processed.current_dir() / "campaigns.parquet").is_file():
-        return contracts.load_processed("campaigns"), 0
-    from experiments.cleaning.campaigns import clean_campaigns, ref_map  # TEMPORARY: see the docstring
-    from experiments.data import catalog, paths
-    from experiments.data.tables import read_table
-
-    entry = catalog.entry("campaigns")
-    raw = read_table(paths.raw_dir() / entry.filename, encoding=entry.encoding, dtype=str)
-    kept, quarantine = clean_campaigns(raw, dict(entry.columns), ref_map(contracts.load_processed("customers")),
-                                       date_order=entry.options["date_order"],
-                                       utc_offset_hours=float(entry.options["utc_offset_hours"]))
-    return kept, len(quarantine)
+    return contracts.load_processed("campaigns"), 0
 
 
 def _negative_feedback() -> pd.DataFrame | None:
