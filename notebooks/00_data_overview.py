@@ -43,6 +43,12 @@ result = overview.run(cfg)
 run.add_input(result.input)
 
 # %% [markdown]
+# ## The answer
+
+# %%
+display(present.answer(result))
+
+# %% [markdown]
 # ## 1. Every channel delivers its own file, in its own format
 #
 # Customer records come from four systems (CRM, online shop, WeChat, store POS) in CSV (UTF-8 and GBK), JSON lines and
@@ -80,12 +86,6 @@ plt.show()
 
 # %%
 display(present.ad_units(result))
-
-# %% [markdown]
-# ## Verdict
-#
-# The raw data is multi-channel and messy by design: the next notebook cleans it into one customer-360 view. The
-# counts above are the starting point its reconciliation must account for.
 
 # %%
 result.publish()  # the overview publishes no table
