@@ -31,3 +31,25 @@ def make_project(root: Path, monkeypatch, notebooks: dict[str, tuple[str | None,
     monkeypatch.setenv("CIL_DATA_DIR", str(root / "data"))
     monkeypatch.setenv("CIL_REPORTS_DIR", str(root / "reports"))
     return root
+
+
+def run_one(notebook: str, base: Path, overrides: dict, **run_kwargs) -> dict:
+    """Run ``notebook`` through the runner with ``overrides`` (``-p notebook.key=value``), data and reports under
+    ``base``; return its ``status``, ``error``, run ``folder``, ``metrics`` (metrics.json), ``html`` and ``record``."""
+    import json
+
+    import pytest
+
+    from experiments.lab import runner
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CIL_DATA_DIR", str(base / "data"))
+        mp.setenv("CIL_REPORTS_DIR", str(base / "reports"))
+        record = runner.run([notebook], cli_overrides=[f"{notebook}.{k}={v}" for k, v in overrides.items()],
+                            log=lambda _: None, **run_kwargs)
+    nb = record["notebooks"][0]
+    folder = base / "reports" / record["folder"]
+    metrics_path = folder / notebook / "metrics.json"
+    return {"status": nb["status"], "error": nb.get("error"), "folder": folder, "record": record,
+            "metrics": json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.is_file() else {},
+            "html": (folder / nb["html"]).read_text(encoding="utf-8") if nb.get("html") else ""}

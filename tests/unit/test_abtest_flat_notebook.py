@@ -19,7 +19,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
-from experiments.lab import runner
+import nbbuild_helper as nbh
 from experiments.lab.metrics import documented_keys, undocumented_keys
 
 pytestmark = pytest.mark.slow
@@ -47,15 +47,10 @@ def flat_run(tmp_path_factory) -> dict:
                  "control_label": "ctrl", "metric_cols": json.dumps(["converted", "revenue"]),
                  "planned_split": "[0.5, 0.5]", "segment_cols": json.dumps([SEGMENT]),
                  "aa_sims": 200}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CIL_DATA_DIR", str(base / "data"))
-        mp.setenv("CIL_REPORTS_DIR", str(base / "reports"))
-        record = runner.run([NB], cli_overrides=[f"{NB}.{k}={v}" for k, v in overrides.items()], log=lambda _: None)
-    nb = record["notebooks"][0]
-    folder = base / "reports" / record["folder"]
-    return {"status": nb["status"], "error": nb.get("error"), "frame": frame,
-            "metrics": json.loads((folder / NB / "metrics.json").read_text(encoding="utf-8")),
-            "html": (folder / nb["html"]).read_text(encoding="utf-8") if nb.get("html") else ""}
+    run = nbh.run_one(NB, base, overrides)
+    return {"status": run["status"], "error": run["error"], "frame": frame,
+            "metrics": run["metrics"],
+            "html": run["html"]}
 
 
 def test_the_run_passes_and_writes_only_documented_keys(flat_run):

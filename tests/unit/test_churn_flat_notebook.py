@@ -8,14 +8,13 @@ The table: 800 customers with a churn label (Yes / No) driven by tenure and a mo
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.lab import runner
+import nbbuild_helper as nbh
 from experiments.lab.metrics import documented_keys, undocumented_keys
 
 pytestmark = pytest.mark.slow
@@ -46,16 +45,11 @@ def flat_run(tmp_path_factory) -> dict:
     overrides = {"input_path": str(base / "customers.csv"), "id_col": "cust", "label_col": "Left",
                  "positive_label": "Yes", "value_col": "Charges", "value_multiplier": 12.0, "campaign_cost": COST,
                  "campaign_success_rate": SUCCESS, "n_boot": 100}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CIL_DATA_DIR", str(base / "data"))
-        mp.setenv("CIL_REPORTS_DIR", str(base / "reports"))
-        record = runner.run([NB], cli_overrides=[f"{NB}.{k}={v}" for k, v in overrides.items()], log=lambda _: None)
-    nb = record["notebooks"][0]
-    folder = base / "reports" / record["folder"]
+    run = nbh.run_one(NB, base, overrides)
     out = base / "data" / "interim" / "flat" / "processed"
-    return {"status": nb["status"], "error": nb.get("error"), "frame": frame,
-            "metrics": json.loads((folder / NB / "metrics.json").read_text(encoding="utf-8")),
-            "html": (folder / nb["html"]).read_text(encoding="utf-8") if nb.get("html") else "",
+    return {"status": run["status"], "error": run["error"], "frame": frame,
+            "metrics": run["metrics"],
+            "html": run["html"],
             "scores": pd.read_parquet(out / "churn_scores.parquet"),
             "actions": pd.read_parquet(out / "churn_actions.parquet"), "company": base / "data" / "processed"}
 

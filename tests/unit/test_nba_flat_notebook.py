@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.lab import runner
+import nbbuild_helper as nbh
 from experiments.lab.metrics import documented_keys, undocumented_keys
 
 pytestmark = pytest.mark.slow
@@ -40,15 +40,10 @@ def flat_run(tmp_path_factory) -> dict:
                  "feature_cols": json.dumps(["x1", "x2", "segment"]),
                  "cost_per_arm": json.dumps({"a": 0.5, "b": 0.5, "c": 0.1}), "outcome_value": 10.0,
                  "n_bootstrap": 100, "min_child_samples": 50}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CIL_DATA_DIR", str(base / "data"))
-        mp.setenv("CIL_REPORTS_DIR", str(base / "reports"))
-        record = runner.run([NB], cli_overrides=[f"{NB}.{k}={v}" for k, v in overrides.items()], log=lambda _: None)
-    nb = record["notebooks"][0]
-    folder = base / "reports" / record["folder"]
+    run = nbh.run_one(NB, base, overrides)
     published = pd.read_parquet(next((base / "data").rglob("next_best_actions.parquet")))
-    return {"status": nb["status"], "error": nb.get("error"), "test": test, "published": published,
-            "metrics": json.loads((folder / NB / "metrics.json").read_text(encoding="utf-8"))}
+    return {"status": run["status"], "error": run["error"], "test": test, "published": published,
+            "metrics": run["metrics"]}
 
 
 def test_runs_and_documents_every_key(flat_run) -> None:

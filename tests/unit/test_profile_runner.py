@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.lab import runner
+import nbbuild_helper as nbh
 from experiments.lab.metrics import documented_keys, undocumented_keys
 from experiments.profile.hashing import normalise_email, normalise_phone, sha256_hex
 
@@ -56,15 +56,11 @@ def ran(tmp_path_factory) -> dict:
     tables = _tables(base)
     overrides = {f"{t}_path": str(base / f"{t}.csv") for t in tables} | {
         "as_of": "2025-07-01", "trait_cols": json.dumps(["engagement_per_month"]), "card_ids": '["K0003"]'}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CIL_DATA_DIR", str(base / "data"))
-        mp.setenv("CIL_REPORTS_DIR", str(base / "reports"))
-        record = runner.run([NB], cli_overrides=[f"{NB}.{k}={v}" for k, v in overrides.items()], log=lambda _: None)
-    nb = record["notebooks"][0]
-    folder = base / "reports" / record["folder"]
-    return {"status": nb["status"], "error": nb.get("error"), "tables": tables, "base": base, "folder": folder,
-            "metrics": json.loads((folder / NB / "metrics.json").read_text(encoding="utf-8")),
-            "html": (folder / nb["html"]).read_text(encoding="utf-8") if nb.get("html") else ""}
+    run = nbh.run_one(NB, base, overrides)
+    folder = run["folder"]
+    return {"status": run["status"], "error": run["error"], "tables": tables, "base": base, "folder": folder,
+            "metrics": run["metrics"],
+            "html": run["html"]}
 
 
 def test_runs_with_missing_blocks_as_not_computed(ran) -> None:
