@@ -61,6 +61,9 @@ itemknn_neighbours = 50  # item-item kNN neighbours kept per item
 n_recommendations = 10  # items per customer in the published lists
 exclude_bought = True  # leave out items the customer already bought (False when re-purchase is the point)
 seed = 42  # random seed for the splits and the models
+engine = "duckdb"  # engine for the data steps (pair counts, time-split filtering): duckdb (embedded) or spark
+spark_master = "local[2]"  # Spark master URL when engine is spark: local[n] or spark://host:7077 for a cluster
+engine_memory_limit = 0.5  # share of RAM (0-1] DuckDB may use before it spills to disk (out of core)
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
 # %%

@@ -10,6 +10,10 @@ The parts (docs/architecture.md):
 - ``result``: ``Result`` (``tables``, ``metrics()``, ``headline()``, ``publish()`` of ``recommendations``);
 - ``present``: sentences and display tables; ``charts``: the figures.
 
+Data steps on the engine (``experiments.data.engine``, ``engine``/``spark_master``/``engine_memory_limit``): the
+time split's pair aggregation and filtering and the interaction counts (``splits.engine_time_split``,
+``splits.engine_pairs``), DuckDB by default, Spark on request.
+
 One method each: ``matrix`` (the customer x item matrix and its weighting), ``splits`` (time and per-user random
 splits), ``models`` (ALS, BPR, item-item kNN, most-popular, random behind one interface), ``ranking_metrics``
 (precision, recall, MAP, NDCG, coverage, novelty, diversity), ``evaluate`` (fit and score models on a split),

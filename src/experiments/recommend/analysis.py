@@ -36,8 +36,9 @@ def run(cfg: Config, data: Data | None = None) -> Result:
     """Split, search on validation, compare on test, then fit the chosen model on everything and build lists."""
     data = load(cfg) if data is None else data
     frame = data.interactions.frame
-    split = make_split(frame, cfg.split, cfg.test_fraction, cfg.seed)
-    val = tuning.validation_split(split, cfg.validation_fraction, cfg.seed)
+    engine = cfg.data_engine()
+    split = make_split(frame, cfg.split, cfg.test_fraction, cfg.seed, engine)
+    val = tuning.validation_split(split, cfg.validation_fraction, cfg.seed, engine)
     val_prep = prepare(val, cfg.weighting)
     search = tuning.search(val_prep, grids(cfg), cfg.k, cfg.seed)
     chosen_params = {**{m: dict(p) for m, p in cfg.model_params.items()}, **tuning.best(search)}

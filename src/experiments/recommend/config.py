@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from experiments.common.params import need, optional_float, text
+from experiments.data.engine import Engine
 from experiments.recommend.evaluate import Weighting
 
 NOTEBOOK = "03_recommendations"
@@ -56,6 +57,9 @@ class Config:
     n_recommendations: int
     exclude_bought: bool
     seed: int
+    engine: str
+    spark_master: str
+    engine_memory_limit: float
 
     @classmethod
     def from_parameters(cls, params: Mapping[str, Any]) -> Config:
@@ -77,7 +81,12 @@ class Config:
                    use_weight=bool(n("use_weight")), recency_half_life_days=float(n("recency_half_life_days")),
                    scaling=t("scaling"), search_grid=t("search_grid"), model_params=model_params,
                    n_recommendations=int(n("n_recommendations")), exclude_bought=bool(n("exclude_bought")),
-                   seed=int(n("seed")))
+                   seed=int(n("seed")), engine=t("engine"), spark_master=t("spark_master"),
+                   engine_memory_limit=float(n("engine_memory_limit")))
+
+    def data_engine(self) -> Engine:
+        """The engine of the data steps (``engine``, ``spark_master``, ``engine_memory_limit``)."""
+        return Engine(self.engine, self.spark_master, self.engine_memory_limit)
 
     @property
     def weighting(self) -> Weighting:

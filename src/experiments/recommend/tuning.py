@@ -33,9 +33,10 @@ LARGE_GRID: dict[str, dict[str, list]] = {
 GRIDS = {"small": SMALL_GRID, "large": LARGE_GRID}
 
 
-def validation_split(split: Split, fraction: float, seed: int) -> Split:
-    """Return a split of ``split.train`` alone (same kind), for choosing parameters without the test pairs."""
-    return make_split(split.train, split.kind, fraction, seed)
+def validation_split(split: Split, fraction: float, seed: int, engine=None) -> Split:  # noqa: ANN001
+    """Return a split of ``split.train`` alone (same kind, on ``engine`` when given), for choosing parameters
+    without the test pairs."""
+    return make_split(split.train, split.kind, fraction, seed, engine)
 
 
 def combinations(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
