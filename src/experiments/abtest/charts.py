@@ -8,17 +8,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
-from experiments.abtest.labels import display_label
 from experiments.abtest.result import Result
 from experiments.abtest.trust import SRMResult
-from experiments.lab.chart_style import finish
+from experiments.lab.chart_style import data_label, finish
 
 BLUE, ORANGE, GREY, RED = "#1e5aa8", "#e07b00", "#8a8a8a", "#c0392b"
 
 
 def label(value: object, max_chars: int = 40) -> str:
-    """A data-derived chart label: emails/phones masked, shortened, and ``$`` escaped (no mathtext from data)."""
-    return display_label(value, max_chars).replace("$", r"\$")
+    """A data-derived chart label (``lab.chart_style.data_label``)."""
+    return data_label(value, max_chars)
 
 
 def shown(fig: Figure) -> Figure:

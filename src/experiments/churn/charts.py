@@ -7,16 +7,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.lab.chart_style import finish
-from experiments.lab.report import safe
+from experiments.lab.chart_style import data_label, finish
 
 BLUE, ORANGE, GREY, RED, GREEN = "#1e5aa8", "#e07b00", "#8a8a8a", "#c0392b", "#2e8b57"
 MODEL_LABELS = {"lgbm": "LightGBM", "logreg": "Logistic regression", "rf": "Random forest"}
 
 
 def label(value: object, max_chars: int = 40) -> str:
-    """A data-derived chart label: emails/phones masked, shortened, and ``$`` escaped (no mathtext from data)."""
-    return safe.shorten(safe.mask_pii(value), max_chars).replace("$", r"\$")
+    """A data-derived chart label (``lab.chart_style.data_label``)."""
+    return data_label(value, max_chars)
 
 
 def model_chart(comparison: pd.DataFrame) -> Figure:

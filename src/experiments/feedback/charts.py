@@ -8,15 +8,14 @@ from matplotlib.figure import Figure
 
 from experiments.feedback.segment import has_cjk
 from experiments.lab import chart_style
-from experiments.lab.chart_style import finish
-from experiments.lab.report.safe import mask_pii, shorten
+from experiments.lab.chart_style import data_label, finish
 
 COLORS = {"negative": "#c0392b", "neutral": "#95a5a6", "positive": "#27ae60"}
 GRADE_COLORS = {"mild": "#f5b041", "moderate": "#e67e22", "severe": "#922b21"}
 
 
 def _label(value: object, n: int = 40) -> str:
-    return shorten(mask_pii(value), n)
+    return data_label(value, n)
 
 
 def cjk_font() -> str:

@@ -103,3 +103,14 @@ def line_chart(frame: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> Fig
     frame.plot(ax=ax, marker="o", markersize=3)
     ax.legend(frameon=False)
     return finish(fig, ax, title, xlabel, ylabel)
+
+
+def data_label(value: object, max_chars: int = 40) -> str:
+    """A chart label made from data: emails, phones and ID numbers masked, control characters made visible, cut to
+    ``max_chars`` with an ellipsis. Drawn literally (mathtext is off), so ``$`` needs no escaping. Only a window a
+    little wider than what is shown is masked: masking a 200,000-character label takes minutes."""
+    from experiments.common.masking import mask_pii, visible_controls
+
+    text = "" if value is None else str(value)
+    shown = visible_controls(mask_pii(text[:max_chars + 64]))
+    return shown if len(text) <= max_chars else shown[:max_chars] + "…"

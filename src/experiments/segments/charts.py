@@ -11,14 +11,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.lab.chart_style import finish
-from experiments.lab.report import safe
+from experiments.lab.chart_style import data_label, finish
 
 BLUE, ORANGE, GREY = "#1e5aa8", "#d9822b", "#9aa5b1"
 
 
 def _label(v) -> str:
-    return safe.shorten(safe.mask_pii(v), 30)
+    return data_label(v, 30)
 
 
 def sizes_and_revenue(ind: pd.DataFrame, view_name: str) -> Figure:

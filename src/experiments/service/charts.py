@@ -13,15 +13,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.common.masking import mask_pii
-from experiments.lab.chart_style import finish
+from experiments.lab.chart_style import data_label, finish
 from experiments.service.result import Result
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 def _label(x: object, n: int = 30) -> str:
-    return mask_pii(x)[:n]
+    return data_label(x, n)
 
 
 def weekday(r: Result) -> Figure:
