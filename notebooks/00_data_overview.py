@@ -20,8 +20,7 @@
 # how empty, and how orders, feedback and ad experiments spread over time and channels. Readers: anyone about to trust
 # the analyses that follow. Data: the raw files in `data/raw/` (the synthetic company by default; see
 # `docs/raw_sources.md`). Nothing here is cleaned: `01_data_cleaning` repairs and de-duplicates.
-#
-# **metrics.json keys**: `n_sources`, `n_customer_records`, `n_order_lines`, `n_feedback`, `n_ad_units`, `raw_kb`.
+
 
 # %% tags=["parameters"]
 # Parameters (papermill injects overrides below this cell; nothing is computed here)
@@ -86,6 +85,11 @@ plt.show()
 
 # %%
 display(present.ad_units(result))
+
+# %% [markdown]
+# ## Appendix
+#
+# **metrics.json keys**: `n_sources`, `n_customer_records`, `n_order_lines`, `n_feedback`, `n_ad_units`, `raw_kb`.
 
 # %%
 result.publish()  # the overview publishes no table

@@ -21,10 +21,7 @@
 # processed tables from `01_data_cleaning`; point `input_path` at your own transactions (customer, date, amount) and
 # set `calibration_end` and `time_unit`. The result, one row per customer, is published as
 # `data/processed/segments.parquet` for churn, recommendations and the care queue.
-#
-# **metrics.json keys** (all in README): `n_customers`, `n_repeat_customers`, `bgnbd_r`, `bgnbd_alpha`, `bgnbd_a`,
-# `bgnbd_b`, `bgnbd_loglik`, `pareto_loglik`, `pareto_fit_customers`, `gg_p`, `gg_q`, `gg_v`, `holdout_purchases_mae`,
-# `holdout_total_rel_error`, `share_value_<tier>` and more.
+
 
 # %% tags=["parameters"]
 # Parameters (papermill injects overrides below this cell; nothing is computed here)
@@ -173,6 +170,10 @@ display(present.verdict(result))
 
 # %% [markdown]
 # ## Appendix: parameters and definitions
+#
+# **metrics.json keys** (all in README): `n_customers`, `n_repeat_customers`, `bgnbd_r`, `bgnbd_alpha`, `bgnbd_a`,
+# `bgnbd_b`, `bgnbd_loglik`, `pareto_loglik`, `pareto_fit_customers`, `gg_p`, `gg_q`, `gg_v`, `holdout_purchases_mae`,
+# `holdout_total_rel_error`, `share_value_<tier>` and more.
 
 # %%
 display(safe.frame(present.rules(result)))

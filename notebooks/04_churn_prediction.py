@@ -22,10 +22,7 @@
 # in the `label_days` after it, and this week's list scored on today's data. Segments/CLV and scored feedback from
 # the segmentation and feedback notebooks are used when present. Point `input_path` at your own table (one row per
 # customer) with `id_col`, `label_col` and `positive_label`.
-#
-# **metrics.json keys** (all in conf/runs.yaml): `lgbm_roc_auc`, `lgbm_pr_auc`, `lgbm_brier`, `logreg_roc_auc`,
-# `rf_roc_auc`, `top_decile_lift`, `n_train`, `n_test`, `positive_rate`, `best_model`, `expected_profit`,
-# `share_contacted`, `test_realised_profit`, and more.
+
 
 # %% tags=["parameters"]
 # Parameters (papermill injects overrides below this cell; nothing is computed here)
@@ -186,6 +183,10 @@ display(present.verdict(result))
 # - **Out-of-sample scores**: on a flat table the customers the models trained on are scored by 5-fold
 #   cross-fitting (each fold by a LightGBM fitted on the other four), the held-out customers by the compared model.
 # - metrics.json keys are listed in conf/runs.yaml (`04_churn_prediction`).
+#
+# **metrics.json keys** (all in conf/runs.yaml): `lgbm_roc_auc`, `lgbm_pr_auc`, `lgbm_brier`, `logreg_roc_auc`,
+# `rf_roc_auc`, `top_decile_lift`, `n_train`, `n_test`, `positive_rate`, `best_model`, `expected_profit`,
+# `share_contacted`, `test_realised_profit`, and more.
 
 # %%
 run.finish(result.metrics());

@@ -23,10 +23,7 @@
 # (hashed identifiers only) and lookalike prospects. By default it reads the company world's published tables
 # (run 01-07 first); with your own files set the `<table>_path` parameters of the blocks you have (the others show
 # as not computed) and `prospects_path` with the `trait_cols`.
-#
-# **metrics.json keys** (conf/runs.yaml): `n_customers`, `n_blocks_fresh`, `n_blocks_stale`, `n_timeline_events`,
-# `n_cards`, `audience_<name>_size`, `audience_<name>_value`, `lookalike_top_decile_lift` (company world),
-# `n_prospects_scored`, `n_excluded_no_consent`.
+
 
 # %% tags=["parameters"]
 # Parameters (papermill injects overrides below this cell; nothing is computed here)
@@ -136,6 +133,10 @@ display(evaluation.section(result))
 #
 # The profile and the timeline are published (contracts in `data.contracts.OUTPUT_SCHEMAS`); the run's parameters
 # and library versions follow.
+#
+# **metrics.json keys** (conf/runs.yaml): `n_customers`, `n_blocks_fresh`, `n_blocks_stale`, `n_timeline_events`,
+# `n_cards`, `audience_<name>_size`, `audience_<name>_value`, `lookalike_top_decile_lift` (company world),
+# `n_prospects_scored`, `n_excluded_no_consent`.
 
 # %%
 result.publish()
