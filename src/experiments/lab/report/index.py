@@ -68,7 +68,7 @@ def format_metric(key: str, value: Any) -> str:
     if isinstance(value, float) and not isinstance(value, bool):
         if key.endswith("_rel_lift"):
             return f"{value:+.1%}"
-        if key.endswith(("_share", "_pct_of_total")):
+        if key.endswith(("_share", "_pct_of_total")) or key.startswith("share_") or "_share_" in key:
             return f"{value:.1%}"
     return format_value(value)
 
@@ -213,10 +213,9 @@ def render_index(runs: list[dict[str, Any]]) -> str:
             f"{html.escape(latest['folder'])}, profile {html.escape(str(latest.get('profile') or 'default'))}, "
             f"data {html.escape(str(latest.get('data_fingerprint')))}, "
             f"code {html.escape(str(latest.get('git_revision')))}</span></p>",
-            "<h2>What changed since the previous scheduled run</h2>",
-            "<ul class=\"digest\">" + ("".join(f"<li>{html.escape(mask_pii(line))}</li>" for line in changes)
-                                        or "<li>No headline figure changed.</li>") + "</ul>"
-            if len(sched) > 1 or changes else "",
+            "<h2>What changed since the previous scheduled run</h2><ul class=\"digest\">"
+            + ("".join(f"<li>{html.escape(mask_pii(line))}</li>" for line in changes)
+               or "<li>No headline figure changed.</li>") + "</ul>" if len(sched) > 1 or changes else "",
             '<div class="cards">' + "".join(_card(runs, st) for st in states) + "</div>",
         ]
     if other:
