@@ -39,8 +39,17 @@ def run(cfg: Config, data: Data | None = None) -> Result:
     engine = cfg.data_engine()
     split = make_split(frame, cfg.split, cfg.test_fraction, cfg.seed, engine)
     val = tuning.validation_split(split, cfg.validation_fraction, cfg.seed, engine)
-    val_prep = prepare(val, cfg.weighting)
-    search = tuning.search(val_prep, grids(cfg), cfg.k, cfg.seed)
+    val_prep = tuning.sample_users(prepare(val, cfg.weighting), cfg.search_validation_users, cfg.seed)
+    kept = tuning.load_chosen(tuning.chosen_path(data.is_company_world)) if cfg.search == "reuse" else None
+    if kept is not None or cfg.search == "none":  # score only last run's (or the given) settings
+        fixed = kept or cfg.model_params
+        search = tuning.search(val_prep, {m: {p: [v] for p, v in fixed[m].items()} for m in ("als", "bpr", "itemknn")},
+                               cfg.k, cfg.seed)
+    elif cfg.search_budget_seconds > 0:
+        search = tuning.budgeted_search(val_prep, grids(cfg), cfg.k, cfg.seed, cfg.search_budget_seconds,
+                                        cfg.model_params)
+    else:
+        search = tuning.search(val_prep, grids(cfg), cfg.k, cfg.seed)
     chosen_params = {**{m: dict(p) for m, p in cfg.model_params.items()}, **tuning.best(search)}
     by_model = search.groupby("model")["ndcg_at_k"].max()
     chosen = str(by_model.idxmax())

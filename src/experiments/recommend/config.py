@@ -57,6 +57,9 @@ class Config:
     n_recommendations: int
     exclude_bought: bool
     seed: int
+    search: str
+    search_budget_seconds: float
+    search_validation_users: int
     engine: str
     spark_master: str
     engine_memory_limit: float
@@ -81,7 +84,10 @@ class Config:
                    use_weight=bool(n("use_weight")), recency_half_life_days=float(n("recency_half_life_days")),
                    scaling=t("scaling"), search_grid=t("search_grid"), model_params=model_params,
                    n_recommendations=int(n("n_recommendations")), exclude_bought=bool(n("exclude_bought")),
-                   seed=int(n("seed")), engine=t("engine"), spark_master=t("spark_master"),
+                   seed=int(n("seed")), search=t("search"),
+                   search_budget_seconds=float(n("search_budget_seconds")),
+                   search_validation_users=int(n("search_validation_users")), engine=t("engine"),
+                   spark_master=t("spark_master"),
                    engine_memory_limit=float(n("engine_memory_limit")))
 
     def data_engine(self) -> Engine:

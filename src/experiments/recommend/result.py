@@ -89,8 +89,12 @@ class Result:
 
     def publish(self) -> Path:
         """Publish ``recommendations`` (atomic, under the lock) into data/processed for the company world or
-        data/interim/flat/processed for a flat table; return the folder written."""
+        data/interim/flat/processed for a flat table, and keep the chosen settings (``tuning.save_chosen``: data/interim
+        or data/interim/flat, recommend_search.json) for ``search: reuse``; return the folder written."""
         from experiments.data import processed
+        from experiments.recommend import tuning
 
+        tuning.save_chosen(tuning.chosen_path(self.data.is_company_world),
+                           {m: self.chosen_params[m] for m in ("als", "bpr", "itemknn")}, self.cfg.search_grid)
         return processed.publish_results({"recommendations": self.recommendations},
                                          company_world=self.data.is_company_world)
