@@ -56,14 +56,9 @@ def _pairs(interactions: pd.DataFrame) -> pd.DataFrame:
     return interactions.groupby(["user", "item"], sort=True, observed=True).agg(agg).reset_index()
 
 
-def time_split(interactions: pd.DataFrame, test_fraction: float,
-               cutoff: pd.Timestamp | str | None = None) -> Split:
-    """Split at ``cutoff`` (default: the time quantile leaving ``test_fraction`` of interactions after it).
-
-    Training: every interaction before the cut-off (all rows, so quantities and recency still count). Test: the
-    (user, item) pairs whose first occurrence is at or after it and that are not in training. Returns a ``Split``
-    whose ``counts`` has ``test_pairs_new_item`` (pairs on items unseen in training, dropped) and ``cold_users``.
-    """
+def _times_and_cutoff(interactions: pd.DataFrame, test_fraction: float,
+                      cutoff: pd.Timestamp | str | None) -> tuple[pd.Series, pd.Timestamp]:
+    """The interaction times and the cut-off (given, or the time quantile leaving ``test_fraction`` after it)."""
     if "time" not in interactions.columns:
         raise ValueError("a time split needs a time column (time_col); use split='random' without one")
     t = pd.to_datetime(interactions["time"])
@@ -74,6 +69,18 @@ def time_split(interactions: pd.DataFrame, test_fraction: float,
     cutoff = pd.Timestamp(cutoff)
     if cutoff.tzinfo is None and t.dt.tz is not None:
         cutoff = cutoff.tz_localize(t.dt.tz)
+    return t, cutoff
+
+
+def time_split(interactions: pd.DataFrame, test_fraction: float,
+               cutoff: pd.Timestamp | str | None = None) -> Split:
+    """Split at ``cutoff`` (default: the time quantile leaving ``test_fraction`` of interactions after it).
+
+    Training: every interaction before the cut-off (all rows, so quantities and recency still count). Test: the
+    (user, item) pairs whose first occurrence is at or after it and that are not in training. Returns a ``Split``
+    whose ``counts`` has ``test_pairs_new_item`` (pairs on items unseen in training, dropped) and ``cold_users``.
+    """
+    t, cutoff = _times_and_cutoff(interactions, test_fraction, cutoff)
     before = (t < cutoff).to_numpy()
     train = interactions.loc[before].reset_index(drop=True)
     later = _pairs(interactions.loc[~before])
@@ -184,16 +191,7 @@ def engine_time_split(interactions: pd.DataFrame, test_fraction: float, engine, 
     warm/cold users): the same ``Split`` as the pandas path."""
     from experiments.data.engine import to_micros
 
-    if "time" not in interactions.columns:
-        raise ValueError("a time split needs a time column (time_col); use split='random' without one")
-    t = pd.to_datetime(interactions["time"])
-    if cutoff is None:
-        if not 0 < test_fraction < 1:
-            raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
-        cutoff = t.quantile(1 - test_fraction)
-    cutoff = pd.Timestamp(cutoff)
-    if cutoff.tzinfo is None and t.dt.tz is not None:
-        cutoff = cutoff.tz_localize(t.dt.tz)
+    t, cutoff = _times_and_cutoff(interactions, test_fraction, cutoff)
     c = int(to_micros(pd.Series([cutoff]))[0])
     x = _engine_input(interactions)
     out = engine.query(LATER_SQL.format(cutoff=c, weight_sum=", SUM(w) AS weight" if "w" in x else ""), {"x": x})
