@@ -17,7 +17,8 @@ time split's pair aggregation and filtering and the interaction counts (``splits
 One method each: ``matrix`` (the customer x item matrix and its weighting), ``splits`` (time and per-user random
 splits), ``models`` (ALS, BPR, item-item kNN, most-popular, random behind one interface), ``ranking_metrics``
 (precision, recall, MAP, NDCG, coverage, novelty, diversity), ``evaluate`` (fit and score models on a split),
-``tuning`` (the validation search and its grids), ``business`` (lists with reasons, "also bought", cold-start
+``tuning`` (the validation search and its grids, the budgeted Optuna search with pruning, the kept chosen
+settings for ``search: reuse``), ``business`` (lists with reasons, "also bought", cold-start
 lists), ``movielens`` (MovieLens 100k for the real-data checks).
 """
 
