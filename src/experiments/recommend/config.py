@@ -3,8 +3,8 @@
 No defaults here: they live in the notebook's parameters cell (profiles in conf/params/03_recommendations.yaml), and
 the range rules (split, scaling, search_grid, itemknn_similarity, date_order choices; fractions strictly between 0
 and 1; k and n_recommendations >= 1; recency_half_life_days >= 0; engine duckdb or spark, engine_memory_limit in
-(0, 1]; search run, reuse or none; search_budget_seconds and search_validation_users >= 0) in conf/runs.yaml ``checks:``, which the runner
-applies before the notebook starts. A missing key is a ``ParameterError`` naming it.
+(0, 1]; search run, reuse or none; search_budget_seconds and search_validation_users >= 0) in conf/runs.yaml
+``checks:``, which the runner applies before the notebook starts. A missing key is a ``ParameterError`` naming it.
 """
 
 from __future__ import annotations
