@@ -9,6 +9,13 @@ thread), top-n for ALL customers in batches (implicit's batched ``recommend`` wi
 items dropped vectorised), the same through implicit's own ``filter_already_liked_items=True`` for comparison, and
 the reasons/also-bought tables. Peak memory is this process's peak resident set size. Writes
 ``bench/results/recommend_<size>.json``.
+
+    .venv/bin/python bench/bench_recommend.py --size medium --search
+
+compares 03's searches instead: the whole large grid (``search_grid: large``) against the budgeted search (the
+``large`` profile's ``search_budget_seconds`` and ``search_validation_users``), each through ``recommend.run`` on
+the same cached world; test NDCG@10 of every model, the chosen model, the number of fits, wall and CPU seconds and
+the load average. Writes ``bench/results/recommend_search_<size>.json``.
 """
 
 from __future__ import annotations
@@ -21,9 +28,47 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_common as bc  # noqa: E402
 
 
+def compare_searches(size: str, seed: int) -> dict:
+    """The large grid against the budgeted search on the cached world of ``size`` (see the module docstring)."""
+    import time
+
+    from world_cache import cleaned_world
+
+    from experiments import recommend
+    from experiments.lab.config import notebook_parameters
+
+    data_dir = cleaned_world(size, seed)
+    os.environ["CIL_DATA_DIR"] = str(data_dir)
+    large = notebook_parameters("03_recommendations", "large", {"seed": seed})
+    runs = {"grid": {"search_grid": "large", "search_budget_seconds": 0, "search_validation_users": 0},
+            "budget": {"search_grid": "large", "search_budget_seconds": large["search_budget_seconds"],
+                       "search_validation_users": large["search_validation_users"]}}
+    out: dict = {"size": size, "seed": seed}
+    for name, over in runs.items():
+        cfg = recommend.Config.from_parameters(notebook_parameters("03_recommendations", None, {"seed": seed, **over}))
+        data = recommend.load(cfg)
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = recommend.run(cfg, data)
+        m = result.metrics()
+        out[name] = {**over, "wall_seconds": round(time.perf_counter() - wall, 1),
+                     "cpu_seconds": round(time.process_time() - cpu, 1), "load_average": os.getloadavg(),
+                     "fits": len(result.search), "chosen_model": m["chosen_model"],
+                     **{k: v for k, v in m.items() if k.endswith("_ndcg_at_k")}}
+    best = {name: out[name][f"{out[name]['chosen_model']}_ndcg_at_k"] for name in runs}
+    out["chosen_test_ndcg_budget_over_grid"] = round(best["budget"] / best["grid"], 4)
+    out.update(bc.machine())
+    return out
+
+
 def main(argv: list[str] | None = None) -> dict:
-    args = bc.parser(__doc__).parse_args(argv)
+    ap = bc.parser(__doc__)
+    ap.add_argument("--search", action="store_true", help="compare the large grid with the budgeted search")
+    args = ap.parse_args(argv)
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    if args.search:
+        out = compare_searches(args.size, args.seed)
+        bc.write_result(f"recommend_search_{args.size}", out)
+        return out
 
     import numpy as np
     import pandas as pd
