@@ -55,7 +55,7 @@ nbval: setup  ## replay the committed notebooks with their default parameters on
 	CIL_DATA_DIR=$(CURDIR)/$(NBVAL_WORLD)/data CIL_REPORTS_DIR=$(CURDIR)/$(NBVAL_WORLD)/reports \
 		$(PY) -m pytest -p no:xdist --nbval-lax --nbval-kernel-name cil --nbval-cell-timeout 600 notebooks/
 
-test-fast: setup  ## the inner loop, under two minutes: every test not marked slow (no notebook runs, no large worlds)
+test-fast: setup  ## the inner loop (about 2 minutes): tests not marked slow (tests/conftest.py: no notebook runs, no small worlds)
 	$(PY) -m pytest -n 2 -m "not slow" tests
 
 lint: setup  ## ruff over src, tests, tools and bench

@@ -42,3 +42,22 @@ def world_env(tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     reports = tmp_path / "reports"
     monkeypatch.setenv("CIL_REPORTS_DIR", str(reports))
     return reports
+
+
+#: Test folders and modules that run notebooks, build worlds of size small, or start browsers: the `slow` ones that
+#: `make test-fast` leaves out (`make test` runs everything).
+SLOW_FOLDERS = ("planted", "realdata", "browser", "bench")
+SLOW_MODULES = ("flat_notebook", "_runner", "through_the_runner", "test_smoke", "test_hostile_", "_company",
+                "test_front_page", "test_environment")
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # noqa: ARG001
+    """Mark as slow every test in ``SLOW_FOLDERS``, in a module whose name has one of ``SLOW_MODULES``, or that
+    simulates many experiments."""
+    import pytest
+
+    for item in items:
+        path = Path(str(item.fspath))
+        if path.parent.name in SLOW_FOLDERS or any(part in path.stem for part in SLOW_MODULES) \
+                or "over_many_experiments" in item.name:
+            item.add_marker(pytest.mark.slow)
