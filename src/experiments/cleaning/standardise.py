@@ -4,17 +4,8 @@ Every function is vectorised over a ``pandas.Series`` (phones are parsed once pe
 cleaned series plus, where a value can be unparsable, a boolean mask of the values that were given but could not be
 understood, so the caller decides per rule whether to null, flag or quarantine them.
 
-Dates are parsed by ``experiments.common.dates`` (re-exported here): the recognised shapes are listed in
-``DATE_SHAPES``. Slash dates (``02/03/1985``, ``12/1/10 8:26``) are the
-only ambiguous shape; ``order`` says how to read them:
-
-- ``"dmy"`` or ``"mdy"``: the caller knows the source (the company world's CRM and POS are day-first);
-- ``"auto"``: decided from the column itself. If some value has a first part > 12 the column is day-first, if some
-  value has a second part > 12 it is month-first; both at once is an error (mixed conventions), and a column in
-  which every slash date is ambiguous (both parts <= 12) is also an error asking for ``date_order``. The deciding
-  values must be a clear share of the slash dates (``AUTO_MIN_EVIDENCE``, 5%; a real column has about 60%, as
-  days 13 to 31 are): one "13/12/10" among 2,999 "12/1/10" is an odd row, not a convention, and the column stops
-  with an error naming the rows. A column is never guessed silently.
+Dates: the lab's one date parser lives in ``experiments.common.dates`` (slash dates never guessed; see its
+module doc) and is re-exported here for the cleaning's callers.
 """
 
 from __future__ import annotations
