@@ -135,7 +135,7 @@ def test_02_future_rows_set_aside_and_counted(run_02):
     assert run_02["status"] == "passed", run_02["error"]
     m, clean = run_02["metrics"], run_02["clean"]
     assert m["as_of"] == clean["as_of"] == AS_OF           # not 2031
-    assert m["n_future_rows"] == 21 and "n_future_rows" not in clean
+    assert m["n_future_rows"] == 21 and clean["n_future_rows"] == 0
     assert m["clv_total"] == pytest.approx(clean["clv_total"], rel=1e-9)   # 445,841 -> 14,628 was the defect
     assert m["n_customers"] == clean["n_customers"] == N
     assert "21 dated in the future" in html.unescape(run_02["html"])
