@@ -13,8 +13,8 @@ from experiments.recommend.config import Config
 from experiments.recommend.evaluate import compare, prepare
 from experiments.recommend.models import MODEL_NAMES, make_model
 from experiments.recommend.result import Result
-from experiments.recommend.sources import Data, load
-from experiments.recommend.splits import make_split
+from experiments.recommend.sources import Data, check_usable, load
+from experiments.recommend.splits import check_split, make_split
 
 
 def grids(cfg: Config) -> dict[str, dict[str, list]]:
@@ -35,10 +35,14 @@ def grids(cfg: Config) -> dict[str, dict[str, list]]:
 def run(cfg: Config, data: Data | None = None) -> Result:
     """Split, search on validation, compare on test, then fit the chosen model on everything and build lists."""
     data = load(cfg) if data is None else data
+    source = data.table.source
+    check_usable(data.interactions, source, {r: str(c) for r, c in data.table.columns.items()})
     frame = data.interactions.frame
     engine = cfg.data_engine()
     split = make_split(frame, cfg.split, cfg.test_fraction, cfg.seed, engine)
+    check_split(split, source, "test", "test_fraction")
     val = tuning.validation_split(split, cfg.validation_fraction, cfg.seed, engine)
+    check_split(val, source, "validation", "validation_fraction")
     val_prep = tuning.sample_users(prepare(val, cfg.weighting), cfg.search_validation_users, cfg.seed)
     kept = tuning.load_chosen(tuning.chosen_path(data.is_company_world)) if cfg.search == "reuse" else None
     if kept is not None or cfg.search == "none":  # score only last run's (or the given) settings

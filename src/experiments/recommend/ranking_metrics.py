@@ -118,15 +118,23 @@ def intra_list_diversity(recs: np.ndarray, item_vectors: sp.spmatrix | np.ndarra
     norms = np.sqrt(np.asarray(v.multiply(v).sum(axis=1)).ravel())
     unit = sp.diags(np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1), 0.0)) @ v
     has = (norms > 0).astype(np.float64)
-    valid_all = recs >= 0
-    n_all = valid_all.sum(axis=1)
+    filled = np.flatnonzero((recs >= 0).any(axis=0))
+    recs = recs[:, :filled[-1] + 1] if filled.size else recs[:, :0]  # padding past the catalogue holds no item
     if v.shape[0] <= dense_limit:
         sim = (unit @ unit.T).toarray()
-        r = np.where(valid_all, recs, 0)
-        pair = sim[r[:, :, None], r[:, None, :]] * (valid_all[:, :, None] & valid_all[:, None, :])
-        total = pair.sum(axis=(1, 2)) - (has[r] * valid_all).sum(axis=1)
-        ok = n_all > 1
-        vals = 1.0 - total[ok] / (n_all[ok] * (n_all[ok] - 1))
+        # users x width x width pairs, in row blocks of at most ~16 million cells (k = 1000 would otherwise need
+        # 8 MB per user)
+        step = max(1, 16_000_000 // max(1, recs.shape[1] ** 2))
+        parts = []
+        for start in range(0, recs.shape[0], step):
+            valid = recs[start:start + step] >= 0
+            n = valid.sum(axis=1)
+            r = np.where(valid, recs[start:start + step], 0)
+            pair = sim[r[:, :, None], r[:, None, :]] * (valid[:, :, None] & valid[:, None, :])
+            total = pair.sum(axis=(1, 2)) - (has[r] * valid).sum(axis=1)
+            ok = n > 1
+            parts.append(1.0 - total[ok] / (n[ok] * (n[ok] - 1)))
+        vals = np.concatenate(parts) if parts else np.array([])
         return float(vals.mean()) if vals.size else float("nan")
     out = []
     for start in range(0, recs.shape[0], batch):

@@ -90,6 +90,11 @@ def flat_interactions(frame: pd.DataFrame, source: str, columns: dict[str, str],
             raise DataInputError(f"{source}: column {columns['weight']!r} (weight_col) has {int(bad.sum())} values "
                                  f"that are not numbers ({example_rows(bad)}, e.g. {df.loc[bad, 'weight'].iloc[0]!r});"
                                  " expected quantities or ratings")
+        inf = np.isinf(w.to_numpy(np.float64))
+        if inf.any():
+            raise DataInputError(f"{source}: column {columns['weight']!r} (weight_col) has {int(inf.sum())} infinite "
+                                 f"values ({example_rows(pd.Series(frame.index.isin(df.index[inf])))}); a weight "
+                                 "must be a finite quantity or rating: correct or remove those rows")
         df["weight"] = w
         nonpos = w.isna() | (w <= 0)
         dropped[f"weight empty or <= 0 ({columns['weight']})"] = int(nonpos.sum())
@@ -138,6 +143,24 @@ def customer_profiles(customers: pd.DataFrame | None, interactions: pd.DataFrame
         seg = segments.set_index(segments["customer_id"].astype(str))["segment"].astype(str)
         prof["segment"] = prof["customer_id"].map(seg).fillna("")
     return prof
+
+
+def check_usable(inter: Interactions, source: str, columns: dict[str, str]) -> None:
+    """Raise ``DataInputError`` naming ``source`` and the column when the interactions cannot train a recommender:
+    none left (a header-only file, or every row dropped: the reasons counted), one customer, or one item (every row
+    identical is both). ``columns`` maps the roles ``user`` and ``item`` to the file's columns."""
+    frame = inter.frame
+    if frame.empty:
+        why = "; ".join(f"{reason}: {rows}" for reason, rows in inter.dropped.items()) or "the file has no data rows"
+        raise DataInputError(f"{source}: no usable interactions in {inter.rows_in} rows read ({why}); "
+                             f"03 needs rows naming a customer ({columns['user']!r}, customer_col) and an item "
+                             f"({columns['item']!r}, item_col)")
+    for role, param, what in (("user", "customer_col", "customer"), ("item", "item_col", "item")):
+        if frame[role].nunique() < 2:
+            raise DataInputError(f"{source}: column {columns[role]!r} ({param}) holds one {what} in all "
+                                 f"{len(frame)} usable rows; recommendations learn from several customers and rank "
+                                 f"several items: give a table with at least 2 of each (check that {param} names "
+                                 "the right column)")
 
 
 @dataclass

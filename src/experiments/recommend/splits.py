@@ -116,6 +116,24 @@ def random_split(interactions: pd.DataFrame, test_fraction: float, seed: int) ->
     return Split(train=train, test=test, cold=empty, kind="random", counts={"cold_users": 0})
 
 
+def check_split(split: Split, source: str, part: str, fraction_param: str) -> None:
+    """Raise ``DataInputError`` naming ``source`` and the parameter to change when ``split`` leaves nothing to learn
+    from (no training interactions) or nothing to score (no held-out pair of a customer with training history on an
+    item seen in training); ``part`` names the split (``test`` or ``validation``) and ``fraction_param`` its share."""
+    from experiments.common.errors import DataInputError
+
+    if split.train.empty:
+        raise DataInputError(f"{source}: the {part} split ({split.kind}) leaves no interactions for training (every "
+                             f"time is at or after the cut-off {split.cutoff}): with one distinct time a time split "
+                             f"cannot work; use split='random' or a table with a longer history")
+    if split.test.empty:
+        hint = ("every held-out pair is a new customer or a new item" if split.kind == "time"
+                else "no customer has more than one item")
+        raise DataInputError(f"{source}: the {part} split ({split.kind}) holds out nothing that can be scored "
+                             f"({hint}; {len(split.train)} training interactions); give more history per customer, "
+                             f"raise {fraction_param} or change split")
+
+
 def make_split(interactions: pd.DataFrame, kind: str, test_fraction: float, seed: int,
                engine=None) -> Split:  # noqa: ANN001 - data.engine.Engine
     """Return ``time_split`` or ``random_split`` by ``kind`` (``time`` or ``random``); with an ``engine`` the time
