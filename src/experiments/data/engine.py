@@ -6,11 +6,20 @@ the same text into Spark SQL, so the embedded path needs no new package and the 
 Ibis would add a large expression layer with its own version coupling to both backends; SQLFrame would make Spark's
 DataFrame API the source of truth and DuckDB the translation, the wrong way round for an embedded default.
 
-``Engine(kind, spark_master, memory_limit)``: ``kind`` is ``duckdb`` or ``spark``; ``memory_limit`` is the share of
-this machine's RAM (0 < share <= 1) DuckDB may use before it spills to disk (out of core; its default lives in the
-notebooks' parameters cells as ``engine_memory_limit``); ``spark_master`` is a Spark master URL (``local[2]``,
-``spark://host:7077``). ``Engine.query(sql, tables)`` runs one DuckDB-dialect statement over named pandas frames
-and returns a pandas frame. Timestamps cross the boundary as integer epoch microseconds (``to_micros`` /
+``Engine(kind, spark_master, memory_limit, spill_dir=None)``: ``kind`` is ``duckdb`` or ``spark``; ``memory_limit``
+is the share of this machine's RAM (0 < share <= 1) DuckDB may use before it spills to disk (out of core; its default
+lives in the notebooks' parameters cells as ``engine_memory_limit``); DuckDB spills into ``spill_dir`` (default
+``<data dir>/interim/engine_spill``, removed again after each statement); ``spark_master`` is a Spark master URL
+(``local[2]``, ``spark://host:7077``).
+
+- ``Engine.query(sql, tables)`` runs one DuckDB-dialect statement and returns a pandas frame;
+- ``Engine.to_parquet(sql, tables, path)`` runs it and writes the result to Parquet without bringing it into this
+  process (DuckDB ``COPY ... TO``: one file; Spark ``DataFrame.write.parquet``: a folder of part files, which
+  ``pandas.read_parquet`` and ``read_parquet`` in DuckDB both read).
+
+A table in ``tables`` (name -> source) is a pandas frame or a Parquet path (``str`` / ``Path``; a file, a folder of
+part files or a glob): DuckDB reads it with ``read_parquet`` and Spark with ``read.parquet``, so a step can run over
+tables larger than memory. Timestamps cross the boundary as integer epoch microseconds (``to_micros`` /
 ``from_micros``) so neither engine's time-zone handling can change a value.
 """
 
@@ -18,12 +27,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 ENGINES = ("duckdb", "spark")
+
+Source = pd.DataFrame | str | os.PathLike
+"""A table given to the engine: a pandas frame or a Parquet path (file, folder of part files or glob)."""
 
 
 def java_available() -> bool:
@@ -57,13 +71,26 @@ def from_micros(micros: pd.Series | np.ndarray, like: pd.Series) -> pd.Series:
 class Engine:
     """Runs DuckDB-dialect SQL on DuckDB or, transpiled by sqlglot, on Spark (see the module docstring)."""
 
-    def __init__(self, kind: str, spark_master: str, memory_limit: float) -> None:
+    def __init__(self, kind: str, spark_master: str, memory_limit: float,
+                 spill_dir: str | os.PathLike | None = None) -> None:
         if kind not in ENGINES:
             raise ValueError(f"engine must be one of {ENGINES}, got {kind!r}")
         if not 0 < memory_limit <= 1:
             raise ValueError(f"engine_memory_limit is a share of RAM between 0 and 1, got {memory_limit}")
         self.kind, self.spark_master, self.memory_limit = kind, spark_master, memory_limit
+        self.spill_dir = Path(spill_dir) if spill_dir is not None else None
         self._spark = None
+
+    def memory_limit_mib(self) -> int:
+        """DuckDB's ``memory_limit`` in MiB: ``memory_limit`` of this machine's RAM (DuckDB's "MB" is 10**6)."""
+        return max(1, int(ram_bytes() * self.memory_limit) // 2**20)
+
+    def _spill_root(self) -> Path:
+        if self.spill_dir is not None:
+            return self.spill_dir
+        from experiments.data.paths import interim_dir
+
+        return interim_dir() / "engine_spill"
 
     def __repr__(self) -> str:
         return f"Engine({self.kind!r}, spark_master={self.spark_master!r}, memory_limit={self.memory_limit})"
@@ -74,23 +101,47 @@ class Engine:
 
         return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
 
-    def query(self, sql: str, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-        """Run ``sql`` (DuckDB dialect) over ``tables`` (name -> frame) and return the result as pandas."""
+    def query(self, sql: str, tables: Mapping[str, Source]) -> pd.DataFrame:
+        """Run ``sql`` (DuckDB dialect) over ``tables`` (name -> frame or Parquet path) and return it as pandas."""
         if self.kind == "duckdb":
-            return self._duckdb(sql, tables)
-        return self._spark_query(sql, tables)
+            return self._duckdb(sql, tables, lambda con, q: con.execute(q).df())
+        return self._spark_frame(sql, tables).toPandas()
 
-    def _duckdb(self, sql: str, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    def to_parquet(self, sql: str, tables: Mapping[str, Source], path: str | os.PathLike) -> Path:
+        """Run ``sql`` over ``tables`` and write the result to Parquet at ``path`` (replaced if there); returns it.
+
+        DuckDB writes one file; Spark a folder of part files (both read back with ``pandas.read_parquet``)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        if self.kind == "duckdb":
+            self._duckdb(sql, tables, lambda con, q: con.execute(
+                f"COPY ({q}) TO {_quote(str(path))} (FORMAT PARQUET)"))
+        else:
+            self._spark_frame(sql, tables).write.mode("overwrite").parquet(str(path))
+        return path
+
+    def _duckdb(self, sql: str, tables: Mapping[str, Source], run):  # noqa: ANN001, ANN202
         import duckdb
 
-        con = duckdb.connect(config={"memory_limit": f"{int(ram_bytes() * self.memory_limit) // 2**20}MB",
-                                     "threads": 1})
+        root = self._spill_root()
+        root.mkdir(parents=True, exist_ok=True)
+        spill = tempfile.mkdtemp(prefix="duckdb-", dir=root)
+        con = duckdb.connect(config={"memory_limit": f"{self.memory_limit_mib()}MiB", "threads": 1,
+                                     "temp_directory": spill})
         try:
-            for name, frame in tables.items():
-                con.register(name, frame)
-            return con.execute(sql).df()
+            for name, source in tables.items():
+                if isinstance(source, pd.DataFrame):
+                    con.register(name, source)
+                else:
+                    con.execute(f"CREATE VIEW {_ident(name)} AS SELECT * FROM read_parquet({_quote(str(source))})")
+            return run(con, sql)
         finally:
             con.close()
+            shutil.rmtree(spill, ignore_errors=True)
 
     def session(self):  # noqa: ANN201 - pyspark is optional
         """The Spark session on ``spark_master`` (created once; needs pyspark and a Java runtime)."""
@@ -105,8 +156,21 @@ class Engine:
                            .config("spark.ui.enabled", "false").getOrCreate())
         return self._spark
 
-    def _spark_query(self, sql: str, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    def _spark_frame(self, sql: str, tables: Mapping[str, Source]):  # noqa: ANN202 - a pyspark DataFrame
         spark = self.session()
-        for name, frame in tables.items():
-            spark.createDataFrame(frame).createOrReplaceTempView(name)
-        return spark.sql(self.spark_sql(sql)).toPandas()
+        for name, source in tables.items():
+            frame = (spark.createDataFrame(source) if isinstance(source, pd.DataFrame)
+                     else spark.read.parquet(str(source)))
+            frame.createOrReplaceTempView(name)
+        return spark.sql(self.spark_sql(sql))
+
+
+def _quote(text: str) -> str:
+    """``text`` as a SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
