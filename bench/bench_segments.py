@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> dict:
     cfg = segments.Config.from_parameters(notebook_parameters("02_customer_segmentation", None, {"publish": False}))
     t1 = time.perf_counter()
     tx, profile, ids = sources.load_company_inputs(data_dir / "processed")
-    table = inputs.load_input("", {"customer": cfg.customer_col, "date": cfg.date_col, "amount": cfg.amount_col},
+    table = inputs.load_input("", {"customer": cfg.customer_col, "date": cfg.time_col, "amount": cfg.amount_col},
                               company=lambda: tx)
     data = sources.Data(tx=tx, profile=profile, prospects=ids, table=table)
     t_load = time.perf_counter() - t1

@@ -28,10 +28,12 @@
 input_path = ""  # CSV, Parquet or Excel transactions table; empty means the company world in data/processed
 input_encoding = ""  # text encoding of a CSV input_path; empty means detect it
 input_sheet = ""  # Excel sheet of input_path; empty means the first sheet
+input_sep = ""  # CSV field separator: , ; \t | or whitespace; empty means detect it
+input_header = ""  # CSV header row: true, false (columns named 0, 1, 2 ...); empty means detect it
 customer_col = "customer_id"  # column holding the customer id
-date_col = "date"  # column holding the purchase date (or date-time)
+time_col = "date"  # column holding the purchase date (or date-time)
 date_order = "auto"  # slash dates: auto (decided from values above 12, else an error), dmy or mdy
-date_format = ""  # strftime format of date_col, e.g. %m/%d/%y %H:%M; empty means detect
+date_format = ""  # strftime format of time_col (e.g. %m/%d/%y %H:%M), or unix_s / unix_ms for epoch times; empty means detect
 amount_col = "amount"  # column holding the purchase amount; empty means quantity_col x price_col
 quantity_col = ""  # order-line quantity, used only when amount_col is empty
 price_col = ""  # order-line unit price, used only when amount_col is empty

@@ -21,7 +21,7 @@
 # (`data/processed`, from `01_data_cleaning`): features as of a past snapshot with no look-ahead, churn = no purchase
 # in the `label_days` after it, and this week's list scored on today's data. Segments/CLV and scored feedback from
 # the segmentation and feedback notebooks are used when present. Point `input_path` at your own table (one row per
-# customer) with `id_col`, `label_col` and `positive_label`.
+# customer) with `customer_col`, `label_col` and `positive_label`.
 
 
 # %% tags=["parameters"]
@@ -29,7 +29,9 @@
 input_path = ""  # CSV, Parquet or Excel table with one row per customer; empty means the company world
 input_encoding = ""  # text encoding of a CSV input_path; empty means detect it
 input_sheet = ""  # Excel sheet of input_path; empty means the first sheet
-id_col = "customer_id"  # flat table: column identifying the customer
+input_sep = ""  # CSV field separator: , ; \t | or whitespace; empty means detect it
+input_header = ""  # CSV header row: true, false (columns named 0, 1, 2 ...); empty means detect it
+customer_col = "customer_id"  # flat table: column identifying the customer
 label_col = "churned"  # flat table: column saying whether the customer churned
 positive_label = "1"  # flat table: the value of label_col that means churned (e.g. Yes)
 drop_cols = []  # flat table: columns that are not features (leaky or irrelevant), besides id and label

@@ -27,6 +27,8 @@
 input_path = ""  # CSV, Parquet or Excel table with one row per unit; empty means the company world ad_events table
 input_encoding = ""  # text encoding of a CSV input_path; empty means detect it
 input_sheet = ""  # Excel sheet of input_path; empty means the first sheet
+input_sep = ""  # CSV field separator: , ; \t | or whitespace; empty means detect it
+input_header = ""  # CSV header row: true, false (columns named 0, 1, 2 ...); empty means detect it
 experiment_id = "exp_cvr_lift"  # company world only: exp_cvr_lift, exp_aa or exp_srm
 unit_col = "unit_id"  # column identifying the randomised unit (user); empty means each row is its own unit
 variant_col = "variant"  # column holding the variant label

@@ -19,16 +19,18 @@
 # For the customer-service manager: reply times against each channel's target, when the chatbot must hand a
 # customer to a person, an early warning on waves of negative contacts, and the agents next week needs. By default
 # it reads the company world's `service_contacts` (cleaned by `01_data_cleaning`); point `input_path` at your own
-# contacts table (`opened_col` + `first_reply_col`) or message log (`reply_to_col` + `inbound_col`).
+# contacts table (`time_col` + `first_reply_col`) or message log (`reply_to_col` + `inbound_col`).
 
 # %% tags=["parameters"]
 # Parameters (papermill injects overrides below this cell; nothing is computed here)
 input_path = ""  # CSV, Parquet or Excel contacts table or message log; empty means the company world
 input_encoding = ""  # text encoding of a CSV input_path; empty means detect it
 input_sheet = ""  # Excel sheet of input_path; empty means the first sheet
+input_sep = ""  # CSV field separator: , ; \t | or whitespace; empty means detect it
+input_header = ""  # CSV header row: true, false (columns named 0, 1, 2 ...); empty means detect it
 contact_id_col = "conversation_id"  # column identifying a contact (a message id in a message log)
 channel_col = "channel"  # channel of the contact (in a message log: the replying account, e.g. the brand)
-opened_col = "opened_at"  # when the customer wrote (in a message log: every message's time)
+time_col = "opened_at"  # when the customer wrote (in a message log: every message's time)
 first_reply_col = "first_reply_at"  # first reply time; empty when reply_to_col + inbound_col are given
 reply_to_col = ""  # message log: the id of the message a message answers; empty for a contacts table
 inbound_col = ""  # message log: true for customer messages, false for replies

@@ -27,6 +27,8 @@
 input_path = ""  # your randomized campaign (CSV, Parquet or Excel), one row per customer; empty means the company world
 input_encoding = ""  # text encoding of a CSV input_path; empty means detect it
 input_sheet = ""  # Excel sheet of input_path; empty means the first sheet
+input_sep = ""  # CSV field separator: , ; \t | or whitespace; empty means detect it
+input_header = ""  # CSV header row: true, false (columns named 0, 1, 2 ...); empty means detect it
 customer_col = ""  # flat table: column identifying the customer; empty means each row is a customer
 variant_col = "arm"  # flat table: column holding the arm each customer was randomized to (as in 06)
 control_label = "control"  # the arm that got nothing

@@ -32,7 +32,7 @@ def world(request, worlds_root):
     profile = sources.needs_profile(t["orders"], t["items"], t["feedback"], t["customers"]["customer_id"])
     cfg = segments.Config.from_parameters(notebook_parameters("02_customer_segmentation", "small",
                                                               {"publish": False}))
-    table = inputs.load_input("", {"customer": cfg.customer_col, "date": cfg.date_col, "amount": cfg.amount_col},
+    table = inputs.load_input("", {"customer": cfg.customer_col, "date": cfg.time_col, "amount": cfg.amount_col},
                               company=lambda: tx)
     data = sources.Data(tx=tx, profile=profile, prospects=pd.Index(t["customers"]["customer_id"].astype(str)),
                         table=table)

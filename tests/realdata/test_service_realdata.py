@@ -102,7 +102,7 @@ def unblanked_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     mp.setenv("CIL_DATA_DIR", str(tmp / "data"))
     mp.setenv("CIL_REPORTS_DIR", str(tmp / "reports"))
     overrides = ["input_path=../shared/datasets/customer_support_twitter/twcs_first5000.csv",
-                 "contact_id_col=tweet_id", "channel_col=author_id", "opened_col=created_at",
+                 "contact_id_col=tweet_id", "channel_col=author_id", "time_col=created_at",
                  "reply_to_col=in_response_to_tweet_id", "inbound_col=inbound", 'reply_targets={"default": 120}']
     try:
         record = runner.run(["07_service_operations"], cli_overrides=overrides, log=lambda _: None)

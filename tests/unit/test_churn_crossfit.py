@@ -34,7 +34,7 @@ def flat_result(tmp_path_factory):
     path = tmp_path_factory.mktemp("crossfit") / "table.csv"
     frame.to_csv(path, index=False)
     cfg = churn.Config.from_parameters(notebook_parameters("04_churn_prediction", None, {
-        "input_path": str(path), "id_col": "id", "label_col": "churned", "n_boot": 50, "campaign_cost": 150.0}))
+        "input_path": str(path), "customer_col": "id", "label_col": "churned", "n_boot": 50, "campaign_cost": 150.0}))
     data = sources.load(cfg)
     return cfg, data, churn.run(cfg, data)
 

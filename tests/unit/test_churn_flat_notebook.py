@@ -42,7 +42,7 @@ def _table(path: Path) -> pd.DataFrame:
 def flat_run(tmp_path_factory) -> dict:
     base = tmp_path_factory.mktemp("flat04")
     frame = _table(base / "customers.csv")
-    overrides = {"input_path": str(base / "customers.csv"), "id_col": "cust", "label_col": "Left",
+    overrides = {"input_path": str(base / "customers.csv"), "customer_col": "cust", "label_col": "Left",
                  "positive_label": "Yes", "value_col": "Charges", "value_multiplier": 12.0, "campaign_cost": COST,
                  "campaign_success_rate": SUCCESS, "n_boot": 100}
     run = nbh.run_one(NB, base, overrides)

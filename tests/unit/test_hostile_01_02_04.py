@@ -56,7 +56,7 @@ def cleaned_01(tmp_path_factory):
     params = notebook_parameters("01_data_cleaning", None, {
         "input_path": str(base / "lines.csv"), "order_col": "InvoiceNo", "item_col": "StockCode",
         "item_name_col": "Description", "quantity_col": "Quantity", "price_col": "UnitPrice",
-        "date_col": "InvoiceDate", "customer_col": "CustomerID", "country_col": ""})
+        "time_col": "InvoiceDate", "customer_col": "CustomerID", "country_col": ""})
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CIL_DATA_DIR", str(base / "data"))
         mp.setenv("CIL_REPORTS_DIR", str(base / "reports"))
@@ -106,7 +106,7 @@ def _hostile_purchases() -> pd.DataFrame:
 
 
 def _seg_params(path: Path, **extra) -> dict:
-    return notebook_parameters(NB02, None, {"input_path": str(path), "customer_col": "who", "date_col": "when",
+    return notebook_parameters(NB02, None, {"input_path": str(path), "customer_col": "who", "time_col": "when",
                                             "amount_col": "spent", "calibration_end": CAL, "publish": False, **extra})
 
 
@@ -119,7 +119,7 @@ def run_02(tmp_path_factory):
         mp.setenv("CIL_DATA_DIR", str(base / "data"))
         mp.setenv("CIL_REPORTS_DIR", str(base / "reports"))
         record = runner.run([NB02], cli_overrides=[
-            f"{NB02}.input_path={base / 'hostile.csv'}", f"{NB02}.customer_col=who", f"{NB02}.date_col=when",
+            f"{NB02}.input_path={base / 'hostile.csv'}", f"{NB02}.customer_col=who", f"{NB02}.time_col=when",
             f"{NB02}.amount_col=spent", f"{NB02}.calibration_end={CAL}", f"{NB02}.publish=true"], log=lambda _: None)
     nb = record["notebooks"][0]
     folder = base / "reports" / record["folder"] / NB02
@@ -183,7 +183,7 @@ def _customers(n: int = 400) -> pd.DataFrame:
                          "Left": np.where(churned, "Yes", "No")})
 
 
-CHURN = {"id_col": "cust", "label_col": "Left", "positive_label": "Yes", "value_col": "Charges",
+CHURN = {"customer_col": "cust", "label_col": "Left", "positive_label": "Yes", "value_col": "Charges",
          "value_multiplier": 12.0, "n_boot": 50}
 
 

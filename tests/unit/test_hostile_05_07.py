@@ -72,7 +72,7 @@ def service_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     path = tmp / "contacts_semicolon.csv"
     _contacts_table().to_csv(path, index=False, sep=";")
     # no resolved_col / customer_col / text_col given: their defaults (company-world columns) are not in the file
-    return _run(SERVICE, tmp, [f"input_path={path}", "contact_id_col=ticket", "opened_col=opened",
+    return _run(SERVICE, tmp, [f"input_path={path}", "contact_id_col=ticket", "time_col=opened",
                                "first_reply_col=replied", "min_channel_contacts=1"])
 
 
@@ -126,7 +126,7 @@ def test_07_required_roles_missing_are_one_error(tmp_path) -> None:
         service.load(_service_config(tmp_path, frame))
     msg = str(err.value)
     assert "2 required column(s)" in msg and "contact_id_col='conversation_id'" in msg
-    assert "opened_col='opened_at'" in msg and "closest column: 'opened'" in msg
+    assert "time_col='opened_at'" in msg and "closest column: 'opened'" in msg
 
 
 def test_07_an_optional_column_the_user_named_must_exist(tmp_path) -> None:

@@ -29,7 +29,7 @@ from experiments.lab.config import notebook_parameters
 ROWS = [("u1", "A", 1), ("u2", "A", 2), ("u3", "A", 3), ("u4", "B", 4), ("u1", "B", 5), ("u2", "C", 6),
         ("u3", "B", 7), ("u5", "A", 8), ("u4", "C", 9), ("u4", "D", 10), ("u1", "C", 11), ("u5", "B", 11),
         ("u6", "A", 12), ("u2", "E", 12)]
-PARAMS = {"user_col": "user_id", "item_col": "item_id", "time_col": "day", "split": "time", "test_fraction": 0.2,
+PARAMS = {"customer_col": "user_id", "item_col": "item_id", "time_col": "day", "split": "time", "test_fraction": 0.2,
           "k": 2, "n_recommendations": 2, "search_grid": "none"}
 EXPECTED = {"n_users": 6, "n_items": 5, "n_items_train": 4, "n_cold_start": 1, "n_test_users": 2, "k": 2,
             "split": "time", "n_search_fits": 3, "n_customers_with_list": 6, "popular_precision_at_k": 0.5,

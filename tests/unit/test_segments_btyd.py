@@ -184,7 +184,7 @@ def test_cdnow_through_the_flat_table_interface(tmp_path):
     path = tmp_path / "cdnow.csv"
     raw[["id", "date", "amount"]].to_csv(path, index=False)
     cfg = segments.Config.from_parameters(notebook_parameters("02_customer_segmentation", None, {
-        "input_path": str(path), "customer_col": "id", "date_col": "date", "amount_col": "amount",
+        "input_path": str(path), "customer_col": "id", "time_col": "date", "amount_col": "amount",
         "calibration_end": "1997-09-30", "time_unit": "W", "publish": False}))
     m = segments.run(cfg).metrics()
     assert (m["n_customers"], m["n_calibration_customers"], m["n_repeat_customers"]) == (2357, 2357, 946)

@@ -60,7 +60,7 @@ def flat_run(tmp_path_factory):
     mp.setenv("CIL_REPORTS_DIR", str(tmp / "reports"))
     try:
         record = runner.run(["02_customer_segmentation"], profile=None, cli_overrides=[
-            f"input_path={path}", "customer_col=who", "date_col=when", "amount_col=spent",
+            f"input_path={path}", "customer_col=who", "time_col=when", "amount_col=spent",
             f"calibration_end={CAL}", f"as_of={AS_OF}", "publish=false"])
     finally:
         mp.undo()
@@ -110,7 +110,7 @@ def test_migration_between_runs_of_the_same_source(tmp_path, monkeypatch):
     path = tmp_path / "purchases.csv"
     df = _table()
     df.to_csv(path, index=False)
-    params = {"input_path": str(path), "customer_col": "who", "date_col": "when", "amount_col": "spent",
+    params = {"input_path": str(path), "customer_col": "who", "time_col": "when", "amount_col": "spent",
               "calibration_end": CAL, "publish": True}
     first = segments.run(segments.Config.from_parameters(notebook_parameters(
         "02_customer_segmentation", None, params | {"as_of": "2024-12-15"})))

@@ -76,9 +76,9 @@ def test_missing_column_names_the_parameter(tmp_path):
     path = tmp_path / "t.csv"
     pd.DataFrame({"CustomerID": [1], "Date": ["2024-01-01"], "Amount": [1.0]}).to_csv(path, index=False)
     with pytest.raises(DataInputError, match=r"amount_col asks for column 'amt'.*did you mean 'Amount'"):
-        sources.load(_cfg(input_path=str(path), customer_col="CustomerID", date_col="Date", amount_col="amt"))
+        sources.load(_cfg(input_path=str(path), customer_col="CustomerID", time_col="Date", amount_col="amt"))
     with pytest.raises(DataInputError, match="give amount_col, or both quantity_col and price_col"):
-        sources.load(_cfg(input_path=str(path), customer_col="CustomerID", date_col="Date", amount_col=""))
+        sources.load(_cfg(input_path=str(path), customer_col="CustomerID", time_col="Date", amount_col=""))
 
 
 def test_amount_from_quantity_times_price(tmp_path):
@@ -86,7 +86,7 @@ def test_amount_from_quantity_times_price(tmp_path):
     # two customers: sources.load stops below transactions.MIN_CUSTOMERS (issue 26)
     pd.DataFrame({"c": ["x", "x", "y"], "d": ["2024-01-01"] * 3, "q": [2, -1, 3], "p": [3.5, 3.5, 1.5]}).to_csv(
         path, index=False)
-    data = sources.load(_cfg(input_path=str(path), customer_col="c", date_col="d", amount_col="", quantity_col="q",
+    data = sources.load(_cfg(input_path=str(path), customer_col="c", time_col="d", amount_col="", quantity_col="q",
                              price_col="p"))
     assert data.tx["amount"].tolist() == [7.0, 4.5] and data.dropped["negative_amount"] == 1
 

@@ -64,7 +64,7 @@ def test_reply_pairs_keep_the_older_reading_of_the_dataset_readme() -> None:
 
 def test_unanswered_contacts_are_reported_beside_the_answered_ones() -> None:
     params = notebook_parameters("07_service_operations", None, {
-        "contact_id_col": "id", "channel_col": "author", "opened_col": "at", "first_reply_col": "",
+        "contact_id_col": "id", "channel_col": "author", "time_col": "at", "first_reply_col": "",
         "reply_to_col": "reply_to", "inbound_col": "inbound", "resolved_col": "", "customer_col": "",
         "text_col": "text", "reply_targets": {"default": 20}, "utc_offset_hours": 0, "aht_minutes": {}})
     table = _table(_log())
@@ -81,7 +81,7 @@ def test_a_contacts_table_has_no_unanswered_keys() -> None:
     f = pd.DataFrame({"id": ["a", "b"], "ch": ["x", "x"], "t": ["2025-01-06 10:00", "2025-01-06 11:00"],
                       "r": ["2025-01-06 10:45", None]})
     params = notebook_parameters("07_service_operations", None, {
-        "contact_id_col": "id", "channel_col": "ch", "opened_col": "t", "first_reply_col": "r", "resolved_col": "",
+        "contact_id_col": "id", "channel_col": "ch", "time_col": "t", "first_reply_col": "r", "resolved_col": "",
         "customer_col": "", "text_col": "", "reply_targets": {"default": 60}, "aht_minutes": {}})
     cols = {"contact_id": "id", "channel": "ch", "opened": "t", "first_reply": "r"}
     table = InputTable(frame=f, columns=cols, source="f.csv", path=None, fingerprint="", extra={"company": False})

@@ -40,7 +40,7 @@ def metrics(tmp_path_factory: pytest.TempPathFactory) -> dict:
     mp = pytest.MonkeyPatch()
     mp.setenv("CIL_DATA_DIR", str(tmp / "data"))
     mp.setenv("CIL_REPORTS_DIR", str(tmp / "reports"))
-    overrides = [f"input_path={path}", "contact_id_col=tweet_id", "channel_col=author_id", "opened_col=created_at",
+    overrides = [f"input_path={path}", "contact_id_col=tweet_id", "channel_col=author_id", "time_col=created_at",
                  "first_reply_col=", "reply_to_col=in_response_to_tweet_id", "inbound_col=inbound",
                  "resolved_col=", "customer_col=", "text_col=text", 'reply_targets={"default": 20}',
                  "utc_offset_hours=0", "aht_minutes={}", "min_channel_contacts=1"]

@@ -37,6 +37,8 @@ class Config:
     input_path: str
     input_encoding: str
     input_sheet: str
+    input_sep: str
+    input_header: str
     experiment_id: str
     unit_col: str
     variant_col: str
@@ -91,6 +93,7 @@ class Config:
         split = roles["planned_split"]
         return cls(
             input_path=input_path, input_encoding=t("input_encoding"), input_sheet=t("input_sheet"),
+            input_sep=t("input_sep"), input_header=t("input_header"),
             experiment_id=t("experiment_id"), unit_col=n("unit_col"), variant_col=n("variant_col"),
             control_label=str(n("control_label")), metric_cols=tuple(n("metric_cols")),
             planned_split=None if split in (None, "") else dict(split) if isinstance(split, Mapping) else tuple(split),

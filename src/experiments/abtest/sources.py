@@ -106,8 +106,8 @@ def input_roles(config: Config) -> dict[str, object]:
 def load(config: Config) -> Data:
     """Read the input of ``config`` (company world when ``input_path`` is empty, else the flat table)."""
     table = load_input(config.input_path, input_roles(config), optional=OPTIONAL_ROLES,
-                       encoding=config.input_encoding, sheet=config.input_sheet,
-                       company=lambda: company_world(config.experiment_id))
+                       encoding=config.input_encoding, sheet=config.input_sheet, sep=config.input_sep,
+                       header=config.input_header, company=lambda: company_world(config.experiment_id))
     if table.is_company_world:
         table.source = f"company world: ad_events[{config.experiment_id}]"
     return Data(table.frame, table.source, table)

@@ -22,8 +22,10 @@ class Config:
     input_path: str
     input_encoding: str
     input_sheet: str
+    input_sep: str
+    input_header: str
     # flat table
-    id_col: str
+    customer_col: str
     label_col: str
     positive_label: str
     value_col: str
@@ -61,7 +63,8 @@ class Config:
             raise ParameterError(f"{NOTEBOOK}: tier_cuts must hold two probabilities, got {list(cuts)}")
         return cls(
             input_path=txt("input_path"), input_encoding=txt("input_encoding"), input_sheet=txt("input_sheet"),
-            id_col=txt("id_col"), label_col=txt("label_col"), positive_label=txt("positive_label"),
+            input_sep=txt("input_sep"), input_header=txt("input_header"), customer_col=txt("customer_col"),
+            label_col=txt("label_col"), positive_label=txt("positive_label"),
             drop_cols=tuple(str(c) for c in get("drop_cols")),
             categorical_cols=tuple(str(c) for c in (get("categorical_cols") or ())),
             value_col=txt("value_col"), value_multiplier=float(get("value_multiplier")),

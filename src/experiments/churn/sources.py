@@ -14,8 +14,9 @@ is normal and reported):
   segmentation run (today), so they are NOT training features at a past snapshot (that would be look-ahead): the
   CLV values the contact list and the segment is shown with it.
 
-Flat table: the id, label and optional value columns named by ``id_col``, ``label_col`` and ``value_col``, typed by
-``prepare.prepare_flat``; the value is ``value_col`` times ``value_multiplier`` (else ``customer_value`` each).
+Flat table: the customer, label and optional value columns named by ``customer_col``, ``label_col`` and
+``value_col``, typed by ``prepare.prepare_flat``; the value is ``value_col`` times ``value_multiplier`` (else
+``customer_value`` each).
 """
 
 from __future__ import annotations
@@ -189,10 +190,11 @@ def load(config: Config) -> Data:
     """Read the input named by ``config``: the company world (empty ``input_path``) or one flat table."""
     if config.is_company_world:
         return company_data(load_company(), config)
-    table = inputs.load_input(config.input_path, {"id": config.id_col, "label": config.label_col,
+    table = inputs.load_input(config.input_path, {"id": config.customer_col, "label": config.label_col,
                                                   "value": config.value_col},
-                              optional=["value"], encoding=config.input_encoding, sheet=config.input_sheet)
-    flat = prepare_flat(table.frame, id_col=config.id_col, label_col=config.label_col,
+                              optional=["value"], encoding=config.input_encoding, sheet=config.input_sheet,
+                              sep=config.input_sep, header=config.input_header, names={"id": "customer_col"})
+    flat = prepare_flat(table.frame, id_col=config.customer_col, label_col=config.label_col,
                         positive_label=config.positive_label, drop_cols=list(config.drop_cols),
                         categorical_cols=list(config.categorical_cols), source=table.source)
     return Data(input=table, flat=flat, value=flat_value(table, config.value_multiplier))

@@ -12,6 +12,8 @@ NOTEBOOK = "01_data_cleaning"
 #: the flat order-lines table's roles, each read from the parameter ``<role>_col``
 ROLES = ("order", "item", "item_name", "quantity", "price", "date", "customer", "country")
 OPTIONAL_ROLES = ("item_name", "customer", "country")
+#: roles whose parameter is not ``<role>_col`` (conf/roles.yaml: the order time is ``time_col``)
+ROLE_PARAMETERS = {"date": "time_col"}
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,8 @@ class Config:
     roles: Mapping[str, str]          # role -> column of the flat table (ignored for the company world)
     input_encoding: str
     input_sheet: str
+    input_sep: str
+    input_header: str
     date_order: str
     date_format: str
     cancel_prefix: str
@@ -46,8 +50,9 @@ class Config:
         def t(key: str) -> str:
             return text(params, key, NOTEBOOK)
 
-        return cls(input_path=t("input_path"), roles={r: t(f"{r}_col") for r in ROLES},
-                   input_encoding=t("input_encoding"), input_sheet=t("input_sheet"), date_order=t("date_order"),
+        return cls(input_path=t("input_path"), roles={r: t(ROLE_PARAMETERS.get(r, f"{r}_col")) for r in ROLES},
+                   input_encoding=t("input_encoding"), input_sheet=t("input_sheet"),
+                   input_sep=t("input_sep"), input_header=t("input_header"), date_order=t("date_order"),
                    date_format=t("date_format"), cancel_prefix=t("cancel_prefix"), as_of=t("as_of"),
                    er_method=t("er_method"), er_threshold=float(need(params, "er_threshold", NOTEBOOK)),
                    survivorship_default=t("survivorship_default"),

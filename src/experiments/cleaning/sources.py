@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.cleaning.config import OPTIONAL_ROLES, ROLES, Config
+from experiments.cleaning.config import OPTIONAL_ROLES, ROLE_PARAMETERS, ROLES, Config
 from experiments.common.files import fingerprint
 from experiments.data import inputs, paths
 from experiments.data.catalog import CatalogEntry, company_entries
@@ -124,7 +124,8 @@ def load(config: Config) -> Data:
     mappings from ``conf/catalog.yaml``) or the flat order-lines table with its role columns."""
     if config.is_flat:
         table = inputs.load_input(config.input_path, {r: config.roles.get(r, "") for r in ROLES},
-                                  optional=OPTIONAL_ROLES, encoding=config.input_encoding, sheet=config.input_sheet)
+                                  optional=OPTIONAL_ROLES, encoding=config.input_encoding, sheet=config.input_sheet,
+                                  sep=config.input_sep, header=config.input_header, names=ROLE_PARAMETERS)
         return Data(table=table, inventory=table)
     return load_company(paths.raw_dir())
 

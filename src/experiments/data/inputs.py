@@ -10,7 +10,7 @@ has and the closest match. With an empty ``input_path`` it loads the company wor
 
 Example (02's transactions)::
 
-    table = inputs.load_input(input_path, {"customer": customer_col, "date": date_col, "amount": amount_col},
+    table = inputs.load_input(input_path, {"customer": customer_col, "date": time_col, "amount": amount_col},
                               encoding=input_encoding, company="orders")
     frame = table.select()          # columns renamed to the roles: customer, date, amount
 """
@@ -80,24 +80,26 @@ def closest_column(wanted: str, columns: Sequence[str]) -> str | None:
     return by_lower[match[0]] if match else None
 
 
-def check_columns(df: pd.DataFrame, roles: RoleColumns, source: str, optional: Iterable[str] = ()) -> dict:
+def check_columns(df: pd.DataFrame, roles: RoleColumns, source: str, optional: Iterable[str] = (),
+                  names: Mapping[str, str] | None = None) -> dict:
     """Return ``{role: column}`` for the given roles after checking each column exists in ``df``.
 
     A role whose value is empty is dropped when it is in ``optional`` and an error otherwise. Raises
-    ``DataInputError`` naming ``source``, the parameter ``<role>_col``, the column asked for, the closest column and
-    the columns present.
+    ``DataInputError`` naming ``source``, the parameter (``names[role]``, else ``<role>_col``), the column asked for,
+    the closest column and the columns present.
     """
     optional = set(optional)
+    names = names or {}
     present = [str(c) for c in df.columns]
     out: dict[str, str | list[str]] = {}
     for role, value in roles.items():
         if value is None or (isinstance(value, str | list | tuple) and len(value) == 0):
             if role in optional:
                 continue
-            raise DataInputError(f"{source}: parameter {role}_col is empty, but the analysis needs a column for "
-                                 f"'{role}'; the file has {_listing(present)}")
+            raise DataInputError(f"{source}: parameter {names.get(role, f'{role}_col')} is empty, but the analysis "
+                                 f"needs a column for '{role}'; the file has {_listing(present)}")
         cols = [value] if isinstance(value, str) else [str(v) for v in value]
-        param = f"{role}_col" if isinstance(value, str) else f"{role}_cols"
+        param = names.get(role) or (f"{role}_col" if isinstance(value, str) else f"{role}_cols")
         for col in cols:
             if col not in df.columns:
                 hint = closest_column(col, present)
@@ -113,15 +115,37 @@ def _listing(columns: Sequence[str], limit: int = 30) -> str:
     return f"{len(columns)} columns: {shown}" + (", ..." if len(columns) > limit else "")
 
 
+def header_flag(value: bool | str | None) -> bool | None:
+    """``input_header`` as the reader takes it: ``""``/None detect (None), ``true`` / ``false`` (any case)."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("", "auto"):
+        return None
+    if text in ("true", "yes", "1"):
+        return True
+    if text in ("false", "no", "0"):
+        return False
+    raise DataInputError(f"parameter input_header is {value!r}; expected true, false or empty (detect)")
+
+
+def separator(value: str | None) -> str | None:
+    """``input_sep`` as the reader takes it: empty means detect (None); ``\\t`` or ``tab`` a tab."""
+    text = str(value or "")
+    return {"": None, "\\t": "\t", "tab": "\t", "space": "whitespace"}.get(text, text)
+
+
 def load_input(input_path: str | os.PathLike[str], roles: RoleColumns, *, optional: Iterable[str] = (),
                encoding: str = "", sheet: str | int = "", company: str | Callable[[], pd.DataFrame] | None = None,
                dtype: Mapping[str, str] | str | None = None, sep: str = "",
-               header: bool | None = None) -> InputTable:
+               header: bool | str | None = None, names: Mapping[str, str] | None = None) -> InputTable:
     """Read the analysis input and return an ``InputTable`` (see the module docstring).
 
     ``roles`` is ``{role: column}`` from the notebook's ``<role>_col`` parameters; ``optional`` names roles that may
     be empty. ``encoding`` empty means detect (``tables.read_table``); ``sheet`` empty means the first sheet;
-    ``sep`` empty and ``header`` None mean detect the delimiter and whether there is a header row.
+    ``sep`` (``input_sep``: a delimiter or ``whitespace``) empty and ``header`` (``input_header``: true / false)
+    empty or None mean detect the delimiter and whether there is a header row. ``names`` maps a role to its
+    parameter where that is not ``<role>_col`` (for the messages).
     With an empty ``input_path`` the company world is read: ``company`` is a processed table name (read through
     ``contracts.load_processed``) or a function returning the frame; roles are then checked against it too.
     """
@@ -140,12 +164,12 @@ def load_input(input_path: str | os.PathLike[str], roles: RoleColumns, *, option
             path = current_dir() / f"{company}.parquet"
             frame, source = load_processed(company), f"company world: {company}"
             fp = fingerprint([path])
-        cols = check_columns(frame, roles, source, optional)
+        cols = check_columns(frame, roles, source, optional, names)
         return InputTable(frame=frame, columns=cols, source=source, path=None, fingerprint=fp,
                           extra={"company": True, "company_path": str(path) if path else ""})
     path = paths.resolve(str(input_path))
     frame = read_table(path, encoding=encoding or None, sheet=sheet if sheet not in ("", None) else 0, dtype=dtype,
-                       sep=sep or None, header=header)
-    cols = check_columns(frame, roles, path.name, optional)
+                       sep=separator(sep), header=header_flag(header))
+    cols = check_columns(frame, roles, path.name, optional, names)
     return InputTable(frame=frame, columns=cols, source=path.name, path=path, fingerprint=fingerprint([path]),
                       encoding=frame.attrs.get("encoding") or encoding or None)

@@ -22,6 +22,8 @@ class Config:
     input_path: str  # the input and its columns (sources.load)
     input_encoding: str
     input_sheet: str
+    input_sep: str
+    input_header: str
     text_col: str
     label_col: str
     label_map: Mapping[str, str]  # raw label -> negative / neutral / positive
@@ -30,7 +32,7 @@ class Config:
     date_format: str
     channel_col: str
     customer_col: str
-    id_col: str
+    text_id_col: str
     reference_topic_col: str
     language: str  # sentiment (sentiment.score)
     test_fraction: float
@@ -59,9 +61,10 @@ class Config:
         t, n = partial(text, params, notebook=NOTEBOOK), partial(need, params, notebook=NOTEBOOK)
         return cls(
             input_path=t("input_path"), input_encoding=t("input_encoding"), input_sheet=t("input_sheet"),
+            input_sep=t("input_sep"), input_header=t("input_header"),
             text_col=t("text_col"), label_col=t("label_col"), label_map=dict(n("label_map") or {}),
             time_col=t("time_col"), date_order=t("date_order"), date_format=t("date_format"),
-            channel_col=t("channel_col"), customer_col=t("customer_col"), id_col=t("id_col"),
+            channel_col=t("channel_col"), customer_col=t("customer_col"), text_id_col=t("text_id_col"),
             reference_topic_col=t("reference_topic_col"), language=t("language"),
             test_fraction=float(n("test_fraction")), topic_method=t("topic_method"),
             topic_count=int(n("topic_count")), topic_filter=t("topic_filter"),

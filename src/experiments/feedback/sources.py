@@ -146,7 +146,7 @@ def load(config: Config) -> Data:
     customer ``text_<row>``; no time: the row order stands in and time charts are skipped).
     """
     roles = {"text": config.text_col, "label": config.label_col, "time": config.time_col,
-             "channel": config.channel_col, "customer": config.customer_col, "id": config.id_col,
+             "channel": config.channel_col, "customer": config.customer_col, "id": config.text_id_col,
              "reference_topic": config.reference_topic_col}
     company = not config.input_path
     label_map = dict(config.label_map)
@@ -155,7 +155,8 @@ def load(config: Config) -> Data:
         if not config.label_col and not label_map:
             label_map = dict(COMPANY_RATING_LABELS)
     table = inputs.load_input(config.input_path, roles, optional=[r for r in roles if r != "text"],
-                              encoding=config.input_encoding, sheet=config.input_sheet, company="feedback")
+                              encoding=config.input_encoding, sheet=config.input_sheet, company="feedback",
+                              sep=config.input_sep, header=config.input_header, names={"id": "text_id_col"})
     df = table.frame.reset_index(drop=True)
     src = table.source
     cols = table.columns

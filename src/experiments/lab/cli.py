@@ -66,11 +66,13 @@ def _inspect(args: argparse.Namespace) -> int:
     """Read a file the way the loader would and show its columns; with a notebook, propose the -p mapping."""
     import pandas as pd
 
-    from experiments.data.tables import DataInputError, read_table
+    from experiments.data.tables import DataInputError
     from experiments.lab import roles
 
+    given = {"input_encoding": args.encoding, "input_sheet": args.sheet, "input_sep": args.sep,
+             "input_header": args.header}
     try:
-        frame = read_table(args.file, encoding=args.encoding or None, sheet=args.sheet or 0)
+        frame = roles.read_like_the_loader(args.file, given)
     except DataInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -84,11 +86,8 @@ def _inspect(args: argparse.Namespace) -> int:
         print(f"error: unknown notebook {args.notebook!r}; scheduled: {', '.join(config.load_runs())}",
               file=sys.stderr)
         return 2
-    chosen, undecided = roles.propose(frame, args.notebook)
     print(f"\nProposed mapping for {args.notebook} (check it; names and contents decided it):\n")
-    print(roles.command(args.file, args.notebook, chosen))
-    if undecided:
-        print("\nNot decided (set them with -p if your table has them): " + ", ".join(undecided))
+    print(roles.proposal(args.file, args.notebook, given, frame))
     return 0
 
 
@@ -129,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     ins.add_argument("notebook", nargs="?", default="", help="a notebook of conf/runs.yaml, e.g. 03_recommendations")
     ins.add_argument("--encoding", default="", help="text encoding (default: detect)")
     ins.add_argument("--sheet", default="", help="Excel sheet (default: the first)")
+    ins.add_argument("--sep", default="", help="CSV separator: , ; \\t | or whitespace (default: detect)")
+    ins.add_argument("--header", default="", help="CSV header row: true or false (default: detect)")
     ins.set_defaults(func=_inspect)
     sub.add_parser("index", help="rebuild reports/index.html").set_defaults(func=_index)
     return parser

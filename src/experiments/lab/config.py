@@ -281,7 +281,11 @@ def parse_cli_overrides(items: Iterable[str]) -> list[tuple[str | None, str, Any
 def effective_parameters(spec: NotebookSpec, profile: str | None,
                          cli: Iterable[tuple[str | None, str, Any]] = (),
                          conf_dir: Path | None = None) -> dict[str, Any]:
-    """Merge conf base, profile and command-line overrides for one notebook, validating each layer."""
+    """Merge conf base, profile and command-line overrides for one notebook, validating each layer (an old parameter
+    name of conf/roles.yaml ``aliases`` is taken as its new name); the reading parameters' choices
+    (conf/roles.yaml ``reading``) are checked with the notebook's ``checks``."""
+    from experiments.lab.roles import aliases, reading_checks
+
     defaults = notebook_defaults(spec.path)
     conf = load_yaml((conf_dir or paths.conf_dir()) / "params" / f"{spec.name}.yaml")
     unknown = set(conf) - {"base", "profiles", "checks"}
@@ -292,12 +296,14 @@ def effective_parameters(spec: NotebookSpec, profile: str | None,
     if profile:
         layer = (conf.get("profiles") or {}).get(profile) or {}
         params |= validate(spec.name, defaults, layer, f"profile {profile!r}")
+    old_names = aliases(spec.name, conf_dir)
     for notebook, key, value in cli:
-        if notebook is None and key not in defaults:
+        if notebook is None and key not in defaults and key not in old_names:
             continue  # a plain -p key applies to the notebooks that declare it; checked across notebooks by the runner
         if notebook in (None, spec.name):
             params |= validate(spec.name, defaults, {key: value}, "the command line")
-    checks = dict(spec.checks) | dict(_read_checks(conf.get("checks"), f"conf/params/{spec.name}.yaml"))
+    checks = reading_checks(defaults, conf_dir) | dict(spec.checks) \
+        | dict(_read_checks(conf.get("checks"), f"conf/params/{spec.name}.yaml"))
     check_values(spec.name, defaults | params, checks.items())
     return params
 
@@ -324,6 +330,8 @@ def check_profile(specs: Iterable[NotebookSpec], profile: str | None, conf_dir: 
 
 def check_cli_targets(specs: Iterable[NotebookSpec], cli: Iterable[tuple[str | None, str, Any]]) -> None:
     """Raise when a ``-p`` key is declared by none of the selected notebooks, or names an unselected notebook."""
+    from experiments.lab.roles import aliases
+
     specs = list(specs)
     by_name = {s.name: s for s in specs}
     for notebook, key, _ in cli:
@@ -332,7 +340,7 @@ def check_cli_targets(specs: Iterable[NotebookSpec], cli: Iterable[tuple[str | N
                 raise ParameterError(f"-p {notebook}.{key}: notebook {notebook!r} is not in this run "
                                      f"({', '.join(by_name)})")
             continue
-        if not any(key in notebook_defaults(s.path) for s in specs):
+        if not any(key in notebook_defaults(s.path) or key in aliases(s.name) for s in specs):
             raise ParameterError(f"-p {key}: no notebook in this run ({', '.join(by_name)}) has a parameter {key!r}")
 
 

@@ -3,11 +3,14 @@
 
 - ``roles()``: ``{parameter: Role}`` from conf/roles.yaml; every notebook's ``*_col`` parameter is one of them
   (tests/unit/test_roles.py).
+- ``reading()``: the reading parameters (input_encoding, input_sheet, input_sep, input_header, date_order,
+  date_format) every notebook reading a file or a time has, with their one default and meaning.
 - ``aliases(notebook)``: ``{old name: new name}``; the runner takes an old name, uses the new one and prints one
   notice.
 - ``describe(frame)``: one row per column (type, example values masked, share missing) as a user checks a file.
 - ``propose(frame, notebook)``: the ``-p role_col=column`` mapping for a notebook from column names and contents,
-  with the roles it could not decide marked.
+  with the roles it could not decide marked; ``proposal(path, notebook)`` the same as the text ``inspect`` prints,
+  which ``missing_role_hint`` adds to the error of a run that stopped on a missing role (the runner).
 """
 
 from __future__ import annotations
@@ -45,6 +48,20 @@ def roles(conf_dir: Path | None = None) -> dict[str, Role]:
     raw = _conf(conf_dir).get("roles") or {}
     return {name: Role(name=name, meaning=str(r.get("meaning", "")), kind=str(r.get("kind", "")),
                        hints=tuple(str(h).lower() for h in r.get("hints") or ())) for name, r in raw.items()}
+
+
+def reading(conf_dir: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The reading parameters, ``{name: {for: file|time, default, meaning, choices?}}`` (conf/roles.yaml
+    ``reading``): every notebook with ``input_path`` has the ``file`` ones, every notebook with ``date_order`` the
+    ``time`` ones, with the same default."""
+    return {str(k): dict(v) for k, v in (_conf(conf_dir).get("reading") or {}).items()}
+
+
+def reading_checks(defaults: Mapping[str, Any], conf_dir: Path | None = None) -> dict[str, tuple[tuple[str, Any], ...]]:
+    """The ``choices`` checks of the reading parameters a notebook declares (its ``defaults``), in the shape of
+    ``config.check_values``."""
+    return {name: (("choices", list(r["choices"])),) for name, r in reading(conf_dir).items()
+            if name in defaults and "choices" in r}
 
 
 def aliases(notebook: str, conf_dir: Path | None = None) -> dict[str, str]:
@@ -134,9 +151,8 @@ def propose(frame: pd.DataFrame, notebook: str) -> tuple[dict[str, str], list[st
     kinds = {str(c): _kind_of(frame[c]) for c in frame.columns}
     used: set[str] = set()
     chosen: dict[str, str] = {}
-    same = {str(k): str(v) for k, v in (_conf().get("same_role") or {}).items()}
     for param in params:
-        role = vocabulary.get(param) or vocabulary.get(same.get(param, ""))
+        role = vocabulary.get(param)
         if role is None:
             continue
         best, score = None, 0
@@ -152,15 +168,54 @@ def propose(frame: pd.DataFrame, notebook: str) -> tuple[dict[str, str], list[st
         if best is not None:
             chosen[param] = best
             used.add(best)
-    undecided = [p for p in params if p not in chosen and (p in vocabulary or p in same)]
+    undecided = [p for p in params if p not in chosen and p in vocabulary]
     return chosen, undecided
 
 
-def command(path: str, notebook: str, chosen: Mapping[str, str]) -> str:
-    """The command line a user copies: ``python -m experiments run NOTEBOOK -p input_path=... -p role_col=...``."""
+def command(path: str, notebook: str, chosen: Mapping[str, str], reading_given: Mapping[str, Any] | None = None) -> str:
+    """The command line a user copies: ``python -m experiments run NOTEBOOK -p input_path=... -p role_col=...``
+    (plus the reading parameters given, e.g. ``-p input_sep=whitespace``)."""
     def quote(v: str) -> str:
         return f"'{v}'" if re.search(r"[^\w./:-]", v) else v
 
     parts = [f".venv/bin/python -m experiments run {notebook}", f"-p input_path={quote(path)}"]
+    parts += [f"-p {quote(f'{k}={v}')}" for k, v in (reading_given or {}).items() if str(v)]
     parts += [f"-p {quote(f'{k}={v}')}" for k, v in chosen.items()]
     return " \\\n    ".join(parts)
+
+
+def read_like_the_loader(path: str, given: Mapping[str, Any]) -> pd.DataFrame:
+    """Read ``path`` as ``data.inputs.load_input`` would with the reading parameters ``given`` (input_encoding,
+    input_sheet, input_sep, input_header; empty or absent: detect)."""
+    from experiments.data.inputs import header_flag, separator
+    from experiments.data.tables import read_table
+
+    sheet = given.get("input_sheet", "")
+    return read_table(paths.resolve(str(path)), encoding=str(given.get("input_encoding") or "") or None,
+                      sheet=sheet if sheet not in ("", None) else 0, sep=separator(str(given.get("input_sep") or "")),
+                      header=header_flag(given.get("input_header", "")))
+
+
+def proposal(path: str, notebook: str, given: Mapping[str, Any] | None = None,
+             frame: pd.DataFrame | None = None) -> str:
+    """What ``inspect FILE NOTEBOOK`` proposes, as text: the command to copy and the roles it could not decide
+    (``frame``: the file already read with ``given``)."""
+    given = {k: v for k, v in (given or {}).items() if k in reading() and reading()[k]["for"] == "file" and str(v)}
+    chosen, undecided = propose(read_like_the_loader(path, given) if frame is None else frame, notebook)
+    text = command(path, notebook, chosen, given)
+    return text + ("\nNot decided (set them with -p if your table has them): " + ", ".join(undecided)
+                   if undecided else "")
+
+
+def missing_role_hint(notebook: str, params: Mapping[str, Any], error: str) -> str:
+    """For a run of ``notebook`` that stopped on a column role (a ``DataInputError`` naming a ``*_col`` parameter of
+    the notebook), the mapping ``inspect`` proposes for its ``input_path``; else ``""``."""
+    path = str(params.get("input_path") or "")
+    named = set(re.findall(r"\b[a-z_]+_cols?\b", error))
+    if not path or "DataInputError" not in error or not named & set(params):
+        return ""
+    try:
+        text = proposal(path, notebook, params)
+    except Exception:  # noqa: BLE001 - the hint must never hide the error it explains
+        return ""
+    return (f"\nThe mapping `python -m experiments inspect {path} {notebook}` proposes (check it):\n" + text)

@@ -39,7 +39,7 @@ from jupyter_core.paths import jupyter_runtime_dir
 
 from experiments.common.masking import mask_pii
 from experiments.data import paths
-from experiments.lab import config
+from experiments.lab import config, roles
 from experiments.lab.metrics import read_metrics
 from experiments.lab.notebook import fingerprint, git_revision
 from experiments.lab.report import history
@@ -375,7 +375,9 @@ def _run(order: list[str], specs: Mapping[str, config.NotebookSpec], params: Map
                                  notebook_path=spec.path, progress=sys.stderr.isatty())
                 result.status = "passed"
             except Exception as exc:  # noqa: BLE001 - one failed notebook must not stop the others
-                result.status, result.error = "failed", scrub_text(_error_text(exc))
+                error = _error_text(exc)  # a stop on a missing column role gets inspect's proposed mapping
+                result.status, result.error = "failed", scrub_text(error + roles.missing_role_hint(name, params[name],
+                                                                                                  error))
             scrub_folder(out_dir)  # the one masking step: nothing published under reports/ escapes it
             result.metrics = read_metrics(out_dir)
             result.duration_seconds = round(time.time() - t0, 2)

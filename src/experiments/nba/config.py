@@ -42,6 +42,8 @@ class Config:
     input_path: str  # your campaign file; empty: the company world
     input_encoding: str  # text encoding of a CSV (empty: detect)
     input_sheet: str  # Excel sheet (empty: the first)
+    input_sep: str  # CSV separator (empty: detect)
+    input_header: str  # CSV header row: true, false (empty: detect)
     customer_col: str  # customer column (empty: each row is a customer)
     variant_col: str  # the arm column
     control_label: str  # the arm that got nothing
@@ -76,7 +78,9 @@ class Config:
             return need(params, key, NOTEBOOK)
 
         return cls(input_path=text(params, "input_path", NOTEBOOK), input_encoding=text(params, "input_encoding"),
-                   input_sheet=text(params, "input_sheet"), customer_col=text(params, "customer_col", NOTEBOOK),
+                   input_sheet=text(params, "input_sheet"),
+                   input_sep=text(params, "input_sep"), input_header=text(params, "input_header"),
+                   customer_col=text(params, "customer_col", NOTEBOOK),
                    variant_col=text(params, "variant_col", NOTEBOOK),
                    control_label=text(params, "control_label", NOTEBOOK),
                    outcome_col=text(params, "outcome_col", NOTEBOOK), feature_cols=_names(n("feature_cols")),

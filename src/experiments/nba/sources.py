@@ -165,10 +165,11 @@ def load_flat(config: Config) -> Data:
              "customer": config.customer_col}
     if not config.feature_cols:
         raise ParameterError("09_next_best_action: feature_cols is empty; name the pre-treatment columns to learn from")
-    table = inputs.load_input(config.input_path, roles, optional=("customer",), encoding=config.input_encoding,
-                              sheet=config.input_sheet)
-    test_table = inputs.load_input(config.test_path, roles, optional=("customer",), encoding=config.input_encoding,
-                                   sheet=config.input_sheet) if config.test_path else None
+    reading = {"encoding": config.input_encoding, "sheet": config.input_sheet, "sep": config.input_sep,
+               "header": config.input_header}
+    table = inputs.load_input(config.input_path, roles, optional=("customer",), **reading)
+    test_table = inputs.load_input(config.test_path, roles, optional=("customer",), **reading) \
+        if config.test_path else None
     frames = [table.frame] + ([test_table.frame] if test_table else [])
     codes = {c: sorted({str(v) for fr in frames for v in fr[c]}) for c in config.feature_cols
              if any(pd.to_numeric(fr[c], errors="coerce").isna().any() for fr in frames)}

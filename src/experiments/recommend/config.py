@@ -38,7 +38,9 @@ class Config:
     input_path: str
     input_encoding: str
     input_sheet: str
-    user_col: str
+    input_sep: str
+    input_header: str
+    customer_col: str
     item_col: str
     item_name_col: str
     weight_col: str
@@ -77,7 +79,8 @@ class Config:
         model_params = {model: {name: kind(n(key)) for name, (key, kind) in keys.items()}
                         for model, keys in MODEL_PARAMETERS.items()}
         return cls(input_path=t("input_path"), input_encoding=t("input_encoding"), input_sheet=t("input_sheet"),
-                   user_col=t("user_col"), item_col=t("item_col"), item_name_col=t("item_name_col"),
+                   input_sep=t("input_sep"), input_header=t("input_header"), customer_col=t("customer_col"),
+                   item_col=t("item_col"), item_name_col=t("item_name_col"),
                    weight_col=t("weight_col"), time_col=t("time_col"), date_order=t("date_order"),
                    date_format=t("date_format"), min_rating=optional_float(params, "min_rating", NOTEBOOK),
                    split=t("split"), test_fraction=float(n("test_fraction")),

@@ -207,10 +207,11 @@ def load(cfg: Config) -> Data:
         seg = _segments()
         profiles = customer_profiles(customers, inter.frame, seg)
         return Data(inter, names, cats, profiles, table, seg is not None)
-    roles = {"user": cfg.user_col, "item": cfg.item_col, "weight": cfg.weight_col, "time": cfg.time_col,
+    roles = {"user": cfg.customer_col, "item": cfg.item_col, "weight": cfg.weight_col, "time": cfg.time_col,
              "item_name": cfg.item_name_col}
     table = inputs.load_input(cfg.input_path, roles, optional=["weight", "time", "item_name"],
-                              encoding=cfg.input_encoding, sheet=cfg.input_sheet)
+                              encoding=cfg.input_encoding, sheet=cfg.input_sheet, sep=cfg.input_sep,
+                              header=cfg.input_header, names={"user": "customer_col"})
     frame = table.select([r for r in ("user", "item", "weight", "time") if r in table.columns])
     inter = flat_interactions(frame, table.source, {r: str(c) for r, c in table.columns.items()},
                               min_rating=cfg.min_rating, date_order=cfg.date_order, date_format=cfg.date_format)

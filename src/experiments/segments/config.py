@@ -26,8 +26,10 @@ class Config:
     keep_zero_amounts: bool
     input_encoding: str
     input_sheet: str
+    input_sep: str
+    input_header: str
     customer_col: str  # the roles of a flat transactions table
-    date_col: str
+    time_col: str
     date_order: str
     date_format: str
     amount_col: str
@@ -57,7 +59,8 @@ class Config:
             raise ParameterError(f"{NOTEBOOK}: {exc}") from exc
         return cls(
             input_path=t("input_path"), input_encoding=t("input_encoding"), input_sheet=t("input_sheet"),
-            customer_col=t("customer_col"), date_col=t("date_col"), date_order=t("date_order"),
+            input_sep=t("input_sep"), input_header=t("input_header"),
+            customer_col=t("customer_col"), time_col=t("time_col"), date_order=t("date_order"),
             date_format=t("date_format"), amount_col=t("amount_col"), quantity_col=t("quantity_col"),
             price_col=t("price_col"), keep_zero_amounts=bool(n("keep_zero_amounts")),
             calibration_end=t("calibration_end"), as_of=t("as_of"), holdout_days=int(n("holdout_days")),

@@ -158,15 +158,16 @@ def load(config: Config) -> Data:
     aside and counted (``dropped["future_date"]``); fewer than ``transactions.MIN_CUSTOMERS`` customers stop here."""
     if not config.input_path:
         tx, profile, ids = load_company_inputs()
-        table = inputs.load_input("", {"customer": config.customer_col, "date": config.date_col,
+        table = inputs.load_input("", {"customer": config.customer_col, "date": config.time_col,
                                        "amount": config.amount_col}, company=lambda: tx)
         tx, n_future = set_aside_future(tx, config.as_of, table.source)
         check_enough_customers(tx, table.source, "customer_id")
         return Data(tx=tx, profile=profile, prospects=ids, table=table, dropped={"future_date": n_future})
-    roles = {"customer": config.customer_col, "date": config.date_col, "amount": config.amount_col,
+    roles = {"customer": config.customer_col, "date": config.time_col, "amount": config.amount_col,
              "quantity": config.quantity_col, "price": config.price_col}
     table = inputs.load_input(config.input_path, roles, optional=["amount", "quantity", "price"],
-                              encoding=config.input_encoding, sheet=config.input_sheet)
+                              encoding=config.input_encoding, sheet=config.input_sheet, sep=config.input_sep,
+                              header=config.input_header, names={"date": "time_col"})
     frame = order_line_amounts(table.select(), table)
     tx, dropped = validate_transactions(frame, table.source, table.columns, config.date_order, config.date_format,
                                         keep_zero=config.keep_zero_amounts)

@@ -10,9 +10,10 @@ from typing import Any
 
 from experiments.common.errors import DataInputError
 from experiments.common.params import need, text
+from experiments.data.engine import Engine
 
 NOTEBOOK = "07_service_operations"
-ROLE_PARAMETERS = {"contact_id": "contact_id_col", "channel": "channel_col", "opened": "opened_col",
+ROLE_PARAMETERS = {"contact_id": "contact_id_col", "channel": "channel_col", "opened": "time_col",
                    "first_reply": "first_reply_col", "reply_to": "reply_to_col", "inbound": "inbound_col",
                    "resolved": "resolved_col", "customer": "customer_col", "text": "text_col"}
 OPTIONAL_ROLES = ("first_reply", "reply_to", "inbound", "resolved", "customer", "text")
@@ -25,6 +26,8 @@ class Config:
     input_path: str
     input_encoding: str
     input_sheet: str
+    input_sep: str
+    input_header: str
     columns: Mapping[str, str]  # role -> column name ('' = not given), from the <role>_col parameters
     # reply times
     reply_targets: Mapping[str, float]
@@ -46,6 +49,10 @@ class Config:
     aht_minutes: Mapping[str, float]
     backtest_origins: int
     service_level_target: float
+    # the data engine of the first replies and the reply aggregates (``engine_steps``)
+    engine: str
+    spark_master: str
+    engine_memory_limit: float
 
     @classmethod
     def from_parameters(cls, params: Mapping[str, Any]) -> Config:
@@ -58,8 +65,14 @@ class Config:
         words = {k: tuple(str(w) for w in get(k)) for k in ("sensitive_keywords", "negative_keywords")}
         minutes = {k: dict(get(k)) for k in ("reply_targets", "aht_minutes")}
         return cls(input_path=txt("input_path"), input_encoding=txt("input_encoding"), input_sheet=txt("input_sheet"),
+                   input_sep=txt("input_sep"), input_header=txt("input_header"),
                    columns={role: txt(key) for role, key in ROLE_PARAMETERS.items()},
-                   **whole, **real, **words, **minutes)
+                   **whole, **real, **words, **minutes, engine=txt("engine"), spark_master=txt("spark_master"),
+                   engine_memory_limit=float(get("engine_memory_limit")))
+
+    def data_engine(self) -> Engine:
+        """The engine of the data steps (``engine``, ``spark_master``, ``engine_memory_limit``)."""
+        return Engine(self.engine, self.spark_master, self.engine_memory_limit)
 
     def roles(self, columns: Mapping[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
         """The ``{role: column}`` map and optional roles for ``inputs.load_input`` (of ``columns``, the roles a flat

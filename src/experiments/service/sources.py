@@ -75,15 +75,17 @@ def load(config: Config) -> Data:
         roles, optional = config.roles()
         table = inputs.load_input(config.input_path, roles, optional=optional, encoding=config.input_encoding,
                                   sheet=config.input_sheet, company="service_contacts")
-        return Data(input=table, contacts=contacts.build(table), roles_used=dict(table.columns))
-    table = inputs.load_input(config.input_path, {}, encoding=config.input_encoding, sheet=config.input_sheet)
+        return Data(input=table, contacts=contacts.build(table, config.data_engine()), roles_used=dict(table.columns))
+    table = inputs.load_input(config.input_path, {}, encoding=config.input_encoding, sheet=config.input_sheet,
+                              sep=config.input_sep, header=config.input_header)
     if table.rows == 0:
         raise DataInputError(f"{table.source}: the file has no rows (only a header: "
                              f"{', '.join(repr(str(c)) for c in table.frame.columns[:30])}); nothing to analyse")
     cols, left_out = flat_columns(config, [str(c) for c in table.frame.columns], table.source)
     roles, optional = config.roles(cols)
-    table.columns = inputs.check_columns(table.frame, roles, table.source, optional)
-    return Data(input=table, contacts=contacts.build(table), roles_used=dict(table.columns), roles_left_out=left_out)
+    table.columns = inputs.check_columns(table.frame, roles, table.source, optional, ROLE_PARAMETERS)
+    return Data(input=table, contacts=contacts.build(table, config.data_engine()), roles_used=dict(table.columns),
+                roles_left_out=left_out)
 
 
 __all__ = ["Data", "company_defaults", "flat_columns", "load"]
