@@ -20,27 +20,21 @@
 # read, "customers who bought X also buy" neighbours, and proof that the model beats what a lazy team would ship
 # (the most-popular list). Collaborative filtering with `implicit` (ALS, BPR, item-item kNN) on the company world's
 # completed orders (`data/processed/orders.parquet`, written by `01_data_cleaning`), or on your own table through
-# `input_path` and `customer_col`, `item_col`, `weight_col`, `time_col`. The lists go to
+# `input_path` and `user_col`, `item_col`, `weight_col`, `time_col`. The lists go to
 # `data/processed/recommendations.parquet` (one row per customer and rank).
-#
-# **metrics.json keys** (all in the appendix and README): per model `m` in als, bpr, itemknn, popular, random:
-# `m_precision_at_k`, `m_recall_at_k`, `m_map_at_k`, `m_ndcg_at_k`, `m_coverage`, `m_novelty`, `m_diversity`,
-# `fit_seconds_m`; `n_users`, `n_items`, `n_items_train`, `n_cold_start`, `chosen_model`.
 
 # %% tags=["parameters"]
 # Parameters (papermill injects overrides below this cell; nothing is computed here)
 input_path = ""  # CSV, Parquet or Excel table of interactions; empty means the company world's orders
 input_encoding = ""  # text encoding of a CSV input_path; empty means detect it
 input_sheet = ""  # Excel sheet of input_path; empty means the first sheet
-input_sep = ""  # CSV field separator: , ; \t | or whitespace; empty means detect it
-input_header = ""  # CSV header row: true, false (columns named 0, 1, 2 ...); empty means detect it
-customer_col = "customer_id"  # column identifying the customer (user)
+user_col = "customer_id"  # column identifying the customer (user)
 item_col = "item_id"  # column identifying the item
 item_name_col = ""  # optional column with a readable item name (used in the reasons)
 weight_col = ""  # optional quantity or rating column; empty means every row counts 1
 time_col = ""  # optional timestamp column; needed for the time split
 date_order = "auto"  # slash dates in time_col: auto, dmy or mdy (never guessed when ambiguous)
-date_format = ""  # strftime format of time_col, or unix_s / unix_ms for epoch times; empty means detect
+date_format = ""  # strftime format of time_col; empty means detect
 min_rating = None  # optional: keep rows whose weight_col is at least this (explicit ratings as positives)
 split = "time"  # "time" (train before a cut-off, test after) or "random" (per-user random hold-out)
 test_fraction = 0.2  # share of interactions held out for the test (time) or per user (random)
@@ -79,7 +73,7 @@ from IPython.display import display
 from experiments import recommend
 from experiments.lab import notebook
 from experiments.lab.report import safe
-from experiments.recommend import charts, models, present
+from experiments.recommend import charts, evaluation, models, present
 
 models.ensure_single_thread_blas()
 pd.set_option("display.max_colwidth", 90)
@@ -157,6 +151,16 @@ display(safe.frame(present.cold_examples(result)))
 
 # %%
 display(present.published_md(result, result.publish()))
+
+# %% [markdown]
+# ## 6. Against the planted truth (company world only)
+#
+# The generator drew every purchase from each person's planted tastes and planted basket pairs inside orders; the
+# models never read them. Here, and only here, the notebook compares: ranking by the true tastes (the oracle) is
+# the ceiling no model can beat on average.
+
+# %%
+display(*evaluation.section(result))
 
 # %% [markdown]
 # ## Verdict

@@ -1,4 +1,5 @@
-"""Recommendations against the planted truth of small company worlds (seeds 7, 11 and 42).
+"""Recommendations against the planted truth of small company worlds (seeds 7, 11 and 42), through
+``recommend.evaluation`` (the only recommend module that reads ``_truth``; the notebook's section calls it too).
 
 The generator draws every purchase from a softmax over taste . item factors / (sqrt(8) / 2) + item popularity
 (``synthetic.products.preference_cdf``), so ranking items by that true score is an oracle no model can beat on
@@ -26,10 +27,10 @@ import pytest
 from experiments import recommend
 from experiments.data.inputs import InputTable
 from experiments.lab.config import notebook_parameters
-from experiments.recommend import business, evaluate
+from experiments.recommend import evaluation
 from experiments.recommend.sources import company_interactions, customer_profiles
 from experiments.synthetic import generate_cached
-from experiments.synthetic.products import COPURCHASE, FACTOR_COLS, RANK
+from experiments.synthetic.products import COPURCHASE, FACTOR_COLS, preference_cdf
 
 SEEDS = (7, 11, 42)
 K = 10
@@ -66,30 +67,15 @@ def world(request, worlds_root):
                           segments_found=False)
     cfg = recommend.Config.from_parameters(notebook_parameters("03_recommendations", "small", {"k": K}))
     result = recommend.run(cfg, data)
-    # customer -> person: the person most of the customer's records belong to
-    truth = pd.read_csv(raw / "_truth" / "person_records.csv", dtype=str)
-    rec = clean.records[["record_id", "customer_id"]].astype(str).merge(truth, on="record_id")
-    person = (rec.groupby(["customer_id", "person_id"]).size().rename("n").reset_index()
-              .sort_values(["customer_id", "n"], ascending=[True, False]).drop_duplicates("customer_id")
-              .set_index("customer_id")["person_id"])
-    return {"seed": request.param, "raw": raw, "orders": orders, "categories": data.item_categories,
-            "result": result, "person": person}
-
-
-def _oracle_scores(world, rows: np.ndarray) -> np.ndarray:
-    prepared = world["result"].prepared
-    tastes = pd.read_parquet(world["raw"] / "_truth" / "tastes.parquet").set_index("person_id")
-    items = pd.read_parquet(world["raw"] / "_truth" / "item_factors.parquet").set_index("item_id")
-    items = items.loc[prepared.train.items]
-    users = prepared.train.users[rows]
-    t = tastes.reindex(world["person"].reindex(users).to_numpy())[FACTOR_COLS].fillna(0).to_numpy()
-    return t @ items[FACTOR_COLS].to_numpy().T / (np.sqrt(RANK) / 2) + items["popularity"].to_numpy()
+    truth_dir = raw / "_truth"
+    return {"seed": request.param, "truth": truth_dir, "orders": orders, "categories": data.item_categories,
+            "result": result, "records": clean.records,
+            "person": evaluation.person_of_customer(clean.records, truth_dir)}
 
 
 def test_als_beats_popular_clearly_and_reaches_a_share_of_the_oracle(world):
     result = world["result"]
-    prepared = result.prepared
-    oracle = evaluate.oracle_scores_ndcg(_oracle_scores(world, prepared.eval_rows), prepared, K)["ndcg_at_k"]
+    oracle = evaluation.oracle_ndcg(result, world["person"], world["truth"])
     als, pop, rnd = (result.results.loc[m, "ndcg_at_k"] for m in ("als", "popular", "random"))
     print(f"seed {world['seed']}: NDCG@{K} oracle {oracle:.3f}, ALS {als:.3f} ({result.chosen_params['als']}), "
           f"popular {pop:.3f}, random {rnd:.3f}; ALS/popular {als / pop - 1:+.1%}, ALS/oracle {als / oracle:.1%}; "
@@ -106,9 +92,8 @@ def test_a_flipped_matrix_or_leaking_split_would_be_caught(world):
     prepared = result.prepared
     # the oracle on shuffled customers (tastes of the wrong person) collapses towards popularity alone
     rows = prepared.eval_rows
-    right = evaluate.oracle_scores_ndcg(_oracle_scores(world, rows), prepared, K)["ndcg_at_k"]
-    wrong = evaluate.oracle_scores_ndcg(_oracle_scores(world, np.random.default_rng(0).permutation(rows)),
-                                        prepared, K)["ndcg_at_k"]
+    right = evaluation.oracle_ndcg(result, world["person"], world["truth"])
+    wrong = evaluation.oracle_ndcg(result, world["person"], world["truth"], np.random.default_rng(0).permutation(rows))
     assert wrong < 0.8 * right
     # no test pair was seen in training
     split = result.split
@@ -118,13 +103,35 @@ def test_a_flipped_matrix_or_leaking_split_would_be_caught(world):
 
 def test_planted_basket_complements_show_in_also_bought_of_orders(world):
     orders, cats = world["orders"], world["categories"]
-    lines = orders[orders["status"].eq("completed") & orders["quantity"].gt(0)]
-    baskets = pd.DataFrame({"user": lines["order_id"].astype(str), "item": lines["item_id"].astype(str)})
-    matrix = evaluate.Weighting(use_weight=False, recency_half_life_days=0.0, scaling="none").build(baskets)
-    cross = business.cross_category(business.also_bought(matrix, 5), cats)
+    cross = evaluation.basket_complements(orders, cats)
     print(f"seed {world['seed']}:\n{cross.round(2)}")
     share = cats.value_counts(normalize=True)
     for src, dst in COPURCHASE.items():
         assert cross.loc[src].idxmax() == dst and cross.loc[src, dst] >= MIN_BASKET_SHARE
         # ... at more than twice its share of the rest of the catalogue (snacks: 20% / 78% of the other items)
         assert cross.loc[src, dst] >= MIN_BASKET_LIFT * share[dst] / (1 - share[src])
+
+
+def test_the_oracle_is_the_generators_purchase_score(world):
+    # evaluation reads rank and pairs from the manifest; they must be the generator's, and its scores must be the
+    # generator's softmax logits up to a per-customer constant
+    facts = evaluation.planted(world["truth"])
+    assert facts["copurchase"] == COPURCHASE and facts["taste_rank"] == len(FACTOR_COLS)
+    prepared = world["result"].prepared
+    rows = prepared.eval_rows[:50]
+    ours = evaluation.oracle_scores(prepared, rows, world["person"], world["truth"])
+    tastes = pd.read_parquet(world["truth"] / "tastes.parquet").set_index("person_id")
+    items = pd.read_parquet(world["truth"] / "item_factors.parquet").set_index("item_id").loc[prepared.train.items]
+    t = tastes.reindex(world["person"].reindex(prepared.train.users[rows]).to_numpy())[FACTOR_COLS].fillna(0)
+    logp = np.log(np.diff(preference_cdf(t.to_numpy(), items), prepend=0.0, axis=1))
+    gap = logp - ours
+    assert np.allclose(gap, gap[:, :1], atol=1e-3)
+
+
+def test_the_notebook_sections_summary_holds_the_same_numbers(world):
+    c = evaluation.compare_with_planted(world["result"], world["records"], world["truth"])
+    assert c["oracle_ndcg"] == evaluation.oracle_ndcg(world["result"], world["person"], world["truth"])
+    assert c["oracle_shuffled_ndcg"] < 0.8 * c["oracle_ndcg"]
+    assert c["chosen_share_of_oracle"] >= MIN_SHARE_OF_ORACLE
+    for src, dst in COPURCHASE.items():
+        assert c["copurchase"][src]["strongest"] == dst and c["copurchase"][src]["share"] >= MIN_BASKET_SHARE
