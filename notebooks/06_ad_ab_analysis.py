@@ -55,6 +55,9 @@ uplift_features = []  # feature columns of the uplift model (who to target); emp
 cap_percentile = 0.0  # cap numeric metrics at this pooled percentile before CUPED and the tests, e.g. 99.5; 0 means none
 quantiles = [0.5, 0.9]  # quantiles of numeric metrics compared with bootstrap intervals (median, p90); empty means none
 seed = 42  # random seed (Monte Carlo posteriors and the A/A simulation)
+engine = "duckdb"  # engine for the data steps (per-variant sums of the tests): duckdb (embedded) or spark
+spark_master = "local[2]"  # Spark master URL when engine is spark: local[n] or spark://host:7077 for a cluster
+engine_memory_limit = 0.5  # share of RAM (0-1] DuckDB may use before it spills to disk (out of core)
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
 # %%

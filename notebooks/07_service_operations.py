@@ -54,6 +54,9 @@ aht_minutes = {"wechat_pm": 6, "weibo_pm": 6, "weibo_comment": 4, "hotline": 7, 
 service_level_target = 0.8  # share of contacts to answer within the channel's target (Erlang C)
 min_channel_contacts = 20  # channels with fewer contacts are listed but never called the weakest
 seed = 42  # random seed (nothing here is random; kept for the run info)
+engine = "duckdb"  # engine for the data steps (first replies, channel and hour tables): duckdb (embedded) or spark
+spark_master = "local[2]"  # Spark master URL when engine is spark: local[n] or spark://host:7077 for a cluster
+engine_memory_limit = 0.5  # share of RAM (0-1] DuckDB may use before it spills to disk (out of core)
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
 # %%

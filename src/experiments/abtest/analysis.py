@@ -11,6 +11,7 @@ shaped like the first treatment's comparison (``simulate``). ``Result.metrics()`
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 
 import pandas as pd
@@ -18,6 +19,7 @@ import pandas as pd
 from experiments.abtest import (
     bayes,
     cuped,
+    engine_steps,
     frequentist,
     funnel,
     groupseq,
@@ -71,24 +73,32 @@ def _analyse(loaded: sources.Data, cfg: Config) -> Result:
                          warn_threshold=cfg.srm_warn_alpha)
     kw = {"variant_col": cfg.variant_col, "control_label": cfg.control_label, "alpha": cfg.alpha,
           "one_sided": cfg.one_sided}
-    results = frequentist.compare_all(data, metric_cols, **kw)
+    cols = {role: col for role, col in funnel.FUNNEL_COLS.items() if col in data.columns}
+    stat_frame = ratio_cuped.check_pre_cols(data, cfg.pre_funnel_cols, source) if cfg.pre_funnel_cols else data
+    moment_cols = [*metric_cols, *guard_cols, *([cfg.pre_metric_col] if cfg.pre_metric_col else []),
+                   *funnel.ratio_columns(cols, list(data.columns)),
+                   *(ratio_cuped.ratio_cuped_columns(cols, cfg.pre_funnel_cols, list(stat_frame.columns))
+                     if cfg.pre_funnel_cols else [])]
+    # the data step: every test, CUPED and ratio below reads these per-variant sums (engine_steps)
+    arms = engine_steps.arm_moments(cfg.data_engine(), stat_frame, cfg.variant_col, moment_cols)
+    results = frequentist.compare_all(data, metric_cols, arms=arms, **kw)
     fields = frequentist.Comparison.__dataclass_fields__
     comps = {(r["metric"], r["variant"]): frequentist.Comparison(**{k: r[k] for k in fields})
              for r in results.to_dict("records")}
     out = Result(cfg, loaded, cleaned, srm, variants, results, comps, caps=caps)
-    control = data[data[cfg.variant_col] == cfg.control_label]
     primary = metric_cols[0]
+    control = arms[str(cfg.control_label)]
     for v in out.treatments:
         c = comps[(primary, v)]
-        treat = data[data[cfg.variant_col] == v]
+        treat = arms[str(v)]
         if c.kind == "proportion":
             mde = power.mde_proportion(c.rate_control, c.n_control, c.n_treatment, cfg.alpha, cfg.power, cfg.one_sided)
             needed = (power.n_for_relative_mde(c.rate_control, cfg.target_relative_lift, cfg.alpha, cfg.power,
                                                cfg.one_sided) if 0 < c.rate_control < 1 / (1 + cfg.target_relative_lift)
                       else None)
-            events = (int(control[primary].sum()), int(treat[primary].sum()))
+            events = (int(round(control.sum(primary))), int(round(treat.sum(primary))))
         else:
-            sd_c, sd_t = float(control[primary].std()), float(treat[primary].std())
+            sd_c, sd_t = math.sqrt(control.var(primary)), math.sqrt(treat.var(primary))
             mde = power.mde_mean(sd_c, sd_t, c.n_control, c.n_treatment, cfg.alpha, cfg.power, cfg.one_sided)
             delta = cfg.target_relative_lift * abs(c.rate_control)
             z = power.mde_mean(1, 1, 1, 1, cfg.alpha, cfg.power, cfg.one_sided) / math.sqrt(2)
@@ -97,7 +107,7 @@ def _analyse(loaded: sources.Data, cfg: Config) -> Result:
         out.power[v] = {"mde_abs": mde, "mde_rel": mde / c.rate_control if c.rate_control else float("nan"),
                         "n_needed_per_group": needed if needed is not None else float("nan")}
         if cfg.pre_metric_col:
-            out.cuped[v] = cuped.cuped_compare(data, primary, cfg.pre_metric_col, variant=v, **kw)
+            out.cuped[v] = cuped.cuped_compare(data, primary, cfg.pre_metric_col, variant=v, arms=arms, **kw)
         if cfg.time_col:
             out.sequential[v] = sequential.daily_cumulative(data, primary, variant=v, time_col=cfg.time_col, **kw)
             out.plans[v] = groupseq.plan(out.sequential[v], needed, method=cfg.sequential_method,
@@ -108,7 +118,8 @@ def _analyse(loaded: sources.Data, cfg: Config) -> Result:
         guards = [(comps[(m, v)], float(holm[(m, v)])) for m in metric_cols[1:]]
         for g in guard_cols:
             kind = "proportion" if is_binary(data[g]) else "mean"
-            gc = frequentist.compare(data, g, variant=v, kind=kind, **kw)
+            gc = frequentist.compare_moments(arms, g, kind=kind, control_label=cfg.control_label, variant=v,
+                                             alpha=cfg.alpha, one_sided=cfg.one_sided)
             out.guardrails[(g, v)] = guardrails.non_inferiority(gc, margins[g], cfg.alpha)
         ni = [out.guardrails[(g, v)] for g in guard_cols]
         out.verdicts[v] = verdict.decide(decision, float(holm[(primary, v)]), srm, guardrails=guards,
@@ -116,17 +127,15 @@ def _analyse(loaded: sources.Data, cfg: Config) -> Result:
                                          n_needed=needed, mde_abs=mde, noninferiority=ni)
     for (metric, v), c in comps.items():
         if cfg.prior_sd > 0:
-            arm = data[cfg.variant_col].astype(str)
-            yt, yc = data.loc[arm == str(v), metric].astype(float), data.loc[arm == cfg.control_label, metric]
-            yc = yc.astype(float)
-            out.bayes[(metric, v)] = bayes.relative_normal(float(yt.mean()), float(yt.var(ddof=1)) / len(yt),
-                                                           float(yc.mean()), float(yc.var(ddof=1)) / len(yc),
+            t_, c_ = arms[str(v)], arms[str(cfg.control_label)]
+            out.bayes[(metric, v)] = bayes.relative_normal(t_.avg(metric), t_.var(metric) / t_.n,
+                                                           c_.avg(metric), c_.var(metric) / c_.n,
                                                            cfg.prior_mean, cfg.prior_sd)
             if c.kind == "proportion":
-                out.counts[(metric, v)] = arm_counts(data, metric, cfg.variant_col, cfg.control_label, v)
+                out.counts[(metric, v)] = arm_counts(arms, metric, cfg.control_label, v)
             continue
         if c.kind == "proportion":
-            out.counts[(metric, v)] = arm_counts(data, metric, cfg.variant_col, cfg.control_label, v)
+            out.counts[(metric, v)] = arm_counts(arms, metric, cfg.control_label, v)
             x_t, n_t, x_c, n_c = out.counts[(metric, v)]
             out.bayes[(metric, v)] = bayes.beta_binomial(x_t, n_t, x_c, n_c, seed=cfg.seed)
         else:
@@ -147,24 +156,22 @@ def _analyse(loaded: sources.Data, cfg: Config) -> Result:
         out.uplift[v] = uplift.t_learner(data, features=features, outcome=primary, variant_col=cfg.variant_col,
                                          control_label=cfg.control_label, variant=v, seed=cfg.seed,
                                          alpha=cfg.alpha)
-    cols = {role: col for role, col in funnel.FUNNEL_COLS.items() if col in data.columns}
     if {"impressions", "clicks"} <= set(cols):
         out.funnel = funnel.funnel_table(data, cfg.variant_col, cols)
         if cfg.time_col:
             out.funnel_daily = funnel.funnel_table(data, [cfg.variant_col, cfg.time_col], cols)
-        out.ratios = funnel.ratio_comparison(data, cols=cols, **kw)
+        out.ratios = funnel.ratio_comparison(data, cols=cols, arms=arms, **kw)
     if cfg.pre_funnel_cols:  # CUPED for ratio metrics (Deng, Knoblich & Lu 2018) where both pre columns exist
-        data = ratio_cuped.check_pre_cols(data, cfg.pre_funnel_cols, source)
-        out.ratio_cuped = ratio_cuped.ratio_cuped_table(data, pre_cols=cfg.pre_funnel_cols, cols=cols, **kw)
+        out.ratio_cuped = ratio_cuped.ratio_cuped_table(stat_frame, pre_cols=cfg.pre_funnel_cols, cols=cols,
+                                                        arms=arms, **kw)
     return out
 
 
-def arm_counts(data: pd.DataFrame, metric: str, variant_col: str, control_label: str,
+def arm_counts(arms: Mapping[str, engine_steps.Moments], metric: str, control_label: str,
                variant: str) -> tuple[int, int, int, int]:
-    """Return (successes, units) of ``variant`` then of the control for a 0/1 ``metric``, counted from the rows."""
-    arm = data[variant_col].astype(str)
-    t, c = data.loc[arm == str(variant), metric], data.loc[arm == str(control_label), metric]
-    return int(t.sum()), len(t), int(c.sum()), len(c)
+    """Return (successes, units) of ``variant`` then of the control for a 0/1 ``metric``, from the arms' moments."""
+    t, c = arms[str(variant)], arms[str(control_label)]
+    return int(round(t.sum(metric))), t.n, int(round(c.sum(metric))), c.n
 
 
 def _decision_comparison(raw: frequentist.Comparison, cuped_result: cuped.CupedResult | None,

@@ -24,6 +24,7 @@ from experiments.abtest.sources import COMPANY_ROLES
 from experiments.abtest.trust import SRM_ALPHA
 from experiments.common.errors import DataInputError, ParameterError
 from experiments.common.params import need, text
+from experiments.data.engine import Engine
 
 NOTEBOOK = "06_ad_ab_analysis"
 #: Power every sample size, MDE and planted power-simulation lift is computed for (not a parameter).
@@ -65,6 +66,14 @@ class Config:
     cap_percentile: float
     quantiles: tuple[float, ...]
     seed: int
+    engine: str
+    spark_master: str
+    engine_memory_limit: float
+
+    def data_engine(self) -> Engine:
+        """The engine of the data step, the per-variant moments (``engine``, ``spark_master``,
+        ``engine_memory_limit``)."""
+        return Engine(self.engine, self.spark_master, self.engine_memory_limit)
 
     @property
     def power(self) -> float:
@@ -106,7 +115,8 @@ class Config:
             sequential_method=t("sequential_method"), planned_looks=int(n("planned_looks")),
             prior_mean=float(n("prior_mean")), prior_sd=float(n("prior_sd")),
             uplift_features=tuple(n("uplift_features") or ()), cap_percentile=float(n("cap_percentile")),
-            quantiles=tuple(float(q) for q in n("quantiles") or ()), seed=int(n("seed")))
+            quantiles=tuple(float(q) for q in n("quantiles") or ()), seed=int(n("seed")),
+            engine=t("engine"), spark_master=t("spark_master"), engine_memory_limit=float(n("engine_memory_limit")))
 
 
 def _fail(key: str, expected: str, value: Any) -> ParameterError:

@@ -10,12 +10,15 @@ sqrt(1 - rho^2), rho being the correlation of the outcome with its pre-period va
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from experiments.abtest.frequentist import Comparison, compare, welch
+from experiments.abtest.engine_steps import Moments, arm_stats
+from experiments.abtest.frequentist import Comparison, compare_moments, welch_moments
+from experiments.abtest.prepare import is_binary
 from experiments.common.errors import DataInputError
 
 
@@ -51,19 +54,36 @@ def adjust(y: np.ndarray | pd.Series, x: np.ndarray | pd.Series, th: float | Non
 
 
 def cuped_compare(df: pd.DataFrame, metric: str, pre_col: str, *, variant_col: str, control_label: str,
-                  variant: str, alpha: float = 0.05, one_sided: bool = False) -> CupedResult:
-    """Compare ``metric`` raw (z or Welch, as ``frequentist.compare``) and CUPED-adjusted (Welch on Y_cuped)."""
+                  variant: str, alpha: float = 0.05, one_sided: bool = False,
+                  arms: Mapping[str, Moments] | None = None) -> CupedResult:
+    """Compare ``metric`` raw (z or Welch, as ``frequentist.compare``) and CUPED-adjusted (Welch on Y_cuped).
+
+    Computed from the arms' moments (``arms``: ``engine_steps.arm_moments`` of ``metric`` and ``pre_col``, as
+    ``analysis.run`` passes them; from ``df`` in memory when not given): theta = Cov(Y, X) / Var(X) on both arms
+    pooled, and per arm mean(Y_cuped) = mean(Y) - theta (mean(X) - pooled mean(X)),
+    Var(Y_cuped) = Var(Y) + theta^2 Var(X) - 2 theta Cov(Y, X).
+    """
     if pre_col not in df.columns:
         raise DataInputError(f"cuped: pre-period column {pre_col!r} not found; found {list(map(str, df.columns))}")
-    both = df[df[variant_col].astype(str).isin([str(variant), str(control_label)])]
-    y, x = both[metric].to_numpy(float), both[pre_col].to_numpy(float)
-    th = theta(y, x)
-    y_adj = adjust(y, x, th)
-    is_t = (both[variant_col].astype(str) == str(variant)).to_numpy()
-    raw = compare(df, metric, variant_col=variant_col, control_label=control_label, variant=variant, alpha=alpha,
-                  one_sided=one_sided)
-    adjusted = welch(y_adj[is_t], y_adj[~is_t], alpha=alpha, one_sided=one_sided, metric=metric, variant=variant,
-                     control=control_label)
-    rho = float(np.corrcoef(y, x)[0, 1]) if y.std() > 0 and x.std() > 0 else 0.0
-    reduction = 1 - y_adj.var(ddof=1) / y.var(ddof=1) if y.var(ddof=1) > 0 else 0.0
-    return CupedResult(raw, adjusted, th, rho, float(reduction))
+    kind = "proportion" if is_binary(df[metric]) else "mean"
+    if arms is None:
+        both = df[df[variant_col].astype(str).isin([str(variant), str(control_label)])]
+        arms = arm_stats(both, [metric, pre_col], variant_col)
+    t, c = arms[str(variant)], arms[str(control_label)]
+    pooled = Moments.pool([t, c])
+    vx, vy, cxy = pooled.var(pre_col), pooled.var(metric), pooled.cov(metric, pre_col)
+    th = cxy / vx if vx > 0 else 0.0
+
+    def adjusted(m: Moments) -> tuple[float, float]:
+        return (m.avg(metric) - th * (m.avg(pre_col) - pooled.avg(pre_col)),
+                m.var(metric) + th**2 * m.var(pre_col) - 2 * th * m.cov(metric, pre_col))
+
+    raw = compare_moments(arms, metric, kind=kind, control_label=control_label, variant=variant, alpha=alpha,
+                          one_sided=one_sided)
+    (mt, var_t), (mc, var_c) = adjusted(t), adjusted(c)
+    adjusted_cmp = welch_moments(mt, var_t, t.n, mc, var_c, c.n, alpha=alpha, one_sided=one_sided, metric=metric,
+                                 variant=variant, control=control_label)
+    rho = cxy / np.sqrt(vy * vx) if vy > 0 and vx > 0 else 0.0
+    var_adj = vy + th**2 * vx - 2 * th * cxy
+    reduction = 1 - var_adj / vy if vy > 0 else 0.0
+    return CupedResult(raw, adjusted_cmp, float(th), float(rho), float(reduction))

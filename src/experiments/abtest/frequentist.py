@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -25,6 +25,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
+from experiments.abtest.engine_steps import Moments, arm_stats
 from experiments.abtest.prepare import is_binary, variant_order
 from experiments.common.errors import DataInputError
 
@@ -104,25 +105,38 @@ def two_proportions(x_t: int, n_t: int, x_c: int, n_c: int, *, alpha: float = 0.
 def welch(y_t: Sequence[float] | np.ndarray, y_c: Sequence[float] | np.ndarray, *, alpha: float = 0.05,
           one_sided: bool = False, metric: str = "metric", variant: str = "treatment",
           control: str = "control") -> Comparison:
-    """Welch's t-test of the treatment mean vs the control mean, with absolute and relative lift intervals.
+    """Welch's t-test of the treatment mean vs the control mean of arrays in memory (``welch_moments`` on their
+    means and variances)."""
+    yt, yc = np.asarray(y_t, dtype=float), np.asarray(y_c, dtype=float)
+    mt, vt = (float(yt.mean()), float(yt.var(ddof=1))) if len(yt) > 1 else (float("nan"), float("nan"))
+    mc, vc = (float(yc.mean()), float(yc.var(ddof=1))) if len(yc) > 1 else (float("nan"), float("nan"))
+    return welch_moments(mt, vt, len(yt), mc, vc, len(yc), alpha=alpha, one_sided=one_sided, metric=metric,
+                         variant=variant, control=control)
+
+
+def welch_moments(mean_t: float, var_t: float, n_t: int, mean_c: float, var_c: float, n_c: int, *,
+                  alpha: float = 0.05, one_sided: bool = False, metric: str = "metric", variant: str = "treatment",
+                  control: str = "control") -> Comparison:
+    """Welch's t-test from each arm's mean, sample variance (ddof 1) and size, with absolute and relative lift
+    intervals (scipy ``ttest_ind_from_stats``: the same test as ``ttest_ind`` on the units).
 
     The absolute interval uses the Welch-Satterthwaite degrees of freedom; the relative one the delta method
     for a ratio of independent means. Reference: Welch (1947); Kohavi, Tang & Xu (2020), ch. 18.
     """
-    yt, yc = np.asarray(y_t, dtype=float), np.asarray(y_c, dtype=float)
-    if len(yt) < 2 or len(yc) < 2:
+    if n_t < 2 or n_c < 2:
         raise DataInputError(f"welch: metric {metric!r} needs at least 2 units per arm, found {variant} "
-                             f"n={len(yt)}, {control} n={len(yc)}")
-    mt, mc = float(yt.mean()), float(yc.mean())
-    vt, vc = float(yt.var(ddof=1)) / len(yt), float(yc.var(ddof=1)) / len(yc)
+                             f"n={n_t}, {control} n={n_c}")
+    mt, mc = float(mean_t), float(mean_c)
+    vt, vc = float(var_t) / n_t, float(var_c) / n_c
     se = math.sqrt(vt + vc)
     diff = mt - mc
     if se == 0:
         t, p, dof = 0.0 if diff == 0 else math.copysign(math.inf, diff), 1.0 if diff == 0 else 0.0, float("inf")
     else:
-        res = stats.ttest_ind(yt, yc, equal_var=False, alternative="greater" if one_sided else "two-sided")
+        res = stats.ttest_ind_from_stats(mt, math.sqrt(var_t), n_t, mc, math.sqrt(var_c), n_c, equal_var=False,
+                                         alternative="greater" if one_sided else "two-sided")
         t, p = float(res.statistic), float(res.pvalue)
-        dof = (vt + vc) ** 2 / (vt**2 / (len(yt) - 1) + vc**2 / (len(yc) - 1))
+        dof = (vt + vc) ** 2 / (vt**2 / (n_t - 1) + vc**2 / (n_c - 1))
     q = float(stats.t.ppf(1 - (alpha if one_sided else alpha / 2), dof)) if np.isfinite(dof) else _crit(alpha,
                                                                                                       one_sided)
     rel = mt / mc - 1 if mc != 0 else float("nan")
@@ -132,34 +146,48 @@ def welch(y_t: Sequence[float] | np.ndarray, y_c: Sequence[float] | np.ndarray, 
         r_low, r_high = rel - z * se_r, rel + z * se_r
     else:
         r_low = r_high = float("nan")
-    return Comparison(metric, str(variant), str(control), "mean", len(yc), len(yt), mc, mt, diff, se,
+    return Comparison(metric, str(variant), str(control), "mean", int(n_c), int(n_t), mc, mt, diff, se,
                       diff - q * se, diff + q * se, rel, r_low, r_high, t, p, alpha, one_sided)
+
+
+def compare_moments(arms: Mapping[str, Moments], metric: str, *, kind: str, control_label: str, variant: str,
+                    alpha: float = 0.05, one_sided: bool = False) -> Comparison:
+    """Compare ``metric`` between ``variant`` and the control from the arms' moments: the z-test on the success
+    counts for a ``proportion``, Welch on the means and variances for a ``mean``."""
+    t, c = arms[str(variant)], arms[str(control_label)]
+    if kind == "proportion":
+        return two_proportions(int(round(t.sum(metric))), t.n, int(round(c.sum(metric))), c.n, alpha=alpha,
+                               one_sided=one_sided, metric=metric, variant=variant, control=control_label)
+    return welch_moments(t.avg(metric), t.var(metric), t.n, c.avg(metric), c.var(metric), c.n, alpha=alpha,
+                         one_sided=one_sided, metric=metric, variant=variant, control=control_label)
 
 
 def compare(df: pd.DataFrame, metric: str, *, variant_col: str, control_label: str, variant: str,
             alpha: float = 0.05, one_sided: bool = False, kind: str = "auto") -> Comparison:
     """Compare ``metric`` between ``variant`` and the control: z-test when 0/1 (``kind`` auto), Welch otherwise."""
-    col = df[metric]
-    t = col[df[variant_col].astype(str) == str(variant)]
-    c = col[df[variant_col].astype(str) == str(control_label)]
     if kind == "auto":
-        kind = "proportion" if is_binary(col) else "mean"
-    if kind == "proportion":
-        return two_proportions(int(t.sum()), len(t), int(c.sum()), len(c), alpha=alpha, one_sided=one_sided,
-                               metric=metric, variant=variant, control=control_label)
-    return welch(t.to_numpy(float), c.to_numpy(float), alpha=alpha, one_sided=one_sided, metric=metric,
-                 variant=variant, control=control_label)
+        kind = "proportion" if is_binary(df[metric]) else "mean"
+    arms = arm_stats(df[df[variant_col].astype(str).isin([str(variant), str(control_label)])], [metric], variant_col)
+    empty = Moments.of_arrays({metric: np.zeros(0)})
+    arms = {str(variant): arms.get(str(variant), empty), str(control_label): arms.get(str(control_label), empty)}
+    return compare_moments(arms, metric, kind=kind, control_label=control_label, variant=variant, alpha=alpha,
+                           one_sided=one_sided)
 
 
 def compare_all(df: pd.DataFrame, metrics: Sequence[str], *, variant_col: str, control_label: str,
-                alpha: float = 0.05, one_sided: bool = False) -> pd.DataFrame:
-    """Every metric x every non-control variant, with Holm and BH adjusted p-values across all of them."""
+                alpha: float = 0.05, one_sided: bool = False,
+                arms: Mapping[str, Moments] | None = None) -> pd.DataFrame:
+    """Every metric x every non-control variant, with Holm and BH adjusted p-values across all of them.
+
+    ``arms``: the variants' moments (``engine_steps.arm_moments``, as ``analysis.run`` passes them); computed from
+    ``df`` in memory when not given. ``df`` decides each metric's test (0/1 or numeric) and the variants' order."""
+    arms = arms if arms is not None else arm_stats(df, metrics, variant_col)
     rows = []
     for metric in metrics:
         kind = "proportion" if is_binary(df[metric]) else "mean"
         for variant in variant_order(df, variant_col, control_label)[1:]:
-            rows.append(asdict(compare(df, metric, variant_col=variant_col, control_label=control_label,
-                                       variant=variant, alpha=alpha, one_sided=one_sided, kind=kind)))
+            rows.append(asdict(compare_moments(arms, metric, kind=kind, control_label=control_label,
+                                               variant=variant, alpha=alpha, one_sided=one_sided)))
     table = pd.DataFrame(rows)
     return add_adjusted(table, alpha=alpha)
 

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from experiments.abtest.engine_steps import Moments, arm_stats
 from experiments.abtest.prepare import variant_order
 from experiments.data.tables import require_columns
 
@@ -67,32 +68,51 @@ def funnel_table(df: pd.DataFrame, by: str | Sequence[str], cols: Mapping[str, s
 
 
 def ratio_se(num: np.ndarray | pd.Series, den: np.ndarray | pd.Series) -> tuple[float, float]:
-    """Return (ratio of sums, delta-method SE) for per-unit numerators and denominators.
+    """Return (ratio of sums, delta-method SE) for per-unit numerators and denominators in memory
+    (``ratio_se_moments`` of their moments)."""
+    return ratio_se_moments(Moments.of_arrays({"y": num, "x": den}), "y", "x")
+
+
+def ratio_se_moments(m: Moments, num: str, den: str) -> tuple[float, float]:
+    """Return (ratio of sums, delta-method SE) of columns ``num`` over ``den`` from one arm's moments.
 
     Reference: Deng, Knoblich & Lu (2018), eq. 2. Assumes units are independent; NaN when the denominator sums
     to zero or fewer than 2 units.
     """
-    y, x = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    n = len(x)
-    if n < 2 or x.sum() == 0:
+    if m.n < 2 or m.sum(den) == 0:
         return float("nan"), float("nan")
-    mx, my = x.mean(), y.mean()
-    cov = np.cov(y, x, ddof=1)
-    s_yy, s_xy, s_xx = cov[0, 0], cov[0, 1], cov[1, 1]
-    var = (s_yy / mx**2 - 2 * my * s_xy / mx**3 + my**2 * s_xx / mx**4) / n
+    mx, my = m.avg(den), m.avg(num)
+    s_yy, s_xy, s_xx = m.var(num), m.cov(num, den), m.var(den)
+    var = (s_yy / mx**2 - 2 * my * s_xy / mx**3 + my**2 * s_xx / mx**4) / m.n
     return float(my / mx), float(math.sqrt(max(var, 0.0)))
+
+
+def ratio_columns(cols: Mapping[str, str], present: Sequence[str],
+                  ratios: Sequence[str] = ("ctr", "cvr", "cpa", "roas")) -> list[str]:
+    """The columns the ratio metrics of ``ratios`` read (numerators and denominators that are in ``present``)."""
+    out = []
+    for name in ratios:
+        num, den = RATIOS[name]
+        if cols.get(num) in present and cols.get(den) in present:
+            out += [cols[num], cols[den]]
+    return list(dict.fromkeys(out))
 
 
 def ratio_comparison(df: pd.DataFrame, *, variant_col: str, control_label: str, cols: Mapping[str, str] | None = None,
                      ratios: Sequence[str] = ("ctr", "cvr", "cpa", "roas"), alpha: float = 0.05,
-                     one_sided: bool = False) -> pd.DataFrame:
+                     one_sided: bool = False, arms: Mapping[str, Moments] | None = None) -> pd.DataFrame:
     """Each ratio metric per variant with its delta-method SE, and each treatment's difference to control.
+
+    From the variants' moments (``arms``: ``engine_steps.arm_moments``, as ``analysis.run`` passes them; from ``df``
+    in memory when not given).
 
     Columns: ratio, variant, value, se (delta), naive_se (binomial, only for CTR/CVR), abs_lift, ci_low, ci_high,
     rel_lift, z, p_value (treatment rows only). The difference's SE is sqrt(se_t^2 + se_c^2) (independent arms).
     """
     cols = dict(FUNNEL_COLS if cols is None else cols)
     order = variant_order(df, variant_col, control_label)
+    if arms is None:
+        arms = arm_stats(df, ratio_columns(cols, list(df.columns), ratios), variant_col)
     crit = stats.norm.ppf(1 - (alpha if one_sided else alpha / 2))
     rows = []
     for name in ratios:
@@ -101,13 +121,13 @@ def ratio_comparison(df: pd.DataFrame, *, variant_col: str, control_label: str, 
             continue
         est = {}
         for v in order:
-            part = df[df[variant_col].astype(str) == v]
-            value, se = ratio_se(part[cols[num]], part[cols[den]])
-            total = float(part[cols[den]].sum())
+            part = arms[v]
+            value, se = ratio_se_moments(part, cols[num], cols[den])
+            total = part.sum(cols[den])
             naive = math.sqrt(value * (1 - value) / total) if name in ("ctr", "cvr") and total > 0 and \
                 0 <= value <= 1 else float("nan")
             est[v] = (value, se)
-            rows.append({"ratio": name, "variant": v, "units": len(part), "value": value, "se": se,
+            rows.append({"ratio": name, "variant": v, "units": part.n, "value": value, "se": se,
                          "naive_se": naive})
         vc, sc = est[order[0]]
         for row in rows[-len(order) + 1:]:

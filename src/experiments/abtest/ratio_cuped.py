@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from experiments.abtest.engine_steps import Moments, arm_stats
 from experiments.abtest.funnel import FUNNEL_COLS, RATIOS
 from experiments.abtest.prepare import to_numeric, variant_order
 from experiments.common.errors import DataInputError
@@ -49,19 +50,30 @@ class ArmMoments:
 
 
 def moments(y: np.ndarray, x: np.ndarray, u: np.ndarray, v: np.ndarray) -> ArmMoments:
-    """Return the ``ArmMoments`` of numerator ``y`` over denominator ``x`` with pre-period ``u`` over ``v``.
+    """Return the ``ArmMoments`` of numerator ``y`` over denominator ``x`` with pre-period ``u`` over ``v`` (arrays
+    in memory: ``delta_moments`` of their ``Moments``)."""
+    return delta_moments(Moments.of_arrays({"y": y, "x": x, "u": u, "v": v}), ("y", "x", "u", "v"))
+
+
+def delta_moments(m: Moments, cols: Sequence[str]) -> ArmMoments:
+    """The ``ArmMoments`` of an arm's ``Moments`` for ``cols`` = (numerator y, denominator x, pre-period numerator
+    u, pre-period denominator v).
 
     Sample (ddof = 1) covariances of the linearised values l = (y - R x) / xbar and k = (u - C v) / vbar
-    (Deng, Knoblich & Lu 2018, eq. 2 and its covariance analogue). NaN moments when a denominator sums to 0.
+    (Deng, Knoblich & Lu 2018, eq. 2 and its covariance analogue), expanded into the moments:
+    Var(l) = [S_yy - 2 R S_xy + R^2 S_xx] / xbar^2, Var(k) likewise, Cov(l, k) = [S_yu - C S_yv - R S_xu
+    + R C S_xv] / (xbar vbar). NaN moments when a denominator sums to 0.
     """
-    y, x, u, v = (np.asarray(a, dtype=float) for a in (y, x, u, v))
-    n = len(y)
-    if n < 2 or x.sum() == 0 or v.sum() == 0:
+    y, x, u, v = cols
+    n = m.n
+    if n < 2 or m.sum(x) == 0 or m.sum(v) == 0:
         return ArmMoments(n, float("nan"), float("nan"), float("nan"), float("nan"), float("nan"))
-    r, c = y.mean() / x.mean(), u.mean() / v.mean()
-    lin = np.vstack([(y - r * x) / x.mean(), (u - c * v) / v.mean()])
-    cov = np.cov(lin, ddof=1)
-    return ArmMoments(n, float(r), float(c), float(cov[0, 0]), float(cov[1, 1]), float(cov[0, 1]))
+    mx, mv = m.avg(x), m.avg(v)
+    r, c = m.avg(y) / mx, m.avg(u) / mv
+    var_l = (m.var(y) - 2 * r * m.cov(y, x) + r**2 * m.var(x)) / mx**2
+    var_k = (m.var(u) - 2 * c * m.cov(u, v) + c**2 * m.var(v)) / mv**2
+    cov_lk = (m.cov(y, u) - c * m.cov(y, v) - r * m.cov(x, u) + r * c * m.cov(x, v)) / (mx * mv)
+    return ArmMoments(n, float(r), float(c), float(var_l), float(var_k), float(cov_lk))
 
 
 @dataclass
@@ -96,14 +108,23 @@ class RatioCuped:
 def ratio_cuped(treatment: Sequence[np.ndarray], control: Sequence[np.ndarray], *, ratio: str = "ratio",
                 variant: str = "treatment", alpha: float = 0.05, one_sided: bool = False) -> RatioCuped:
     """CUPED-adjusted difference of a ratio metric between two arms, each given as (y, x, u, v) per-unit arrays:
-    numerator, denominator, pre-period numerator, pre-period denominator.
+    numerator, denominator, pre-period numerator, pre-period denominator (``ratio_cuped_moments`` of their
+    ``Moments``)."""
+    names = ("y", "x", "u", "v")
+    t, c = (Moments.of_arrays(dict(zip(names, arm, strict=True))) for arm in (treatment, control))
+    return ratio_cuped_moments(t, c, names, ratio=ratio, variant=variant, alpha=alpha, one_sided=one_sided)
+
+
+def ratio_cuped_moments(t: Moments, c: Moments, cols: Sequence[str], *, ratio: str = "ratio",
+                        variant: str = "treatment", alpha: float = 0.05, one_sided: bool = False) -> RatioCuped:
+    """CUPED-adjusted difference of a ratio metric between two arms given by their ``Moments`` of ``cols`` =
+    (numerator, denominator, pre-period numerator, pre-period denominator).
 
     theta is estimated on both arms pooled; the interval and p-value are normal (z), as the delta-method ratios of
     ``funnel.ratio_comparison``; one-sided means treatment > control.
     """
-    t, c = moments(*treatment), moments(*control)
-    pooled = moments(*(np.concatenate([np.asarray(a, float), np.asarray(b, float)])
-                       for a, b in zip(treatment, control, strict=True)))
+    pooled = delta_moments(Moments.pool([t, c]), cols)
+    t, c = delta_moments(t, cols), delta_moments(c, cols)
     theta = pooled.cov_lk / pooled.var_k if pooled.var_k > 0 else 0.0
 
     def adjusted(m: ArmMoments) -> tuple[float, float]:
@@ -138,27 +159,44 @@ def check_pre_cols(df: pd.DataFrame, pre_cols: Mapping[str, str], source: str = 
     return out
 
 
+def ratio_cuped_columns(cols: Mapping[str, str], pre_cols: Mapping[str, str], present: Sequence[str],
+                        ratios: Sequence[str] = ("ctr", "cvr", "cpa", "roas")) -> list[str]:
+    """The columns ratio CUPED reads for ``ratios``: numerator, denominator and both pre-period columns of each ratio
+    whose four columns are all in ``present``."""
+    out: list[str] = []
+    for name in ratios:
+        num, den = RATIOS[name]
+        needed = (cols.get(num), cols.get(den), pre_cols.get(num), pre_cols.get(den))
+        if all(c is not None and c in present for c in needed):
+            out += list(needed)
+    return list(dict.fromkeys(out))
+
+
 def ratio_cuped_table(df: pd.DataFrame, *, variant_col: str, control_label: str, pre_cols: Mapping[str, str],
                       cols: Mapping[str, str] | None = None, ratios: Sequence[str] = ("ctr", "cvr", "cpa", "roas"),
-                      alpha: float = 0.05, one_sided: bool = False) -> pd.DataFrame:
+                      alpha: float = 0.05, one_sided: bool = False,
+                      arms: Mapping[str, Moments] | None = None) -> pd.DataFrame:
     """CUPED for every ratio whose numerator and denominator both have a column (``cols``, role -> column) and a
     pre-period column (``pre_cols``, role -> column): one row per ratio and treatment variant.
 
     Columns: ratio, variant, control, treatment (adjusted ratios), abs_lift, ci_low, ci_high, rel_lift, p_value, se,
     raw_abs_lift, raw_se, theta, variance_reduction, ci_width_ratio. Empty when no ratio has both pre-period columns.
+    From the variants' moments (``arms``: ``engine_steps.arm_moments``, as ``analysis.run`` passes them; from ``df``
+    in memory when not given).
     """
     cols = dict(FUNNEL_COLS if cols is None else cols)
     order = variant_order(df, variant_col, control_label)
-    arm = df[variant_col].astype(str)
+    if arms is None:
+        arms = arm_stats(df, ratio_cuped_columns(cols, pre_cols, list(df.columns), ratios), variant_col)
     rows = []
     for name in ratios:
         num, den = RATIOS[name]
         needed = (cols.get(num), cols.get(den), pre_cols.get(num), pre_cols.get(den))
         if any(c is None or c not in df.columns for c in needed):
             continue
-        parts = {v: [df.loc[arm == v, c].to_numpy(float) for c in needed] for v in order}
         for v in order[1:]:
-            r = ratio_cuped(parts[v], parts[order[0]], ratio=name, variant=v, alpha=alpha, one_sided=one_sided)
+            r = ratio_cuped_moments(arms[v], arms[order[0]], needed, ratio=name, variant=v, alpha=alpha,
+                                    one_sided=one_sided)
             rows.append({"ratio": name, "variant": v, "control": r.control, "treatment": r.treatment,
                          "abs_lift": r.abs_lift, "ci_low": r.ci_low, "ci_high": r.ci_high, "rel_lift": r.rel_lift,
                          "p_value": r.p_value, "se": r.se, "raw_abs_lift": r.raw_abs_lift, "raw_se": r.raw_se,

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.service import bot, early_warning, faq_gaps, reply_times, sentiment, staffing
+from experiments.service import bot, early_warning, engine_steps, faq_gaps, reply_times, sentiment, staffing
 from experiments.service.config import Config
 from experiments.service.contacts import key
 from experiments.service.result import Result
@@ -78,9 +78,7 @@ def _staffing(frame: pd.DataFrame, cfg: Config, r: Result) -> None:
     r.holdout = fits[0] if fits else None
     r.future = staffing.ets_forecast(total, h)
     fc = staffing.split_by_channel(r.future, daily)
-    local_hour = (frame["opened_at"] + pd.Timedelta(hours=cfg.utc_offset_hours)).dt.hour
-    peak = frame.assign(h=local_hour).groupby(["channel", "h"]).size().groupby("channel").agg(
-        lambda s: s.max() / s.sum()).to_dict()
+    peak = reply_times.peak_hour_share(r.cube)
     targets = reply_times.targets_for(pd.Series(list(cfg.aht_minutes)), cfg.reply_targets).to_numpy()
     r.plan = staffing.staffing_plan(fc, peak, dict(cfg.aht_minutes), dict(zip(cfg.aht_minutes, targets,
                                                                                strict=True)),
@@ -101,13 +99,13 @@ def run(config: Config, data: Data | None = None, as_of: pd.Timestamp | None = N
     data = data if data is not None else load(config)
     cfg = config
     d = reply_times.with_targets(data.contacts.frame, cfg.reply_targets, cfg.utc_offset_hours)
-    levels = reply_times.service_levels(d, cfg.min_channel_contacts)
-    busiest = d["channel"].value_counts().index[:12]
+    agg = engine_steps.reply_aggregates(cfg.data_engine(), d)  # the data step: channel and channel x hour tables
+    levels = reply_times.service_levels(agg, cfg.min_channel_contacts)
     r = Result(input=data.input, contacts=d, levels=levels, unanswered=data.contacts.unanswered,
                negative_replies=data.contacts.negative, roles_used=data.roles_used, roles_left_out=data.roles_left_out,
-               weekday=reply_times.share_by(d[d["channel"].isin(busiest)], "weekday"),
-               hour=reply_times.share_by(d, "hour"),
-               weekend=reply_times.weekend_gap(d, max(1, cfg.min_channel_contacts // 2)),
+               weekday=reply_times.share_by(agg.cube, "weekday", reply_times.busiest(agg)),
+               hour=reply_times.share_by(agg.cube, "hour"), cube=agg.cube,
+               weekend=reply_times.weekend_gap(agg.cube, max(1, cfg.min_channel_contacts // 2)),
                breaches=reply_times.breaches(d))
     _service_levels(r, data.contacts.unanswered)
     negative = data.contacts.negative

@@ -39,6 +39,7 @@ import pandas as pd
 
 from experiments.common.errors import DataInputError
 from experiments.data.inputs import InputTable
+from experiments.service.engine_steps import first_replies
 from experiments.service.reply_times import reply_minutes, to_flag, to_utc
 
 BOT_COLUMNS = ("bot_turns", "bot_failures", "bot_max_fail_run", "bot_seconds", "handed_to_agent", "resolved",
@@ -117,21 +118,16 @@ def _roots(m: pd.DataFrame) -> pd.Series:
 
 
 def message_contacts(log: pd.DataFrame, *, message: str, inbound: str, reply_to: str, time: str, channel: str,
-                     source: str = "input", extra: dict[str, str] | None = None) -> Contacts:
+                     engine, source: str = "input", extra: dict[str, str] | None = None) -> Contacts:  # noqa: ANN001
     """The contacts of a message log by the rules of the module docstring. ``extra`` maps output names (``text``,
-    ``customer_id``) to columns of ``log``, taken from each contact's first message."""
+    ``customer_id``) to columns of ``log``, taken from each contact's first message. Each contact's opening and
+    first reply are the data step ``engine_steps.first_replies`` on ``engine`` (``data.engine.Engine``)."""
     m = _messages(log, message=message, inbound=inbound, reply_to=reply_to, time=time, channel=channel, source=source)
     root = _roots(m)
     inb = m[m["inbound"]].assign(contact_id=lambda d: d["id"].map(root))
-    opened = inb.groupby("contact_id")["at"].min()
-    n_messages = inb.groupby("contact_id").size()
     replies = m[~m["inbound"]].assign(contact_id=lambda d: d["parent"].map(root)).dropna(subset=["contact_id"])
-    first = replies.sort_values(["contact_id", "at"], kind="stable").drop_duplicates("contact_id")
-    frame = pd.DataFrame({"contact_id": opened.index.astype("string"), "opened_at": opened.to_numpy()})
-    frame = frame.merge(first[["contact_id", "at", "author"]].rename(columns={"at": "first_reply_at",
-                                                                               "author": "channel"}),
-                        on="contact_id", how="left")
-    frame["messages"] = frame["contact_id"].map(n_messages).to_numpy()
+    frame = first_replies(engine, inb[["contact_id", "at"]], replies[["contact_id", "at", "author"]])
+    frame = frame[["contact_id", "opened_at", "first_reply_at", "channel", "messages"]]
     if extra:
         rows = log.loc[m.index]  # the deduplicated rows, aligned with m
         for name, col in extra.items():
@@ -146,14 +142,14 @@ def message_contacts(log: pd.DataFrame, *, message: str, inbound: str, reply_to:
     return Contacts(frame=d, unanswered=unanswered, n_inbound_messages=int(m["inbound"].sum()), negative=negative)
 
 
-def build(table: InputTable) -> Contacts:
+def build(table: InputTable, engine) -> Contacts:  # noqa: ANN001 - data.engine.Engine
     """Return the contacts of ``table`` (see the module docstring); bad timestamps are an error naming the file,
-    column and rows."""
+    column and rows. A message log's first replies run on ``engine`` (``message_contacts``)."""
     cols, f, src = table.columns, table.frame, table.source
     if "reply_to" in cols:
         extra = {name: cols[role] for role, name in (("text", "text"), ("customer", "customer_id")) if role in cols}
         return message_contacts(f, message=cols["contact_id"], inbound=cols["inbound"], reply_to=cols["reply_to"],
-                                time=cols["opened"], channel=cols["channel"], source=src, extra=extra)
+                                time=cols["opened"], channel=cols["channel"], engine=engine, source=src, extra=extra)
     d = pd.DataFrame({
         "contact_id": f[cols["contact_id"]].astype("string"),
         "channel": f[cols["channel"]].astype("string").fillna("(none)"),

@@ -122,7 +122,7 @@ def weekend(r: Result) -> pd.DataFrame:
 
 def worst_hours(r: Result) -> pd.DataFrame:
     """The channel-hours with the lowest share within target."""
-    return safe.frame(reply_times.worst_hours(r.contacts).round(3))
+    return safe.frame(reply_times.worst_hours(r.cube).round(3))
 
 
 def breaches(r: Result, top: int = 10) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from experiments.common.errors import DataInputError, example_rows
+from experiments.service.engine_steps import ReplyAggregates
 
 TRUE_TEXT = {"true", "1", "yes", "y", "t", "inbound", "in"}
 FALSE_TEXT = {"false", "0", "no", "n", "f", "outbound", "out"}
@@ -85,50 +86,62 @@ def with_targets(df: pd.DataFrame, reply_targets: Mapping[str, float], utc_offse
     return out
 
 
-def service_levels(df: pd.DataFrame, min_contacts: int = 1) -> pd.DataFrame:
+def service_levels(agg: ReplyAggregates, min_contacts: int = 1) -> pd.DataFrame:
     """Per channel (and ``all``): contacts, replied, target, median and 90th-percentile reply minutes, share within
     target and breaches, worst share first among channels with at least ``min_contacts`` contacts (the smaller ones
-    follow, by volume). ``df`` comes from :func:`with_targets`."""
-    g = df.groupby("channel", observed=True)
-    t = pd.DataFrame({
-        "contacts": g.size(), "replied": g["reply_minutes"].count(), "target_minutes": g["target_minutes"].first(),
-        "median_minutes": g["reply_minutes"].median(), "p90_minutes": g["reply_minutes"].quantile(0.9),
-        "share_within_target": g["within_target"].mean(), "breaches": g["within_target"].agg(lambda s: int((~s).sum())),
-    })
-    total = pd.DataFrame({
-        "contacts": [len(df)], "replied": [int(df["reply_minutes"].count())], "target_minutes": [np.nan],
-        "median_minutes": [df["reply_minutes"].median()], "p90_minutes": [df["reply_minutes"].quantile(0.9)],
-        "share_within_target": [df["within_target"].mean()], "breaches": [int((~df["within_target"]).sum())],
-    }, index=["all"])
+    follow, by volume). ``agg`` is the engine step's ``engine_steps.reply_aggregates`` of :func:`with_targets`'s
+    frame."""
+    def table(lv: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({"contacts": lv["contacts"], "replied": lv["replied"],
+                             "target_minutes": lv["target_minutes"], "median_minutes": lv["median_minutes"],
+                             "p90_minutes": lv["p90_minutes"], "share_within_target": lv["within"] / lv["contacts"],
+                             "breaches": lv["contacts"] - lv["within"]})
+
+    t = table(agg.levels)
+    total = table(agg.total)
     big = t["contacts"] >= int(min_contacts)
     t = pd.concat([t[big].sort_values("share_within_target"), t[~big].sort_values("contacts", ascending=False)])
     return pd.concat([t, total]).rename_axis("channel")
 
 
-def share_by(df: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Share within target, channel x ``by`` (``weekday`` or ``hour``), as a wide table."""
-    return df.pivot_table(index="channel", columns=by, values="within_target", aggfunc="mean", observed=True)
+def busiest(agg: ReplyAggregates, limit: int = 12) -> list[str]:
+    """The ``limit`` channels with the most contacts (ties by channel name)."""
+    order = agg.levels["contacts"].sort_values(ascending=False, kind="stable")
+    return list(order.index[:limit])
 
 
-def worst_hours(df: pd.DataFrame, limit: int = 8, min_contacts: int = 10) -> pd.DataFrame:
+def share_by(cube: pd.DataFrame, by: str, channels: list[str] | None = None) -> pd.DataFrame:
+    """Share within target, channel x ``by`` (``weekday`` or ``hour``), as a wide table, from the engine step's
+    channel x weekday x hour ``cube`` (``channels``: only these)."""
+    c = cube if channels is None else cube[cube["channel"].isin(channels)]
+    g = c.groupby(["channel", by], observed=True)[["contacts", "within"]].sum()
+    return (g["within"] / g["contacts"]).unstack(by)
+
+
+def worst_hours(cube: pd.DataFrame, limit: int = 8, min_contacts: int = 10) -> pd.DataFrame:
     """The channel x local-hour cells with the lowest share within target (at least ``min_contacts`` contacts)."""
-    g = df.groupby(["channel", "hour"], observed=True)["within_target"].agg(["size", "mean"])
-    g = g[g["size"] >= min_contacts].rename(columns={"size": "contacts", "mean": "share_within_target"})
+    g = cube.groupby(["channel", "hour"], observed=True)[["contacts", "within"]].sum()
+    g = pd.DataFrame({"contacts": g["contacts"], "share_within_target": g["within"] / g["contacts"]})
+    g = g[g["contacts"] >= min_contacts]
     return g.sort_values("share_within_target").head(limit).reset_index()
 
 
-def weekend_gap(df: pd.DataFrame, min_contacts: int = 1) -> pd.DataFrame:
+def weekend_gap(cube: pd.DataFrame, min_contacts: int = 1) -> pd.DataFrame:
     """Per channel with at least ``min_contacts`` contacts on weekdays and on weekends: share within target on
     weekdays and on weekends (Saturday, Sunday) and the gap, worst first."""
-    wk = np.where(df["weekday"] >= 5, "weekend", "weekday")
-    d = df.assign(part=wk)
-    t = d.pivot_table(index="channel", columns="part", values="within_target", aggfunc="mean")
-    n = d.pivot_table(index="channel", columns="part", values="within_target", aggfunc="size").reindex_like(t)
-    t = t.reindex(columns=["weekday", "weekend"])
-    n = n.reindex(columns=["weekday", "weekend"]).fillna(0)
+    d = cube.assign(part=np.where(cube["weekday"] >= 5, "weekend", "weekday"))
+    g = d.groupby(["channel", "part"], observed=True)[["contacts", "within"]].sum()
+    t = (g["within"] / g["contacts"]).unstack("part").reindex(columns=["weekday", "weekend"])
+    n = g["contacts"].unstack("part").reindex(columns=["weekday", "weekend"]).fillna(0)
     t = t[(n["weekday"] >= min_contacts) & (n["weekend"] >= min_contacts)]
     t["gap"] = t["weekday"] - t["weekend"]
     return t.sort_values("gap", ascending=False)
+
+
+def peak_hour_share(cube: pd.DataFrame) -> dict[str, float]:
+    """Per channel: the share of its contacts in its busiest local hour (staffing's peak factor)."""
+    h = cube.groupby(["channel", "hour"], observed=True)["contacts"].sum()
+    return h.groupby("channel").agg(lambda s: s.max() / s.sum()).to_dict()
 
 
 def breaches(df: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
@@ -152,5 +165,6 @@ def satisfaction_vs_reply(df: pd.DataFrame) -> tuple[pd.DataFrame, float, float]
     return t, float(rho), float(p)
 
 
-__all__ = ["breaches", "reply_minutes", "satisfaction_vs_reply", "service_levels", "share_by",
+__all__ = ["breaches", "busiest", "peak_hour_share", "reply_minutes", "satisfaction_vs_reply", "service_levels",
+           "share_by",
            "targets_for", "to_flag", "to_utc", "weekend_gap", "with_targets", "worst_hours"]

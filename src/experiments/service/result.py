@@ -33,6 +33,7 @@ class Result:
     weekday: pd.DataFrame
     hour: pd.DataFrame
     weekend: pd.DataFrame
+    cube: pd.DataFrame  # channel, weekday, hour, contacts, within (``engine_steps.reply_aggregates``)
     # the bot and the care queue
     bot: dict[str, Any] = field(default_factory=dict)
     flags: pd.DataFrame | None = None
