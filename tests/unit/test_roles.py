@@ -126,9 +126,10 @@ def test_a_run_stopping_on_a_missing_role_shows_the_proposed_mapping(tmp_path: P
     pd.DataFrame({"CustomerID": [f"c{i}" for i in range(40)], "Tenure": range(40),
                   "Churn": ["Yes", "No"] * 20}).to_csv(path, index=False)
     params = config.notebook_parameters("04_churn_prediction", None, {"input_path": str(path), "label_col": "Churn"})
-    with pytest.raises(inputs.DataInputError) as err:  # the notebook's default customer_col is customer_id
+    assert params["customer_col"] == ""  # not given; its default customer_id is not a column of the file
+    with pytest.raises(inputs.DataInputError) as err:
         inputs.load_input(str(path), {"id": params["customer_col"], "label": "Churn"}, names={"id": "customer_col"})
-    assert "parameter customer_col asks for column 'customer_id'" in str(err.value)
+    assert "parameter customer_col is empty (not given, or its default column is not in the file)" in str(err.value)
     error = f"cell 4: DataInputError: {err.value}"  # as the runner has it from papermill
     hint = roles.missing_role_hint("04_churn_prediction", params, error)
     assert f"inspect {path} 04_churn_prediction" in hint and "-p 'customer_col=CustomerID'" in hint
@@ -154,3 +155,42 @@ def test_a_cdnow_style_file_runs_through_02_with_or_without_sep_and_header(tmp_p
                                                          "holdout_days": 30, "fit_pareto": "false", **reading})
     assert got["status"] == "passed", got["error"]
     assert got["metrics"]["n_customers"] == 30
+
+
+def test_a_default_column_the_file_lacks_is_left_out_when_not_given(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # before: 02 on order lines with quantity_col + price_col stopped with "parameter amount_col asks for column
+    # 'amount'" (the company world's column) until the user blanked amount_col (issue 19, item 3's rule)
+    from experiments import segments
+
+    path = tmp_path / "lines.csv"
+    pd.DataFrame({"CustomerID": [f"c{i % 9}" for i in range(60)],
+                  "InvoiceDate": [f"2024-{1 + i % 12:02d}-{1 + i % 27:02d}" for i in range(60)],
+                  "Quantity": [1 + i % 4 for i in range(60)], "UnitPrice": [2.5] * 60}).to_csv(path, index=False)
+    given = {"input_path": str(path), "customer_col": "CustomerID", "time_col": "InvoiceDate",
+             "quantity_col": "Quantity", "price_col": "UnitPrice"}
+    params = config.notebook_parameters("02_customer_segmentation", None, given)
+    assert params["amount_col"] == "" and "left out: amount_col (default 'amount')" in capsys.readouterr().err
+    data = segments.sources.load(segments.Config.from_parameters(params))
+    assert data.tx["amount"].sum() == pytest.approx(sum(2.5 * (1 + i % 4) for i in range(60)))
+    # a column the user names is never left out: it stays an error naming it
+    with pytest.raises(inputs.DataInputError, match="amount_col asks for column 'amount'"):
+        segments.sources.load(segments.Config.from_parameters(
+            config.notebook_parameters("02_customer_segmentation", None, given | {"amount_col": "amount"})))
+    # 06 on a table without a unit id: unit_col's default 'unit_id' is left out, each row its own unit (item 6)
+    ab = tmp_path / "mailing.csv"
+    pd.DataFrame({"group": ["a", "b"] * 30, "bought": [0, 1, 0] * 20}).to_csv(ab, index=False)
+    p06 = config.notebook_parameters("06_ad_ab_analysis", None, {"input_path": str(ab), "variant_col": "group",
+                                                                 "control_label": "a", "metric_cols": ["bought"]})
+    assert p06["unit_col"] == "" and p06["variant_col"] == "group"
+
+
+def test_every_missing_role_is_named_at_once() -> None:
+    frame = pd.DataFrame({"CustomerID": ["c1"], "Churn": ["Yes"], "Tenure": [3]})
+    with pytest.raises(inputs.DataInputError) as err:
+        inputs.check_columns(frame, {"id": "customer_id", "label": "churned", "value": ""}, "t.csv", ["value"],
+                             {"id": "customer_col"})
+    msg = str(err.value)  # before: only the first missing role was named
+    assert msg.startswith("t.csv: 2 column roles are missing")
+    assert "customer_col asks for column 'customer_id'" in msg and "(did you mean 'CustomerID'?)" in msg
+    assert "label_col asks for column 'churned'" in msg and "(did you mean 'Churn'?)" in msg

@@ -84,29 +84,34 @@ def check_columns(df: pd.DataFrame, roles: RoleColumns, source: str, optional: I
                   names: Mapping[str, str] | None = None) -> dict:
     """Return ``{role: column}`` for the given roles after checking each column exists in ``df``.
 
-    A role whose value is empty is dropped when it is in ``optional`` and an error otherwise. Raises
-    ``DataInputError`` naming ``source``, the parameter (``names[role]``, else ``<role>_col``), the column asked for,
-    the closest column and the columns present.
+    A role whose value is empty is dropped when it is in ``optional`` and missing otherwise. Every missing column is
+    named in one ``DataInputError``: ``source``, each parameter (``names[role]``, else ``<role>_col``), the column
+    asked for with the closest column, and the columns present.
     """
     optional = set(optional)
     names = names or {}
     present = [str(c) for c in df.columns]
     out: dict[str, str | list[str]] = {}
+    problems: list[str] = []
     for role, value in roles.items():
         if value is None or (isinstance(value, str | list | tuple) and len(value) == 0):
-            if role in optional:
-                continue
-            raise DataInputError(f"{source}: parameter {names.get(role, f'{role}_col')} is empty, but the analysis "
-                                 f"needs a column for '{role}'; the file has {_listing(present)}")
+            if role not in optional:
+                problems.append(f"parameter {names.get(role, f'{role}_col')} is empty (not given, or its default "
+                                f"column is not in the file), but the analysis needs a column for '{role}'")
+            continue
         cols = [value] if isinstance(value, str) else [str(v) for v in value]
         param = names.get(role) or (f"{role}_col" if isinstance(value, str) else f"{role}_cols")
-        for col in cols:
-            if col not in df.columns:
-                hint = closest_column(col, present)
-                raise DataInputError(
-                    f"{source}: parameter {param} asks for column {col!r}, which the file does not have"
-                    + (f" (did you mean {hint!r}?)" if hint else "") + f"; the file has {_listing(present)}")
-        out[role] = value if isinstance(value, str) else cols
+        missing = [c for c in cols if c not in df.columns]
+        for col in missing:
+            hint = closest_column(col, present)
+            problems.append(f"parameter {param} asks for column {col!r}, which the file does not have"
+                            + (f" (did you mean {hint!r}?)" if hint else ""))
+        if not missing:
+            out[role] = value if isinstance(value, str) else cols
+    if problems:
+        head = problems[0] if len(problems) == 1 else \
+            f"{len(problems)} column roles are missing: " + "; ".join(problems)
+        raise DataInputError(f"{source}: {head}; the file has {_listing(present)}")
     return out
 
 

@@ -122,6 +122,23 @@ def read_table(path: str | os.PathLike[str], *, fmt: str | None = None, encoding
     return df
 
 
+def columns_of(path: str | os.PathLike[str], *, encoding: str | None = None, sheet: str | int | None = 0,
+               sep: str | None = None, header: bool | None = None) -> list[str]:
+    """The column names ``read_table`` would give the file (Excel and Parquet without reading their rows)."""
+    p = resolve(path)
+    kind = _format_of(p, None) if p.is_file() else "csv"
+    if kind == "excel":
+        try:
+            return [str(c) for c in pd.read_excel(p, sheet_name=sheet, nrows=0).columns]
+        except (ValueError, OSError) as exc:
+            raise DataInputError(f"{p.name}: cannot be read as excel: {exc}") from exc
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        return [str(c) for c in pq.read_schema(p).names]
+    return [str(c) for c in read_table(p, encoding=encoding, sheet=sheet, sep=sep, header=header).columns]
+
+
 #: Delimiters ``sniff_layout`` considers, in order of preference when a line has several.
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _NUMBER = r"[-+]?\d+(?:[.,]\d+)?"

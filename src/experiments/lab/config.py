@@ -283,8 +283,9 @@ def effective_parameters(spec: NotebookSpec, profile: str | None,
                          conf_dir: Path | None = None) -> dict[str, Any]:
     """Merge conf base, profile and command-line overrides for one notebook, validating each layer (an old parameter
     name of conf/roles.yaml ``aliases`` is taken as its new name); the reading parameters' choices
-    (conf/roles.yaml ``reading``) are checked with the notebook's ``checks``."""
-    from experiments.lab.roles import aliases, reading_checks
+    (conf/roles.yaml ``reading``) are checked with the notebook's ``checks``. With ``input_path`` given, a ``*_col``
+    parameter not given whose default column the file lacks is left out (``roles.defaults_not_in_file``)."""
+    from experiments.lab.roles import aliases, defaults_not_in_file, reading_checks
 
     defaults = notebook_defaults(spec.path)
     conf = load_yaml((conf_dir or paths.conf_dir()) / "params" / f"{spec.name}.yaml")
@@ -302,6 +303,7 @@ def effective_parameters(spec: NotebookSpec, profile: str | None,
             continue  # a plain -p key applies to the notebooks that declare it; checked across notebooks by the runner
         if notebook in (None, spec.name):
             params |= validate(spec.name, defaults, {key: value}, "the command line")
+    params |= defaults_not_in_file(spec.name, defaults, params)
     checks = reading_checks(defaults, conf_dir) | dict(spec.checks) \
         | dict(_read_checks(conf.get("checks"), f"conf/params/{spec.name}.yaml"))
     check_values(spec.name, defaults | params, checks.items())

@@ -184,16 +184,46 @@ def command(path: str, notebook: str, chosen: Mapping[str, str], reading_given: 
     return " \\\n    ".join(parts)
 
 
+def _reading_args(given: Mapping[str, Any]) -> dict[str, Any]:
+    from experiments.data.inputs import header_flag, separator
+
+    sheet = given.get("input_sheet", "")
+    return {"encoding": str(given.get("input_encoding") or "") or None,
+            "sheet": sheet if sheet not in ("", None) else 0, "sep": separator(str(given.get("input_sep") or "")),
+            "header": header_flag(given.get("input_header", ""))}
+
+
+def defaults_not_in_file(notebook: str, defaults: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, str]:
+    """Issue 19's rule for a flat table: a ``*_col`` parameter the user did not give (not in ``given``) whose default
+    column is not in the file named by ``given["input_path"]`` is left out, ``{parameter: ""}``, with one notice.
+    Optional roles are then absent; a required one stops the run naming the parameter (with ``inspect``'s proposed
+    mapping). Nothing for the company world or a file that cannot be read here (the loader then says why)."""
+    import sys
+
+    from experiments.data.tables import DataInputError, columns_of
+
+    path = str(given.get("input_path") or "")
+    untouched = [k for k, v in defaults.items() if k.endswith("_col") and k not in given and isinstance(v, str) and v]
+    if not path or not untouched:
+        return {}
+    try:
+        present = set(columns_of(paths.resolve(path), **_reading_args(dict(defaults) | dict(given))))
+    except (DataInputError, OSError, ValueError):
+        return {}
+    out = {k: "" for k in untouched if defaults[k] not in present}
+    if out:
+        listed = ", ".join(f"{k} (default {defaults[k]!r})" for k in out)
+        print(f"note: {notebook}: not given and not columns of {Path(path).name}, so left out: {listed}",
+              file=sys.stderr)
+    return out
+
+
 def read_like_the_loader(path: str, given: Mapping[str, Any]) -> pd.DataFrame:
     """Read ``path`` as ``data.inputs.load_input`` would with the reading parameters ``given`` (input_encoding,
     input_sheet, input_sep, input_header; empty or absent: detect)."""
-    from experiments.data.inputs import header_flag, separator
     from experiments.data.tables import read_table
 
-    sheet = given.get("input_sheet", "")
-    return read_table(paths.resolve(str(path)), encoding=str(given.get("input_encoding") or "") or None,
-                      sheet=sheet if sheet not in ("", None) else 0, sep=separator(str(given.get("input_sep") or "")),
-                      header=header_flag(given.get("input_header", "")))
+    return read_table(paths.resolve(str(path)), **_reading_args(given))
 
 
 def proposal(path: str, notebook: str, given: Mapping[str, Any] | None = None,
