@@ -50,6 +50,7 @@ min_topic_size = 10  # hdbscan: smallest topic
 svd_components = 100  # dimensions of the TF-IDF -> SVD text embedding
 outlier_threshold = 0.0  # hdbscan: c-TF-IDF similarity an outlier needs to join a topic in reduce_outliers
 topic_stop_words = []  # extra words to leave out of topics (e.g. brand or product names), besides stop words
+topic_names = "conf/topic_names.yaml"  # YAML file naming topics (name: [words]; conf/topic_names.yaml); empty: top words
 embedding_model = ""  # optional local sentence-transformers model name instead of the TF-IDF/SVD embedding
 period_days = 30  # length of "this period" for the complaint trend
 as_of = ""  # end of this period and of the care window (ISO date); empty means the latest text's time
@@ -110,11 +111,14 @@ charts.sentiment_over_time(result.table);
 # ## 3. What they talk about: topics
 #
 # BERTopic over a TF-IDF -> SVD embedding, clustered with the method chosen in `topic_method` (on the texts
-# `topic_filter` keeps); each topic is named by its most distinctive words (c-TF-IDF) with two example texts.
+# `topic_filter` keeps); each topic is named from the aspect lexicon `topic_names` (conf/topic_names.yaml: a name
+# and the words that say a text is about it) when its most distinctive words (c-TF-IDF) match one, else by those
+# words, with two example texts.
 
 # %%
 display(present.topics_summary(result, topic_filter))
 display(present.topic_table(result))
+display(present.topic_names_note(result))
 
 # %%
 charts.topic_sizes(result.topic_result.info);

@@ -10,8 +10,10 @@ and what this implementation measured here:
 - online_shopping_10_cats: accuracy >= 0.92 required (issue: 0.936); measured 0.935 (lexicon 0.826); topics vs the
   10 categories: NMI 0.46 (ARI 0.29; an earlier session measured 0.45 and 0.30).
 - Airline complaint topics (profile airline_tweets: topic_filter keeps the 7,988 negative tweets with a reason other
-  than "Can't Tell", 9 topics) vs negativereason: NMI 0.145, ARI 0.060 (issue 20: fitted on every tweet with 10
-  topics, as the profile did before, 0.078 / 0.029).
+  than "Can't Tell", 9 topics) vs negativereason: NMI 0.116 at seed 42 (0.118, 0.136, 0.125, 0.143 at seeds 1-4;
+  mean 0.128). Before issue 25 the placeholders ``@USER`` and ``URL`` and contractions ("i'm", "can't") counted as
+  topic words (labels such as "@USER · time · phone · URL"): 0.145 at seed 42 but 0.096, 0.092, 0.094, 0.104 at
+  seeds 1-4 (mean 0.106). (Issue 20: fitted on every tweet with 10 topics, 0.078 / 0.029.)
 """
 
 from __future__ import annotations
@@ -70,7 +72,9 @@ def test_airline_topics_against_negativereason(airline) -> None:
                                 np.random.default_rng(0).permutation(res.topic_result.topics))
     print(f"airline topics vs negativereason: {got}")
     assert got["n"] == 7988 == int(fitted.sum())  # negatives with a reason other than "Can't Tell"
-    assert got["nmi"] >= 0.12 and got["nmi"] > 10 * shuffled["nmi"]  # measured 0.145
+    # 0.11: the lowest of seeds 42 and 1-4 is 0.116 (seed 42) since placeholders are no topic words (docstring)
+    assert got["nmi"] >= 0.11 and got["nmi"] > 10 * shuffled["nmi"]
+    assert "@USER" not in " ".join(res.topic_result.info["words"]) and "URL" not in res.metrics()["top_complaint_topic"]
     assert res.metrics()["topic_nmi"] == got["nmi"] and res.topic_result.n_topics == 9
 
 

@@ -1,15 +1,16 @@
 """``run(config, data=None) -> Result``: the whole feedback analysis.
 
 Load (``sources``), score sentiment with both methods (``sentiment``), fit topics on the texts ``topic_filter``
-keeps (``topics``), grade negative texts and build the care queue (``care``), the complaint trend (``trend``) and
-the cross-tabs. Never reads the planted truth (that is ``evaluation``'s).
+keeps (``topics``) and name them (``labels``, parameter ``topic_names``), grade negative texts and build the care
+queue (``care``), the complaint trend (``trend``) and the cross-tabs. Never reads the planted truth (that is
+``evaluation``'s).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from experiments.feedback import care, sentiment, topics, trend
+from experiments.feedback import care, labels, sentiment, topics, trend
 from experiments.feedback.config import Config
 from experiments.feedback.result import Result
 from experiments.feedback.sources import Data, load, resolve_as_of
@@ -29,6 +30,7 @@ def run(config: Config, data: Data | None = None) -> Result:
                            outlier_threshold=config.outlier_threshold, seed=config.seed,
                            embedding_model=config.embedding_model, stop_words=set(config.topic_stop_words),
                            source=source)
+    tr.info = labels.name_topics(tr.info, labels.load_names(config.topic_names))
     tab["topic"], tab["topic_label"] = topics.OUTSIDE_FILTER
     tab.loc[fitted, "topic"] = tr.topics
     tab.loc[fitted, "topic_label"] = tr.labels().to_numpy()

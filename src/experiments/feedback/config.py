@@ -44,6 +44,7 @@ class Config:
     outlier_threshold: float
     topic_stop_words: tuple[str, ...]
     embedding_model: str
+    topic_names: str  # names of topics (labels.load_names): a YAML file name -> words; empty: top words
     period_days: int  # the complaint trend and the care queue (care_rules)
     as_of: str
     care_keywords: Mapping[str, list[str]]
@@ -71,7 +72,8 @@ class Config:
             min_topic_size=int(n("min_topic_size")), svd_components=int(n("svd_components")),
             outlier_threshold=float(n("outlier_threshold")),
             topic_stop_words=tuple(str(w) for w in (n("topic_stop_words") or [])),
-            embedding_model=t("embedding_model"), period_days=int(n("period_days")), as_of=t("as_of"),
+            embedding_model=t("embedding_model"), topic_names=t("topic_names"),
+            period_days=int(n("period_days")), as_of=t("as_of"),
             care_keywords=dict(n("care_keywords") or {}), care_repeat_contacts=int(n("care_repeat_contacts")),
             care_repeat_days=float(n("care_repeat_days")), care_window_days=float(n("care_window_days")),
             care_min_grade=t("care_min_grade"), care_actions=dict(n("care_actions") or {}),

@@ -82,11 +82,34 @@ def topics_summary(result: Result, topic_filter: str = ""):
 
 
 def topic_table(result: Result, top: int = 15) -> pd.DataFrame:
-    """Return the topics for display: id as index, top words, texts, share (%) and two example texts."""
+    """Return the topics for display: id as index, name (label), top words, texts, share (%) and two example
+    texts."""
     t = result.topic_result.info.head(top)
-    return safe.frame(pd.DataFrame({"top words": t["label"].to_numpy(), "texts": t["size"].to_numpy(),
-                                    "share (%)": (t["share"].to_numpy() * 100).round(1),
-                                    "examples": t["examples"].to_numpy()}, index=pd.Index(t["topic"], name="topic")))
+    return safe.frame(pd.DataFrame({"topic": t["label"].to_numpy(), "top words": t["words"].to_numpy(),
+                                    "texts": t["size"].to_numpy(), "share (%)": (t["share"].to_numpy() * 100).round(1),
+                                    "examples": t["examples"].to_numpy()}, index=pd.Index(t["topic"], name="id")))
+
+
+def topic_names_note(result: Result):
+    """Return one Markdown sentence on how the topics were named: confident names, weak matches (each with the words
+    that matched) and topics no name fits (then named by their top words)."""
+    from experiments.feedback import labels
+
+    info = result.topic_result.info
+    if "name_match" not in info:
+        return safe.md("Topics are named by their top words (no topic_names given).")
+    weak = labels.weak_names(info)
+    n_strong = int(info["name_match"].eq("strong").sum())
+    n_none = int(info["name_match"].eq("none").sum())
+    text = safe.md("{s} of {n} topics named from topic_names; {w} weak matches (shown as \"name?\"); {x} named by "
+                   "their top words.", s=n_strong, n=len(info), w=len(weak), x=n_none).data
+    for row in weak.itertuples(index=False):
+        text += " " + safe.md("Topic {t} is only weakly {name} ({score:.0%} of its top-word weight: {hit}; top words "
+                              "{words}): add its words to that name, or a new name, in topic_names.", t=row.topic,
+                              name=row.name, score=row.name_score, hit=row.name_words, words=row.words).data
+    from IPython.display import Markdown
+
+    return Markdown(text)
 
 
 def topic_channel(result: Result, top: int = 15) -> pd.DataFrame:
@@ -130,7 +153,7 @@ def trend_table(trend: pd.DataFrame, top: int = 5) -> pd.DataFrame:
     shortened)."""
     t = trend.head(top)
     return safe.frame(pd.DataFrame({
-        "complaint topic (top words)": t.index, "negatives this period": t["now"].to_numpy(),
+        "complaint topic": t.index, "negatives this period": t["now"].to_numpy(),
         "period before": t["before"].to_numpy(), "change": t["change"].to_numpy(),
         "share of this period (%)": (t["share_now"].to_numpy() * 100).round(0).astype(int),
         "latest example": t["example"].to_numpy() if "example" in t else ""}), max_chars=70)

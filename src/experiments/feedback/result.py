@@ -75,6 +75,7 @@ class Result:
             "n_negative": int((tab["sentiment"] == "negative").sum()),
             "negative_share": float((tab["sentiment"] == "negative").mean()) if len(tab) else None,
             "n_topics": tr.n_topics, "outlier_share": tr.outlier_share,
+            "n_topics_named": _count(tr.info, "strong"), "n_topics_weak_name": _count(tr.info, "weak"),
             "outlier_share_before": tr.outlier_share_before,
             "topic_nmi": None if a.get("n", 0) < 2 else a["nmi"],
             "topic_ari": None if a.get("n", 0) < 2 else a["ari"],
@@ -106,3 +107,10 @@ class Result:
         queue["customer_id"] = queue["customer_id"].astype("string")
         return processed.publish_results({"care_queue": queue, "feedback_scored": self.scored_table()},
                                          company_world=self.company_world)
+
+
+def _count(info: pd.DataFrame, match: str) -> int:
+    """Topics (outliers excluded) whose ``labels.name_topics`` match is ``match`` (0 when topics were not named)."""
+    if "name_match" not in info:
+        return 0
+    return int((info["name_match"].eq(match) & info["topic"].ne(-1)).sum())

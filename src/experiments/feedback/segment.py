@@ -23,6 +23,10 @@ from experiments.feedback.language import CJK_CLASS
 _CJK = re.compile(CJK_CLASS)
 _WORD = re.compile(r":[a-z_]+:|@USER|URL|[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:\.\d+)?|[!?！？]")
 _KEEP_PUNCT = {"!", "?", "！", "？"}
+#: The placeholders ``normalise`` writes for links and mentions (lower-cased): never a topic word. The Latin
+#: tokenizer keeps them upper-case (``URL``, ``@USER``), jieba lower-cases them, so they are compared lower-cased.
+PLACEHOLDERS = frozenset({"url", "@user"})
+_MENTION = re.compile(r"@USER")
 _JIEBA = None
 
 #: Function words dropped from topic labels only (never from sentiment features, where 不 and not matter).
@@ -40,6 +44,9 @@ FEEDBACK_STOP = frozenset("""
 please respond waiting answer hope improve just letting know experience long-time customer here
 deal""".split())
 
+
+#: What is left of HTML entities in exported tweets and web forms ("&amp;" read as "amp"): never a topic word.
+MARKUP = frozenset({"amp", "gt", "lt", "quot", "nbsp"})
 
 #: Dictionary words jieba prefers where feedback almost always means their parts: "5天才到" is 5 天 / 才到 (arrived
 #: only after 5 days), not 天才 (genius).
@@ -102,6 +109,11 @@ def _tokenize(text: str) -> tuple[str, ...]:
         return ()
     if has_cjk(text):
         out = []
+        if "@USER" in text:  # jieba splits the mention placeholder into "@" + "USER"; keep it one token
+            parts = _MENTION.split(text)
+            for k, part in enumerate(parts):
+                out += list(_tokenize(part)) + (["@USER"] if k < len(parts) - 1 else [])
+            return tuple(out)
         for w in jieba_tokenizer().lcut(text):
             w = w.strip()
             if not w:
@@ -121,11 +133,18 @@ def is_content_word(word: str) -> bool:
     """True for a word that says what a text is about: not a stop word, feedback boilerplate, sentiment word,
     number, id, URL, mention or punctuation."""
     if (word in ZH_STOP or word in ENGLISH_STOP_WORDS or word in FEEDBACK_STOP or word in _KEEP_PUNCT
-            or word in ("url", "@user") or word in sentiment_words()):
+            or word.lower() in PLACEHOLDERS or word in sentiment_words()):
         return False
-    if any(ch.isdigit() for ch in word):
+    if any(ch.isdigit() for ch in word) or word in MARKUP or _is_contraction(word):
         return False
     return not (len(word) == 1 and word.isascii())
+
+
+def _is_contraction(word: str) -> bool:
+    """True for an English contraction of a function word: "i'm", "i've", "can't", "don't", "we'll", "it's"
+    (but not a possessive such as "airline's")."""
+    base, _, suffix = word.partition("'")
+    return bool(suffix) and (suffix in ("m", "ve", "re", "ll", "d", "t") or base in ENGLISH_STOP_WORDS)
 
 
 def topic_tokenize(text: str) -> list[str]:

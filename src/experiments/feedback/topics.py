@@ -192,20 +192,23 @@ def _n_features(docs: list[str], min_df: int) -> int:
 
 def _info(model, topics: np.ndarray, texts: list[str], docs: list[str], n_words: int = 4,
           n_examples: int = 2) -> pd.DataFrame:
-    """One row per topic: topic id, label (top words), size, share, words, example texts (the most central: BERTopic's
-    representative documents mapped back to the original texts)."""
+    """One row per topic: topic id, label (top words; ``labels.name_topics`` names it), size, share, words and their
+    c-TF-IDF weights, example texts (the most central: BERTopic's representative documents mapped back to the
+    original texts)."""
     original = {}
     for d, t in zip(docs, texts, strict=True):
         original.setdefault(d, t)
     ids, sizes = np.unique(topics, return_counts=True)
     rows = []
     for t, size in zip(ids.tolist(), sizes.tolist(), strict=True):
-        words = [w for w, _ in (model.get_topic(t) or [])][:8] if t != -1 else []
+        pairs = list(model.get_topic(t) or [])[:8] if t != -1 else []
+        words = [w for w, _ in pairs]
         label = " · ".join(words[:n_words]) if words else ("outliers" if t == -1 else f"topic {t}")
         rep = [original.get(d, d) for d in (model.get_representative_docs(t) or [])] if t != -1 else []
         examples = list(rep or [texts[i] for i in np.flatnonzero(topics == t)[:n_examples]])[:n_examples]
         rows.append({"topic": t, "label": label, "size": size, "share": size / len(topics),
-                     "words": ", ".join(words), "examples": " | ".join(examples)})
+                     "words": ", ".join(words), "weights": [round(float(v), 6) for _, v in pairs],
+                     "examples": " | ".join(examples)})
     return pd.DataFrame(rows).sort_values(["size", "topic"], ascending=[False, True]).reset_index(drop=True)
 
 
