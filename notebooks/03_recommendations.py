@@ -20,7 +20,7 @@
 # read, "customers who bought X also buy" neighbours, and proof that the model beats what a lazy team would ship
 # (the most-popular list). Collaborative filtering with `implicit` (ALS, BPR, item-item kNN) on the company world's
 # completed orders (`data/processed/orders.parquet`, written by `01_data_cleaning`), or on your own table through
-# `input_path` and `user_col`, `item_col`, `weight_col`, `time_col`. The lists go to
+# `input_path` and `customer_col`, `item_col`, `weight_col`, `time_col`. The lists go to
 # `data/processed/recommendations.parquet` (one row per customer and rank).
 
 # %% tags=["parameters"]
@@ -28,13 +28,15 @@
 input_path = ""  # CSV, Parquet or Excel table of interactions; empty means the company world's orders
 input_encoding = ""  # text encoding of a CSV input_path; empty means detect it
 input_sheet = ""  # Excel sheet of input_path; empty means the first sheet
-user_col = "customer_id"  # column identifying the customer (user)
+input_sep = ""  # CSV field separator: , ; \t | or whitespace; empty means detect it
+input_header = ""  # CSV header row: true, false (columns named 0, 1, 2 ...); empty means detect it
+customer_col = "customer_id"  # column identifying the customer (user)
 item_col = "item_id"  # column identifying the item
 item_name_col = ""  # optional column with a readable item name (used in the reasons)
 weight_col = ""  # optional quantity or rating column; empty means every row counts 1
 time_col = ""  # optional timestamp column; needed for the time split
 date_order = "auto"  # slash dates in time_col: auto, dmy or mdy (never guessed when ambiguous)
-date_format = ""  # strftime format of time_col; empty means detect
+date_format = ""  # strftime format of time_col, or unix_s / unix_ms for epoch times; empty means detect
 min_rating = None  # optional: keep rows whose weight_col is at least this (explicit ratings as positives)
 split = "time"  # "time" (train before a cut-off, test after) or "random" (per-user random hold-out)
 test_fraction = 0.2  # share of interactions held out for the test (time) or per user (random)
