@@ -52,6 +52,9 @@ rule_actions = {}            # per-rule action overrides, for example zero_price
 impute_city_from_phone = False  # also fill a missing city from the phone area; off, not sound for mobiles
 processed_dir = ""           # folder for the contract tables; empty: data/processed, or data/interim/flat/processed for a flat table
 seed = 42                    # random seed for the u sampling of splink
+engine = "duckdb"  # engine for the data steps (exact duplicates, joins of orders to customers): duckdb (embedded) or spark
+spark_master = "local[2]"  # Spark master URL when engine is spark: local[n] or spark://host:7077 for a cluster
+engine_memory_limit = 0.5  # share of RAM (0-1] DuckDB may use before it spills to disk (out of core)
 output_dir = ""              # run folder for metrics.json and figures; the runner sets it
 
 # %%

@@ -15,6 +15,7 @@ import pandas as pd
 
 from experiments.cleaning.campaigns import clean_campaigns
 from experiments.cleaning.config import Config
+from experiments.cleaning.engine_steps import customer_ids_of
 from experiments.cleaning.entity_resolution import resolve
 from experiments.cleaning.impute import impute_city
 from experiments.cleaning.order_lines import clean_order_lines
@@ -29,6 +30,7 @@ from experiments.cleaning.survivorship import golden_records, resolve_rules
 from experiments.common.dates import parse_dates
 from experiments.common.errors import DataInputError
 from experiments.data import contracts
+from experiments.data.engine import Engine
 
 
 def effective_as_of(as_of: str) -> str:
@@ -57,7 +59,8 @@ def _clean_flat(config: Config, data: Data) -> Result:
     table = data.table
     flat = clean_order_lines(table.frame, table.columns, source_name=table.source, date_order=config.date_order,
                              date_format=config.date_format, cancel_prefix=config.cancel_prefix,
-                             as_of=effective_as_of(config.as_of), rule_actions=config.rule_actions)
+                             as_of=effective_as_of(config.as_of), rule_actions=config.rule_actions,
+                             engine=config.data_engine())
     return Result(config=config, tables=flat.tables, lineage=None, records=None, raw={"order_lines": table.frame},
                   log=flat.log, quarantine=flat.quarantine, order_counts={"order_lines": flat.counts}, imputed=None,
                   resolution=None, input=data.inventory)
@@ -79,15 +82,15 @@ def _people(data: Data, log: RuleLog, q: Quarantine, as_of: pd.Timestamp, raw: d
 
 
 def _orders(data: Data, log: RuleLog, q: Quarantine, as_of: pd.Timestamp, raw: dict,
-            ref_to_customer: pd.Series) -> tuple[pd.DataFrame, dict[str, OrderCounts]]:
+            ref_to_customer: pd.Series, engine: Engine) -> tuple[pd.DataFrame, dict[str, OrderCounts]]:
     parts, counts = [], {}
     for name, cfg in company_sources("orders").items():
         raw[name] = data.frames[name]
         lines = to_order_layout(raw[name], cfg)
         clean, counts[name] = clean_lines(raw[name], lines, source=name, log=log, quarantine=q, as_of=as_of,
                                           date_order=cfg.date_order, utc_offset_hours=cfg.utc_offset_hours,
-                                          label=cfg.file, date_column=cfg.columns["ordered_at_raw"])
-        clean["customer_id"] = clean["customer_ref"].map(ref_to_customer).astype("string")
+                                          label=cfg.file, date_column=cfg.columns["ordered_at_raw"], engine=engine)
+        clean["customer_id"] = customer_ids_of(engine, clean["customer_ref"], ref_to_customer)
         unknown = clean["customer_ref"].notna() & clean["customer_id"].isna()
         log.record(name, "unknown_customer_ref", "customer_id", int(unknown.sum()), "null")
         parts.append(clean.drop(columns=["customer_ref"]))
@@ -149,7 +152,7 @@ def _clean_company(config: Config, data: Data) -> Result:
     items = _simple_source(data, "items", q, raw)
     items["price"] = pd.to_numeric(items["price"], errors="coerce")
     q.set_out("items", len(items))
-    orders, order_counts = _orders(data, log, q, as_of_ts, raw, ref_to_customer)
+    orders, order_counts = _orders(data, log, q, as_of_ts, raw, ref_to_customer, config.data_engine())
     feedback = _feedback(data, q, log, raw, ref_to_customer)
     ad_events = _ad_events(data, q, raw)
     service = {}

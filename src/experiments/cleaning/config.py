@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from experiments.common.params import need, text
+from experiments.data.engine import Engine
 
 NOTEBOOK = "01_data_cleaning"
 #: the flat order-lines table's roles, each read from the parameter ``<role>_col``
@@ -38,6 +39,9 @@ class Config:
     impute_city_from_phone: bool
     processed_dir: str                # where publish writes ('' = the input's default folder)
     seed: int
+    engine: str                       # duckdb or spark: where the set-shaped steps run (cleaning.engine_steps)
+    spark_master: str
+    engine_memory_limit: float
 
     @property
     def is_flat(self) -> bool:
@@ -59,4 +63,10 @@ class Config:
                    survivorship_rules=dict(need(params, "survivorship_rules", NOTEBOOK) or {}),
                    rule_actions=dict(need(params, "rule_actions", NOTEBOOK) or {}),
                    impute_city_from_phone=bool(need(params, "impute_city_from_phone", NOTEBOOK)),
-                   processed_dir=t("processed_dir"), seed=int(need(params, "seed", NOTEBOOK)))
+                   processed_dir=t("processed_dir"), seed=int(need(params, "seed", NOTEBOOK)),
+                   engine=t("engine"), spark_master=t("spark_master"),
+                   engine_memory_limit=float(need(params, "engine_memory_limit", NOTEBOOK)))
+
+    def data_engine(self) -> Engine:
+        """The engine of the data steps (``engine``, ``spark_master``, ``engine_memory_limit``)."""
+        return Engine(self.engine, self.spark_master, self.engine_memory_limit)

@@ -20,6 +20,7 @@ from experiments.cleaning.orders import ORDER_COLUMNS, OrderCounts, clean_lines,
 from experiments.cleaning.quarantine import Quarantine
 from experiments.cleaning.rules import RuleLog
 from experiments.common.errors import example_rows
+from experiments.data.engine import Engine
 from experiments.data.tables import DataInputError, map_columns
 
 FLAT_SOURCE = "order_lines"
@@ -37,8 +38,8 @@ class FlatResult:
 
 def clean_order_lines(df: pd.DataFrame, mapping: Mapping[str, str], *, source_name: str = "input",
                       date_order: str = "auto", date_format: str = "", cancel_prefix: str = "C",
-                      channel: str = "online", as_of: str = "", rule_actions: Mapping[str, str] | None = None
-                      ) -> FlatResult:
+                      channel: str = "online", as_of: str = "", rule_actions: Mapping[str, str] | None = None,
+                      engine: Engine | None = None) -> FlatResult:
     """Clean a flat order-lines table; ``mapping`` is ``{role: column}`` (roles in ``ROLES``).
 
     Returns orders (all statuses, duplicates removed, guest lines kept with a null ``customer_id``), items (name =
@@ -75,7 +76,8 @@ def clean_order_lines(df: pd.DataFrame, mapping: Mapping[str, str], *, source_na
     q = Quarantine()
     clean, counts = clean_lines(df, lines, source=FLAT_SOURCE, log=log, quarantine=q,
                                 as_of=pd.Timestamp(as_of) if as_of else None, date_order=date_order,
-                                date_format=date_format, label=source_name, date_column=mapping["date"])
+                                date_format=date_format, label=source_name, date_column=mapping["date"],
+                                engine=engine)
     clean = clean.rename(columns={"customer_ref": "customer_id"})
     orders = clean[ORDER_COLUMNS + [c for c in ("country",) if c in clean]].reset_index(drop=True)
     items = items_from_lines(clean)

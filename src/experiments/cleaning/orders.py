@@ -22,9 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from experiments.cleaning.engine_steps import duplicate_rows
 from experiments.cleaning.quarantine import Quarantine
 from experiments.cleaning.rules import RuleLog, apply_rule, future_mask, price_masks
 from experiments.common.dates import check_dates_parsed, parse_dates
+from experiments.data.engine import Engine, embedded
 
 #: The largest plausible |quantity| of one order line; anything above is quarantined as ``quantity_out_of_range``
 #: (it is far below int64's limit, so no cast can overflow).
@@ -59,11 +61,12 @@ def standardise_ids(values: pd.Series) -> pd.Series:
     return text.where((text != "") & (text.str.lower() != "nan"))
 
 
-def raw_counts(raw: pd.DataFrame, lines: pd.DataFrame) -> OrderCounts:
-    """Count duplicates (on every column of ``raw``), cancellations, returns and missing customers on raw rows."""
+def raw_counts(raw: pd.DataFrame, lines: pd.DataFrame, duplicates: pd.Series) -> OrderCounts:
+    """Count duplicates (``duplicates``: the exact-duplicate mask of ``raw``'s rows), cancellations, returns and
+    missing customers on raw rows."""
     return OrderCounts(
         rows_in=len(raw),
-        n_duplicate_rows=int(raw.duplicated(keep="first").sum()),
+        n_duplicate_rows=int(duplicates.sum()),
         n_cancellations=int((lines["status"] == "cancelled").sum()),
         n_returns=int((lines["status"] == "returned").sum()),
         n_missing_customer_id=int(lines["customer_ref"].isna().sum()),
@@ -72,19 +75,23 @@ def raw_counts(raw: pd.DataFrame, lines: pd.DataFrame) -> OrderCounts:
 
 def clean_lines(raw: pd.DataFrame, lines: pd.DataFrame, *, source: str, log: RuleLog, quarantine: Quarantine,
                 as_of: pd.Timestamp | None = None, date_order: str = "auto", date_format: str = "",
-                utc_offset_hours: float = 0.0, label: str = "", date_column: str = "ordered_at"
-                ) -> tuple[pd.DataFrame, OrderCounts]:
+                utc_offset_hours: float = 0.0, label: str = "", date_column: str = "ordered_at",
+                engine: Engine | None = None) -> tuple[pd.DataFrame, OrderCounts]:
     """Clean one source's order lines; return (lines in the orders layout with ``customer_ref``, raw counts).
 
     ``raw`` is the file as read (used for exact-duplicate detection and written to quarantine), ``lines`` the same
     rows (same index) mapped onto the order-lines layout. Every row ends in the output or in ``quarantine``.
-    ``label`` (the file name) and ``date_column`` (the raw date column) are used in error messages.
+    ``label`` (the file name) and ``date_column`` (the raw date column) are used in error messages. The exact
+    duplicates (every column of ``raw``) and duplicate line keys are found on ``engine`` (default: embedded DuckDB;
+    ``experiments.cleaning.engine_steps``).
     """
+    engine = engine or embedded()
     lines = lines.copy()
     lines["customer_ref"] = standardise_ids(lines["customer_ref"])
     lines["order_id"] = standardise_ids(lines["order_id"])
     lines["item_id"] = standardise_ids(lines["item_id"])
-    counts = raw_counts(raw, lines)
+    duplicates = duplicate_rows(engine, raw).set_axis(lines.index)
+    counts = raw_counts(raw, lines, duplicates)
     quarantine.set_in(source, len(raw))
     raw_q = raw.copy()
     raw_q.index = lines.index
@@ -100,7 +107,7 @@ def clean_lines(raw: pd.DataFrame, lines: pd.DataFrame, *, source: str, log: Rul
                          utc_offset_hours=utc_offset_hours, column=date_column)
     check_dates_parsed(parsed, lines["ordered_at_raw"], label or source, date_column)
     lines["ordered_at"] = parsed.values.dt.tz_localize("UTC")
-    _move(raw.duplicated(keep="first").set_axis(lines.index), "exact_duplicate", "(all)")
+    _move(duplicates, "exact_duplicate", "(all)")
     no_time = _is_blank(lines["ordered_at_raw"])
     _move(lines["ordered_at"].isna() & no_time, "missing_order_time", "ordered_at")
     _move(lines["ordered_at"].isna(), "unparseable_order_time", "ordered_at")
@@ -126,7 +133,7 @@ def clean_lines(raw: pd.DataFrame, lines: pd.DataFrame, *, source: str, log: Rul
     missing_no = lines["line_no"].isna()
     if missing_no.any():
         lines.loc[missing_no, "line_no"] = lines[missing_no].groupby("order_id").cumcount() + 10_000
-    _move(lines.duplicated(["order_id", "line_no"], keep="first"), "duplicate_line_key", "line_no")
+    _move(duplicate_rows(engine, lines, ["order_id", "line_no"]), "duplicate_line_key", "line_no")
 
     lines["quantity"] = lines["quantity"].astype(np.int64)
     lines["line_no"] = lines["line_no"].astype(np.int64)
