@@ -30,7 +30,7 @@ SPEC_COLUMNS = {
     "feedback.jsonl": ["feedback_id", "channel", "author_ref", "created_at", "text", "rating"],
     "ad_events.csv": ["experiment_id", "unit_id", "variant", "date", "impressions", "clicks", "conversions", "revenue",
                       "cost", "pre_conversions", "pre_revenue", "pre_impressions", "pre_clicks", "age_group", "gender",
-                      "interest", "channel", "landing_page"],
+                      "interest", "channel", "landing_page", "member_ref"],
 }
 ID_PATTERNS = {"crm_customers.csv": ("crm_id", r"C\d{7}"), "shop_customers.jsonl": ("user_id", r"U\d{7}"),
                "wechat_members.csv": ("会员编号", r"W\d{7}"), "pos_members.xlsx": ("card_no", r"P\d{7}"),
@@ -360,6 +360,28 @@ def test_experiments_truth_matches_the_ad_events(t: dict) -> None:
     n = ads.assign(c=ads["conversions"].astype(int), k=ads["clicks"].astype(int), i=ads["impressions"].astype(int))
     assert (n["c"] <= n["k"]).all() and (n["k"] <= n["i"]).all()
 
+
+
+def test_logged_in_ad_units_cite_one_shop_account_without_moving_any_other_ad_value(raw: Path, t: dict) -> None:
+    """Issue 21: member_ref links a share of units to a person's shop account, drawn from its own stream."""
+    from experiments.synthetic import ads as ads_mod
+
+    ads = t["ad_events.csv"]
+    linked = ads[ads["member_ref"] != ""]
+    assert linked["member_ref"].str.fullmatch(r"U\d{7}").all()
+    per_unit = ads.groupby("unit_id")["member_ref"].nunique()
+    assert (per_unit <= 1).all()  # every row of a unit (all experiments, faults included) cites the same account
+    link = linked.drop_duplicates("unit_id")
+    assert link["member_ref"].is_unique  # one unit per person
+    truth = pd.read_csv(raw / "_truth" / "ad_members.csv", dtype=str)
+    assert sorted(truth["unit_id"]) == sorted(link["unit_id"])
+    rec = t["person_records.csv"].set_index("record_id")["person_id"]
+    assert (truth["member_ref"].map(rec) == truth["person_id"]).all()
+    shop_people = t["person_records.csv"].query("source == 'shop'")["person_id"].nunique()
+    assert len(truth) == round(ads_mod.MEMBER_SHARE * shop_people)
+    # every value but member_ref is what make_ad_events alone gives at the same seed (06's numbers cannot move)
+    alone, _ = ads_mod.make_ad_events(synthetic.SIZES["tiny"].exp_units, 7)
+    pd.testing.assert_frame_equal(ads.drop(columns="member_ref"), alone.astype(str), check_dtype=False)
 
 def test_generate_cached_reuses_a_complete_world(tmp_path: Path) -> None:
     raw = synthetic.generate_cached("tiny", 3, tmp_path)

@@ -124,8 +124,15 @@ def _feedback(data: Data, q: Quarantine, log: RuleLog, raw: dict, ref_to_custome
     return fb[cols].reset_index(drop=True)
 
 
-def _ad_events(data: Data, q: Quarantine, raw: dict) -> pd.DataFrame:
+def _ad_events(data: Data, q: Quarantine, log: RuleLog, raw: dict, ref_to_customer: pd.Series) -> pd.DataFrame:
     ad = _simple_source(data, "ad_events", q, raw)
+    # issue 21: a logged-in unit cites its shop account (customer_ref); it maps to the one customer_id like orders
+    ref = (ad["customer_ref"].astype("string").str.strip() if "customer_ref" in ad
+           else pd.Series(pd.NA, index=ad.index, dtype="string"))
+    ad["customer_ref"] = ref.where(ref.fillna("") != "")
+    ad["customer_id"] = ad["customer_ref"].map(ref_to_customer).astype("string")
+    unknown = ad["customer_ref"].notna() & ad["customer_id"].isna()
+    log.record("ad_events", "unknown_customer_ref", "customer_id", int(unknown.sum()), "null")
     ad["date"] = parse_dates(ad["date"], column="date").values.dt.normalize()
     for c in ("impressions", "clicks", "conversions", "pre_conversions", "pre_impressions", "pre_clicks"):
         if c in ad:
@@ -154,7 +161,7 @@ def _clean_company(config: Config, data: Data) -> Result:
     q.set_out("items", len(items))
     orders, order_counts = _orders(data, log, q, as_of_ts, raw, ref_to_customer, config.data_engine())
     feedback = _feedback(data, q, log, raw, ref_to_customer)
-    ad_events = _ad_events(data, q, raw)
+    ad_events = _ad_events(data, q, log, raw, ref_to_customer)
     service = {}
     for c in company_sources("service").values():
         raw[c.name] = data.frames[c.name]

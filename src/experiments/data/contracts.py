@@ -7,7 +7,7 @@ outputs (``OUTPUT_SCHEMAS``): ``segments``, ``recommendations``, ``churn_scores`
 ``care_queue``, ``feedback_scored``, each keyed by ``customer_id``.
 
 Conventions every table follows:
-- ids are strings; ``customer_id`` is nullable in ``orders`` (guest lines) and ``feedback`` (anonymous);
+- ids are strings; ``customer_id`` is nullable in ``orders`` (guest lines), ``feedback`` and ``ad_events`` (anonymous);
 - event timestamps (``ordered_at``, ``created_at``) are timezone-aware UTC; calendar dates (``signup_date``,
   ``ad_events.date``) are naive midnight timestamps;
 - ``orders.quantity`` and ``orders.amount`` are signed as recorded: a POS return line or a cancellation invoice that
@@ -87,6 +87,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "date": pa.Column(DATE, coerce=True),
         **{c: pa.Column("int64", pa.Check.ge(0), coerce=True) for c in ("impressions", "clicks", "conversions")},
         **{c: pa.Column("float64", pa.Check.ge(0), coerce=True) for c in ("revenue", "cost")},
+        # issue 21: a logged-in unit's customer (cleaning maps member_ref); absent in sets cleaned before it
+        "customer_id": pa.Column("string", nullable=True, required=False, coerce=True),
     }, strict=False, name="ad_events"),
     "service_contacts": pa.DataFrameSchema({
         "conversation_id": _str(unique=True),
@@ -218,7 +220,7 @@ def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
     schema = SCHEMAS.get(table) or OUTPUT_SCHEMAS.get(table)
     if schema is None:
         raise ValueError(f"unknown table {table!r}; expected one of {', '.join((*TABLES, *OUTPUT_SCHEMAS))}")
-    missing = [c for c in schema.columns if c not in df.columns]
+    missing = [c for c, col in schema.columns.items() if c not in df.columns and col.required]
     if missing:
         raise ContractError(f"table '{table}': missing required column(s) {', '.join(map(repr, missing))}; "
                             f"found {', '.join(map(repr, map(str, df.columns)))}")

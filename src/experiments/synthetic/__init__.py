@@ -40,7 +40,7 @@ from experiments.synthetic.sizes import AS_OF, GENERATOR_VERSION, LABEL_DAYS, RE
 
 TRUTH_FILES = ("manifest.json", "person_records.csv", "persons.csv", "churn.csv", "tastes.parquet",
                "item_factors.parquet", "feedback.csv", "experiments.json",
-               "segments.csv", "service.json", "campaign.csv", "prospects.csv")
+               "segments.csv", "service.json", "campaign.csv", "prospects.csv", "ad_members.csv")
 TRUTH_DIR = "_truth"
 
 __all__ = ["raw_files", "SIZES", "TRUTH_DIR", "TRUTH_FILES", "generate", "generate_cached", "manifest_complete"]

@@ -6,6 +6,13 @@ CTR and CVR multipliers have mean one, so the true rates are exact: CTR = ``BASE
 (times ``1 + lift`` in treatment), conversions per unit = ``BASE_IMPRESSIONS * CTR * CVR``. In ``exp_cvr_lift`` the
 lift is heterogeneous: all of it sits in the units whose interest is ``coffee`` (``UPLIFT_GROUP``, +60% CVR there,
 0 elsewhere, +10% on average), recorded in the truth's ``uplift_group`` for the uplift model's planted test.
+
+Logged-in units (issue 21): ``link_members`` gives a share of the people with an online-shop account one ad unit
+each, seen while logged in, and writes that account's user id into a last column ``member_ref`` (empty for anonymous
+units), the way ``service_log`` and ``campaigns`` cite a raw record id in ``customer_ref``; cleaning maps it to the
+one ``customer_id``. It draws from its own stream (``rng_for(seed, MEMBER_STREAM)``) after every other value is
+made, so all other columns stay byte-identical to a world without the link. The link is the truth's
+``ad_members.csv`` (person_id, unit_id, member_ref).
 """
 
 from __future__ import annotations
@@ -36,6 +43,10 @@ EXPERIMENTS = {
     "exp_aa": {"start": date(2025, 5, 19), "cvr_lift": 0.0, "srm_drop": 0.0, "faults": False},
     "exp_srm": {"start": date(2025, 6, 2), "cvr_lift": 0.0, "srm_drop": 0.06, "faults": False},
 }
+MEMBER_STREAM = "ads_members"
+"""The random stream of the unit -> member link (its own, so the experiments' values do not move)."""
+MEMBER_SHARE = 0.4
+"""Share of the people with a shop account who see the experiments' ads while logged in (one unit each)."""
 COLUMNS = ["experiment_id", "unit_id", "variant", "date", "impressions", "clicks", "conversions", "revenue", "cost",
            "pre_conversions", "pre_revenue", "pre_impressions", "pre_clicks",
            "age_group", "gender", "interest", "channel", "landing_page"]
@@ -141,6 +152,25 @@ def make_ad_events(units: int, seed: int) -> tuple[pd.DataFrame, dict]:
         frames.append(df)
         truth[exp_id] = t
     return pd.concat(frames, ignore_index=True)[COLUMNS], truth
+
+
+def link_members(events: pd.DataFrame, member_refs: np.ndarray, person_ids: np.ndarray,
+                 seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return ``events`` with a last column ``member_ref`` and the link's truth (person_id, unit_id, member_ref).
+
+    ``member_refs`` holds one shop user id per person with a shop account, ``person_ids`` those persons' ids (same
+    order). ``MEMBER_SHARE`` of them (at most one per unit) get one distinct unit of ``events``, drawn from the
+    stream ``MEMBER_STREAM``; every unit's rows (all its experiments, variants and duplicates) carry the same ref.
+    """
+    rng = rng_for(seed, MEMBER_STREAM)
+    units = np.sort(events["unit_id"].unique())
+    k = min(int(round(MEMBER_SHARE * len(member_refs))), len(units))
+    who = np.sort(rng.choice(len(member_refs), k, replace=False))
+    unit = rng.choice(units, k, replace=False)
+    link = pd.Series(np.asarray(member_refs)[who], index=unit)
+    out = events.assign(member_ref=events["unit_id"].map(link).fillna("").to_numpy())
+    truth = pd.DataFrame({"person_id": np.asarray(person_ids)[who], "unit_id": unit, "member_ref": link.to_numpy()})
+    return out, truth.sort_values("unit_id", ignore_index=True)
 
 
 def _faults(df: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:

@@ -144,6 +144,10 @@ def build_world(size: Size, seed: int) -> World:
     w.raw["pos_members.xlsx"] = customers["pos"]
     w.raw["feedback.jsonl"] = fb_raw
     w.raw["ad_events.csv"], w.experiments = ads.make_ad_events(size.exp_units, seed)
+    shop = np.flatnonzero(beh.shop_rec >= 0)  # issue 21: logged-in units cite their shop account (own stream)
+    w.raw["ad_events.csv"], w.truth["ad_members.csv"] = ads.link_members(
+        w.raw["ad_events.csv"], records["record_id"].to_numpy()[beh.shop_rec[shop]],
+        persons["person_id"].to_numpy()[shop], seed)
     w.raw["service_log.csv"], w.service = service.make_service_log(size, seed, records, persons)
     w.raw["campaigns.csv"] = camp_raw
     w.truth["campaign.csv"] = camp_truth
