@@ -50,13 +50,16 @@ def reference(name: str, spec: config.NotebookSpec) -> str:
     defaults = config.notebook_defaults(spec.path)
     comments = parameter_comments(spec.path)
     conf = config.load_yaml(ROOT / "conf" / "params" / f"{name}.yaml")
-    checks = dict(spec.checks) | dict(config._read_checks(conf.get("checks"), name))
+    from experiments.lab.roles import reading_checks
+
+    checks = reading_checks(defaults) | dict(spec.checks) | dict(config._read_checks(conf.get("checks"), name))
     lines = [MARKER, "", "## Reference", "", f"Run: `.venv/bin/python -m experiments run {name} [--profile P] "
              "[-p key=value ...]`.", "", "### Parameters", "",
              "| parameter | default | meaning | allowed |", "|---|---|---|---|"]
     for key, default in defaults.items():
         rule = "; ".join(f"{r} {json.dumps(a, ensure_ascii=False)}" for r, a in dict(checks.get(key, ())).items())
-        lines.append(f"| `{key}` | {_cell(default)} | {comments.get(key, '').replace('|', '/')} | {rule} |")
+        lines.append(f"| `{key}` | {_cell(default)} | {comments.get(key, '').replace('|', '/')} | "
+                     f"{rule.replace('|', chr(92) + '|')} |")
     profiles = conf.get("profiles") or {}
     if conf.get("base") or profiles:
         lines += ["", "### Profiles (conf/params)", ""]
@@ -81,16 +84,31 @@ ROLES_CLOSE = "<!-- /roles -->"
 
 
 def roles_table() -> str:
-    """The README's table of column roles: parameter, meaning, the notebooks that use it (by number)."""
+    """The README's own-data tables (conf/roles.yaml): each column role's parameter, meaning, the notebooks that use it
+    (by number) and its old names; then the reading parameters, with their default."""
     from experiments.lab import roles
 
     uses: dict[str, list[str]] = {}
-    for name, spec in config.load_runs().items():
+    old: dict[str, dict[str, list[str]]] = {}
+    for name, spec in sorted(config.load_runs().items()):
         for param in config.notebook_defaults(spec.path):
             uses.setdefault(param, []).append(name[:2])
-    rows = ["| parameter | role | notebooks |", "|---|---|---|"]
-    rows += [f"| `{r.name}` | {r.meaning} | {', '.join(uses.get(r.name, [])) or '–'} |"
+        for was, now in roles.aliases(name).items():
+            old.setdefault(now, {}).setdefault(was, []).append(name[:2])
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    def names(role: str) -> str:
+        return ", ".join(f"`{was}` ({', '.join(nbs)})" for was, nbs in old.get(role, {}).items()) or "–"
+
+    rows = ["| parameter | role | notebooks | old name (still read) |", "|---|---|---|---|"]
+    rows += [f"| `{r.name}` | {cell(r.meaning)} | {', '.join(uses[r.name])} | {names(r.name)} |"
              for r in roles.roles().values() if uses.get(r.name)]
+    rows += ["", "How the file and its times are read (the same parameters, defaults and meaning in every notebook "
+             "that reads a file or a time):", "", "| parameter | default | meaning | notebooks |", "|---|---|---|---|"]
+    rows += [f"| `{p}` | `{json.dumps(r['default'])}` | {cell(r['meaning'])} | {', '.join(uses.get(p, []))} |"
+             for p, r in roles.reading().items()]
     return "\n".join(rows)
 
 
