@@ -7,7 +7,9 @@ only the recommender: interactions from ``processed/orders.parquet``, the custom
 weighting: quantity, log scaling), one ALS fit (the notebook's own parameters at the profile of the size, one
 thread), top-n for ALL customers in batches (implicit's batched ``recommend`` without its per-user filter, bought
 items dropped vectorised), the same through implicit's own ``filter_already_liked_items=True`` for comparison, and
-the reasons/also-bought tables. Peak memory is this process's peak resident set size. Writes
+the reasons/also-bought tables, the matrix once more with its cells summed on DuckDB (``matrix_duckdb``, the
+Spark path's SQL: the same matrix), and the notebook's whole ``recommend.run`` at the size's profile
+(``recommend_run``, search included). Peak memory is this process's peak resident set size. Writes
 ``bench/results/recommend_<size>.json``.
 
     .venv/bin/python bench/bench_recommend.py --size medium --search
@@ -74,8 +76,11 @@ def main(argv: list[str] | None = None) -> dict:
     import pandas as pd
     from world_cache import cleaned_world
 
+    from experiments import recommend
+    from experiments.data.engine import Engine
     from experiments.lab.config import notebook_parameters
     from experiments.recommend import Config, business
+    from experiments.recommend.evaluate import Weighting
     from experiments.recommend.models import ensure_single_thread_blas, make_model
     from experiments.recommend.sources import company_interactions
 
@@ -92,6 +97,9 @@ def main(argv: list[str] | None = None) -> dict:
     cfg = Config.from_parameters(notebook_parameters("03_recommendations", profile, {"seed": args.seed}))
     inter = timed("interactions", lambda: company_interactions(orders).frame)
     m = timed("matrix", lambda: cfg.weighting.build(inter))
+    duck = Weighting(cfg.use_weight, cfg.recency_half_life_days, cfg.scaling,
+                     Engine("duckdb", "", cfg.engine_memory_limit))
+    same_matrix = (timed("matrix_duckdb", lambda: duck.build(inter)).user_items != m.user_items).nnz == 0
     model = timed("als_fit", lambda: make_model("als", dict(cfg.model_params["als"]), seed=args.seed).fit(m.user_items))
     rows = np.arange(m.n_users)
     ids, _ = timed("recommend_all", lambda: model.recommend(rows, m.user_items, cfg.n_recommendations))
@@ -101,10 +109,17 @@ def main(argv: list[str] | None = None) -> dict:
     same = float((ids == ref).all(axis=1).mean())
     recs = timed("lists_with_reasons", lambda: business.top_n(model, m, cfg.n_recommendations, cfg.exclude_bought))
     nb = timed("also_bought", lambda: business.also_bought(m, 5))
+    # the notebook's whole analysis at this size's profile (search included), on the same world
+    os.environ["CIL_DATA_DIR"] = str(data)
+    result = timed("recommend_run", lambda: recommend.run(cfg))
+    run_metrics = result.metrics()
     out = {"size": args.size, "seed": args.seed, "interactions": len(inter), "users": m.n_users, "items": m.n_items,
            "nonzeros": int(m.user_items.nnz), "als_params": model.params,
            **t, "share_of_lists_equal_to_implicit_filtered": round(same, 4),
-           "list_rows": len(recs), "neighbour_rows": len(nb), "peak_rss_mb": bc.peak_rss_mb(), **bc.machine(),
+           "list_rows": len(recs), "neighbour_rows": len(nb), "matrix_duckdb_equal": bool(same_matrix),
+           "run_search_fits": run_metrics["n_search_fits"], "run_chosen_model": run_metrics["chosen_model"],
+           **{f"run_{k}": v for k, v in run_metrics.items() if k.endswith("_ndcg_at_k")},
+           "peak_rss_mb": bc.peak_rss_mb(), **bc.machine(),
            "note": "2 cores shared with other jobs while measured: *_seconds is wall time (varies with their load), "
                    "*_cpu_seconds this process's CPU time"}
     bc.write_result(f"recommend_{args.size}", out)

@@ -17,6 +17,7 @@ import pytest
 from experiments.data.engine import Engine, java_available, to_micros
 from experiments.lab.config import notebook_parameters
 from experiments.recommend import Config
+from experiments.recommend.matrix import build_matrix
 from experiments.recommend.sources import company_interactions
 from experiments.recommend.splits import _pairs, engine_pairs, engine_time_split, time_split
 
@@ -89,3 +90,25 @@ def test_engine_refuses_unknown_kinds_and_shares():
         Engine("pandas", "local[1]", 0.5)
     with pytest.raises(ValueError, match="share of RAM"):
         Engine("duckdb", "local[1]", 4.0)
+
+
+@pytest.mark.parametrize("kind", ENGINES)
+@pytest.mark.parametrize(("use_weight", "half_life", "scaling"), [(True, 0.0, "log"), (False, 0.0, "none"),
+                                                                  (True, 30.0, "bm25")])
+def test_matrix_built_on_the_engine_is_the_pandas_matrix(kind, use_weight, half_life, scaling, interactions, cfg):
+    # the customer x item matrix: same ids, same sparsity pattern, values within 1e-9 relative before float32
+    kwargs = {"use_weight": use_weight, "recency_half_life_days": half_life, "scaling": "none"}
+    want = build_matrix(interactions, **kwargs)
+    got = build_matrix(interactions, engine=_engine(kind, cfg), **kwargs)
+    assert got.users.equals(want.users) and got.items.equals(want.items)
+    assert (got.user_items != want.user_items).nnz == 0 or np.allclose(
+        got.user_items.toarray(), want.user_items.toarray(), rtol=1e-9, atol=0)
+    assert np.array_equal(got.user_items.indptr, want.user_items.indptr)
+    assert np.array_equal(got.user_items.indices, want.user_items.indices)
+    scaled = build_matrix(interactions, engine=_engine(kind, cfg), **{**kwargs, "scaling": scaling})
+    ref = build_matrix(interactions, **{**kwargs, "scaling": scaling})
+    assert np.allclose(scaled.user_items.toarray(), ref.user_items.toarray(), rtol=1e-6, atol=0)
+    # only the training ids (a test matrix): lines of other users and items are left out the same way
+    users, items = want.users[::2], want.items[::3]
+    part = build_matrix(interactions, users=users, items=items, engine=_engine(kind, cfg), **kwargs)
+    assert (part.user_items != build_matrix(interactions, users=users, items=items, **kwargs).user_items).nnz == 0

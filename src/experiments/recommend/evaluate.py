@@ -24,16 +24,19 @@ from experiments.recommend.splits import Split, isin
 
 @dataclass
 class Weighting:
-    """How interactions become matrix values (see ``matrix.build_matrix``)."""
+    """How interactions become matrix values (see ``matrix.build_matrix``); with an ``engine`` the cells are summed
+    there (``matrix.engine_cells``), else in pandas/scipy."""
 
     use_weight: bool
     recency_half_life_days: float
     scaling: str
+    engine: Any = None
 
     def build(self, interactions: pd.DataFrame, **kwargs: Any) -> InteractionMatrix:
         """Return ``build_matrix(interactions, ...)`` with this weighting."""
         return build_matrix(interactions, use_weight=self.use_weight,
-                            recency_half_life_days=self.recency_half_life_days, scaling=self.scaling, **kwargs)
+                            recency_half_life_days=self.recency_half_life_days, scaling=self.scaling,
+                            engine=self.engine, **kwargs)
 
 
 @dataclass
