@@ -68,8 +68,8 @@ def main(argv: list[str] | None = None) -> dict:
     t0 = time.perf_counter()
     table = InputTable(frame=sc, columns=cols, source="service_contacts", path=None, fingerprint="",
                        extra={"company": True})
-    r = service.run(service.Config.from_parameters(notebook_parameters("07_service_operations")),
-                    service.Data(input=table, contacts=contacts.build(table)))
+    cfg = service.Config.from_parameters(notebook_parameters("07_service_operations"))
+    r = service.run(cfg, service.Data(input=table, contacts=contacts.build(table, cfg.data_engine())))
     wall = time.perf_counter() - t0
     m = r.metrics() | evaluation.metrics(r, truth)
     out = {

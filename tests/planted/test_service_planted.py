@@ -27,7 +27,7 @@ def world(request, worlds_root):
                                           "resolved": "resolved_at", "customer": "customer_id", "text": "text"},
                        source="service_contacts", path=None, fingerprint="", extra={"company": True})
     cfg = service.Config.from_parameters(notebook_parameters("07_service_operations", "small"))
-    result = service.run(cfg, service.Data(input=table, contacts=contacts.build(table)))
+    result = service.run(cfg, service.Data(input=table, contacts=contacts.build(table, cfg.data_engine())))
     return {"clean": clean, "truth": truth, "result": result, "truth_metrics": evaluation.metrics(result, truth)}
 
 

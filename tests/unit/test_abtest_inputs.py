@@ -8,6 +8,7 @@ from test_abtest_support import run_frame as _run
 
 from experiments import abtest
 from experiments.abtest import analysis, sources
+from experiments.abtest.engine_steps import arm_stats
 from experiments.abtest.simulate import AASimulation, aa_metrics
 from experiments.common.errors import DataInputError
 from experiments.lab.config import notebook_parameters
@@ -97,7 +98,7 @@ def test_metrics_place_the_simulated_rates_under_their_own_keys():
 def test_bayes_counts_come_from_the_rows():
     a = _tiny_analysis()
     assert a.counts[("y", "t")] == (4, 6, 2, 6)
-    assert analysis.arm_counts(a.data, "y", "v", "c", "t") == (4, 6, 2, 6)
+    assert analysis.arm_counts(arm_stats(a.data, ["y"], "v"), "y", "c", "t") == (4, 6, 2, 6)
     # Beta(5, 3) vs Beta(3, 5) with a uniform prior: P(p_t > p_c) = integral of f_T(x) F_C(x) dx = 0.856935
     # (scipy.integrate.quad); counts rebuilt wrongly (e.g. from rounded rates of another metric) would move it
     assert a.bayes[("y", "t")].prob_beat == pytest.approx(0.856934731934732, abs=1e-9)

@@ -16,6 +16,9 @@ from experiments.lab.config import notebook_parameters
 from experiments.service import Config, contacts, run
 from experiments.service.sources import Data
 
+#: The notebook's own engine (DuckDB by default) for the first replies of a message log.
+ENGINE = Config.from_parameters(notebook_parameters("07_service_operations")).data_engine()
+
 COLS = {"contact_id": "id", "channel": "author", "opened": "at", "reply_to": "reply_to", "inbound": "inbound",
         "text": "text"}
 
@@ -43,7 +46,7 @@ def _table(log: pd.DataFrame) -> InputTable:
 
 
 def test_a_contact_is_counted_once_with_its_first_reply_and_follow_ups_join_it() -> None:
-    c = contacts.build(_table(_log()))
+    c = contacts.build(_table(_log()), ENGINE)
     got = c.frame.set_index("contact_id")
     assert sorted(got.index) == ["1", "6", "9"]  # not 2,188-style pairs: the second reply (3) is no contact
     assert got["reply_minutes"].to_dict() == {"1": 30.0, "9": 10.0, "6": 25.0}
@@ -68,7 +71,7 @@ def test_unanswered_contacts_are_reported_beside_the_answered_ones() -> None:
         "reply_to_col": "reply_to", "inbound_col": "inbound", "resolved_col": "", "customer_col": "",
         "text_col": "text", "reply_targets": {"default": 20}, "utc_offset_hours": 0, "aht_minutes": {}})
     table = _table(_log())
-    r = run(Config.from_parameters(params), Data(input=table, contacts=contacts.build(table)))
+    r = run(Config.from_parameters(params), Data(input=table, contacts=contacts.build(table, ENGINE)))
     m = r.metrics()
     # answered: 30 (miss), 10 (within), 25 (miss) against 20 min; unanswered: 4 and 11
     assert m["n_contacts"] == 3 and m["median_reply_minutes"] == 25.0
@@ -85,7 +88,7 @@ def test_a_contacts_table_has_no_unanswered_keys() -> None:
         "customer_col": "", "text_col": "", "reply_targets": {"default": 60}, "aht_minutes": {}})
     cols = {"contact_id": "id", "channel": "ch", "opened": "t", "first_reply": "r"}
     table = InputTable(frame=f, columns=cols, source="f.csv", path=None, fingerprint="", extra={"company": False})
-    m = run(Config.from_parameters(params), Data(input=table, contacts=contacts.build(table))).metrics()
+    m = run(Config.from_parameters(params), Data(input=table, contacts=contacts.build(table, ENGINE))).metrics()
     assert m["share_within_target"] == 0.5 and "n_unanswered" not in m  # no reply = a miss, in the share itself
 
 

@@ -7,7 +7,15 @@ import pytest
 
 from experiments.common.errors import DataInputError
 from experiments.data.inputs import InputTable
-from experiments.service import contacts, reply_times
+from experiments.lab.config import notebook_parameters
+from experiments.service import Config, contacts, engine_steps, reply_times
+
+#: The notebook's own engine (DuckDB by default); tests/unit/test_engine_service.py runs the steps on Spark too.
+ENGINE = Config.from_parameters(notebook_parameters("07_service_operations")).data_engine()
+
+
+def _agg(t: pd.DataFrame) -> engine_steps.ReplyAggregates:
+    return engine_steps.reply_aggregates(ENGINE, t)
 
 
 def test_a_reply_at_the_target_is_within_and_no_reply_is_a_miss() -> None:
@@ -17,7 +25,7 @@ def test_a_reply_at_the_target_is_within_and_no_reply_is_a_miss() -> None:
                       "reply_minutes": [60.0, 61.0, None, 100.0]})
     t = reply_times.with_targets(d, {"chat": 60, "default": 120})
     assert t["within_target"].tolist() == [True, False, False, True]
-    lv = reply_times.service_levels(t)
+    lv = reply_times.service_levels(_agg(t))
     assert lv.loc["chat", "share_within_target"] == pytest.approx(1 / 3)
     assert lv.loc["all", "share_within_target"] == pytest.approx(2 / 4)
     assert lv.loc["chat", "breaches"] == 2 and lv.index[0] == "chat"  # worst channel first
@@ -35,7 +43,7 @@ def test_weekday_and_hour_are_local_and_the_weekend_gap_is_weekday_minus_weekend
     d = pd.DataFrame({"contact_id": range(8), "channel": ["x"] * 6 + ["y"] * 2,
                       "opened_at": pd.to_datetime(days).tz_localize("UTC") + pd.Timedelta(hours=3),
                       "reply_minutes": [1, 1, 1, 9, 9, 9, 1, 1]})
-    gap = reply_times.weekend_gap(reply_times.with_targets(d, {"default": 5}, utc_offset_hours=0))
+    gap = reply_times.weekend_gap(_agg(reply_times.with_targets(d, {"default": 5}, utc_offset_hours=0)).cube)
     assert gap.index[0] == "x" and gap.loc["x", "gap"] == pytest.approx(0.75) and gap.loc["y", "gap"] == 0
 
 
@@ -59,7 +67,7 @@ def test_a_contacts_table_builds_reply_minutes() -> None:
     f = pd.DataFrame({"id": ["a", "b"], "ch": ["x", "x"], "t": ["2025-01-01 10:00", "2025-01-01 11:00"],
                       "r": ["2025-01-01 10:45", None]})
     cols = {"contact_id": "id", "channel": "ch", "opened": "t", "first_reply": "r"}
-    c = contacts.build(InputTable(frame=f, columns=cols, source="f.csv", path=None, fingerprint=""))
+    c = contacts.build(InputTable(frame=f, columns=cols, source="f.csv", path=None, fingerprint=""), ENGINE)
     assert c.frame["reply_minutes"].tolist()[0] == 45.0 and pd.isna(c.frame["reply_minutes"].iloc[1])
     assert not c.is_message_log and c.unanswered is None  # a contacts table keeps its unanswered rows as misses
 
@@ -67,9 +75,10 @@ def test_a_contacts_table_builds_reply_minutes() -> None:
 def test_worst_hours_lists_the_lowest_share_cells_with_enough_contacts() -> None:
     # x at 02:00: 10 contacts, 4 within -> 0.4; x at 10:00: 10 contacts, 9 within -> 0.9; y at 03:00: 2 contacts
     # (below min_contacts 10, left out)
-    d = pd.DataFrame({"channel": ["x"] * 20 + ["y"] * 2, "hour": [2] * 10 + [10] * 10 + [3] * 2,
-                      "within_target": [True] * 4 + [False] * 6 + [True] * 9 + [False] + [False] * 2})
-    w = reply_times.worst_hours(d)
+    # (the cube's cells: x on Monday at 02:00 and 10:00 split over two weekdays at 10:00, y on Sunday)
+    cube = pd.DataFrame({"channel": ["x", "x", "x", "y"], "weekday": [0, 0, 1, 6], "hour": [2, 10, 10, 3],
+                         "contacts": [10, 6, 4, 2], "within": [4, 5, 4, 0]})
+    w = reply_times.worst_hours(cube)
     assert w[["channel", "hour"]].values.tolist() == [["x", 2], ["x", 10]]
     assert w["share_within_target"].tolist() == pytest.approx([0.4, 0.9])
 
@@ -80,7 +89,7 @@ def test_a_tiny_channel_is_never_called_the_weakest() -> None:
                       "opened_at": pd.to_datetime(["2025-01-06 09:00"] * 21, utc=True),
                       "reply_minutes": [1.0] * 15 + [9.0] * 5 + [9.0]})
     t = reply_times.with_targets(d, {"default": 5})
-    assert reply_times.service_levels(t).index[0] == "tiny"
-    lv = reply_times.service_levels(t, min_contacts=20)
+    assert reply_times.service_levels(_agg(t)).index[0] == "tiny"
+    lv = reply_times.service_levels(_agg(t), min_contacts=20)
     assert lv.index.tolist() == ["big", "tiny", "all"] and lv.loc["big", "share_within_target"] == 0.75
-    assert reply_times.weekend_gap(t, min_contacts=1).empty  # no weekend contacts at all
+    assert reply_times.weekend_gap(_agg(t).cube, min_contacts=1).empty  # no weekend contacts at all
