@@ -17,6 +17,12 @@ versions while another process publishes), moving on only to a version the proce
 printed in the run info.
 A plain ``data/processed`` folder from before (or a user's) is first moved in as the initial version.
 
+Each version records who published each of its tables in ``_provenance.json`` (``provenance()``): table ->
+``run_id`` (the runner's run that executed the publishing notebook, found through the lock the runner holds while
+the run is live, ``<reports>/.staging-<run_id>.lock``, which names its process id, the parent of the notebook's
+kernel; empty when published outside the runner), ``published_at`` (UTC) and ``version``. Tables carried over from
+the previous version keep their entries.
+
 Where an analysis publishes is one rule (``results_folder``): the company world's tables go to ``data/processed``,
 whose ``customer_id`` every later view joins on; a run on a flat table (a user's own file) goes to
 ``data/interim/flat/processed``, so it never replaces the company world's tables, and ``reports/`` never receives
@@ -28,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
 import os
 import shutil
 import time
@@ -41,6 +48,7 @@ from experiments.data import paths
 
 KEEP_VERSIONS = 3
 VERSIONS_SUFFIX = ".versions"
+PROVENANCE_FILE = "_provenance.json"
 
 
 class ProcessedBusyError(RuntimeError):
@@ -187,7 +195,7 @@ def publish(tables: Mapping[str, pd.DataFrame], *, files: Mapping[str, bytes | s
         staging = vdir / f".staging-{stamp}"
         staging.mkdir()
         current = _live_dir(p) if p.exists() else None
-        replaced = {f"{name}.parquet" for name in tables} | set(files or {})
+        replaced = {f"{name}.parquet" for name in tables} | set(files or {}) | {PROVENANCE_FILE}
         if current is not None and current.is_dir() and not replace_all:
             for src in current.rglob("*"):
                 rel = src.relative_to(current)
@@ -206,6 +214,7 @@ def publish(tables: Mapping[str, pd.DataFrame], *, files: Mapping[str, bytes | s
             else:
                 dest.write_text(content, encoding="utf-8")
             _fsync_file(dest)
+        _write_provenance(staging, current if current is not None and not replace_all else None, tables, stamp)
         final = vdir / stamp
         os.rename(staging, final)
         tmp_link = p.with_name(f".{p.name}.link-{stamp}")
@@ -214,6 +223,38 @@ def publish(tables: Mapping[str, pd.DataFrame], *, files: Mapping[str, bytes | s
         _PINNED[str(p.absolute())] = final  # this process reads what it published
         _prune(p, keep=final)
         return final
+
+
+def publishing_run_id() -> str:
+    """The run id of the runner run that started this process (a notebook kernel is the runner's child, and the
+    runner holds ``<reports>/.staging-<run_id>.lock`` naming its pid while the run is live); empty outside a run."""
+    owner = f"pid {os.getppid()}"
+    for lock_file in paths.reports_dir().glob(".staging-*.lock"):
+        with contextlib.suppress(OSError):
+            if lock_file.read_text(encoding="utf-8").strip() == owner:
+                return lock_file.name.removeprefix(".staging-").removesuffix(".lock")
+    return ""
+
+
+def provenance(folder: Path | None = None) -> dict[str, dict[str, str]]:
+    """Table -> ``{"run_id", "published_at", "version"}`` of the version ``folder`` (default ``current_dir()``);
+    empty for a version published before provenance was recorded."""
+    path = (folder or current_dir()) / PROVENANCE_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_provenance(staging: Path, previous: Path | None, tables: Mapping[str, pd.DataFrame], stamp: str) -> None:
+    """Write ``_provenance.json``: the previous version's entries of carried-over tables plus this publish's."""
+    entries = {k: v for k, v in provenance(previous).items() if k not in tables} if previous is not None else {}
+    entry = {"run_id": publishing_run_id(), "published_at": f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S}",
+             "version": stamp}
+    entries |= {name: dict(entry) for name in tables}
+    path = staging / PROVENANCE_FILE
+    path.write_text(json.dumps(dict(sorted(entries.items())), indent=1), encoding="utf-8")
+    _fsync_file(path)
 
 
 def _remove_unpublished(processed: Path) -> None:

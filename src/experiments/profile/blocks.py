@@ -1,10 +1,11 @@
 """The customer-360 profile: one row per customer of ``customers``, one block per analysis.
 
 Every block has ``<block>_status`` (``fresh``; ``stale``: the table is older than ``max_age_days``, so its values
-are left out; ``not computed``: the table is missing), ``<block>_run_id`` (the source table's fingerprint) and
-``<block>_run_time`` (when it was written, UTC). Inside a fresh block a customer the table does not mention gets
-``none`` (text) or 0 (counts), never a silent NaN; the measures of a stale or missing block are empty and its status
-says why.
+are left out; ``not computed``: the table is missing), ``<block>_run_id`` and ``<block>_run_time`` (UTC): the
+runner's run that published the source table and when (``data.processed.provenance``; ``not recorded`` for a table
+published outside the runner), or for your own file its fingerprint and modification time. Inside a fresh block a
+customer the table does not mention gets ``none`` (text) or 0 (counts), never a silent NaN; the measures of a stale
+or missing block are empty and its status says why.
 """
 
 from __future__ import annotations
@@ -212,8 +213,9 @@ def recommendations(src: Source, ids: pd.Index, n: int) -> pd.DataFrame:
 
 
 def ads(src: Source, ids: pd.Index) -> tuple[pd.DataFrame, str]:
-    """Experiments seen and the last variant; the company world's ad units are anonymous (no ``customer_id``), so
-    there the block is ``not computed`` with that reason."""
+    """Experiments seen and the last variant of the customer's logged-in ad units (cleaning maps the company world's
+    ``member_ref`` to ``customer_id``); a table without ``customer_id`` (all units anonymous, or cleaned before the
+    link existed) makes the block ``not computed`` with that reason."""
     if not src.usable or "customer_id" not in src.frame.columns:
         why = "ad events carry no customer_id" if src.usable else src.status
         return pd.DataFrame({"experiments_seen": np.nan, "last_variant": NOT_COMPUTED}, index=ids), why

@@ -12,7 +12,7 @@ import pandas as pd
 from experiments.common.dates import parse_dates
 from experiments.common.files import fingerprint
 from experiments.data import contracts, paths
-from experiments.data.processed import current_dir
+from experiments.data.processed import current_dir, provenance
 from experiments.data.tables import read_table as read_file
 from experiments.profile.config import TABLES, Config
 
@@ -57,11 +57,22 @@ def reference_time(config: Config) -> pd.Timestamp:
     return pd.Timestamp(datetime.now(UTC))
 
 
-def _stamp(path: Path) -> tuple[str, str, float]:
-    """The table's run id (fingerprint of the file), run time (when it was written, UTC) and age in days (now)."""
-    mtime = pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC")
-    age = (pd.Timestamp(datetime.now(UTC)) - mtime).total_seconds() / 86400
-    return fingerprint([path]), f"{mtime:%Y-%m-%d %H:%M:%S}", age
+NOT_RECORDED = "not recorded"
+
+
+def _stamp(path: Path, published: dict[str, str] | None = None) -> tuple[str, str, float]:
+    """The table's run id, run time (UTC) and age in days (now). A published table: the run that published it and
+    when (``data.processed.provenance``; a run id ``not recorded`` when it was published outside the runner or
+    before provenance was kept, its time then the file's). Your own file: its fingerprint and modification time."""
+    if published is not None:
+        when = pd.Timestamp(published["published_at"], tz="UTC") if published.get("published_at") else None
+        run_id = published.get("run_id") or NOT_RECORDED
+    else:
+        when, run_id = None, fingerprint([path])
+    if when is None:
+        when = pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC")
+    age = (pd.Timestamp(datetime.now(UTC)) - when).total_seconds() / 86400
+    return run_id, f"{when:%Y-%m-%d %H:%M:%S}", age
 
 
 def read_table(name: str, own_path: str, max_age_days: float) -> Source:
@@ -72,14 +83,14 @@ def read_table(name: str, own_path: str, max_age_days: float) -> Source:
         if not path.is_file():
             return Source(name, None, MISSING, origin=f"{path.name} not found")
         frame = read_file(path)
-        origin = path.name
+        origin, published = path.name, None
     else:
         path = current_dir() / f"{name}.parquet"
         if not path.is_file():
             return Source(name, None, MISSING, origin="not published")
         frame = contracts.load_processed(name)
-        origin = f"data/processed/{name}"
-    run_id, run_time, age = _stamp(path)
+        origin, published = f"data/processed/{name}", provenance().get(name, {})
+    run_id, run_time, age = _stamp(path, published)
     if "customer_id" in frame.columns:
         frame = frame.assign(customer_id=frame["customer_id"].astype("string"))
     status = STALE if age > max_age_days else FRESH
