@@ -121,6 +121,13 @@ def test_inspect_reads_the_file_and_proposes_the_mapping(tmp_path: Path, capsys:
     assert cli.main(["inspect", str(tmp_path / "missing.csv")]) == 2
 
 
+def test_inspect_proposes_the_one_time_column_of_a_file_without_header(tmp_path: Path) -> None:
+    path = tmp_path / "u.data"  # MovieLens-style: user, item, rating, epoch seconds; tab-separated, no header
+    path.write_text("".join(f"{1 + i % 9}\t{100 + i % 13}\t{1 + i % 5}\t{881250949 + 3600 * i}\n" for i in range(80)))
+    chosen, undecided = roles.propose(roles.read_like_the_loader(str(path), {}), "03_recommendations")
+    assert chosen == {"time_col": "3"} and "customer_col" in undecided  # before: nothing proposed
+
+
 def test_a_run_stopping_on_a_missing_role_shows_the_proposed_mapping(tmp_path: Path) -> None:
     path = tmp_path / "customers.csv"
     pd.DataFrame({"CustomerID": [f"c{i}" for i in range(40)], "Tenure": range(40),

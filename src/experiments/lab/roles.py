@@ -168,6 +168,10 @@ def propose(frame: pd.DataFrame, notebook: str) -> tuple[dict[str, str], list[st
         if best is not None:
             chosen[param] = best
             used.add(best)
+    times = [c for c in map(str, frame.columns) if c not in used and kinds[c] in _KIND_FITS["time"]]
+    time_roles = [p for p in params if p not in chosen and p in vocabulary and vocabulary[p].kind == "time"]
+    if len(times) == 1 and len(time_roles) == 1:  # no name to go by (a file without header): the one time column
+        chosen[time_roles[0]] = times[0]
     undecided = [p for p in params if p not in chosen and p in vocabulary]
     return chosen, undecided
 
