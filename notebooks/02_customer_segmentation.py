@@ -63,6 +63,9 @@ need_contacts_per_order = 0.25  # needs: service-dependent from this many contac
 need_min_orders = 2  # needs: orders needed before a need is inferred
 publish = True  # write data/processed/segments.parquet (and a dated copy for the next run's migration)
 seed = 42  # random seed of the Pareto/NBD sample above pareto_max_customers (nothing else is random)
+engine = "duckdb"  # engine for the data steps (per-customer summaries, migration): duckdb (embedded) or spark
+spark_master = "local[2]"  # Spark master URL when engine is spark: local[n] or spark://host:7077 for a cluster
+engine_memory_limit = 0.5  # share of RAM (0-1] DuckDB may use before it spills to disk (out of core)
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
 # %%

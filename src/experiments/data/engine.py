@@ -8,7 +8,8 @@ DataFrame API the source of truth and DuckDB the translation, the wrong way roun
 
 ``Engine(kind, spark_master, memory_limit, spill_dir=None)``: ``kind`` is ``duckdb`` or ``spark``; ``memory_limit``
 is the share of this machine's RAM (0 < share <= 1) DuckDB may use before it spills to disk (out of core; its default
-lives in the notebooks' parameters cells as ``engine_memory_limit``); DuckDB spills into ``spill_dir`` (default
+lives in the notebooks' parameters cells as ``engine_memory_limit``; None, as in ``embedded()`` for library calls
+outside a notebook run, leaves DuckDB's own limit); DuckDB spills into ``spill_dir`` (default
 ``<data dir>/interim/engine_spill``, removed again after each statement); ``spark_master`` is a Spark master URL
 (``local[2]``, ``spark://host:7077``).
 
@@ -68,22 +69,35 @@ def from_micros(micros: pd.Series | np.ndarray, like: pd.Series) -> pd.Series:
     return t.astype(like.dtype)
 
 
+def exact_sum(engine: Engine) -> str:
+    """The SQL sum of doubles closest to pandas' (compensated, Kahan) group-by sums on ``engine``: DuckDB's
+    ``KAHAN_SUM``; Spark's ``SUM`` (plain; within 1e-12 relative on order amounts, not always the last bit)."""
+    return "KAHAN_SUM" if engine.kind == "duckdb" else "SUM"
+
+
+def embedded() -> Engine:
+    """DuckDB with its own memory limit: the engine of a data step called as a library function, outside a notebook
+    run (a notebook passes the engine of its ``engine`` / ``spark_master`` / ``engine_memory_limit`` parameters)."""
+    return Engine("duckdb", "", None)
+
+
 class Engine:
     """Runs DuckDB-dialect SQL on DuckDB or, transpiled by sqlglot, on Spark (see the module docstring)."""
 
-    def __init__(self, kind: str, spark_master: str, memory_limit: float,
+    def __init__(self, kind: str, spark_master: str, memory_limit: float | None,
                  spill_dir: str | os.PathLike | None = None) -> None:
         if kind not in ENGINES:
             raise ValueError(f"engine must be one of {ENGINES}, got {kind!r}")
-        if not 0 < memory_limit <= 1:
+        if memory_limit is not None and not 0 < memory_limit <= 1:
             raise ValueError(f"engine_memory_limit is a share of RAM between 0 and 1, got {memory_limit}")
         self.kind, self.spark_master, self.memory_limit = kind, spark_master, memory_limit
         self.spill_dir = Path(spill_dir) if spill_dir is not None else None
         self._spark = None
 
-    def memory_limit_mib(self) -> int:
-        """DuckDB's ``memory_limit`` in MiB: ``memory_limit`` of this machine's RAM (DuckDB's "MB" is 10**6)."""
-        return max(1, int(ram_bytes() * self.memory_limit) // 2**20)
+    def memory_limit_mib(self) -> int | None:
+        """DuckDB's ``memory_limit`` in MiB: ``memory_limit`` of this machine's RAM (DuckDB's "MB" is 10**6); None
+        leaves DuckDB's own limit (80% of RAM)."""
+        return None if self.memory_limit is None else max(1, int(ram_bytes() * self.memory_limit) // 2**20)
 
     def _spill_root(self) -> Path:
         if self.spill_dir is not None:
@@ -119,7 +133,7 @@ class Engine:
             path.unlink()
         if self.kind == "duckdb":
             self._duckdb(sql, tables, lambda con, q: con.execute(
-                f"COPY ({q}) TO {_quote(str(path))} (FORMAT PARQUET)"))
+                f"COPY ({q}) TO {sql_literal(str(path))} (FORMAT PARQUET)"))
         else:
             self._spark_frame(sql, tables).write.mode("overwrite").parquet(str(path))
         return path
@@ -130,14 +144,17 @@ class Engine:
         root = self._spill_root()
         root.mkdir(parents=True, exist_ok=True)
         spill = tempfile.mkdtemp(prefix="duckdb-", dir=root)
-        con = duckdb.connect(config={"memory_limit": f"{self.memory_limit_mib()}MiB", "threads": 1,
-                                     "temp_directory": spill})
+        config = {"threads": 1, "temp_directory": spill}
+        if self.memory_limit is not None:
+            config["memory_limit"] = f"{self.memory_limit_mib()}MiB"
+        con = duckdb.connect(config=config)
         try:
             for name, source in tables.items():
                 if isinstance(source, pd.DataFrame):
                     con.register(name, source)
                 else:
-                    con.execute(f"CREATE VIEW {_ident(name)} AS SELECT * FROM read_parquet({_quote(str(source))})")
+                    con.execute(f"CREATE VIEW {_ident(name)} AS "
+                                f"SELECT * FROM read_parquet({sql_literal(str(source))})")
             return run(con, sql)
         finally:
             con.close()
@@ -165,7 +182,7 @@ class Engine:
         return spark.sql(self.spark_sql(sql))
 
 
-def _quote(text: str) -> str:
+def sql_literal(text: str) -> str:
     """``text`` as a SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 

@@ -19,34 +19,31 @@ import pandas as pd
 
 from experiments.segments import holdout, migration, rfm, tiers
 from experiments.segments.config import Config
+from experiments.segments.engine_steps import customer_days
 from experiments.segments.result import Result
 from experiments.segments.sources import Data, load
-from experiments.segments.transactions import daily, summarise
+from experiments.segments.transactions import summarise
 
 
-def activity(tx: pd.DataFrame, as_of: pd.Timestamp, window: int) -> pd.DataFrame:
+def activity(tx: pd.DataFrame, as_of: pd.Timestamp, window: int, engine) -> pd.DataFrame:  # noqa: ANN001
     """Per customer up to ``as_of``: first and last purchase, purchase days, spend, recency and tenure in days, the
-    median days between purchase days, and purchase days in the last ``window`` days and the window before."""
-    d = daily(tx[tx["date"] <= as_of])
-    g = d.groupby("customer_id", sort=True)
-    first, last = g["date"].min(), g["date"].max()
-    gaps = d["date"].diff().dt.days.where(d["customer_id"].eq(d["customer_id"].shift()))
-    age = (as_of - d["date"]).dt.days
+    median days between purchase days, and purchase days in the last ``window`` days and the window before (the
+    aggregation runs on ``engine``: ``engine_steps.customer_days``)."""
+    agg = customer_days(tx, as_of, engine, window_days=window)
     return pd.DataFrame({
-        "first_purchase": first, "last_purchase": last, "n_purchases": g.size(),
-        "total_spend": g["amount"].sum(), "recency_days": (as_of - last).dt.days.astype(float),
-        "tenure_days": (as_of - first).dt.days.astype(float),
-        "purchase_cycle_days": gaps.groupby(d["customer_id"]).median(),
-        "n_recent": (age < window).groupby(d["customer_id"]).sum(),
-        "n_prev": ((age >= window) & (age < 2 * window)).groupby(d["customer_id"]).sum(),
+        "first_purchase": agg["first"], "last_purchase": agg["last"], "n_purchases": agg["n"],
+        "total_spend": agg["total"], "recency_days": (as_of - agg["last"]).dt.days.astype(float),
+        "tenure_days": (as_of - agg["first"]).dt.days.astype(float), "purchase_cycle_days": agg["cycle"],
+        "n_recent": agg["n_recent"], "n_prev": agg["n_prev"],
     })
 
 
 def segments_table(tx: pd.DataFrame, clv: pd.DataFrame, as_of: pd.Timestamp, rules: tiers.TierRules, source: str,
-                   profile: pd.DataFrame | None = None, prospects: pd.Index | None = None) -> pd.DataFrame:
+                   engine, profile: pd.DataFrame | None = None,  # noqa: ANN001 - data.engine.Engine
+                   prospects: pd.Index | None = None) -> pd.DataFrame:
     """The published per-customer table: activity, CLV, RFM, the four views (needs from ``profile``; prospects,
     registered ids who never bought, get zero purchases)."""
-    base = activity(tx, as_of, rules.lifecycle_window_days).join(clv)
+    base = activity(tx, as_of, rules.lifecycle_window_days, engine).join(clv)
     if prospects is not None:
         extra = pd.Index(prospects.astype(str)).difference(base.index)
         base = base.reindex(base.index.append(extra))
@@ -81,16 +78,17 @@ def run(config: Config, data: Data | None = None) -> Result:
         raise ValueError(f"{data.source}: no purchases to segment")
     cal_end, as_of = config.dates(tx)
     tx = tx[tx["date"] <= as_of]
-    cal = summarise(tx, cal_end, config.time_unit, holdout_end=as_of)
+    engine = config.data_engine()
+    cal = summarise(tx, cal_end, config.time_unit, holdout_end=as_of, engine=engine)
     m_cal = holdout.fit_models(cal, pareto=config.fit_pareto, pareto_max_customers=config.pareto_max_customers,
                                seed=config.seed)
     check = holdout.check_holdout(cal, m_cal, tx, cal_end, as_of, config.time_unit)
-    full = summarise(tx, as_of, config.time_unit)
+    full = summarise(tx, as_of, config.time_unit, engine=engine)
     m_full = holdout.fit_models(full, pareto=False, pareto_max_customers=config.pareto_max_customers,
                                 seed=config.seed)
     clv = holdout.lifetime_value(m_full, full, config.time_unit, config.horizon_months, config.annual_discount,
                                  config.margin)
-    table = segments_table(tx, clv, as_of, config.rules, data.source, data.profile, data.prospects)
+    table = segments_table(tx, clv, as_of, config.rules, data.source, engine, data.profile, data.prospects)
     previous = (migration.previous_segments(migration.current_table(data.table.is_company_world),
                                             migration.history_dir(), data.source) if config.publish else None)
     return Result(data=data, table=table, calibration=cal, models_calibration=m_cal, models_full=m_full,

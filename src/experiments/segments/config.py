@@ -12,6 +12,7 @@ import pandas as pd
 
 from experiments.common.errors import ParameterError
 from experiments.common.params import need, text
+from experiments.data.engine import Engine
 from experiments.segments import tiers
 
 NOTEBOOK = "02_customer_segmentation"
@@ -47,6 +48,9 @@ class Config:
     rules: tiers.TierRules  # the thresholds of the four views (the tier parameters)
     publish: bool
     seed: int
+    engine: str  # the data engine of the per-customer summaries and the migration (data.engine)
+    spark_master: str
+    engine_memory_limit: float
 
     @classmethod
     def from_parameters(cls, params: Mapping[str, Any]) -> Config:
@@ -67,7 +71,12 @@ class Config:
             time_unit=t("time_unit"), horizon_months=int(n("horizon_months")),
             annual_discount=float(n("annual_discount")), margin=float(n("margin")), fit_pareto=bool(n("fit_pareto")),
             pareto_max_customers=int(n("pareto_max_customers")), rules=rules, publish=bool(n("publish")),
-            seed=int(n("seed")))
+            seed=int(n("seed")), engine=t("engine"), spark_master=t("spark_master"),
+            engine_memory_limit=float(n("engine_memory_limit")))
+
+    def data_engine(self) -> Engine:
+        """The engine of the data steps (``engine``, ``spark_master``, ``engine_memory_limit``)."""
+        return Engine(self.engine, self.spark_master, self.engine_memory_limit)
 
     def dates(self, tx: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
         """(calibration_end, as_of): given, or the last purchase day and that minus ``holdout_days``."""

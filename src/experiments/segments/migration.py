@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
+from experiments.data.engine import embedded
+from experiments.segments.engine_steps import alert_hits, migration_pairs
 
 # Moves that need action: a valuable customer slipping (from, to).
 ALERT_MOVES = (("Champions", "At risk"), ("Champions", "Cannot lose them"), ("Loyal", "At risk"),
@@ -47,37 +51,41 @@ def previous_segments(current: Path | None, history: Path, source: str) -> pd.Da
 
 
 def migration_matrix(previous: pd.DataFrame, current: pd.DataFrame, column: str = "rfm_segment",
-                     order: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Customers per (previous segment, current segment) for customers present in both runs, in ``order``."""
-    both = previous[["customer_id", column]].merge(current[["customer_id", column]], on="customer_id",
-                                                   suffixes=("_before", "_now"))
-    m = pd.crosstab(both[f"{column}_before"], both[f"{column}_now"])
+                     order: tuple[str, ...] | None = None, engine=None) -> pd.DataFrame:  # noqa: ANN001
+    """Customers per (previous segment, current segment) for customers present in both runs, in ``order`` (else
+    sorted); customers without a segment in either run are left out. Counted on ``engine``
+    (``engine_steps.migration_pairs``; ``data.engine.embedded()`` when None)."""
+    pairs, _ = migration_pairs(previous, current, column, engine or embedded())
+    pairs = pairs.dropna(subset=["s_before", "s_now"])
+    m = pairs.pivot_table(index="s_before", columns="s_now", values="n", aggfunc="sum", fill_value=0)
+    m = m.sort_index().sort_index(axis=1).astype("int64")
     if order is not None:
         m = m.reindex(index=list(order), columns=list(order), fill_value=0)
     m.index.name, m.columns.name = "before", "now"
     return m
 
 
-def migration_summary(previous: pd.DataFrame, current: pd.DataFrame, column: str = "rfm_segment") -> dict:
-    """Counts for the report: customers in both runs, moved, new, gone, and each alert move's count."""
-    both = previous[["customer_id", column]].merge(current[["customer_id", column]], on="customer_id",
-                                                   suffixes=("_before", "_now"))
-    moved = both[f"{column}_before"] != both[f"{column}_now"]
-    alerts = {f"{a} -> {b}": int(((both[f"{column}_before"] == a) & (both[f"{column}_now"] == b)).sum())
-              for a, b in ALERT_MOVES}
-    return {"in_both": len(both), "moved": int(moved.sum()),
-            "new": int((~current["customer_id"].isin(previous["customer_id"])).sum()),
-            "gone": int((~previous["customer_id"].isin(current["customer_id"])).sum()), "alerts": alerts}
+def migration_summary(previous: pd.DataFrame, current: pd.DataFrame, column: str = "rfm_segment",
+                      engine=None) -> dict:  # noqa: ANN001 - data.engine.Engine
+    """Counts for the report: customers in both runs, moved (a customer without a segment in either run counts as
+    moved), new, gone, and each alert move's count (on ``engine``, as ``migration_matrix``)."""
+    pairs, counts = migration_pairs(previous, current, column, engine or embedded())
+    before, now = pairs["s_before"], pairs["s_now"]
+    same = before.notna() & now.notna() & (before == now)
+    alerts = {f"{a} -> {b}": int(pairs.loc[(before == a) & (now == b), "n"].sum()) for a, b in ALERT_MOVES}
+    return {"in_both": int(pairs["n"].sum()), "moved": int(pairs.loc[~same, "n"].sum()),
+            "new": counts["new"], "gone": counts["gone"], "alerts": alerts}
 
 
-def alert_customers(previous: pd.DataFrame, current: pd.DataFrame, column: str = "rfm_segment") -> pd.DataFrame:
-    """The customers who made an alert move, with their segment before and now and their CLV (highest first)."""
-    both = previous[["customer_id", column]].merge(current, on="customer_id", suffixes=("_before", ""))
-    hit = pd.Series(False, index=both.index)
-    for a, b in ALERT_MOVES:
-        hit |= (both[f"{column}_before"] == a) & (both[column] == b)
+def alert_customers(previous: pd.DataFrame, current: pd.DataFrame, column: str = "rfm_segment",
+                    engine=None) -> pd.DataFrame:  # noqa: ANN001 - data.engine.Engine
+    """The customers who made an alert move, with their segment before and now and their CLV (highest first); the
+    moves are found on ``engine`` (``engine_steps.alert_hits``)."""
+    hits = alert_hits(previous, current, column, ALERT_MOVES, engine or embedded())
+    prev = previous.iloc[hits["pos"].to_numpy(np.int64)][["customer_id", column]]
+    both = prev.merge(current, on="customer_id", suffixes=("_before", ""))
     cols = ["customer_id", f"{column}_before", column] + (["clv"] if "clv" in both.columns else [])
-    out = both.loc[hit, cols]
+    out = both[cols]
     return out.sort_values("clv", ascending=False) if "clv" in out.columns else out
 
 

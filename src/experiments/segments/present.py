@@ -171,7 +171,8 @@ def migration(seg: Result) -> list:
                     moved=moves["moved"], both=moves["in_both"], new=moves["new"],
                     when=str(seg.previous["run_date"].iat[0])[:10]),
             safe.frame(pd.Series(moves["alerts"], name="customers").rename_axis("move").to_frame()),
-            safe.frame(mig.alert_customers(seg.previous, seg.table).head(ALERTS_SHOWN).round(0))]
+            safe.frame(mig.alert_customers(seg.previous, seg.table, engine=seg.config.data_engine())
+                       .head(ALERTS_SHOWN).round(0))]
 
 
 def rules(seg: Result) -> pd.DataFrame:

@@ -61,7 +61,8 @@ class Result:
     @property
     def moves(self) -> dict | None:
         """``migration.migration_summary`` against the previous run (None without one)."""
-        return None if self.previous is None else migration.migration_summary(self.previous, self.table)
+        return None if self.previous is None else migration.migration_summary(
+            self.previous, self.table, engine=self.config.data_engine())
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -71,7 +72,8 @@ class Result:
                "holdout_by_frequency": self.check.by_frequency, "holdout_cumulative": self.check.cumulative,
                **{f"indicators_{v}": ind for v, ind in self.views.items()}}
         if self.previous is not None:
-            out["migration"] = migration.migration_matrix(self.previous, self.table, order=rfm.SEGMENTS)
+            out["migration"] = migration.migration_matrix(self.previous, self.table, order=rfm.SEGMENTS,
+                                                          engine=self.config.data_engine())
         return out
 
     def metrics(self) -> dict[str, Any]:

@@ -105,38 +105,35 @@ def daily(tx: pd.DataFrame) -> pd.DataFrame:
 
 
 def summarise(tx: pd.DataFrame, calibration_end: pd.Timestamp, time_unit: str = "W",
-              holdout_end: pd.Timestamp | None = None) -> pd.DataFrame:
+              holdout_end: pd.Timestamp | None = None, engine=None) -> pd.DataFrame:  # noqa: ANN001 - data.engine
     """Return the calibration summary per customer whose first purchase is on or before ``calibration_end``.
 
     Columns: first (date), x (repeat customer-days), t_x, T (in ``time_unit`` from the first purchase; T to the day
     after ``calibration_end``'s start, i.e. ``calibration_end - first``), m (mean repeat amount, NaN when x = 0),
     monetary (mean amount of all calibration days), and, with ``holdout_end``, x_holdout / amount_holdout (repeat
-    days and spend in (calibration_end, holdout_end]). ``tx`` is a (customer_id, date, amount) frame.
+    days and spend in (calibration_end, holdout_end]). ``tx`` is a (customer_id, date, amount) frame. The
+    per-customer aggregation runs on ``engine`` (``engine_steps.customer_days``; ``data.engine.embedded()`` when
+    None).
     """
+    from experiments.data.engine import embedded
+    from experiments.segments.engine_steps import customer_days
+
     if time_unit not in UNITS:
         raise ValueError(f"time_unit must be one of {sorted(UNITS)}; got {time_unit!r}")
     unit = UNITS[time_unit]
-    d = daily(tx)
-    cal = d[d["date"] <= calibration_end]
-    g = cal.groupby("customer_id", sort=True)
-    first = g["date"].min()
-    last = g["date"].max()
-    n = g.size()
-    total = g["amount"].sum()
-    first_amount = g["amount"].first()
+    agg = customer_days(tx, calibration_end, engine or embedded(), later_end=holdout_end)
+    first, n, total = agg["first"], agg["n"], agg["total"]
     x = (n - 1).astype(float)
     out = pd.DataFrame({
         "first": first,
         "x": x,
-        "t_x": (last - first).dt.days / unit,
+        "t_x": (agg["last"] - first).dt.days / unit,
         "T": (calibration_end - first).dt.days / unit,
-        "m": np.where(x > 0, (total - first_amount) / x.where(x > 0, 1.0), np.nan),
+        "m": np.where(x > 0, (total - agg["first_amount"]) / x.where(x > 0, 1.0), np.nan),
         "monetary": total / n,
     })
     if holdout_end is not None:
-        ho = d[(d["date"] > calibration_end) & (d["date"] <= holdout_end)]
-        hg = ho.groupby("customer_id")
-        out["x_holdout"] = hg.size().reindex(out.index, fill_value=0).astype(float)
-        out["amount_holdout"] = hg["amount"].sum().reindex(out.index, fill_value=0.0)
+        out["x_holdout"] = agg["n_later"].astype(float)
+        out["amount_holdout"] = agg["amount_later"]
     out.index.name = "customer_id"
     return out
