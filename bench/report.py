@@ -1,0 +1,154 @@
+"""The benchmark report: cost against world size on log-log axes, per notebook, from bench/results/main_<size>.json.
+
+Reads every ``main_<size>.json`` that ``bench_main.py`` wrote with per-notebook figures, and writes one offline HTML
+page in the lab's report style (``experiments.lab.report.render.page``: same shell and stylesheet, charts embedded as
+SVG): wall time, CPU time and peak memory of the process tree against the world's order lines, one line per notebook
+(and the generator), on log-log axes with a dotted "linear" guide, plus the figures as tables and each notebook's
+growth exponent between the two largest sizes measured (1 = linear: 10x the lines, 10x the cost). The load average
+of each size's run is shown beside its figures (wall times on shared cores are upper bounds; CPU times are not).
+
+    .venv/bin/python bench/report.py                      # -> bench/results/index.html
+    .venv/bin/python bench/report.py --out /tmp/bench.html
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import io
+import json
+import math
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common as bc  # noqa: E402
+
+from experiments.lab.report.render import page  # noqa: E402
+
+SIZE_ORDER = ("tiny", "small", "medium", "large", "xlarge")
+MEASURES = (("wall_seconds", "Wall time (s)"), ("cpu_seconds", "CPU time of the process tree (s)"),
+            ("peak_rss_mb", "Peak memory of the process tree (MB)"))
+#: the issue's target for the whole scheduled run at size large on this machine
+LARGE_TARGET_SECONDS = 240
+
+
+def load_results(folder: Path) -> list[dict]:
+    """The ``main_<size>.json`` results with per-notebook figures, smallest world first."""
+    out = []
+    for size in SIZE_ORDER:
+        path = folder / f"main_{size}.json"
+        if path.exists():
+            result = json.loads(path.read_text(encoding="utf-8"))
+            if "notebooks" in result and result.get("order_lines"):
+                out.append(result)
+    return out
+
+
+def series(results: list[dict]) -> dict[str, list[tuple[int, dict]]]:
+    """step name -> [(order lines, figures)] over the sizes measured (the generator as ``generate``)."""
+    steps: dict[str, list[tuple[int, dict]]] = {}
+    for r in results:
+        for name, figures in {"generate": r["generate"], **r["notebooks"]}.items():
+            steps.setdefault(name, []).append((r["order_lines"], figures))
+    return steps
+
+
+def exponent(points: list[tuple[int, dict]], key: str) -> float | None:
+    """Growth exponent of ``key`` between the two largest worlds (log cost / log lines); None with one size."""
+    pts = [(x, f[key]) for x, f in points if f.get(key)]
+    if len(pts) < 2 or pts[-1][0] == pts[-2][0] or pts[-2][1] <= 0:
+        return None
+    (x0, y0), (x1, y1) = pts[-2], pts[-1]
+    return math.log(y1 / y0) / math.log(x1 / x0)
+
+
+def chart(results: list[dict], steps: dict[str, list[tuple[int, dict]]], key: str, label: str) -> str:
+    """One log-log chart of ``key`` against order lines, a line per step and the whole run's; inline SVG."""
+    fig, ax = plt.subplots(figsize=(9, 5.6))
+    ax.set_prop_cycle(color=plt.get_cmap("tab20").colors)
+    whole = [(r["order_lines"], r["run_notebooks"].get(key)) for r in results if r["run_notebooks"].get(key)]
+    if whole:
+        ax.plot([x for x, _ in whole], [y for _, y in whole], color="black", lw=2.2, marker="s",
+                label="all notebooks (max)" if key == "peak_rss_mb" else "all notebooks (sum)")
+    for name, points in steps.items():
+        pts = [(x, f[key]) for x, f in points if f.get(key)]
+        if pts:
+            ax.plot([x for x, _ in pts], [y for _, y in pts], marker="o", label=name)
+    xs = sorted({x for points in steps.values() for x, _ in points})
+    ys = [f[key] for points in steps.values() for _, f in points if f.get(key)]
+    if len(xs) > 1 and ys:
+        y0 = min(ys)
+        ax.plot(xs, [y0 * x / xs[0] for x in xs], ":", color="grey", label="linear (slope 1)")
+    if key == "wall_seconds":
+        ax.axhline(LARGE_TARGET_SECONDS, color="firebrick", lw=0.8, ls="--", label="4 min (target for the whole "
+                   "run at large)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("order lines in the world (log)")
+    ax.set_ylabel(f"{label} (log)")
+    ax.set_title(f"{label} against world size, per notebook")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    plt.close(fig)
+    svg = buf.getvalue()
+    return svg[svg.index("<svg"):]
+
+
+def table(results: list[dict], steps: dict[str, list[tuple[int, dict]]], key: str) -> str:
+    """The figures of ``key`` as an HTML table: a row per step, a column per size, and the growth exponent."""
+    head = "".join(f"<th>{html.escape(r['size'])}<br>{r['order_lines']:,} lines<br>load {r['load_average_1min']}"
+                   f"</th>" for r in results)
+    rows = []
+    for name, points in steps.items():
+        by_x = {x: f.get(key) for x, f in points}
+        cells = "".join(f"<td>{'' if by_x.get(r['order_lines']) is None else by_x[r['order_lines']]}</td>"
+                        for r in results)
+        e = exponent(points, key)
+        rows.append(f"<tr><td>{html.escape(name)}</td>{cells}<td>{'' if e is None else f'{e:.2f}'}</td></tr>")
+    totals = "".join(f"<td><b>{r['run_notebooks'].get(key, '')}</b></td>" for r in results)
+    label = "all notebooks (sum)" if key != "peak_rss_mb" else "all notebooks (max)"
+    return (f"<table><thead><tr><th>step</th>{head}<th>growth exponent, two largest sizes</th></tr></thead>"
+            f"<tbody>{''.join(rows)}<tr><td><b>{label}</b></td>{totals}<td></td></tr></tbody></table>")
+
+
+def render(results: list[dict]) -> str:
+    """The whole page."""
+    steps = series(results)
+    parts = ["<h1>Benchmarks: cost of the scheduled run against world size</h1>",
+             "<p>Each notebook runs alone (<code>python -m experiments run &lt;nb&gt; --profile &lt;size&gt;</code>) "
+             "on the world <code>data generate --size &lt;size&gt;</code> made; figures from "
+             "<code>bench/bench_main.py</code> (bench/results/main_&lt;size&gt;.json). Wall times were taken on 2 "
+             "cores shared with other work (the 1-minute load average is in each column's head), so read them as "
+             "upper bounds; CPU time (user + system of the process tree) does not depend on the load. A growth "
+             "exponent of 1 is linear: ten times the order lines, ten times the cost.</p>"]
+    if not results:
+        parts.append("<p>No per-notebook results yet: run <code>bench/bench_main.py --size small</code>.</p>")
+    for key, label in MEASURES:
+        parts.append(f"<h2>{html.escape(label)}</h2>")
+        parts.append(f'<div class="figure">{chart(results, steps, key, label)}</div>')
+        parts.append(table(results, steps, key))
+    return page("Benchmarks", "\n".join(parts))
+
+
+def main(argv: list[str] | None = None) -> Path:
+    ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    ap.add_argument("--results", type=Path, default=bc.results_dir(), help="folder of main_<size>.json")
+    ap.add_argument("--out", type=Path, default=None, help="HTML file (default: <results>/index.html)")
+    args = ap.parse_args(argv)
+    out = args.out or args.results / "index.html"
+    out.write_text(render(load_results(args.results)), encoding="utf-8")
+    print(out)
+    return out
+
+
+if __name__ == "__main__":
+    main()
