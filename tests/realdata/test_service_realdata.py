@@ -123,5 +123,5 @@ def test_the_documented_command_runs_without_blanking_defaults(unblanked_run) ->
             m["median_reply_minutes_british_airways"]) == (9.05, 21.87, 344.13)
     assert m["inbound_negative_share"] == 0.3019
     assert m["n_negative_reply_times"] == 0
-    for role in ("customer", "first_reply", "resolved"):  # the defaults the file lacks, listed as left out
-        assert f"{role} (default column" in html
+    for role in ("customer", "first_reply", "resolved"):  # the defaults the file lacks, listed as left out (by the
+        assert f"{role} (not given)" in html              # runner since issue 19: lab.roles.defaults_not_in_file)
