@@ -17,12 +17,12 @@
 # # 08 Customer 360: who is this customer, what has happened with them, and what do we do next?
 #
 # For marketing and service leads and the ad team: one profile per customer joined from every analysis's published
-# table (identity, value, risk, feelings, service, recommendations, ads; each block with the run id and time of its
-# source, and "not computed" when that analysis did not run or its table is older than `max_age_days`), one timeline
-# of every interaction, customer cards for this week's care and retention lists, audiences for the ad platforms
-# (hashed identifiers only) and lookalike prospects. By default it reads the company world's published tables
-# (run 01-07 first); with your own files set the `<table>_path` parameters of the blocks you have (the others show
-# as not computed) and `prospects_path` with the `trait_cols`.
+# table (identity, value, risk, feelings, service, recommendations, ads, next action; each block with the run id and
+# time of the run that published its source, and "not computed" when that analysis did not run or its table is older
+# than `max_age_days`), one timeline of every interaction, customer cards for this week's care and retention lists,
+# audiences for the ad platforms (hashed identifiers only) and lookalike prospects. By default it reads the company
+# world's published tables (run 01-07 and 09 first); with your own files set the `<table>_path` parameters of the
+# blocks you have (the others show as not computed) and `prospects_path` with the `trait_cols`.
 
 
 # %% tags=["parameters"]
@@ -36,6 +36,7 @@ feedback_scored_path = ""  # your scored feedback (customer_id, created_at, sent
 care_queue_path = ""  # your care queue (customer_id, grade, action, due_at); empty means the published one
 service_contacts_path = ""  # your service contacts (07's columns); empty means the published one
 ad_events_path = ""  # your ad events with a customer_id column; empty means the published one
+next_best_actions_path = ""  # your next actions (customer_id, action, expected_gain, reason); empty means 09's published one
 orders_path = ""  # your order lines (01's columns); empty means the published one
 prospects_path = ""  # people who never bought, with the trait_cols; empty means the company world's prospects
 trait_cols = ["engagement_per_month", "premium_share", "age_group", "gender", "city"]  # traits customers and prospects share

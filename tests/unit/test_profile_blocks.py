@@ -112,3 +112,31 @@ def test_audience_rules_are_checked_before_anything_is_read() -> None:
     broken = dict(base, audiences={"oops": "clv >> and"})
     with pytest.raises(ParameterError, match=r"audience 'oops'.*not a valid expression"):
         profile.run(profile.Config.from_parameters(broken))
+
+
+def test_next_action_comes_from_next_best_actions_and_a_retention_list_needs_no_action_column(own, tmp_path) -> None:
+    """Issue 21: 09 publishes the one decision (next_best_actions); 04's churn_actions keeps rank and customer only."""
+    d = own[4]
+    pd.DataFrame({"customer_id": ["C001", "C003", "C004"], "action": ["coupon", "none", "call"],
+                  "expected_gain": [12.5, 0.0, 3.25], "cost": [2.0, 0.0, 5.0],
+                  "reason": ["coupon: expected gain 12.50", "random control group: would get coupon", "call"],
+                  "control_group": [False, True, False]}).to_csv(tmp_path / "nba.csv", index=False)
+    pd.DataFrame({"rank": [1, 2], "customer_id": ["C003", "C001"]}).to_csv(tmp_path / "actions.csv", index=False)
+    params = {f"{t}_path": str(d / f"{t}.csv") for t in ("customers", "segments", "churn_scores")}
+    params |= {"next_best_actions_path": str(tmp_path / "nba.csv"), "churn_actions_path": str(tmp_path / "actions.csv"),
+               "as_of": "2025-07-01", "trait_cols": ["city"], "n_cards": 2}
+    r = profile.run(profile.Config.from_parameters(notebook_parameters(NB, None, params)))
+    p = r.profile.set_index("customer_id")
+    assert p.loc["C001", "next_action"] == "coupon" and p.loc["C001", "next_action_gain"] == 12.5
+    assert p.loc["C003", "next_action"] == "none" and "control group" in p.loc["C003", "next_action_reason"]
+    assert p.loc["C050", "next_action"] == "none" and np.isnan(p.loc["C050", "next_action_gain"])  # not decided on
+    assert set(p["next_action_status"]) == {"fresh"}
+    assert [c["customer_id"] for c in r.cards] == ["C003", "C001"]  # the retention list's order, no action column
+    assert r.cards[1]["blocks"]["next_action"]["next_action"] == "coupon"
+    from experiments.profile import present
+
+    assert "coupon" in present.card_html(r.cards[1])
+    without = profile.run(profile.Config.from_parameters(notebook_parameters(
+        NB, None, {k: v for k, v in params.items() if k != "next_best_actions_path"})))
+    q = without.profile
+    assert set(q["next_action_status"]) == {"not computed"} and set(q["next_action"]) == {"not computed"}

@@ -184,7 +184,7 @@ OUTPUT_SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "customer_360": pa.DataFrameSchema({
         "customer_id": _str(unique=True), "consent": pa.Column("bool", coerce=True),
         **{f"{b}_status": _str(checks=pa.Check.isin(["fresh", "stale", "not computed"]))
-           for b in ("identity", "value", "risk", "feelings", "service", "recommendations", "ads")},
+           for b in ("identity", "value", "risk", "feelings", "service", "recommendations", "ads", "next_action")},
     }, strict=False, name="customer_360"),
     "customer_timeline": pa.DataFrameSchema({
         "customer_id": _str(), "time": pa.Column(UTC, coerce=True),

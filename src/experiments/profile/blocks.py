@@ -26,6 +26,7 @@ BLOCKS = {
     "service": ("service_contacts",),
     "recommendations": ("recommendations",),
     "ads": ("ad_events",),
+    "next_action": ("next_best_actions",),
 }
 GRADE_ORDER = {"mild": 1, "moderate": 2, "severe": 3}
 AGE_GROUPS = ((0, 25, "18-24"), (25, 35, "25-34"), (35, 45, "35-44"), (45, 55, "45-54"), (55, 200, "55+"))
@@ -45,6 +46,7 @@ FIELDS = {
     "service": ["n_contacts", "n_breaches", "n_escalations", "satisfaction"],
     "recommendations": ["top_items"],
     "ads": ["experiments_seen", "last_variant"],
+    "next_action": ["next_action", "next_action_gain", "next_action_reason"],
 }
 
 
@@ -227,6 +229,21 @@ def ads(src: Source, ids: pd.Index) -> tuple[pd.DataFrame, str]:
     return out, ""
 
 
+def next_action(src: Source, ids: pd.Index) -> pd.DataFrame:
+    """09's decision per customer (``next_best_actions``, the one decider of actions): the action, its expected gain
+    after its cost and the reason; ``none`` for a customer 09 did not decide on (a control-group customer's action is
+    ``none`` in the table itself, the reason says so)."""
+    if not src.usable:
+        return pd.DataFrame({"next_action": NOT_COMPUTED, "next_action_gain": np.nan,
+                             "next_action_reason": NOT_COMPUTED}, index=ids)
+    a = src.frame[src.frame["customer_id"].notna()].drop_duplicates("customer_id").set_index("customer_id")
+    gain = pd.to_numeric(a.get("expected_gain", pd.Series(dtype=float)), errors="coerce")  # net of its cost
+    return pd.DataFrame({"next_action": _text(a["action"], ids, True),
+                         "next_action_gain": gain.reindex(ids),
+                         "next_action_reason": _text(a.get("reason", pd.Series(dtype=object)), ids, True)},
+                        index=ids)
+
+
 def build(data: Data, target_minutes: float, n_recs: int, negative_days: int,
           items: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
     """The ``customer_360`` table and, per block, a note why it is not computed (empty when it is)."""
@@ -244,6 +261,7 @@ def build(data: Data, target_minutes: float, n_recs: int, negative_days: int,
         "service": service(t["service_contacts"], ids, target_minutes),
         "recommendations": recommendations(t["recommendations"], ids, n_recs),
         "ads": ad_block,
+        "next_action": next_action(t["next_best_actions"], ids),
     }
     frames, notes = [], {}
     for block, frame in parts.items():

@@ -16,6 +16,7 @@ CARD_FIELDS = {
     "service": ["n_contacts", "n_breaches", "n_escalations", "satisfaction"],
     "recommendations": ["top_items"],
     "ads": ["experiments_seen", "last_variant"],
+    "next_action": ["next_action", "next_action_gain", "next_action_reason"],
 }
 
 

@@ -13,7 +13,7 @@ NOTEBOOK = "08_customer_360"
 
 #: The published tables the profile joins, in block order; ``<table>_path`` points one at your own file.
 TABLES = ("customers", "segments", "churn_scores", "churn_actions", "recommendations", "feedback_scored",
-          "care_queue", "service_contacts", "ad_events", "orders")
+          "care_queue", "service_contacts", "ad_events", "next_best_actions", "orders")
 
 
 @dataclass(frozen=True)
