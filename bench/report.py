@@ -132,6 +132,7 @@ def render(results: list[dict]) -> str:
              "exponent of 1 is linear: ten times the order lines, ten times the cost.</p>"]
     if not results:
         parts.append("<p>No per-notebook results yet: run <code>bench/bench_main.py --size small</code>.</p>")
+        return page("Benchmarks", "\n".join(parts))
     for key, label in MEASURES:
         parts.append(f"<h2>{html.escape(label)}</h2>")
         parts.append(f'<div class="figure">{chart(results, steps, key, label)}</div>')
