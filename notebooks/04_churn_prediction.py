@@ -51,6 +51,9 @@ max_contacts = 0  # most customers the team can contact this week (highest expec
 n_boot = 500  # bootstrap resamples for the metric intervals
 top_n = 20  # rows of the contact list shown in the report
 seed = 42  # random seed for the split, the models and the bootstrap
+engine = "duckdb"  # engine for the data steps (the feature table as of the snapshot): duckdb (embedded) or spark
+spark_master = "local[2]"  # Spark master URL when engine is spark: local[n] or spark://host:7077 for a cluster
+engine_memory_limit = 0.5  # share of RAM (0-1] DuckDB may use before it spills to disk (out of core)
 output_dir = ""  # run folder for metrics.json; the runner sets it
 
 # %%

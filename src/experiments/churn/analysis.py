@@ -83,7 +83,8 @@ def _company(cfg: Config, data: Data) -> Result:
     inp, snapshot, score_date = data.company, data.snapshot, data.score_date
     y = labels.churn_labels(inp.orders, snapshot, cfg.label_days).set_index("customer_id")["churned"]
     cats = features.top_categories(inp.orders, inp.items, snapshot, CATEGORY_FEATURES)
-    kw = {"categories": cats, "late_days": cfg.late_days, "scored": inp.scored, "contacts": inp.contacts}
+    kw = {"categories": cats, "late_days": cfg.late_days, "scored": inp.scored, "contacts": inp.contacts,
+          "engine": cfg.data_engine()}
     X = features.build_features(inp.orders, inp.items, inp.feedback, snapshot, **kw).loc[y.index]
     score_X = features.build_features(inp.orders, inp.items, inp.feedback, score_date, **kw)[list(X.columns)]
     value, basis = valuation.customer_value(inp.orders, inp.segments, score_date, score_X.index)

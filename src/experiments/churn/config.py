@@ -10,6 +10,7 @@ from typing import Any
 
 from experiments.common.errors import ParameterError
 from experiments.common.params import need, text
+from experiments.data.engine import Engine
 
 NOTEBOOK = "04_churn_prediction"
 
@@ -48,6 +49,9 @@ class Config:
     # flat table: columns that are not features / that are categories (empty: inferred)
     drop_cols: tuple[str, ...]
     categorical_cols: tuple[str, ...]
+    engine: str  # the data engine of the feature table (data.engine)
+    spark_master: str
+    engine_memory_limit: float
 
     @property
     def is_company_world(self) -> bool:
@@ -73,7 +77,12 @@ class Config:
             test_fraction=float(get("test_fraction")), campaign_cost=float(get("campaign_cost")),
             campaign_success_rate=float(get("campaign_success_rate")), tier_cuts=(cuts[0], cuts[1]),
             max_contacts=int(get("max_contacts") or 0), n_boot=int(get("n_boot")), top_n=int(get("top_n")),
-            seed=int(get("seed")))
+            seed=int(get("seed")), engine=txt("engine"), spark_master=txt("spark_master"),
+            engine_memory_limit=float(get("engine_memory_limit")))
+
+    def data_engine(self) -> Engine:
+        """The engine of the data steps (``engine``, ``spark_master``, ``engine_memory_limit``)."""
+        return Engine(self.engine, self.spark_master, self.engine_memory_limit)
 
 
 __all__ = ["Config", "NOTEBOOK"]

@@ -1,8 +1,10 @@
 """Company-world churn features as of a snapshot, computed only from events strictly before it (no look-ahead).
 
 One row per customer with a completed purchase before the snapshot (the population of ``labels.churn_labels``).
-Every event table is cut at ``< snapshot`` first, then aggregated with vectorised pandas group-bys (no loop per
-customer). An order is one ``(channel, order_id)``; amounts are the signed line amounts of completed purchases.
+Every event table is cut at ``< snapshot`` first, then aggregated: the order lines on the data engine
+(``experiments.data.engine``: DuckDB or Spark, one SQL statement), feedback and service contacts (one row per
+message or conversation) with pandas group-bys. An order is one ``(channel, order_id)``; amounts are the signed
+line amounts of completed purchases.
 
 Features (days are fractional days before the snapshot):
 recency_days, tenure_days (since the first purchase), orders_total, orders_last_90, orders_prev_90,
@@ -43,71 +45,105 @@ def top_categories(orders: pd.DataFrame, items: pd.DataFrame, snapshot: pd.Times
     return [str(c) for c in spend.index[:k]]
 
 
-def _count_orders(df: pd.DataFrame, index: np.ndarray) -> pd.Series:
-    """Distinct orders (``o``) per customer code (``c``) of ``df``, on ``index`` with 0 for none."""
-    return df.drop_duplicates(["c", "o"])["c"].value_counts().reindex(index, fill_value=0).astype("int64")
+ORDER_FEATURES_SQL = """
+WITH raw AS (
+  SELECT o.c, o.ch || '|' || o.oid AS o, o.t, o.status, o.quantity, o.amount, o.unit_price, o.ch, o.dd,
+         i.price AS list_price, CAST(i.category AS VARCHAR) AS category
+  FROM orders o LEFT JOIN items i ON o.item_id = i.item_id
+  WHERE o.t < {snap}),
+buy AS (SELECT * FROM raw WHERE status = 'completed' AND quantity > 0),
+b AS (
+  SELECT c, MAX(t) AS last_t, MIN(t) AS first_t, COUNT(DISTINCT o) AS orders_total,
+         COUNT(DISTINCT CASE WHEN {snap} - t < {w} THEN o END) AS orders_last_90,
+         COUNT(DISTINCT CASE WHEN {snap} - t >= {w} AND {snap} - t < 2 * {w} THEN o END) AS orders_prev_90,
+         {sum}(amount) AS spend_total,
+         {sum}(CASE WHEN {snap} - t < {w} THEN amount ELSE 0.0 END) AS spend_last_90,
+         {sum}(CASE WHEN {snap} - t >= {w} AND {snap} - t < 2 * {w} THEN amount ELSE 0.0 END) AS spend_prev_90,
+         SUM(CASE WHEN unit_price < list_price - 1e-9 THEN 1 ELSE 0 END) AS n_discounted, COUNT(*) AS n_lines,
+         COUNT(DISTINCT CASE WHEN ch = 'shop' THEN o END) AS orders_shop{categories}
+  FROM buy GROUP BY c),
+r AS (
+  SELECT c, COUNT(DISTINCT CASE WHEN status IS DISTINCT FROM 'cancelled' AND COALESCE(dd, -1) > {late} THEN o END)
+              AS late_deliveries,
+         COUNT(DISTINCT CASE WHEN status = 'returned' THEN o END) AS returns,
+         COUNT(DISTINCT CASE WHEN status = 'cancelled' THEN o END) AS cancellations
+  FROM raw GROUP BY c)
+SELECT b.*, r.late_deliveries, r.returns, r.cancellations FROM b JOIN r ON b.c = r.c ORDER BY b.c
+"""
+"""The order-line features per customer on the engine: every line before the snapshot (``raw``), the completed
+purchases among them (``buy``: the population), an order is one (channel, order_id)."""
+
+US_PER_DAY = 86_400_000_000
 
 
-def _sum(values: pd.Series, by: pd.Series, index: np.ndarray) -> pd.Series:
-    return values.groupby(by).sum().reindex(index, fill_value=0.0).astype("float64")
+def _order_inputs(orders: pd.DataFrame, items: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The engine's ``orders`` (c, ch, oid, t in epoch microseconds, status, quantity, amount, unit_price, item_id,
+    dd) and ``items`` (item_id, price, category) tables; lines without a customer are left out (no one to score)."""
+    from experiments.data.engine import to_micros
+
+    raw = orders.loc[orders["customer_id"].notna()]
+    frame = pd.DataFrame({
+        "c": np.asarray(raw["customer_id"].astype(str), dtype=object),
+        "ch": np.asarray(raw["channel"].astype(str), dtype=object),
+        "oid": np.asarray(raw["order_id"].astype(str), dtype=object), "t": to_micros(raw["ordered_at"]),
+        "status": np.asarray(raw["status"], dtype=object), "quantity": raw["quantity"].to_numpy(dtype=float),
+        "amount": raw["amount"].to_numpy(dtype=float), "unit_price": raw["unit_price"].to_numpy(dtype=float),
+        "item_id": np.asarray(raw["item_id"], dtype=object)})
+    frame["dd"] = (pd.to_numeric(raw["delivery_days"], errors="coerce").astype(float).to_numpy()
+                   if "delivery_days" in raw.columns else np.nan)
+    cat = items["category"].astype(str)
+    item_table = pd.DataFrame({"item_id": np.asarray(items["item_id"], dtype=object),
+                               "price": items["price"].to_numpy(dtype=float),
+                               "category": np.asarray(cat.where(items["category"].notna(), "nan"), dtype=object)})
+    return {"orders": frame, "items": item_table}
 
 
 def build_features(orders: pd.DataFrame, items: pd.DataFrame, feedback: pd.DataFrame | None,
                    snapshot: pd.Timestamp | str, *, categories: Sequence[str] = (), late_days: int = 5,
-                   scored: pd.DataFrame | None = None, contacts: pd.DataFrame | None = None) -> pd.DataFrame:
+                   scored: pd.DataFrame | None = None, contacts: pd.DataFrame | None = None,
+                   engine=None) -> pd.DataFrame:  # noqa: ANN001 - data.engine.Engine
     """Return the feature table (index ``customer_id``, sorted) as of ``snapshot``, from events before it only.
 
     ``scored`` (optional) has one row per feedback message with ``customer_id``, ``created_at``, ``negative`` (bool)
     and ``severity`` (0 none, 1 mild, 2 moderate, 3 severe), e.g. from the feedback notebook's output.
     ``contacts`` (optional) is the ``service_contacts`` table (one row per conversation, ``opened_at``,
-    ``resolved_at``, ``resolved``, ``satisfaction``). Customers and orders are factorised to integer codes once,
-    so every group-by runs on integers (string keys cost seconds per group-by at a million lines).
+    ``resolved_at``, ``resolved``, ``satisfaction``). The order-line aggregation (``ORDER_FEATURES_SQL``) runs on
+    ``engine`` (``data.engine.embedded()`` when None); recency and tenure are the fractional days from the last and
+    first purchase to the snapshot, computed here from the exact times the engine returns.
     """
+    from experiments.data.engine import embedded, exact_sum, from_micros, sql_literal, to_micros
+
     snap = utc_timestamp(snapshot)
-    raw = orders.loc[(orders["ordered_at"] < snap) & orders["customer_id"].notna()]
-    codes, names = pd.factorize(raw["customer_id"].astype(str), sort=True)
-    before = pd.DataFrame({
-        "c": codes, "o": raw.groupby(["channel", "order_id"], sort=False).ngroup().to_numpy(),
-        "ordered_at": raw["ordered_at"].to_numpy(), "status": raw["status"].to_numpy(),
-        "quantity": raw["quantity"].to_numpy(), "amount": raw["amount"].to_numpy(dtype=float),
-        "unit_price": raw["unit_price"].to_numpy(dtype=float), "item_id": raw["item_id"].to_numpy(),
-        "channel": raw["channel"].to_numpy()})
-    if "delivery_days" in raw.columns:
-        before["delivery_days"] = pd.to_numeric(raw["delivery_days"], errors="coerce").astype(float).to_numpy()
-    buy = before.loc[(before["status"] == "completed") & (before["quantity"] > 0)]
-    idx = np.unique(buy["c"].to_numpy())
-    cust = buy["c"]
-    age = pd.Series((snap - pd.DatetimeIndex(buy["ordered_at"])) / DAY, index=buy.index)
-    out = pd.DataFrame(index=idx)
-    out["recency_days"] = age.groupby(cust).min().reindex(idx)
-    out["tenure_days"] = age.groupby(cust).max().reindex(idx)
-    out["orders_total"] = _count_orders(buy, idx)
-    recent, prev = buy.loc[age < WINDOW], buy.loc[(age >= WINDOW) & (age < 2 * WINDOW)]
-    out["orders_last_90"] = _count_orders(recent, idx)
-    out["orders_prev_90"] = _count_orders(prev, idx)
+    engine = engine or embedded()
+    cat_sql = "".join(f",\n         {exact_sum(engine)}(CASE WHEN category = {sql_literal(str(c))} THEN amount "
+                      f"ELSE 0.0 END) AS cat_{i}" for i, c in enumerate(categories))
+    sql = ORDER_FEATURES_SQL.format(snap=int(to_micros(pd.Series([snap]))[0]), w=WINDOW * US_PER_DAY,
+                                    late=int(late_days), sum=exact_sum(engine), categories=cat_sql)
+    agg = engine.query(sql, _order_inputs(orders, items))
+    like = orders["ordered_at"]
+    last = pd.DatetimeIndex(from_micros(agg["last_t"], like))
+    first = pd.DatetimeIndex(from_micros(agg["first_t"], like))
+    out = pd.DataFrame(index=pd.Index(np.asarray(agg["c"], dtype=object), name="customer_id"))
+    out["recency_days"] = np.asarray((snap - last) / DAY, dtype=float)
+    out["tenure_days"] = np.asarray((snap - first) / DAY, dtype=float)
+    for col in ("orders_total", "orders_last_90", "orders_prev_90"):
+        out[col] = agg[col].to_numpy(np.int64)
     out["frequency_trend"] = np.log1p(out["orders_last_90"]) - np.log1p(out["orders_prev_90"])
-    out["spend_total"] = _sum(buy["amount"], cust, idx)
-    out["spend_last_90"] = _sum(recent["amount"], recent["c"], idx)
-    out["spend_prev_90"] = _sum(prev["amount"], prev["c"], idx)
+    for col in ("spend_total", "spend_last_90", "spend_prev_90"):
+        out[col] = agg[col].to_numpy(np.float64)
     out["monetary_trend"] = (np.log1p(out["spend_last_90"].clip(lower=0))
                              - np.log1p(out["spend_prev_90"].clip(lower=0)))
     out["avg_order_value"] = out["spend_total"] / out["orders_total"]
-    list_price = buy["item_id"].map(items.set_index("item_id")["price"])
-    discounted = (buy["unit_price"] < list_price - 1e-9).astype("float64")
-    out["discount_share"] = discounted.groupby(cust).mean().reindex(idx)
-    out["online_share"] = (_count_orders(buy.loc[buy["channel"] == "shop"], idx) / out["orders_total"]).astype(float)
-    if "delivery_days" in before.columns:
-        live = before.loc[before["status"] != "cancelled"]
-        out["late_deliveries"] = _count_orders(live.loc[live["delivery_days"].fillna(-1) > late_days], idx)
-    out["returns"] = _count_orders(before.loc[before["status"] == "returned"], idx)
-    out["cancellations"] = _count_orders(before.loc[before["status"] == "cancelled"], idx)
-    if categories:
-        cat = buy["item_id"].map(items.set_index("item_id")["category"]).astype(str)
-        for c in categories:
-            mine = buy["amount"].where(cat == c, 0.0)
-            out[category_column(c)] = (_sum(mine, cust, idx) / out["spend_total"].where(out["spend_total"] > 0)
-                                       ).fillna(0.0)
-    out.index = pd.Index(np.asarray(names, dtype=object)[idx], name="customer_id")
+    out["discount_share"] = agg["n_discounted"].to_numpy(np.float64) / agg["n_lines"].to_numpy(np.float64)
+    out["online_share"] = (agg["orders_shop"].to_numpy(np.int64) / out["orders_total"]).astype(float)
+    if "delivery_days" in orders.columns:
+        out["late_deliveries"] = agg["late_deliveries"].to_numpy(np.int64)
+    out["returns"] = agg["returns"].to_numpy(np.int64)
+    out["cancellations"] = agg["cancellations"].to_numpy(np.int64)
+    for i, c in enumerate(categories):
+        out[category_column(c)] = (agg[f"cat_{i}"].to_numpy(np.float64)
+                                   / out["spend_total"].where(out["spend_total"] > 0)).fillna(0.0)
+    out = out.sort_index()
     if feedback is not None:
         out = out.join(_feedback_features(feedback, snap, out.index, scored))
     if contacts is not None:
