@@ -86,3 +86,30 @@ def test_search_none_scores_only_the_given_settings(env):
     result = recommend.run(_cfg(search_grid="small", search="none"))
     assert len(result.search) == 3
     assert result.chosen_params["als"] == dict(_cfg().model_params["als"])
+
+
+def test_a_setting_that_cannot_finish_within_the_budget_is_skipped_unfitted(env, monkeypatch):
+    # fits made slow on purpose: 2 ms per epoch x factor. The given BPR setting (1 epoch) runs first; the 400-epoch
+    # one would take 0.8 s and the model's share of the budget is 0.3 s: it is skipped, never fitted (before: Optuna's
+    # timeout only stops between trials, so it was started and overran the budget)
+    from experiments.recommend import models
+
+    real = models.Recommender._fit
+    fitted = []
+
+    def slow_fit(self, user_items):
+        time.sleep(0.002 * tuning.fit_units(self.params))
+        fitted.append(dict(self.params))
+        out = real(self, user_items)
+        self.fit_seconds = 0.002 * tuning.fit_units(self.params)
+        return out
+
+    monkeypatch.setattr(models.Recommender, "_fit", slow_fit)
+    cfg = _cfg(search_grid="none", search_validation_users=40)
+    split = recommend.analysis.make_split(recommend.load(cfg).interactions.frame, "time", 0.2, 42)
+    prep = tuning.sample_users(recommend.analysis.prepare(tuning.validation_split(split, 0.2, 42), cfg.weighting), 40,
+                               42)
+    given = {"bpr": {"factors": 1, "learning_rate": 0.01, "regularization": 0.01, "iterations": 1}}
+    grid = {"bpr": {"factors": [1], "learning_rate": [0.01], "regularization": [0.01], "iterations": [1, 400]}}
+    search = tuning.budgeted_search(prep, grid, 10, 42, 0.3, given)
+    assert [p["iterations"] for p in fitted] == [1] and list(search["p_iterations"]) == [1]

@@ -101,7 +101,14 @@ def budgeted_search(prepared: Prepared, grids: Mapping[str, Mapping[str, Sequenc
     from the grid's values for ``budget_seconds / n_models`` seconds (the ``given`` settings are tried first), and a
     successive-halving pruner stops a setting whose validation NDCG@k on the first slices of the (shuffled)
     validation users is below the others' at the same slice, before it is scored on every user. Returns the rows of
-    ``search`` for the completed settings (``pruned`` trials are left out)."""
+    ``search`` for the completed settings (``pruned`` trials are left out).
+
+    The budget holds per model: after the first completed fit, a setting whose fit would not end before the
+    model's share of the budget runs out (predicted from the seconds per cost unit, ``fit_units``, of the fits so
+    far) is skipped unfitted; Optuna's own ``timeout`` only stops between trials, so one slow setting (BPR with 400
+    epochs and 128 factors) could overrun the budget several times over on a loaded machine."""
+    import time
+
     import optuna
     from optuna.trial import TrialState
 
@@ -115,9 +122,16 @@ def budgeted_search(prepared: Prepared, grids: Mapping[str, Mapping[str, Sequenc
     for name, grid in grids.items():
         choices = {p: (list(v) if isinstance(v, list | tuple) else [v]) for p, v in grid.items()}
 
-        def objective(trial: optuna.Trial, name: str = name, choices: dict = choices) -> float:
+        deadline = time.perf_counter() + per_model
+        rates: list[float] = []  # seconds per fit unit of this model's completed fits
+
+        def objective(trial: optuna.Trial, name: str = name, choices: dict = choices, deadline: float = deadline,
+                      rates: list = rates) -> float:
             params = {p: trial.suggest_categorical(p, vals) for p, vals in choices.items()}
+            if rates and time.perf_counter() + max(rates) * fit_units(params) > deadline:
+                raise optuna.TrialPruned  # would not finish within the budget: skipped, not fitted
             model = make_model(name, dict(params), seed).fit(prepared.train.user_items)
+            rates.append(model.fit_seconds / fit_units(params))
             sums, n = {"ndcg_at_k": 0.0, "precision_at_k": 0.0, "recall_at_k": 0.0}, 0
             for step, part in enumerate(slices):
                 sub = replace(prepared, eval_rows=part)
@@ -145,6 +159,12 @@ def budgeted_search(prepared: Prepared, grids: Mapping[str, Mapping[str, Sequenc
         if not any(t.state == TrialState.COMPLETE for t in study.trials):
             raise RuntimeError(f"the budgeted search completed no {name} setting; raise search_budget_seconds")
     return pd.DataFrame(rows).drop_duplicates("params", keep="first", ignore_index=True) if rows else pd.DataFrame()
+
+
+def fit_units(params: Mapping[str, Any]) -> float:
+    """A setting's relative fit cost: epochs x latent factors for ALS and BPR (both are linear in each at these
+    sizes), 1 for item-kNN."""
+    return float(params.get("iterations", 1)) * float(params.get("factors", 1))
 
 
 def _stop_when_all_seen(n_combos: int):  # noqa: ANN202
