@@ -44,8 +44,10 @@ SELECT (SELECT COUNT(*) FROM cur LEFT JOIN (SELECT DISTINCT id FROM prev) q ON c
 """
 
 ALERT_SQL = """
-SELECT p.pos, p.id, p.s AS s_before FROM prev p JOIN cur c ON p.id = c.id
-WHERE {moves} ORDER BY p.pos
+WITH both_runs AS (SELECT p.pos, p.id, p.s AS s_before, c.s AS s_now,
+                          ROW_NUMBER() OVER (ORDER BY p.pos, c.pos) - 1 AS row
+                   FROM prev p JOIN cur c ON p.id = c.id)
+SELECT pos, id, s_before, row FROM both_runs WHERE {moves} ORDER BY row
 """
 
 
@@ -108,8 +110,9 @@ def migration_pairs(previous: pd.DataFrame, current: pd.DataFrame, column: str,
 
 def alert_hits(previous: pd.DataFrame, current: pd.DataFrame, column: str, moves: tuple[tuple[str, str], ...],
                engine) -> pd.DataFrame:  # noqa: ANN001 - Engine
-    """(pos, id, s_before) of the customers in both runs who made one of ``moves``, in ``previous``'s row order."""
+    """(pos, id, s_before, row) of the customers in both runs who made one of ``moves``, in ``previous``'s row
+    order; ``pos`` is the row in ``previous``, ``row`` the row in the inner join of the two runs (pandas' merge)."""
     from experiments.data.engine import sql_literal
 
-    cond = " OR ".join(f"(p.s = {sql_literal(a)} AND c.s = {sql_literal(b)})" for a, b in moves) or "FALSE"
+    cond = " OR ".join(f"(s_before = {sql_literal(a)} AND s_now = {sql_literal(b)})" for a, b in moves) or "FALSE"
     return engine.query(ALERT_SQL.format(moves=cond), _segment_frames(previous, current, column))

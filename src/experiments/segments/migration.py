@@ -84,6 +84,7 @@ def alert_customers(previous: pd.DataFrame, current: pd.DataFrame, column: str =
     hits = alert_hits(previous, current, column, ALERT_MOVES, engine or embedded())
     prev = previous.iloc[hits["pos"].to_numpy(np.int64)][["customer_id", column]]
     both = prev.merge(current, on="customer_id", suffixes=("_before", ""))
+    both.index = pd.Index(hits["row"].to_numpy(np.int64))  # the rows of the two runs' join, as the report shows
     cols = ["customer_id", f"{column}_before", column] + (["clv"] if "clv" in both.columns else [])
     out = both[cols]
     return out.sort_values("clv", ascending=False) if "clv" in out.columns else out
