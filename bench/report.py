@@ -140,11 +140,29 @@ def render(results: list[dict]) -> str:
     return page("Benchmarks", "\n".join(parts))
 
 
+def markdown(results: list[dict]) -> str:
+    """The figures as a Markdown table (docs/scale.md): per step and size, wall s / CPU s / peak MB."""
+    head = " | ".join(f"{r['size']} ({r['order_lines']:,} lines, load {r['load_average_1min']})" for r in results)
+    lines = [f"| step | {head} |", "|---" * (len(results) + 1) + "|"]
+    rows = [(name, {x: f for x, f in points}) for name, points in series(results).items()]
+    rows.append(("all notebooks (sum; peak: max)", {r["order_lines"]: r["run_notebooks"] for r in results}))
+    for name, by_x in rows:
+        cells = []
+        for r in results:
+            f = by_x.get(r["order_lines"])
+            cells.append("" if f is None else f"{f['wall_seconds']} / {f.get('cpu_seconds', '')} / {f['peak_rss_mb']}")
+        lines.append(f"| {name} | {' | '.join(cells)} |")
+    return "\n".join(lines) + "\n\nEach cell: wall seconds / CPU seconds / peak MB of the process tree.\n"
+
+
 def main(argv: list[str] | None = None) -> Path:
     ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     ap.add_argument("--results", type=Path, default=bc.results_dir(), help="folder of main_<size>.json")
     ap.add_argument("--out", type=Path, default=None, help="HTML file (default: <results>/index.html)")
+    ap.add_argument("--markdown", action="store_true", help="also print the figures as a Markdown table")
     args = ap.parse_args(argv)
+    if args.markdown:
+        print(markdown(load_results(args.results)))
     out = args.out or args.results / "index.html"
     out.write_text(render(load_results(args.results)), encoding="utf-8")
     print(out)
