@@ -177,10 +177,12 @@ def cold_start(customer_ids: pd.Index | np.ndarray, interactions: pd.DataFrame, 
                          "source": ("cold_start:" + first_level).to_numpy()}).reset_index(drop=True)
 
 
-def segment_view(recs: pd.DataFrame, profiles: pd.DataFrame, group: str = "segment", top: int = 3) -> pd.DataFrame:
-    """Return per ``group`` value: customers, and the ``top`` items recommended to most of them (name and share)."""
+def segment_view(recs: pd.DataFrame, profiles: pd.DataFrame, group: str = "segment", top: int = 3,
+                 missing: str = "(none)") -> pd.DataFrame:
+    """Return per ``group`` value: customers, and the ``top`` items recommended to most of them (name and share);
+    customers without a ``group`` value are counted under ``missing``."""
     df = recs.merge(profiles[["customer_id", group]], on="customer_id", how="left")
-    df[group] = df[group].replace("", pd.NA).fillna("(none)")
+    df[group] = df[group].replace("", pd.NA).fillna(missing)
     customers = df.groupby(group)["customer_id"].nunique().rename("customers")
     counts = df.groupby([group, "item_name"]).size().rename("times").reset_index()
     counts = counts.merge(customers.reset_index(), on=group)

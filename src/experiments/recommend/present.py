@@ -153,8 +153,10 @@ def cross_category_section(a: Result) -> tuple:
 def segment_table(a: Result) -> pd.DataFrame:
     """Return per segment (or channel) the customers and the items recommended most often."""
     group = "segment" if a.data.segments_found else "channel"
-    return segment_view(a.recommendations, a.data.profiles, group, top=2).rename(
-        columns={group: group + " (customers')"}).set_index(group + " (customers')")
+    missing = ("no segment (no purchase: 02 gives them no RFM segment)" if group == "segment"
+               else "no channel")
+    return segment_view(a.recommendations, a.data.profiles, group, top=2, missing=missing).rename(
+        columns={group: f"customer's {group}"}).set_index(f"customer's {group}")
 
 
 def cold_examples(a: Result) -> pd.DataFrame:
