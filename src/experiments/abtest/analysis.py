@@ -75,12 +75,9 @@ def _analyse(loaded: sources.Data, cfg: Config) -> Result:
           "one_sided": cfg.one_sided}
     cols = {role: col for role, col in funnel.FUNNEL_COLS.items() if col in data.columns}
     stat_frame = ratio_cuped.check_pre_cols(data, cfg.pre_funnel_cols, source) if cfg.pre_funnel_cols else data
-    moment_cols = [*metric_cols, *guard_cols, *([cfg.pre_metric_col] if cfg.pre_metric_col else []),
-                   *funnel.ratio_columns(cols, list(data.columns)),
-                   *(ratio_cuped.ratio_cuped_columns(cols, cfg.pre_funnel_cols, list(stat_frame.columns))
-                     if cfg.pre_funnel_cols else [])]
     # the data step: every test, CUPED and ratio below reads these per-variant sums (engine_steps)
-    arms = engine_steps.arm_moments(cfg.data_engine(), stat_frame, cfg.variant_col, moment_cols)
+    arms = engine_steps.arm_moments(cfg.data_engine(), stat_frame, cfg.variant_col,
+                                    moment_columns(cfg, list(stat_frame.columns)))
     results = frequentist.compare_all(data, metric_cols, arms=arms, **kw)
     fields = frequentist.Comparison.__dataclass_fields__
     comps = {(r["metric"], r["variant"]): frequentist.Comparison(**{k: r[k] for k in fields})
@@ -165,6 +162,17 @@ def _analyse(loaded: sources.Data, cfg: Config) -> Result:
         out.ratio_cuped = ratio_cuped.ratio_cuped_table(stat_frame, pre_cols=cfg.pre_funnel_cols, cols=cols,
                                                         arms=arms, **kw)
     return out
+
+
+def moment_columns(cfg: Config, present: list[str]) -> list[str]:
+    """The columns whose per-variant moments the analysis reads: metrics, guardrails, the pre-period metric, the
+    funnel ratios' numerators and denominators and, with ``pre_funnel_cols``, their pre-period columns."""
+    cols = {role: col for role, col in funnel.FUNNEL_COLS.items() if col in present}
+    return list(dict.fromkeys([*cfg.metric_cols, *cfg.guardrail_cols, *([cfg.pre_metric_col] if cfg.pre_metric_col
+                                                                          else []),
+                               *funnel.ratio_columns(cols, present),
+                               *(ratio_cuped.ratio_cuped_columns(cols, cfg.pre_funnel_cols, present)
+                                 if cfg.pre_funnel_cols else [])]))
 
 
 def arm_counts(arms: Mapping[str, engine_steps.Moments], metric: str, control_label: str,
