@@ -7,6 +7,9 @@ Result``, simulations included), ``result`` (``Result``: tables, ``metrics()``, 
 ``present`` (report text, tables and one ``*_section`` per numbered section), ``charts`` (figures titled with their
 finding) and ``evaluation`` (against the planted truth: the only module that reads it).
 
+The data step: ``engine_steps`` (per-variant n, sums and centred cross-products on the data engine, DuckDB or Spark:
+every test, CUPED and ratio reads these ``Moments``, as warehouse-native experimentation tools do).
+
 One method each: ``prepare`` (validate the roles, coerce 0/1 and numeric outcomes, order the variants), ``labels``
 (variant slugs for keys, masked display labels), ``trust`` (sample-ratio mismatch, assignment consistency,
 duplicates, at least one unit per arm; Kohavi, Tang & Xu 2020, ch. 21), ``funnel`` (funnel totals and delta-method

@@ -11,6 +11,9 @@ The parts (docs/architecture.md):
 - ``present`` and ``charts``: the report's sentences, tables and figures;
 - ``evaluation``: the planted incident's detection delay and the false alarms (the only reader of the planted truth).
 
+The data steps: ``engine_steps`` (a message log's first replies, the per-channel service levels and the channel x
+weekday x hour cube, on the data engine, DuckDB or Spark).
+
 One method each: ``reply_times`` (targets, service levels, time and flag parsing), ``bot`` (escalation rules,
 containment, care rows), ``faq_gaps``, ``early_warning``, ``staffing`` (ETS forecast, backtest, Erlang C),
 ``sentiment`` (inbound sentiment with ``common.sentiment_lexicon``). The company's own service rules (targets,
