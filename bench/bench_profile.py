@@ -5,8 +5,9 @@
 Uses the shared cached world (``bench/world_cache.py``: generated and cleaned once), linked into a folder of its own
 (``data/interim/bench_profile/<size>-<seed>``) so the cache is never written to. The tables 08 joins are then
 published there: 02's segments by ``segments.run`` (the notebook's own profile for the size; timed apart), and
-stand-ins for 03/04/05 (recommendations for 80% of customers, churn scores for 70%, feedback sentiments, a care queue
-and a 100-row retention list, drawn with this script's own random numbers), because 08 only joins published tables.
+stand-ins for 03/04/05/09 (``experiments.profile.stand_ins``, shared with the planted test: 10 recommendations for
+80% of customers, churn scores for 70%, feedback sentiments, a care queue of up to 500, a 100-row retention list and
+next actions for 60%, drawn with this script's own random numbers), because 08 only joins published tables.
 The settings are the notebook's own (``notebook_parameters("08_customer_360", <size>, {"seed": <seed>})``).
 Measured in this process: ``profile.run`` (reading every table, the blocks, the timeline, the audiences, the
 lookalike and the cards), the audience export and ``Result.publish``. Wall times depend on what else runs on the 2
@@ -22,36 +23,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_common as bc  # noqa: E402
-
-
-def stand_ins(customers, feedback, items, seed: int) -> dict:
-    """Contract-valid recommendation, churn, feedback and care tables with this script's own random values."""
-    import numpy as np
-    import pandas as pd
-
-    rng = np.random.default_rng([seed, 8])
-    ids = customers["customer_id"].astype(str).to_numpy()
-    scored = rng.choice(ids, int(len(ids) * 0.7), replace=False)
-    p = rng.random(len(scored)).round(4)
-    churn = pd.DataFrame({"customer_id": scored, "churn_probability": p,
-                          "tier": np.where(p > 0.6, "high", np.where(p > 0.3, "medium", "low")),
-                          "contact": p > 0.6, "action": "call", "reason_1": "slowing", "reason_2": "", "reason_3": ""})
-    top = churn.sort_values("churn_probability", ascending=False).head(100)
-    actions = pd.DataFrame({"rank": np.arange(1, len(top) + 1), "customer_id": top["customer_id"],
-                            "churn_probability": top["churn_probability"], "action": "call"})
-    rec_ids = rng.choice(ids, int(len(ids) * 0.8), replace=False)
-    recs = pd.DataFrame({"customer_id": np.repeat(rec_ids, 10), "rank": np.tile(np.arange(1, 11), len(rec_ids)),
-                         "item_id": rng.choice(items["item_id"].astype(str), len(rec_ids) * 10), "reason": "",
-                         "source": "bench"})
-    fb = feedback[feedback["customer_id"].notna()].copy()
-    fb["sentiment"] = rng.choice(["negative", "neutral", "positive"], len(fb))
-    fb = fb.assign(language="zh", intensity=0.5, topic=1, grade=None)
-    neg = fb[fb["sentiment"] == "negative"].drop_duplicates("customer_id").head(500)
-    care = pd.DataFrame({"customer_id": neg["customer_id"], "grade": rng.choice(["mild", "moderate", "severe"],
-                                                                                 len(neg)),
-                         "reason": "bench", "action": "call back", "due_at": neg["created_at"]})
-    return {"churn_scores": churn, "churn_actions": actions, "recommendations": recs, "feedback_scored": fb,
-            "care_queue": care}
 
 
 def own_folder(world: Path, size: str, seed: int) -> Path:
@@ -84,7 +55,12 @@ def main(argv: list[str] | None = None) -> dict:
             notebook_parameters("02_customer_segmentation", args.size, {"seed": args.seed})))
         seg.publish()
     customers, feedback = contracts.load_processed("customers"), contracts.load_processed("feedback")
-    processed.publish_results(stand_ins(customers, feedback, contracts.load_processed("items"), args.seed),
+    import numpy as np
+
+    from experiments.profile.stand_ins import stand_ins
+
+    processed.publish_results(stand_ins(customers, feedback, contracts.load_processed("items"),
+                                        np.random.default_rng([args.seed, 8]), n_recommendations=10, n_care=500),
                               company_world=True)
     del seg, customers, feedback
     cfg = profile.Config.from_parameters(notebook_parameters("08_customer_360", args.size, {"seed": args.seed}))

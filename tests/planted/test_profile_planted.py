@@ -2,11 +2,13 @@
 
 Per seed: the world is generated (with its prospects: ``synthetic/prospects.py``, planted value in
 ``_truth/prospects.csv``), cleaned as 01 does and segmented by 02 (``segments.run``, the notebook's small profile);
-the other analyses' tables (churn_scores, churn_actions, recommendations, feedback_scored, care_queue) are stand-ins
-the test builds from the cleaned world with its own random numbers, published through their contracts, because the
-profile only joins published tables (running 03/04/05 here would triple the time and test nothing of 08's). Bars:
-exactly one row per customer; every block equals its source table for 200 sampled customers; the lookalike top
-decile's mean planted value is at least 2x the prospects' mean; no existing customer is scored.
+the other analyses' tables (churn_scores, churn_actions, recommendations, feedback_scored, care_queue,
+next_best_actions) are stand-ins (``profile.stand_ins``, shared with bench/bench_profile.py) drawn from the cleaned
+world with the test's own random numbers, published through their contracts, because the profile only joins
+published tables (running 03/04/05/09 here would triple the time and test nothing of 08's). Bars: exactly one row per
+customer; every block equals its source table for 200 sampled customers (ads: the logged-in ad units cleaning links
+to customers); the lookalike top decile's mean planted value is at least 2x the prospects' mean; no existing
+customer is scored.
 """
 
 from __future__ import annotations
@@ -21,36 +23,10 @@ from experiments.cleaning.result import write_outputs
 from experiments.data import processed
 from experiments.lab.config import notebook_parameters
 from experiments.profile import evaluation
+from experiments.profile.stand_ins import stand_ins
 from experiments.synthetic import generate_cached
 
 SEEDS = (7, 11, 42)
-
-
-def stand_ins(customers: pd.DataFrame, feedback: pd.DataFrame, items: pd.DataFrame, seed: int) -> dict:
-    """Contract-valid churn, recommendation, feedback and care tables with the test's own random values."""
-    rng = np.random.default_rng(seed)
-    ids = customers["customer_id"].astype(str).to_numpy()
-    scored = rng.choice(ids, int(len(ids) * 0.7), replace=False)
-    p = rng.random(len(scored)).round(4)
-    churn = pd.DataFrame({"customer_id": scored, "churn_probability": p,
-                          "tier": np.where(p > 0.6, "high", np.where(p > 0.3, "medium", "low")),
-                          "contact": p > 0.6, "action": "call", "reason_1": "r1", "reason_2": "r2", "reason_3": ""})
-    top = churn.sort_values("churn_probability", ascending=False).head(100)
-    actions = pd.DataFrame({"rank": np.arange(1, len(top) + 1), "customer_id": top["customer_id"],
-                            "churn_probability": top["churn_probability"], "action": "call"})
-    rec_ids = rng.choice(ids, int(len(ids) * 0.8), replace=False)
-    recs = pd.DataFrame({"customer_id": np.repeat(rec_ids, 5), "rank": np.tile(np.arange(1, 6), len(rec_ids)),
-                         "item_id": rng.choice(items["item_id"].astype(str), len(rec_ids) * 5), "reason": "",
-                         "source": "test"})
-    fb = feedback[feedback["customer_id"].notna()].copy()
-    fb["sentiment"] = rng.choice(["negative", "neutral", "positive"], len(fb))
-    fb = fb.assign(language="zh", intensity=0.5, topic=1, grade=None)
-    negative = fb[fb["sentiment"] == "negative"].drop_duplicates("customer_id").head(30)
-    care = pd.DataFrame({"customer_id": negative["customer_id"],
-                         "grade": rng.choice(["mild", "moderate", "severe"], len(negative)), "reason": "test",
-                         "action": "call back", "due_at": negative["created_at"]})
-    return {"churn_scores": churn, "churn_actions": actions, "recommendations": recs, "feedback_scored": fb,
-            "care_queue": care}
 
 
 @pytest.fixture(scope="module", params=SEEDS, ids=[f"seed{s}" for s in SEEDS])
@@ -65,7 +41,8 @@ def world(request, worlds_root, tmp_path_factory):
     mp.setenv("CIL_DATA_DIR", str(data))
     seg = segments.run(segments.Config.from_parameters(notebook_parameters("02_customer_segmentation", "small")))
     seg.publish()
-    tables = stand_ins(clean.tables["customers"], clean.tables["feedback"], clean.tables["items"], seed)
+    tables = stand_ins(clean.tables["customers"], clean.tables["feedback"], clean.tables["items"],
+                       np.random.default_rng(seed))
     processed.publish_results(tables, company_world=True)
     cfg = profile.Config.from_parameters(notebook_parameters("08_customer_360", "small"))
     result = profile.run(cfg)
@@ -78,7 +55,7 @@ def test_exactly_one_row_per_customer(world) -> None:
     result, clean, *_ = world
     ids = result.profile["customer_id"]
     assert ids.is_unique and set(ids) == set(clean["customers"]["customer_id"].astype(str))
-    assert result.metrics()["n_blocks_fresh"] == 6  # every block but ads (the world's ad units are anonymous)
+    assert result.metrics()["n_blocks_fresh"] == 8  # all: ads too, now that logged-in ad units are linked
 
 
 def test_every_block_equals_its_source_for_200_customers(world) -> None:
@@ -107,6 +84,18 @@ def test_every_block_equals_its_source_for_200_customers(world) -> None:
     assert (p.loc[sample, "n_contacts"].to_numpy() == n.reindex(sample).fillna(0).to_numpy()).all()
     cust = clean["customers"].set_index("customer_id")
     assert (p.loc[sample, "email"].fillna("") == cust.loc[sample, "email"].fillna("")).all()
+    nba = tables["next_best_actions"].set_index("customer_id")
+    assert (p.loc[sample, "next_action"] == nba["action"].reindex(sample).fillna("none").to_numpy()).all()
+    # ads: every linked customer (the sample has few), and the sample's unlinked ones show 0 experiments
+    ad = clean["ad_events"]
+    seen = ad[ad["customer_id"].notna()].groupby("customer_id")["experiment_id"].nunique()
+    assert len(seen) > 100
+    assert (p.loc[seen.index, "experiments_seen"].to_numpy() == seen.to_numpy()).all()
+    assert (p.loc[[c for c in sample if c not in seen.index], "experiments_seen"] == 0).all()
+    last = ad[ad["customer_id"].notna()].sort_values("date", kind="stable").groupby("customer_id")["variant"].last()
+    assert (p.loc[last.index, "last_variant"] == last).all()
+    exposures = result.timeline[result.timeline["kind"] == "ad exposure"]
+    assert len(exposures) == int(ad["customer_id"].isin(p.index).sum()) > 0
 
 
 def test_lookalike_top_decile_is_worth_twice_the_average_prospect(world) -> None:

@@ -221,7 +221,7 @@ def ads(src: Source, ids: pd.Index) -> tuple[pd.DataFrame, str]:
     if not src.usable or "customer_id" not in src.frame.columns:
         why = "ad events carry no customer_id" if src.usable else src.status
         return pd.DataFrame({"experiments_seen": np.nan, "last_variant": NOT_COMPUTED}, index=ids), why
-    a = src.frame[src.frame["customer_id"].notna()].sort_values("date")
+    a = src.frame[src.frame["customer_id"].notna()].sort_values("date", kind="stable")
     g = a.groupby("customer_id")
     out = pd.DataFrame(index=ids)
     out["experiments_seen"] = g["experiment_id"].nunique().reindex(ids).fillna(0).astype(float)
