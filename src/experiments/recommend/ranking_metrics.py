@@ -32,8 +32,11 @@ def hit_matrix(recs: np.ndarray, truth: sp.spmatrix) -> np.ndarray:
     truth = sp.csr_matrix(truth)
     if recs.shape[0] != truth.shape[0]:
         raise ValueError(f"recs has {recs.shape[0]} rows but truth has {truth.shape[0]} users")
-    coo = truth.tocoo()
     n_items = truth.shape[1]
+    if truth.shape[0] * n_items <= 50_000_000:  # a dense 0/1 lookup: one gather, no sort of the keys
+        dense = truth.toarray() != 0
+        return dense[np.arange(recs.shape[0])[:, None], np.where(recs >= 0, recs, 0)] & (recs >= 0)
+    coo = truth.tocoo()
     keys = np.sort(coo.row.astype(np.int64) * n_items + coo.col)
     rec_keys = np.arange(recs.shape[0], dtype=np.int64)[:, None] * n_items + recs
     found = np.isin(rec_keys, keys) & (recs >= 0)
