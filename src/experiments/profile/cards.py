@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from experiments.profile.blocks import GRADE_ORDER
+from experiments.profile.blocks import FIELDS, GRADE_ORDER
 from experiments.profile.sources import Data
 
-CARD_FIELDS = {
+#: A card shows every block's fields (``blocks.FIELDS``) but a shorter identity and value.
+CARD_FIELDS = FIELDS | {
     "identity": ["name", "email", "phone", "city", "age_group", "consent"],
     "value": ["segment", "value_tier", "lifecycle", "clv", "p_alive", "n_purchases"],
-    "risk": ["churn_probability", "churn_tier", "top_reasons"],
-    "feelings": ["latest_sentiment", "negatives_90d", "open_care_grade"],
-    "service": ["n_contacts", "n_breaches", "n_escalations", "satisfaction"],
-    "recommendations": ["top_items"],
-    "ads": ["experiments_seen", "last_variant"],
-    "next_action": ["next_action", "next_action_gain", "next_action_reason"],
 }
 
 
