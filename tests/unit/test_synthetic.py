@@ -303,6 +303,27 @@ def test_feedback_truth_matches_the_feedback_file(t: dict) -> None:
     assert pd.to_datetime(fb["created_at"]).max() < pd.Timestamp("2025-07-01", tz="UTC")
 
 
+def test_feedback_truth_flags_devices_disagreeing_ratings_and_duplicates(t: dict) -> None:
+    # issue 25: the composer's devices, ratings contradicting the text and cross-channel duplicates are planted
+    fb, truth = t["feedback.jsonl"], t["feedback.csv"]
+    for flag in ("negation", "mixed", "sarcasm", "rating_disagrees"):
+        assert set(truth[flag]) <= {"0", "1"}
+    neg = truth["sentiment"] == "negative"
+    assert 0.05 < (truth.loc[neg, "negation"] == "1").mean() < 0.25
+    assert 0.04 < (truth.loc[neg, "mixed"] == "1").mean() < 0.2 and (truth.loc[neg, "sarcasm"] == "1").any()
+    rated = fb["rating"].notna()
+    flipped = truth["rating_disagrees"] == "1"
+    assert not flipped[~rated].any() and 0 < flipped[rated].mean() < 0.15
+    rating = fb["rating"].astype(float)
+    assert (rating[flipped & (truth["sentiment"] == "negative")] >= 4).all()
+    assert (rating[flipped & (truth["sentiment"] == "positive")] <= 2).all()
+    dup = truth["duplicate_of"] != ""
+    orig = truth.loc[dup, "duplicate_of"]
+    by_id = fb.set_index("feedback_id")
+    assert (by_id.loc[orig, "text"].to_numpy() == fb.loc[dup, "text"].to_numpy()).all()
+    assert (by_id.loc[orig, "channel"].to_numpy() != fb.loc[dup, "channel"].to_numpy()).all()
+
+
 def test_negative_feedback_is_rated_lower_than_praise(t: dict) -> None:
     fb, truth = t["feedback.jsonl"], t["feedback.csv"]
     rating = fb["rating"].astype(float)

@@ -8,7 +8,13 @@ plants each text's topic, sentiment and (negatives) severity. ``evaluate`` score
 - the sentiment the notebook uses (the supervised model trained on customer ratings) and the lexicon baseline
   against the planted sentiment on every text the model was not trained on (``planted_sentiment_*``,
   ``planted_lexicon_*``);
-- the care grades of negative texts against the planted severity (``planted_severity_agreement``).
+- the care grades of negative texts against the planted severity (``planted_severity_agreement``);
+- the same sentiment scores on the texts with each planted device (``FLAGS``: negation, mixed opinions, sarcasm and
+  rhetorical questions; ``planted_sentiment_accuracy_<flag>``, ``planted_lexicon_accuracy_<flag>``,
+  ``n_planted_<flag>``), so a report shows where the model goes wrong;
+- whether each planted complaint topic is found and named: ``planted_topics_named_share`` is the share of the
+  planted complaint topics (``PLANTED_NAMES``) for which a found topic, whose texts are mostly of that planted
+  topic, carries the topic_names name of it in its label.
 """
 
 from __future__ import annotations
@@ -24,6 +30,11 @@ from experiments.feedback.result import Result
 from experiments.lab.report import safe
 
 TRUTH_FILE = "feedback.csv"
+#: Planted devices scored apart (0/1 columns of the truth; worlds before generator 1.4.0 have none).
+FLAGS = ("negation", "mixed", "sarcasm")
+#: Planted complaint topic -> the conf/topic_names.yaml name a manager should read for it.
+PLANTED_NAMES = {"delivery_delay": "delivery", "refund": "refund", "price": "price", "app_bug": "app and coupons",
+                 "product_quality": "product quality", "service_attitude": "customer service"}
 
 
 def planted_truth() -> pd.DataFrame | None:
@@ -42,6 +53,8 @@ class TruthCheck:
     sentiment: pd.DataFrame | None = None
     agreement: dict = field(default_factory=dict)
     n_scored: int = 0
+    devices: pd.DataFrame | None = None  # accuracy on the texts with each planted device (FLAGS)
+    named: pd.DataFrame | None = None  # topics_named
 
     @property
     def available(self) -> bool:
@@ -76,9 +89,39 @@ def evaluate(result: Result, truth: pd.DataFrame | None = None) -> TruthCheck:
         "planted_severity_agreement": (float((tab.loc[both_negative, "grade"] == severity[both_negative]).mean())
                                        if both_negative.any() else None),
     }
+    rows = []
+    for flag in (f for f in FLAGS if f in truth):
+        on = unseen & tab["feedback_id"].map(truth[flag]).astype(str).eq("1")
+        acc = {name: float((tab.loc[on, col] == planted[on]).mean()) if on.any() else None
+               for name, col in (("sentiment", "sentiment"), ("lexicon", "lexicon_sentiment"))}
+        m[f"planted_sentiment_accuracy_{flag}"] = acc["sentiment"]
+        m[f"planted_lexicon_accuracy_{flag}"] = acc["lexicon"]
+        m[f"n_planted_{flag}"] = int(on.sum())
+        rows.append({"device": flag, "texts": int(on.sum()), "supervised accuracy": acc["sentiment"],
+                     "lexicon accuracy": acc["lexicon"]})
+    named = topics_named(tab.loc[fitted, "feedback_id"].map(truth["topic"]), tab.loc[fitted, "topic_label"])
+    if named is not None:
+        m["planted_topics_named_share"] = float(named["named"].mean())
     table = pd.concat([model.assign(method="supervised (trained on ratings)"), lexicon.assign(method="lexicon")])
     table = table.rename_axis("language").reset_index().set_index(["method", "language"]).round(3)
-    return TruthCheck(metrics=m, sentiment=table, agreement=agreement, n_scored=int(unseen.sum()))
+    return TruthCheck(metrics=m, sentiment=table, agreement=agreement, n_scored=int(unseen.sum()),
+                      devices=pd.DataFrame(rows).set_index("device").round(3) if rows else None, named=named)
+
+
+def topics_named(planted: pd.Series, labels: pd.Series) -> pd.DataFrame | None:
+    """Return one row per planted complaint topic (``PLANTED_NAMES``): the found topics whose texts are mostly of it
+    (their labels), and ``named``: whether one of those labels holds the name (None without complaint topics)."""
+    p = pd.Series(planted).astype(str).reset_index(drop=True)
+    lab = pd.Series(labels).astype(str).reset_index(drop=True)
+    if not p.isin(list(PLANTED_NAMES)).any():
+        return None
+    majority = pd.crosstab(lab, p).idxmax(axis=1)
+    rows = []
+    for topic, name in PLANTED_NAMES.items():
+        found = majority.index[majority.eq(topic)].tolist()
+        rows.append({"planted topic": topic, "name": name, "found topics": " | ".join(found),
+                     "named": any(f == name or f.startswith(name + " ·") for f in found)})
+    return pd.DataFrame(rows).set_index("planted topic")
 
 
 def section(check: TruthCheck) -> list[Any]:
@@ -94,4 +137,18 @@ def section(check: TruthCheck) -> list[Any]:
                     f1=m["planted_sentiment_macro_f1"], lex=m["planted_lexicon_accuracy"],
                     sev="–" if m["planted_severity_agreement"] is None else f"{m['planted_severity_agreement']:.1%}",
                     agree=agreement_text(check.agreement, "planted topics") or "–"),
-            safe.frame(check.sentiment)]
+            safe.frame(check.sentiment)] + _devices(check)
+
+
+def _devices(check: TruthCheck) -> list[Any]:
+    """The per-device accuracy table and the planted-topic naming table (empty on worlds without them)."""
+    out: list[Any] = []
+    if check.devices is not None:
+        out += [safe.md("Sentiment on texts with a planted device (texts the model was not trained on): negation "
+                        "(\"不算慢\", \"not fresh at all\"), mixed opinions (praise, then \"but\" and the "
+                        "complaint), sarcasm and rhetorical questions:"), safe.frame(check.devices)]
+    if check.named is not None:
+        out += [safe.md("Planted complaint topics and the found topics that hold mostly their texts ({k} of {n} "
+                        "named as a manager would read them):", k=int(check.named["named"].sum()),
+                        n=len(check.named)), safe.frame(check.named)]
+    return out

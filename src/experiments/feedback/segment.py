@@ -23,10 +23,13 @@ from experiments.feedback.language import CJK_CLASS
 _CJK = re.compile(CJK_CLASS)
 _WORD = re.compile(r":[a-z_]+:|@USER|URL|[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:\.\d+)?|[!?！？]")
 _KEEP_PUNCT = {"!", "?", "！", "？"}
+_EMOJI_NAME = re.compile(r":[a-z_]+:")
 #: The placeholders ``normalise`` writes for links and mentions (lower-cased): never a topic word. The Latin
 #: tokenizer keeps them upper-case (``URL``, ``@USER``), jieba lower-cases them, so they are compared lower-cased.
 PLACEHOLDERS = frozenset({"url", "@user"})
-_MENTION = re.compile(r"@USER")
+#: Tokens jieba would split (``:pouting_face:`` into ``pouting`` / ``face``, ``@USER`` into ``@`` / ``USER``): kept
+#: whole in Chinese text too.
+_WHOLE = re.compile(r"(:[a-z_]+:|@USER)")
 _JIEBA = None
 
 #: Function words dropped from topic labels only (never from sentiment features, where 不 and not matter).
@@ -40,7 +43,7 @@ ZH_STOP = frozenset("""
 #: "hope you improve"), dropped from topic words only, like the stop words.
 FEEDBACK_STOP = frozenset("""
 评价 反馈 第一次 老顾客 老 顾客 好几 说实话 希望 下次 改进 处理 说法 回复 期待 继续 一下
-体验 不算 反映 要求 唉 hi hello team honestly fyi note quick thanks thank cheers appreciate
+体验 不算 反映 要求 唉 想 买 一起 支持 来 直接 hi hello team honestly fyi note quick thanks thank cheers appreciate
 please respond waiting answer hope improve just letting know experience long-time customer here
 deal""".split())
 
@@ -109,11 +112,12 @@ def _tokenize(text: str) -> tuple[str, ...]:
         return ()
     if has_cjk(text):
         out = []
-        if "@USER" in text:  # jieba splits the mention placeholder into "@" + "USER"; keep it one token
-            parts = _MENTION.split(text)
-            for k, part in enumerate(parts):
-                out += list(_tokenize(part)) + (["@USER"] if k < len(parts) - 1 else [])
-            return tuple(out)
+        if "@USER" in text or ":" in text:  # emoji names and the mention placeholder stay one token
+            parts = _WHOLE.split(text)
+            if len(parts) > 1:
+                for k, part in enumerate(parts):
+                    out += [part] if k % 2 else list(_tokenize(part))
+                return tuple(out)
         for w in jieba_tokenizer().lcut(text):
             w = w.strip()
             if not w:
@@ -131,11 +135,11 @@ def tokenize_many(texts: Iterable[str]) -> list[list[str]]:
 
 def is_content_word(word: str) -> bool:
     """True for a word that says what a text is about: not a stop word, feedback boilerplate, sentiment word,
-    number, id, URL, mention or punctuation."""
+    number, id, URL, mention, emoji name or punctuation."""
     if (word in ZH_STOP or word in ENGLISH_STOP_WORDS or word in FEEDBACK_STOP or word in _KEEP_PUNCT
             or word.lower() in PLACEHOLDERS or word in sentiment_words()):
         return False
-    if any(ch.isdigit() for ch in word) or word in MARKUP or _is_contraction(word):
+    if any(ch.isdigit() for ch in word) or word in MARKUP or _is_contraction(word) or _EMOJI_NAME.fullmatch(word):
         return False
     return not (len(word) == 1 and word.isascii())
 

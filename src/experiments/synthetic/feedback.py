@@ -3,7 +3,7 @@
 Complaints follow experiences: a ``delivery_delay`` text is written a few days after a late shop delivery by that
 order's customer, a ``refund`` text after a return, a ``product_quality`` text about an item the author bought.
 ``plan_feedback`` draws the facts (used by the churn model: negative feedback raises the hazard); ``render_feedback``
-composes the texts once order ids exist.
+composes the texts once order ids exist (``feedback_text``), from its own random stream.
 """
 
 from __future__ import annotations
@@ -92,16 +92,35 @@ def plan_feedback(n: int, day_lo: int, day_hi: int, orders: pd.DataFrame, first_
     return plan
 
 
+#: Planted rate at which an app review's star rating disagrees with its text (as on real review sites: a 5-star
+#: rating on a complaint, a 1-star rating on praise), and share of texts that repeat an earlier text of the same
+#: author, topic, sentiment and severity posted on another channel.
+RATING_DISAGREES = 0.05
+DUPLICATE_SHARE = 0.03
+#: ``plan_feedback`` rates a mild complaint 2 or 3 evenly; this share of the 3s becomes 2 (most who write a complaint
+#: give 2; a 3 reads neutral).
+MILD_RATED_2 = 0.8
+WRONG_RATING = {"negative": (4, 6), "neutral": (1, 2), "positive": (1, 3)}
+#: Truth columns beyond topic, sentiment and severity (``_truth/feedback.csv``).
+FEEDBACK_FLAGS = ("negation", "mixed", "sarcasm", "rating_disagrees", "duplicate_of")
+
+
 def render_feedback(plan: pd.DataFrame, order_ids: pd.Series, order_amount: pd.Series, items: pd.DataFrame,
                     records: pd.DataFrame, seed: int, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Compose texts and return (raw feedback table in file columns, truth table). Rows are sorted by time."""
+    """Compose texts and return (raw feedback table in file columns, truth table). Rows are sorted by time.
+
+    ``rng`` is the texts' own stream (``rng_for(seed, "feedback_text")``): the planned facts (``plan_feedback``,
+    which the churn model and the campaigns read) and every other raw file stay byte-identical when only the texts
+    change. The truth gains ``FEEDBACK_FLAGS``: the devices ``compose`` planted (negation, mixed, sarcasm),
+    ``rating_disagrees`` (the star rating was replaced by one contradicting the text, ``RATING_DISAGREES`` of the
+    rated texts) and ``duplicate_of`` (the feedback_id of the earlier text this one repeats on another channel).
+    """
     plan = plan.sort_values(["sec", "topic"], kind="stable").reset_index(drop=True)
     names = {"zh": items["name_zh"].to_numpy(), "en": items["name"].str.replace("Lakeside ", "").to_numpy()}
     cheap = items["category"].ne("appliances").to_numpy()
     n = len(plan)
-    r = rng.random((n, 6))
     fallback_item = np.flatnonzero(cheap)[rng.integers(0, int(cheap.sum()), n)]
-    texts = []
+    texts, flags = [], []
     for i, row in enumerate(plan.itertuples(index=False)):
         lang = row.language
         item = row.item if row.item >= 0 else fallback_item[i]
@@ -112,13 +131,37 @@ def render_feedback(plan: pd.DataFrame, order_ids: pd.Series, order_amount: pd.S
         amount = order_amount.get(key, float(items["price"].iat[item])) if key >= 0 else float(items["price"].iat[item])
         slots = {"product": names[lang][item], "days": str(int(row.days)), "amount": f"{abs(amount):.0f}",
                  "order": oid}
-        texts.append(compose(lang, row.topic, row.sentiment, row.severity, slots, r[i]))
+        text, f = compose(lang, row.topic, row.sentiment, row.severity, slots, rng)
+        texts.append(text)
+        flags.append(f)
+    texts_arr = np.array(texts, dtype=object)
+    duplicate_of = np.full(n, -1)
+    same = list(zip(plan["person"], plan["topic"], plan["sentiment"], plan["severity"], strict=True))
+    channel, first_of, pairs = plan["channel"].to_numpy(), {}, []
+    for i, k in enumerate(same):
+        j = first_of.setdefault(k, i)
+        if j != i and k[0] >= 0 and channel[j] != channel[i]:
+            pairs.append((i, j))
+    if pairs:
+        for c in np.sort(rng.choice(len(pairs), min(len(pairs), round(DUPLICATE_SHARE * n)), replace=False)):
+            i, j = pairs[c]
+            texts_arr[i], duplicate_of[i], flags[i] = texts_arr[j], j, flags[j]
+    rating = plan["rating"].to_numpy().copy()
+    mild3 = (rating == 3) & (plan["severity"].to_numpy() == "mild")
+    rating[mild3 & (rng.random(n) < MILD_RATED_2)] = 2
+    flip = (rating >= 0) & (rng.random(n) < RATING_DISAGREES)
+    for sent, (lo, hi) in WRONG_RATING.items():
+        m = flip & (plan["sentiment"].to_numpy() == sent)
+        rating[m] = rng.integers(lo, hi, int(m.sum()))
     fid = [f"F{k + 1:06d}" for k in range(n)]
     created = (pd.Timestamp(EPOCH) + pd.to_timedelta(plan["sec"].to_numpy(), unit="s") - pd.Timedelta(hours=8))
     rec_ids = records["record_id"].to_numpy()
     raw = pd.DataFrame({
         "feedback_id": fid, "channel": plan["channel"].to_numpy(),
         "author_ref": np.where(plan["author_record"] >= 0, rec_ids[np.maximum(plan["author_record"], 0)], ""),
-        "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"), "text": texts,
-        "rating": pd.array([None if v < 0 else int(v) for v in plan["rating"]], dtype="Int64")})
-    return raw, plan.assign(feedback_id=fid)
+        "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"), "text": texts_arr,
+        "rating": pd.array([None if v < 0 else int(v) for v in rating], dtype="Int64")})
+    fl = pd.DataFrame(flags, columns=["negation", "mixed", "sarcasm"]).astype(int)
+    truth = plan.assign(feedback_id=fid, **{c: fl[c].to_numpy() for c in fl}, rating_disagrees=flip.astype(int),
+                        duplicate_of=[fid[j] if j >= 0 else "" for j in duplicate_of])
+    return raw, truth

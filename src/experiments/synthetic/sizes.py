@@ -8,8 +8,10 @@ from datetime import date, datetime
 
 import numpy as np
 
-GENERATOR_VERSION = "1.3.0"  # 1.1.0: ad_events gains pre_impressions and pre_clicks; 1.2.0: campaigns.csv;
-# 1.3.0: ad_events gains member_ref (logged-in units cite a shop account, own stream) and _truth/ad_members.csv
+GENERATOR_VERSION = "1.4.0"  # 1.1.0: ad_events gains pre_impressions and pre_clicks; 1.2.0: campaigns.csv;
+# 1.3.0: ad_events gains member_ref (logged-in units cite a shop account, own stream) and _truth/ad_members.csv;
+# 1.4.0: feedback texts composed from aspects, opinions, negation, mixed opinions, sarcasm (own stream "feedback_text"),
+# ratings disagreeing with the text, cross-channel duplicates; _truth/feedback.csv gains their flags
 
 START = date(2024, 1, 1)
 """First order date (Beijing local calendar)."""

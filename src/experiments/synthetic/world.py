@@ -11,7 +11,7 @@ import pandas as pd
 
 from experiments.synthetic import ads, campaign, churn, needs, purchases, service
 from experiments.synthetic.behaviour import REF_DAY, draw_orders, expected_orders, make_behaviour
-from experiments.synthetic.feedback import plan_feedback, render_feedback
+from experiments.synthetic.feedback import FEEDBACK_FLAGS, plan_feedback, render_feedback
 from experiments.synthetic.population import assign_records, make_persons
 from experiments.synthetic.products import FACTOR_COLS, make_items, make_tastes, preference_cdf
 from experiments.synthetic.purchases import COMPLETED, POS, SALE, SHOP, ItemSampler, make_lines, make_orders
@@ -130,7 +130,7 @@ def build_world(size: Size, seed: int) -> World:
     ids = order_ids(o_all)
     amount = (l_all["qty"] * l_all["unit_price"]).groupby(l_all["key"]).sum().round(2)
     fb_raw, fb_truth = render_feedback(pd.concat([fb_pre, fb_post], ignore_index=True), ids, amount, items, records,
-                                       seed, fb_rng)
+                                       seed, rng_for(seed, "feedback_text"))
 
     dup_rng = rng_for(seed, "duplicates")
     w.raw["shop_orders.csv"], w.counts["shop_duplicate_lines"] = shop_table(o_all, l_all, ids, records, items,
@@ -172,7 +172,7 @@ def build_world(size: Size, seed: int) -> World:
         "feedback_id": fb_truth["feedback_id"],
         "person_id": np.where(fb_truth["person"] >= 0, pid[np.maximum(fb_truth["person"].to_numpy(), 0)], ""),
         "language": fb_truth["language"], "topic": fb_truth["topic"], "sentiment": fb_truth["sentiment"],
-        "severity": fb_truth["severity"]})
+        "severity": fb_truth["severity"], **{c: fb_truth[c] for c in FEEDBACK_FLAGS}})
     return w
 
 
