@@ -18,7 +18,7 @@ import nbbuild_helper as nbh
 from experiments import recommend
 from experiments.common.errors import DataInputError, ParameterError
 from experiments.lab.config import notebook_parameters
-from experiments.recommend import ranking_metrics
+from experiments.recommend import present, ranking_metrics
 
 NB = "03_recommendations"
 
@@ -90,6 +90,9 @@ def test_k_larger_than_the_catalogue_scores_the_catalogue(tmp_path) -> None:
     m = result.metrics()
     assert m["k"] == 100 and m["n_items_train"] <= 25
     assert result.recommendations.groupby("customer_id").size().max() <= 25
+    # ... and the first screen says so (it did not before)
+    notice = present.headline_md(result).data
+    assert f"more items than the {m['n_items_train']} the models can rank" in notice
 
 
 def test_diversity_of_padded_wide_lists_needs_no_users_x_k_x_k_array() -> None:

@@ -28,9 +28,19 @@ def headline_md(a: Result):
         "against {pop:.3f} for the most-popular list "
         + ("(**{lift:+.0%}**)." if beats else "(**{lift:+.0%}: no better than most-popular**).")
         + " {customers:,} customers get a list; {cold:,} of them have no purchase history and get popular items "
-        "of their segment or channel.",
+        "of their segment or channel." + _catalogue_notice(a),
         name=name, prec=h["precision"] * h["k"], k=h["k"], precp=h["precision"], ndcg=h["ndcg"],
-        pop=h["popular_ndcg"], lift=h["lift"], customers=h["customers"], cold=h["cold"])
+        pop=h["popular_ndcg"], lift=h["lift"], customers=h["customers"], cold=h["cold"],
+        n_items=a.n_items_train, n_list=a.cfg.n_recommendations)
+
+
+def _catalogue_notice(a: Result) -> str:
+    """A sentence (template) when ``k`` or ``n_recommendations`` exceeds the catalogue the models rank."""
+    if max(a.cfg.k, a.cfg.n_recommendations) <= a.n_items_train:
+        return ""
+    return (" **Note:** k = {k} / n_recommendations = {n_list} ask for more items than the {n_items:,} the models can "
+            "rank: lists hold at most that many (fewer once bought items are left out), and precision@k still "
+            "divides by k.")
 
 
 def example_list(a: Result) -> pd.DataFrame:
