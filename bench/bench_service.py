@@ -1,13 +1,15 @@
 """Benchmark notebook 07's analysis (service levels, bot, early warning, staffing): wall time and peak memory.
 
-    .venv/bin/python bench/bench_service.py --size large [--seed 42]
+    .venv/bin/python bench/bench_service.py --size large [--seed 42] [--engine duckdb|spark]
 
 Uses the shared cached world (``bench/world_cache.py``: generated and cleaned once). A cached world built before the
 service log existed has no ``service_contacts``: the service log is then generated and cleaned here (its customer
 references kept as they are), outside the timed part. Times ``contacts.build`` + ``service.run`` with the notebook's
-own parameters (``lab.config.notebook_parameters``); the incident's detection delay comes from
-``service.evaluation``. Peak memory is this process's peak resident set size. Writes
-``bench/results/service_<size>.json``.
+own parameters (``lab.config.notebook_parameters``; ``--engine`` for the data steps, default the notebook's); the
+incident's detection delay comes from ``service.evaluation``. The data step alone (``engine_steps.reply_aggregates``:
+the per-channel levels and the channel x weekday x hour cube) is timed again as ``aggregates_step_seconds`` (inside
+the wall time too). Peak memory is this process's peak resident set size (a Spark engine's JVM is not in it).
+Writes ``bench/results/service_<size>.json``.
 """
 
 from __future__ import annotations
@@ -54,13 +56,15 @@ def _service_contacts(size: str, seed: int) -> tuple[pd.DataFrame, dict, str]:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    args = bc.parser(__doc__).parse_args(argv)
+    ap = bc.parser(__doc__)
+    ap.add_argument("--engine", default="", help="engine of the data steps (duckdb or spark); empty: the notebook's")
+    args = ap.parse_args(argv)
     bc.single_thread_blas()
 
     from experiments import service
     from experiments.data.inputs import InputTable
     from experiments.lab.config import notebook_parameters
-    from experiments.service import contacts, evaluation
+    from experiments.service import contacts, engine_steps, evaluation
 
     sc, truth, origin = _service_contacts(args.size, args.seed)
     cols = {"contact_id": "conversation_id", "channel": "channel", "opened": "opened_at",
@@ -68,13 +72,18 @@ def main(argv: list[str] | None = None) -> dict:
     t0 = time.perf_counter()
     table = InputTable(frame=sc, columns=cols, source="service_contacts", path=None, fingerprint="",
                        extra={"company": True})
-    cfg = service.Config.from_parameters(notebook_parameters("07_service_operations"))
+    cfg = service.Config.from_parameters(notebook_parameters("07_service_operations", None,
+                                                             {"engine": args.engine} if args.engine else {}))
     r = service.run(cfg, service.Data(input=table, contacts=contacts.build(table, cfg.data_engine())))
     wall = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    engine_steps.reply_aggregates(cfg.data_engine(), r.contacts)
+    step = time.perf_counter() - t1
     m = r.metrics() | evaluation.metrics(r, truth)
     out = {
         "size": args.size, "seed": args.seed, "contacts": len(sc), "data": origin,
-        "wall_seconds": round(wall, 1), "peak_rss_mb": bc.peak_rss_mb(),
+        "wall_seconds": round(wall, 1), "aggregates_step_seconds": round(step, 2), "engine": cfg.engine,
+        "peak_rss_mb": bc.peak_rss_mb(),
         "share_within_target": m["share_within_target"], "n_alerts": m["n_alerts"],
         "incident_detection_delay_days": m.get("incident_detection_delay_days"),
         "forecast_mase": m["forecast_mase"], "forecast_mase_seasonal_naive": m["forecast_mase_seasonal_naive"],
