@@ -5,7 +5,9 @@
 Generates the world (or reuses ``data/interim/worlds/<size>-<seed>``) in a child process, so the figures measure only
 the cleaning: ``cleaning.run`` (notebook 01's parameters for the size) + ``write_outputs`` in this process, wall and
 CPU seconds (CPU does not depend on how busy the shared cores are). Peak memory is this process's peak resident set
-size. Writes ``bench/results/cleaning_<size>.json``.
+size. ``engine_steps``: 01's engine step (exact duplicates over every column, ``cleaning.engine_steps``) on each
+order source of the world, wall and CPU seconds on the notebook's engine beside pandas' ``duplicated`` (the step it
+replaced; left out when the code under test has no engine steps). Writes ``bench/results/cleaning_<size>.json``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_common as bc  # noqa: E402
+
+
+def engine_steps(cfg, data) -> dict:  # noqa: ANN001 - a cleaning Config and Data
+    """Exact duplicates per order source: the engine step against pandas' ``duplicated`` (wall and CPU seconds)."""
+    try:
+        from experiments.cleaning.engine_steps import duplicate_rows
+        from experiments.cleaning.sources import company_sources
+    except ImportError:  # code from before the engine steps
+        return {}
+    out = {}
+    for name in company_sources("orders"):
+        frame, times = data.frames[name], {}
+        with bc.timed(times, "pandas"):
+            expected = frame.duplicated(keep="first")
+        with bc.timed(times, "engine"):
+            got = duplicate_rows(cfg.data_engine(), frame)
+        assert (got.to_numpy() == expected.to_numpy()).all(), name
+        out[name] = {"rows": len(frame), "duplicates": int(expected.sum()), "engine": cfg.engine, **times}
+    return out
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -49,6 +70,7 @@ def main(argv: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         write_outputs(result.tables, tmp, result.lineage, result.quarantine)
     wall, cpu = time.perf_counter() - t1, time.process_time() - c1
+    steps = engine_steps(cfg, sources.load_company(Path(raw)))
     m = result.metrics() | evaluation.planted_scores(result, Path(raw) / "_truth").metrics
     out = {
         "size": args.size, "seed": args.seed, "er_method": args.er_method,
@@ -58,7 +80,7 @@ def main(argv: list[str] | None = None) -> dict:
         "write_seconds": round(wall - t_clean, 1),
         "peak_rss_mb": bc.peak_rss_mb(), "generate_or_reuse_seconds": round(gen_seconds, 1),
         "er_precision": m.get("er_precision"), "er_recall": m.get("er_recall"), "er_f1": m.get("er_f1"),
-        **bc.machine(), "targets": {"wall_seconds": 120, "peak_rss_mb": 4096},
+        "engine_steps": steps, **bc.machine(), "targets": {"wall_seconds": 120, "peak_rss_mb": 4096},
     }
     bc.write_result(f"cleaning_{args.size}", out)
     return out
