@@ -10,7 +10,8 @@ view, quantile bootstrap, segments, uplift with its Qini bootstrap), and the A/A
 experiments each (the notebook's ``aa_sims``). The data step alone (``engine_steps.arm_moments``: the per-variant
 sums every test reads, on ``--engine``, default the notebook's) is timed again on its own as ``moments_step`` (inside
 ``analyse`` too, so not added to the total). Wall and CPU seconds per stage; peak memory is this process's peak
-resident set size (a Spark engine's JVM is not in it). Writes ``bench/results/abtest_<size>.json``.
+resident set size (a Spark engine's JVM is not in it). Writes ``bench/results/abtest_<size>.json``
+(``abtest_<size>_spark.json`` on Spark).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> dict:
         "aa_fpr_fixed": m.get("aa_fpr_fixed"), "aa_fpr_pocock": m.get("aa_fpr_pocock"),
         "power_sim": dict(pw.power) if pw is not None else None, **bc.machine(),
     }
-    bc.write_result(f"abtest_{args.size}", out)
+    bc.write_result(f"abtest_{args.size}" + ("_spark" if cfg.engine == "spark" else ""), out)
     return out
 
 

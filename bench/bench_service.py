@@ -9,7 +9,7 @@ own parameters (``lab.config.notebook_parameters``; ``--engine`` for the data st
 incident's detection delay comes from ``service.evaluation``. The data step alone (``engine_steps.reply_aggregates``:
 the per-channel levels and the channel x weekday x hour cube) is timed again as ``aggregates_step_seconds`` (inside
 the wall time too). Peak memory is this process's peak resident set size (a Spark engine's JVM is not in it).
-Writes ``bench/results/service_<size>.json``.
+Writes ``bench/results/service_<size>.json`` (``service_<size>_spark.json`` on Spark).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> dict:
         "forecast_mase": m["forecast_mase"], "forecast_mase_seasonal_naive": m["forecast_mase_seasonal_naive"],
         **bc.machine(), "targets": {"wall_seconds": 60, "peak_rss_mb": 4096},
     }
-    bc.write_result(f"service_{args.size}", out)
+    bc.write_result(f"service_{args.size}" + ("_spark" if cfg.engine == "spark" else ""), out)
     return out
 
 
