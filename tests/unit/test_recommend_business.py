@@ -105,3 +105,20 @@ def test_flat_interactions_validate_weight_time_and_min_rating():
                           min_rating=None, **dates)
     with pytest.raises(DataInputError, match="min_rating is set but weight_col is empty"):
         flat_interactions(df.drop(columns="weight"), "r.csv", cols, min_rating=4, **dates)
+
+
+def test_segment_table_names_customers_without_a_segment_and_tables_without_groups():
+    # was '(none)' for customers without an RFM segment and 'unknown' for every customer of a flat table
+    from types import SimpleNamespace
+
+    from experiments.recommend import present
+
+    recs = pd.DataFrame({"customer_id": ["a", "b", "c"], "item_name": ["X", "X", "Y"]})
+    seg = pd.DataFrame({"customer_id": ["a", "b", "c"], "segment": ["Champions", "", ""], "channel": "unknown"})
+    table = present.segment_table(SimpleNamespace(recommendations=recs, data=SimpleNamespace(
+        segments_found=True, profiles=seg)))
+    assert list(table.index) == ["no segment (no purchase: 02 gives them no RFM segment)", "Champions"]
+    flat = present.segment_table(SimpleNamespace(recommendations=recs, data=SimpleNamespace(
+        segments_found=False, profiles=seg)))
+    assert list(flat.index) == ["all customers (the table has no segment or channel)"]
+    assert flat["customers"].tolist() == [3]

@@ -165,7 +165,10 @@ def segment_table(a: Result) -> pd.DataFrame:
     group = "segment" if a.data.segments_found else "channel"
     missing = ("no segment (no purchase: 02 gives them no RFM segment)" if group == "segment"
                else "no channel")
-    return segment_view(a.recommendations, a.data.profiles, group, top=2, missing=missing).rename(
+    profiles = a.data.profiles
+    if group == "channel" and profiles["channel"].eq("unknown").all():  # a flat table: no segment, no channel
+        profiles = profiles.assign(channel="all customers (the table has no segment or channel)")
+    return segment_view(a.recommendations, profiles, group, top=2, missing=missing).rename(
         columns={group: f"customer's {group}"}).set_index(f"customer's {group}")
 
 
