@@ -284,3 +284,26 @@ def test_next_run_removes_only_staging_folders_whose_run_is_gone(tmp_path: Path)
     finally:
         runner._release_staging(live, held)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_runs_after_orders_without_requiring(project: Path) -> None:
+    """``runs_after`` puts a notebook after another one but still runs it when that one fails (``depends_on`` skips)."""
+    runs = project / "conf" / "runs.yaml"
+    runs.write_text(runs.read_text() + "  e_soft: {runs_after: [b_boom]}\n")
+    nbh.write_notebook(project / "notebooks" / "e_soft.ipynb", PARAMS, WRITE)
+    specs = config.load_runs()
+    assert runner.dependency_order(specs, ["e_soft", "b_boom"]) == ["b_boom", "e_soft"]
+    record = runner.run(["e_soft", "b_boom", "c_after_boom"], cli_overrides=["n=2"])
+    status = {nb["name"]: nb["status"] for nb in record["notebooks"]}
+    assert status == {"b_boom": "failed", "e_soft": "passed", "c_after_boom": "skipped"}
+
+
+def test_kernels_see_the_run_id(project: Path) -> None:
+    """The runner hands its run id to the kernels (``CIL_RUN_ID``): tables they publish record the run."""
+    nbh.write_notebook(project / "notebooks" / "a_ok.ipynb", PARAMS,
+                       "import os\nfrom experiments.lab.metrics import write_metrics\n"
+                       "write_metrics({'n_squared': n * n, 'label': os.environ['CIL_RUN_ID']}, output_dir)")
+    record = runner.run(["a_ok"])
+    # and the publishing scrub leaves a run id alone (it masked 20261204-171302 as a phone number before)
+    assert record["notebooks"][0]["metrics"]["label"] == record["run_id"]
+    assert "CIL_RUN_ID" not in __import__("os").environ

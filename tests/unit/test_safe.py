@@ -44,7 +44,7 @@ def test_emails_and_phones_are_masked(raw: str, masked: str) -> None:
 @pytest.mark.parametrize("raw", [
     "2011-12-09", "2011-12-09 08:26:00", "2024-01-05T10:00:00Z", "12/1/2010 8:26", "09/12/2011", "09-12-2011",
     "2011.12.09", "09.12.2011", "order 536365", "price 1,234,567.89", "3.14159265358", "1234.5678", "192.168.1.10",
-    "v1.2.3", "1e20", "",
+    "v1.2.3", "1e20", "", "20261204-171302", "run 20261204-171302 ok",
 ])
 def test_dates_and_ordinary_numbers_are_not_masked(raw: str) -> None:
     assert safe.mask_pii(raw) == raw

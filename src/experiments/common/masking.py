@@ -34,7 +34,9 @@ PHONE_RE = re.compile(r"(?<![A-Za-z0-9_.,])(?:\+|00)?\(?\d(?:[ ()-]*\d){6,14}(?!
 # A phone number written with dots (212.555.0143, 138.0013.8000): three or four groups of 2 to 4 digits.
 DOTTED_PHONE_RE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[ .])?\d{2,4}(?:\.\d{2,4}){2,3}(?![\w,]|\.\d)")
 _DATE_START = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}|^\d{1,2}-\d{1,2}-\d{2,4}|^\d{4}\.\d{1,2}\.\d{1,2}$"
-                         r"|^\d{1,2}\.\d{1,2}\.\d{4}$")
+                         r"|^\d{1,2}\.\d{1,2}\.\d{4}$"
+                         # a compact time stamp such as a run id (20261204-171302): date digits, then the time
+                         r"|^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[-_T]?[0-2]\d[0-5]\d(?:[0-5]\d)?$")
 
 
 def _mask_email(match: re.Match[str]) -> str:

@@ -225,9 +225,15 @@ def publish(tables: Mapping[str, pd.DataFrame], *, files: Mapping[str, bytes | s
         return final
 
 
+RUN_ID_ENV = "CIL_RUN_ID"
+"""Environment variable the runner sets to its run id while it executes notebooks (their kernels inherit it)."""
+
+
 def publishing_run_id() -> str:
-    """The run id of the runner run that started this process (a notebook kernel is the runner's child, and the
-    runner holds ``<reports>/.staging-<run_id>.lock`` naming its pid while the run is live); empty outside a run."""
+    """The run id of the runner run that started this process: ``CIL_RUN_ID`` (set by the runner for its kernels),
+    else the run whose ``<reports>/.staging-<run_id>.lock`` names this process's parent; empty outside a run."""
+    if os.environ.get(RUN_ID_ENV):
+        return os.environ[RUN_ID_ENV]
     owner = f"pid {os.getppid()}"
     for lock_file in paths.reports_dir().glob(".staging-*.lock"):
         with contextlib.suppress(OSError):

@@ -37,7 +37,8 @@ class NotebookSpec:
 
     name: str
     path: Path
-    depends_on: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()  # run after these, and skip when one of them did not pass
+    runs_after: tuple[str, ...] = ()  # run after these when they are selected, but run even when one failed
     timeout_seconds: int = 900
     headline: tuple[tuple[str, str], ...] = ()  # (metrics.json key, label shown on the index)
     title: str = ""
@@ -74,12 +75,13 @@ def load_runs(conf_dir: Path | None = None, notebooks_dir: Path | None = None) -
             raise ParameterError(f"conf/runs.yaml lists {name!r} but {path} does not exist")
         specs[name] = NotebookSpec(
             name=name, path=path, depends_on=tuple(entry.get("depends_on") or ()),
+            runs_after=tuple(entry.get("runs_after") or ()),
             timeout_seconds=int(entry.get("timeout_seconds", 900)), headline=_headline(entry.get("headline")),
             title=str(entry.get("title", "")),
             metrics=tuple((str(k), str(v)) for k, v in (entry.get("metrics") or {}).items()),
             checks=_read_checks(entry.get("checks"), f"conf/runs.yaml {name}"))
     for spec in specs.values():
-        for dep in spec.depends_on:
+        for dep in (*spec.depends_on, *spec.runs_after):
             if dep not in specs:
                 raise ParameterError(f"conf/runs.yaml: {spec.name} depends on unknown notebook {dep!r}")
     return specs

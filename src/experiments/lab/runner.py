@@ -38,7 +38,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.paths import jupyter_runtime_dir
 
 from experiments.common.masking import mask_pii
-from experiments.data import paths
+from experiments.data import paths, processed
 from experiments.lab import config, roles
 from experiments.lab.metrics import read_metrics
 from experiments.lab.notebook import fingerprint, git_revision
@@ -168,7 +168,8 @@ def _alive(pid: int) -> bool:
 
 
 def dependency_order(specs: Mapping[str, config.NotebookSpec], selected: Iterable[str]) -> list[str]:
-    """Return ``selected`` in an order where every notebook comes after the selected ones it depends on."""
+    """Return ``selected`` in an order where every notebook comes after the selected ones it depends on or
+    ``runs_after``."""
     selected = list(dict.fromkeys(selected))
     order: list[str] = []
     visiting: set[str] = set()
@@ -179,7 +180,7 @@ def dependency_order(specs: Mapping[str, config.NotebookSpec], selected: Iterabl
         if name in visiting:
             raise config.ParameterError(f"conf/runs.yaml: dependency cycle through {name!r}")
         visiting.add(name)
-        for dep in specs[name].depends_on:
+        for dep in (*specs[name].depends_on, *specs[name].runs_after):
             if dep in selected:
                 visit(dep)
         visiting.discard(name)
@@ -350,6 +351,7 @@ def _run(order: list[str], specs: Mapping[str, config.NotebookSpec], params: Map
     staging = root / f".staging-{run_id}"
     lock = _lock_staging(staging)  # before the folder exists, so no other run can take it for a leftover
     staging.mkdir()
+    os.environ[processed.RUN_ID_ENV] = run_id  # the kernels inherit it: tables they publish record this run
     started = time.time()
     record: dict[str, Any] = {
         "run_id": run_id, "started_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "profile": profile,
@@ -396,6 +398,7 @@ def _run(order: list[str], specs: Mapping[str, config.NotebookSpec], params: Map
             before_publish(staging)
         os.rename(staging, root / run_id)  # atomic publish: the run appears whole or not at all
     finally:
+        os.environ.pop(processed.RUN_ID_ENV, None)
         _release_staging(staging, lock)  # after a publish only the lock file is left to remove
     keep = config.retention()
     for folder in history.folders_to_remove(load_runs(root), **keep) if keep else []:
