@@ -5,7 +5,7 @@
 ``--size`` picks the text counts (tiny 2,000; small 5,000; medium 20,000; large 20,000 and 100,000) unless
 ``--texts`` gives them. Texts: the public corpora in ``$CIL_DATASETS`` (online_shopping_10_cats, airline tweets,
 ChnSentiCorp hotels: about 85,000 real Chinese and English reviews) for three quarters, synthetic company feedback
-composed by the generator's phrase banks for one quarter, shuffled with ``--seed``. Each count runs in a fresh
+composed by the generator's composer (``feedback_text.compose``, issue 25) for one quarter, shuffled with ``--seed``. Each count runs in a fresh
 process (cold imports), and inside it every stage runs twice: the first fit pays imports, jieba's dictionary load
 and BERTopic's import; the second (with the segmentation cache cleared) shows the steady state. Wall and CPU
 seconds per stage (``bench_common.timed``; CPU time does not depend on the shared cores' load), peak memory = the
@@ -51,11 +51,10 @@ def corpus(n: int, seed: int = 42):
     sent = np.where(topic == "praise", "positive", np.where(rng.random(m) < 0.8, "negative", "neutral"))
     sev = rng.choice(["mild", "moderate", "severe"], m)
     lang = np.where(rng.random(m) < 0.7, "zh", "en")
-    r = rng.random((m, 6))
     slots = {"product": "拿铁", "days": "5", "amount": "30", "order": "S000123"}
     texts = [compose(lang[i], topic[i], sent[i], sev[i] if sent[i] == "negative" else "",
                      {**slots, "days": str(3 + i % 17), "order": f"S{i:06d}",
-                      "product": "拿铁" if lang[i] == "zh" else "latte"}, r[i]) for i in range(m)]
+                      "product": "拿铁" if lang[i] == "zh" else "latte"}, rng)[0] for i in range(m)]
     parts.append(pd.DataFrame({"text": texts, "label": sent}))
     allt = pd.concat(parts, ignore_index=True)
     allt = allt[allt["text"].str.strip().ne("")].reset_index(drop=True)

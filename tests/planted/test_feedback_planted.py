@@ -58,20 +58,23 @@ def test_labels_are_the_customers_ratings_never_the_planted_truth(world) -> None
     assert res.metrics()["topic_nmi"] is None  # production has no categories: the planted ones are evaluation's
 
 
-def test_sentiment_from_ratings_recovers_planted_sentiment(world) -> None:
+def test_sentiment_from_ratings_is_realistic_and_beats_the_lexicon(world) -> None:
     res, check, _ = world
     m, t = res.metrics(), check.metrics
-    # Trained on ~1,000 rated app reviews (rating 3 = neutral, though the generator plants about half of the 3-star
-    # reviews as negative), applied to every channel. Measured on small worlds, seeds 7 / 11 / 42: planted accuracy
-    # 0.852 / 0.867 / 0.827 (macro-F1 0.854 / 0.866 / 0.831), held-out accuracy against the ratings 0.836 / 0.868 /
-    # 0.869, lexicon against the planted sentiment 0.737 / 0.714 / 0.736. (Trained on the planted labels, as before
-    # issue 18, the model scored 0.999: that was the truth grading itself.) Bars: the lowest minus a margin.
-    assert t["planted_sentiment_accuracy"] >= 0.80
-    assert t["planted_sentiment_macro_f1"] >= 0.80
-    assert m["sentiment_accuracy"] >= 0.80
-    # the lexicon needs no training and is weaker, but far above chance (1/3) on three classes
-    assert 0.5 <= t["planted_lexicon_accuracy"] < t["planted_sentiment_accuracy"]
+    # Issue 25 (generator 1.4.0): texts composed from aspects and opinion words with negation, mixed opinions and
+    # sarcasm, ratings contradicting the text at 5%. Trained on ~1,000 rated app reviews, held out 20%: macro-F1
+    # against the ratings must sit in the band of real review corpora, [0.80, 0.93] (airline 0.75, online_shopping
+    # 0.94), and the lexicon at least 0.10 below. MEASURED_SENTIMENT in the module docstring.
+    assert 0.80 <= m["sentiment_macro_f1"] <= 0.93
+    assert m["lexicon_macro_f1"] <= m["sentiment_macro_f1"] - 0.10
+    assert t["planted_sentiment_macro_f1"] >= 0.85
+    assert t["planted_lexicon_macro_f1"] <= t["planted_sentiment_macro_f1"] - 0.10
     assert m["n_train"] + m["n_test"] == int(res.data.frame["label"].notna().sum())
+    for flag in evaluation.FLAGS:  # every device is scored on enough texts to be shown
+        assert t[f"n_planted_{flag}"] >= 50 and 0 <= t[f"planted_sentiment_accuracy_{flag}"] <= 1
+        # the lexicon is fooled by the devices far more than the model (sarcasm: positive words, negative meaning)
+        assert t[f"planted_lexicon_accuracy_{flag}"] < t[f"planted_sentiment_accuracy_{flag}"]
+    assert check.devices is not None and list(check.devices.index) == list(evaluation.FLAGS)
 
 
 def test_severity_grades_match_planted_severity(world) -> None:
@@ -80,25 +83,28 @@ def test_severity_grades_match_planted_severity(world) -> None:
     planted = tab["feedback_id"].map(truth["severity"])
     both = (tab["feedback_id"].map(truth["sentiment"]) == "negative") & (tab["sentiment"] == "negative")
     assert both.sum() > 1500
-    assert check.metrics["planted_severity_agreement"] >= 0.95  # measured 0.996 / 1.0 / 0.992 (seeds 7 / 11 / 42)
+    # Since issue 25 not every moderate or mild complaint states its severity (90% / 60% carry a cue), so a
+    # moderate one without a cue is graded mild: measured SEVERITY in the module docstring; bar: lowest minus margin.
+    assert check.metrics["planted_severity_agreement"] >= 0.92
     # no planted severe text is graded mild and no planted mild text severe
     assert not ((planted[both] == "severe") & (tab.loc[both, "grade"] == "mild")).any()
     assert not ((planted[both] == "mild") & (tab.loc[both, "grade"] == "severe")).any()
 
 
-def test_topics_agree_with_planted_topics_far_beyond_chance(world) -> None:
+def test_topics_recover_and_name_the_planted_topics(world) -> None:
     res, check, truth = world
     nmi = check.metrics["topic_nmi"]
     planted = res.table["feedback_id"].map(truth["topic"])
     rng = np.random.default_rng(0)
     shuffled = topics.agreement(planted, rng.permutation(res.topic_result.topics))["nmi"]
-    # Measured (KMeans, 14 topics, analysis seed 42) on worlds of seeds 7, 11, 42, 123: NMI 0.24-0.37 at tiny and
-    # 0.26-0.33 at small, adjusted Rand 0.09-0.17 (here seeds 7 / 11 / 42: NMI 0.255 / 0.287 / 0.319, ARI 0.096 /
-    # 0.165 / 0.137; unchanged by issue 18: the topics never see a label). The ceiling is the generator's vocabulary:
-    # templates of one planted topic rarely share a word (README). Bars: the lowest measured value minus a margin.
-    assert nmi >= 0.2 and nmi > 20 * shuffled
-    assert check.metrics["topic_ari"] >= 0.06
+    # Issue 25: each planted topic's aspect words are shared across its texts, so KMeans on the LSA embedding finds
+    # them: NMI >= 0.45 on every seed (MEASURED_TOPICS in the module docstring), and every planted complaint topic
+    # is the majority of a found topic labelled with its conf/topic_names.yaml name.
+    assert nmi >= 0.45 and nmi > 20 * shuffled
+    assert check.metrics["planted_topics_named_share"] == 1.0, check.named
     assert res.topic_result.n_topics == 14 and res.metrics()["outlier_share"] == 0.0
+    top = res.metrics()["top_complaint_topic"]
+    assert any(top == n or top.startswith(n + " ·") for n in evaluation.PLANTED_NAMES.values()), top
 
 
 def test_care_queue_escalates_customers_with_planted_severe_texts(world) -> None:

@@ -28,7 +28,7 @@ TOPICS = ("delivery_delay", "product_quality", "price", "service_attitude", "app
 
 #: Planted rates of the devices (per text of the sentiment named; see ``compose``).
 RATES = {"negation": 0.14, "mixed": 0.12, "sarcasm": 0.07, "emoji": 0.18, "typo": 0.05, "code_switch": 0.10,
-         "short": 0.04, "extra": 0.3, "neutral_negation": 0.2, "positive_negation": 0.15, "positive_mixed": 0.08}
+         "short": 0.04, "extra": 0.4, "neutral_negation": 0.2, "positive_negation": 0.15, "positive_mixed": 0.08}
 #: Share of moderate and mild negatives that carry a severity cue (severe ones always do).
 SEVERITY_CUE = {"mild": 0.6, "moderate": 0.9, "severe": 1.0}
 
@@ -64,8 +64,8 @@ FACTS: dict[tuple[str, str], list[str]] = {
                        "{amount}元的退款只到账了一半", "售后让我重新提交退款申请"],
     ("zh", "product_quality"): ["收到的{product}包装破了", "打开{product}发现受潮了", "这批咖啡豆和上次不一样",
                                 "{product}喝起来有股怪味", "{product}的封口是开的"],
-    ("zh", "price"): ["{product}卖{amount}元", "刚买完{product}就降价了", "运费比{product}本身还贵",
-                      "同样的{product}别家便宜不少", "会员价和原价一样"],
+    ("zh", "price"): ["{product}卖{amount}元", "刚买完{product}就降价了", "运费比东西本身还贵",
+                      "同样的东西别家便宜不少", "会员价和原价一样"],
     ("zh", "service_attitude"): ["打了三次客服电话", "问了店员两次", "在线客服半天才回复", "店长直接走开了",
                                  "客服让我等通知"],
     ("zh", "app_bug"): ["App一打开就闪退", "付款时页面一直转圈", "订单{order}扣了钱却显示未支付",
@@ -197,12 +197,12 @@ CLOSERS = {
 }
 CONTEXT_SHARE = 0.25
 CONTEXT = {
-    "zh": ["上周末在App上下的单，", "给家里老人买的{product}，", "这是我这个月第三次下单了，", "本来是买来送朋友的，",
-           "公司团购的时候一起买的，", "趁着会员日买的，", "看了直播才下单的，", "在门店试过之后网上买的，",
-           "帮同事一起带的{product}，", "搬家后第一次在你们家买，", "孩子一直吵着要喝，", "朋友推荐我来这家买的，"],
-    "en": ["I ordered on the app last weekend and ", "I bought the {product} for my parents and ",
+    "zh": ["上周末在网上下的单，", "给家里老人买的，", "这是我这个月第三次下单了，", "本来是买来送朋友的，",
+           "公司团购的时候一起买的，", "趁着周末买的，", "看了直播才下单的，", "在门店试过之后网上买的，",
+           "帮同事一起带的，", "搬家后第一次在你们家买，", "孩子一直吵着要喝，", "朋友推荐我来这家买的，"],
+    "en": ["I ordered online last weekend and ", "I bought it for my parents and ",
            "this is my third order this month and ", "it was meant as a gift, and ",
-           "we ordered through the office group buy and ", "I bought it on member day and ",
+           "we ordered through the office group buy and ", "I bought it last weekend and ",
            "a friend recommended your shop, and ", "first order since I moved, and "],
 }
 
@@ -261,7 +261,7 @@ def compose(language: str, topic: str, sentiment: str, severity: str, slots: dic
     parts: list[str] = []
     if sentiment == "negative":
         level = {"mild": "neg1", "moderate": "neg2", "severe": "neg3"}.get(severity, "neg2")
-        if pick.chance(0.6):
+        if pick.chance(0.75):
             parts.append(pick(FACTS[(lang, topic)]).format(**slots))
         if pick.chance(RATES["sarcasm"]):
             flags["sarcasm"] = True
@@ -294,7 +294,7 @@ def compose(language: str, topic: str, sentiment: str, severity: str, slots: dic
                 parts.append(pick(FACTS[(lang, topic)]).format(**slots))
             parts.append(pick(QUESTIONS[lang]).format(a=aspect))
     else:
-        subject = topic if pick.chance(0.7) else pick([t for t in TOPICS if t != "praise"])
+        subject = topic if pick.chance(0.85) else pick([t for t in TOPICS if t != "praise"])
         if pick.chance(RATES["positive_negation"]):
             flags["negation"] = True
             core = _opinion(lang, subject, "not_neg", pick, slots)
