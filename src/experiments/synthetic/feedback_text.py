@@ -155,7 +155,7 @@ SARCASM: dict[tuple[str, str], list[str]] = {
 
 SHORT = {("zh", "negative"): ["差评", "太慢了", "垃圾", "失望", "无语"],
          ("zh", "neutral"): ["在吗？", "请回复", "人呢？"], ("zh", "positive"): ["好评", "赞", "不错👍"],
-         ("en", "negative"): ["Terrible.", "meh", "Never again", "ugh"], ("en", "neutral"): ["hello?", "any update",
+         ("en", "negative"): ["Terrible.", "meh", "Not impressed", "ugh"], ("en", "neutral"): ["hello?", "any update",
                                                                                              "ok"],
          ("en", "positive"): ["Love it", "great", "10/10"]}
 EMOJI = {"negative": ["😡", "😤", "🙄", "👎", "😞"], "neutral": ["🤔", "🙂"], "positive": ["👍", "😊", "❤️", "☕"],
@@ -256,7 +256,7 @@ def compose(language: str, topic: str, sentiment: str, severity: str, slots: dic
     flags = {"negation": False, "mixed": False, "sarcasm": False}
     fam = FAMILY[topic]
     others = [t for t in TOPICS if t not in (topic, "praise") and FAMILY[t] != fam]
-    if pick.chance(RATES["short"]):
+    if severity != "severe" and pick.chance(RATES["short"]):  # who threatens to complain says so
         return pick(SHORT[(lang, sentiment)]), flags
     parts: list[str] = []
     if sentiment == "negative":
@@ -313,6 +313,8 @@ def compose(language: str, topic: str, sentiment: str, severity: str, slots: dic
     if opener and lang == "en" and not opener.endswith(": "):
         body[0] = _lower_first(lang, body[0])
     text = opener + (" " if lang == "en" else "").join(body)
+    if pick.chance(RATES["typo"]):  # before the severity cue: the care queue's cue words stay whole
+        text = _typo(text, lang, pick)
     if sentiment == "negative" and pick.chance(SEVERITY_CUE.get(severity, 1.0)):
         text += (" " if lang == "en" else "") + pick(SEVERITY[(lang, severity)])
     closer = pick(CLOSERS[(lang, sentiment)])
@@ -325,8 +327,6 @@ def compose(language: str, topic: str, sentiment: str, severity: str, slots: dic
         if hits:
             w = pick(hits)
             text = text.replace(w, f" {CODE_SWITCH[w]} ", 1).replace("  ", " ").strip()
-    if pick.chance(RATES["typo"]):
-        text = _typo(text, lang, pick)
     return text, flags
 
 
