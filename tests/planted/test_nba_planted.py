@@ -1,11 +1,12 @@
 """09 against the planted campaign on small worlds, seeds 7, 11, 42: the company world is cleaned by 01's
 ``clean_company``, the campaign by ``cleaning.campaigns``, then ``nba.run`` and ``nba.evaluation`` once per seed.
 
-Measured (this commit; 5-fold cross-fitted held-out, notebook defaults at profile small):
-seed 7: policy true 68.0 of oracle 92.6 (73%), sleeping dogs contacted 8.1%;
-seed 11: 64.6 of 98.5 (66%), 12.9%; seed 42: 74.3 of 96.8 (77%), 7.1%.
-The issue's bars are 70% of the oracle and < 10% of the sleeping dogs; seed 11 misses both, so the asserted bars are
-the loosest that hold on all three (60%, 15%), and the gap is reported, not hidden.
+Measured (this commit; 5-fold cross-fitted held-out, notebook defaults at profile small: 10 bagged X-learners,
+an action sent only when value x (mean effect - 0.5 x spread across the bags) - cost > 0):
+seed 7: policy true 68.7 of oracle 92.6 (74%), 4.98x the best single action, sleeping dogs contacted 9.3%,
+every Qini interval starts at 4.4 or more; seed 11: 69.2 of 98.5 (70%), 9.9x, 9.4%, 2.9;
+seed 42: 69.4 of 96.8 (72%), 4.6x, 2.6%, 5.8. The issue's bars hold on all three seeds (seed 11's share of the
+oracle by a thin margin: 70.3%).
 """
 
 import numpy as np
@@ -54,15 +55,16 @@ def test_learned_policy_against_the_truth(analysed) -> None:
     result, raw, _ = analysed
     truth = evaluation.compare_with_planted(result, raw / "_truth")
     single = evaluation.single_action_values(result, raw / "_truth")
-    assert truth["policy_value_true"] >= 0.6 * truth["oracle_value_true"]  # issue bar 0.7: see the module doc
+    assert truth["policy_value_true"] >= 0.7 * truth["oracle_value_true"]
     assert truth["policy_value_true"] >= 1.3 * max(single.max(), 0.0)
-    assert truth["sleeping_dogs_contacted_share"] < 0.15  # issue bar 0.10: see the module doc
+    assert truth["sleeping_dogs_contacted_share"] < 0.10
 
 
 def test_qini_of_the_best_ranked_action_is_positive(analysed) -> None:
     result, _, _ = analysed
     q = result.qini.set_index("action")
-    assert q["qini"].max() > 0
+    best = q["qini"].idxmax()
+    assert q.loc[best, "qini"] > 0 and q.loc[best, "low"] > 0  # the issue's bar: the interval above 0
     assert np.isfinite(q[["low", "high"]].to_numpy()).all() and (q["low"] <= q["high"]).all()
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from experiments.nba import randomization, scoring
 from experiments.nba.config import Config
 from experiments.nba.decide import Rules, decide
-from experiments.nba.learner import Settings, TLearner
+from experiments.nba.learner import Ensemble, Settings
 from experiments.nba.result import Result
 from experiments.nba.sources import Data, Split, load
 
@@ -42,13 +42,19 @@ def policy_table(test: Split, pi: np.ndarray, data: Data, n_boot: int, seed: int
     return pd.DataFrame(rows), scoring.bootstrap(gain, len(arm), n_boot, seed)
 
 
-def qini_table(test: Split, effects: pd.DataFrame, control: str, n_boot: int, seed: int) -> pd.DataFrame:
-    """Qini coefficient per action on the held-out customers of that arm or control, with a bootstrap interval."""
+def qini_table(test: Split, effects: pd.DataFrame, control: str, n_boot: int, seed: int,
+               baseline: np.ndarray | None = None) -> pd.DataFrame:
+    """Qini coefficient per action on the held-out customers of that arm or control, with a bootstrap interval.
+
+    With ``baseline`` (an arm-blind prediction of the outcome made without the customer's own row) the curve is taken
+    on outcome - baseline: under randomization that leaves its expectation unchanged (the baseline does not depend on
+    the arm) and removes most of the spread between customers from the interval."""
     rows = []
+    y_all = test.y.to_numpy(float) - (baseline if baseline is not None else 0.0)
     for k, a in enumerate(effects.columns):
         sel = test.arm.isin([a, control]).to_numpy()
         score, treated = effects[a].to_numpy()[sel], test.arm.to_numpy()[sel] == a
-        y = test.y.to_numpy(float)[sel]
+        y = y_all[sel]
         low, high = scoring.bootstrap(lambda i, s=score, t=treated, v=y: scoring.qini(s[i], t[i], v[i]), len(score),
                                       n_boot, seed + k)
         rows.append({"action": a, "qini": scoring.qini(score, treated, y), "low": low, "high": high,
@@ -56,21 +62,27 @@ def qini_table(test: Split, effects: pd.DataFrame, control: str, n_boot: int, se
     return pd.DataFrame(rows)
 
 
-def crossfit_effects(data: Data, settings: Settings, seed: int) -> pd.DataFrame:
-    """Held-out effects of every campaign customer from a learner fitted on the other folds (folds by arm)."""
+def crossfit_effects(data: Data, settings: Settings, n_bags: int, z: float, seed: int) -> tuple[pd.DataFrame,
+                                                                                            pd.DataFrame, np.ndarray]:
+    """Held-out mean effects, cautious effects and baseline of every campaign customer, each from a learner fitted on
+    the other folds (folds by arm)."""
     arm = data.train.arm.to_numpy()
     fold = np.zeros(len(arm), dtype=int)
     rng = np.random.default_rng(seed)
     for a in np.unique(arm):
         rows = rng.permutation(np.flatnonzero(arm == a))
         fold[rows] = np.arange(len(rows)) % data.crossfit
-    parts = []
+    means, cautious = [], []
+    base = np.zeros(len(arm))
     for k in range(data.crossfit):
         out = fold == k
-        fitted = TLearner(settings, data.control, data.arms).fit(data.train.X[~out], data.train.arm[~out],
-                                                                 data.train.y[~out])
-        parts.append(fitted.effects(data.train.X[out]))
-    return pd.concat(parts).reindex(data.train.X.index)
+        fitted = Ensemble(settings, data.control, data.arms, n_bags).fit(data.train.X[~out], data.train.arm[~out],
+                                                                         data.train.y[~out])
+        means.append(fitted.effects(data.train.X[out]))
+        cautious.append(fitted.cautious(data.train.X[out], z))
+        base[out] = fitted.baseline(data.train.X[out])
+    index = data.train.X.index
+    return pd.concat(means).reindex(index), pd.concat(cautious).reindex(index), base
 
 
 def within_campaign_range(current: pd.DataFrame, campaign: pd.DataFrame) -> pd.DataFrame:
@@ -87,14 +99,20 @@ def run(config: Config, data: Data | None = None) -> Result:
     balance = randomization.balance(both_X, both_arm, data.control)
     settings = Settings(config.n_estimators, config.learning_rate, config.num_leaves, config.min_child_samples,
                         config.seed)
-    learner = TLearner(settings, data.control, data.arms).fit(data.train.X, data.train.arm, data.train.y)
-    effects = crossfit_effects(data, settings, config.seed) if data.crossfit else learner.effects(data.test.X)
-    pi = scoring.choose(effects, data.costs, data.value, data.control).to_numpy()
+    learner = Ensemble(settings, data.control, data.arms, config.n_bags).fit(data.train.X, data.train.arm,
+                                                                              data.train.y)
+    if data.crossfit:
+        effects, cautious, baseline = crossfit_effects(data, settings, config.n_bags, config.uncertainty_z,
+                                                       config.seed)
+    else:
+        effects = learner.effects(data.test.X)
+        cautious, baseline = learner.cautious(data.test.X, config.uncertainty_z), learner.baseline(data.test.X)
+    pi = scoring.choose(cautious, data.costs, data.value, data.control).to_numpy()
     policies, interval = policy_table(data.test, pi, data, config.n_bootstrap, config.seed)
-    qini = qini_table(data.test, effects, data.control, config.n_bootstrap, config.seed)
+    qini = qini_table(data.test, effects, data.control, config.n_bootstrap, config.seed, baseline)
     irr_nir = scoring.irr_nir(pi, data.test.arm.to_numpy(), data.test.y.to_numpy(float), data.control, data.value,
                               data.costs) if data.binary_outcome else None
-    current_effects = learner.effects(within_campaign_range(data.current, data.train.X))
+    current_effects = learner.cautious(within_campaign_range(data.current, data.train.X), config.uncertainty_z)
     rules = Rules(config.budget, config.call_capacity, config.contact_cap, config.control_group_share, config.seed)
     decisions = decide(current_effects, data.costs, data.value, rules, care=data.care, reach=data.reach)
     return Result(config=config, data=data, balance=balance, srm_p_value=randomization.srm_p_value(both_arm),

@@ -11,7 +11,7 @@ import pandas as pd
 
 from experiments.nba.config import Config
 from experiments.nba.decide import NONE
-from experiments.nba.learner import TLearner
+from experiments.nba.learner import Ensemble
 from experiments.nba.sources import Data
 
 OUTPUT = "next_best_actions"
@@ -37,7 +37,7 @@ class Result:
     qini: pd.DataFrame
     irr_nir: tuple[float, float, int] | None
     decisions: pd.DataFrame
-    learner: TLearner
+    learner: Ensemble
 
     @property
     def input(self):
