@@ -5,11 +5,12 @@
 ``--size`` picks the text counts (tiny 2,000; small 5,000; medium 20,000; large 20,000 and 100,000) unless
 ``--texts`` gives them. Texts: the public corpora in ``$CIL_DATASETS`` (online_shopping_10_cats, airline tweets,
 ChnSentiCorp hotels: about 85,000 real Chinese and English reviews) for three quarters, synthetic company feedback
-composed by the generator's composer (``feedback_text.compose``, issue 25) for one quarter, shuffled with ``--seed``. Each count runs in a fresh
-process (cold imports), and inside it every stage runs twice: the first fit pays imports, jieba's dictionary load
-and BERTopic's import; the second (with the segmentation cache cleared) shows the steady state. Wall and CPU
-seconds per stage (``bench_common.timed``; CPU time does not depend on the shared cores' load), peak memory = the
-process's peak resident set size. Writes ``bench/results/feedback_<size>.json`` through ``bench_common``.
+composed by the generator's composer (``feedback_text.compose``, issue 25) for one quarter, shuffled with
+``--seed``. Each count runs in a fresh process (cold imports), and inside it every stage runs twice: the first fit
+pays imports, jieba's dictionary load and BERTopic's import; the second (with the segmentation cache cleared) shows
+the steady state. Wall and CPU seconds per stage (``bench_common.timed``; CPU time does not depend on the shared
+cores' load), peak memory = the process's peak resident set size. Writes ``bench/results/feedback_<size>.json``
+through ``bench_common``.
 """
 
 from __future__ import annotations
