@@ -5,8 +5,9 @@
 Uses the shared cached world (``bench/world_cache.py``: generated and cleaned once). The settings are the notebook's
 own (``lab.config.notebook_parameters("09_next_best_action", <size>, {"seed": <seed>})``). Measures reading the
 processed tables and the campaign (``nba.load``: features as of the send date and as of now), then the whole
-``nba.run`` (randomization checks, the cross-fitted X-learner, Qini and IPW bootstraps, the decision list). LightGBM
-runs with one thread. Peak memory is this process's peak resident set size. Writes ``bench/results/nba_<size>.json``.
+``nba.run`` (randomization checks, the cross-fitted bagged X-learner, Qini and IPW bootstraps, the decision list).
+LightGBM runs with one thread. Peak memory is this process's peak resident set size. Writes
+``bench/results/nba_<size>.json``.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def main(argv: list[str] | None = None) -> dict:
            "current_customers": int(len(result.decisions)), "load_seconds": round(t_load, 1),
            "analysis_seconds": round(t_run, 1), "cpu_seconds": round(time.process_time() - c0, 1),
            "peak_rss_mb": bc.peak_rss_mb(), "world_build_or_reuse_seconds": world_seconds,
-           "n_folds": cfg.n_folds, "n_bootstrap": cfg.n_bootstrap, "policy_value_ipw": m["policy_value_ipw"],
+           "n_folds": cfg.n_folds, "n_bags": cfg.n_bags, "uncertainty_z": cfg.uncertainty_z,
+           "n_bootstrap": cfg.n_bootstrap, "policy_value_ipw": m["policy_value_ipw"],
            "best_single_action": m["best_single_action"], "expected_gain_total": m["expected_gain_total"],
            "lgbm_n_jobs": 1, **bc.machine()}
     bc.write_result(f"nba_{args.size}", out)
