@@ -5,7 +5,7 @@
   date and the current customers as of now, or your randomized campaign (``input_path``, ``test_path``);
 - ``features``: customer features as of a date from the processed orders, items and feedback;
 - ``randomization``: sample-ratio mismatch and balance (standardized mean differences) of the arms;
-- ``learner``: the multi-treatment T-learner on LightGBM with a shared baseline;
+- ``learner``: the multi-treatment X-learner on LightGBM with a shared baseline, bagged (``Ensemble``);
 - ``scoring``: the policy, Qini per action, IPW policy value, IRR / NIR, bootstrap intervals;
 - ``decide``: the decision per current customer under care-first, consent, call capacity, budget, contact cap and a
   random control group;
