@@ -10,6 +10,7 @@ STAMP := $(VENV)/.setup-done
 SIZE ?= small
 SEED ?= 42
 PROFILE ?= $(SIZE)
+ARGS ?=  # more arguments for `experiments run`, e.g. make run ARGS="-p engine=spark -p spark_master=local[2]"
 NBVAL_WORLD := .cache/nbval
 export OPENBLAS_NUM_THREADS := 1
 
@@ -33,13 +34,13 @@ $(STAMP): requirements.lock pyproject.toml
 
 run: setup  ## the main job: generate the company (SIZE=small), run every notebook, publish reports/index.html
 	$(PY) -m experiments data generate --size $(SIZE) --seed $(SEED)
-	$(PY) -m experiments run --profile $(PROFILE)
+	$(PY) -m experiments run --profile $(PROFILE) $(ARGS)
 
 data: setup  ## only generate the synthetic company into data/raw (SIZE, SEED)
 	$(PY) -m experiments data generate --size $(SIZE) --seed $(SEED)
 
 reports: setup  ## only run the notebooks on the data already there and publish reports
-	$(PY) -m experiments run --profile $(PROFILE)
+	$(PY) -m experiments run --profile $(PROFILE) $(ARGS)
 
 # --dist loadscope: each test module runs on one worker, so a module fixture (the browser test's hostile runs) runs
 # once. loadgroup would not: pytest-xdist 3.8.0 marks groups by setting item._nodeid, which pytest 9.2 no longer reads,
