@@ -152,9 +152,11 @@ display(present.test_profit_sentence(result))
 # %% [markdown]
 # ## 7. The contact list
 #
-# One action per customer: priority service when the main reason is service, a care call for other high-risk
-# customers, a coupon otherwise. The full list is published as `churn_actions.parquet` (every scored customer in
-# `churn_scores.parquet`).
+# Who to contact, ranked by expected gain, with the reasons in words. The list is published as
+# `churn_actions.parquet` (every scored customer in `churn_scores.parquet`) without an action: which action each
+# customer gets is decided by 09 (next best action, `next_best_actions.parquet`), learned from a randomized campaign.
+# The table below shows, for comparison only, what 04's driver rule would suggest (priority service when the main
+# reason is service, a care call for other high-risk customers, a coupon otherwise).
 
 # %%
 display(safe.frame(present.action_summary(result)))

@@ -81,5 +81,8 @@ def test_contact_list_is_consistent(analysed) -> None:
     assert len(c) == a.metrics()["n_contacted"] > 0
     assert (c["expected_gain"] > 0).all() and c["expected_gain"].is_monotonic_decreasing
     assert set(c["action"]) <= {"priority service", "care call", "coupon"}
+    published = a.output_tables()  # one decider: 09 chooses actions, 04 publishes risk and reasons only
+    assert "action" not in published["churn_actions"] and "action" not in published["churn_scores"]
+    assert {"rank", "customer_id", "reasons", "main_driver"} <= set(published["churn_actions"])
     assert c["reasons"].str.len().gt(0).mean() > 0.95
     assert a.scores["customer_id"].is_unique

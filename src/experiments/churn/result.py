@@ -23,7 +23,9 @@ from experiments.data.inputs import InputTable
 SCORE_COLUMNS = ["customer_id", "churn_probability", "tier", "customer_value", "value_at_risk", "expected_gain",
                  "contact", "action", "main_driver", "main_feature", "reason_1", "reason_2", "reason_3", "reasons"]
 ACTION_COLUMNS = ["customer_id", "churn_probability", "tier", "customer_value", "value_at_risk", "expected_gain",
-                  "action", "main_driver", "main_feature", "reasons"]
+                  "main_driver", "main_feature", "reasons"]
+#: Not published: 09 (next_best_actions) is the one decider of actions; 04's driver-rule suggestion stays in its report.
+UNPUBLISHED_COLUMNS = ["action"]
 
 
 @dataclass(kw_only=True)
@@ -110,8 +112,9 @@ class Result:
         return m
 
     def output_tables(self) -> dict[str, pd.DataFrame]:
-        """Return ``{"churn_scores": ..., "churn_actions": ...}`` keyed by ``customer_id`` (string)."""
-        scores = self.scores.copy()
+        """Return ``{"churn_scores": ..., "churn_actions": ...}`` keyed by ``customer_id`` (string): the risk list
+        and its reasons, without 04's suggested action (``UNPUBLISHED_COLUMNS``: 09 decides actions)."""
+        scores = self.scores.drop(columns=UNPUBLISHED_COLUMNS, errors="ignore")
         scores["customer_id"] = scores["customer_id"].astype(str)
         extra = [c for c in ("segment",) if c in scores.columns]
         contact_list = scores.loc[scores["contact"], ACTION_COLUMNS + extra].reset_index(drop=True)
@@ -132,4 +135,4 @@ class Result:
         return folder
 
 
-__all__ = ["ACTION_COLUMNS", "SCORE_COLUMNS", "Result"]
+__all__ = ["ACTION_COLUMNS", "SCORE_COLUMNS", "UNPUBLISHED_COLUMNS", "Result"]

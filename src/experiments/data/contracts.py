@@ -161,7 +161,7 @@ OUTPUT_SCHEMAS: dict[str, pa.DataFrameSchema] = {
     }, strict=False, name="churn_scores"),
     "churn_actions": pa.DataFrameSchema({
         "rank": pa.Column("int64", pa.Check.ge(1), unique=True, coerce=True), "customer_id": _str(unique=True),
-        "churn_probability": _share("churn_probability"), "action": _str(),
+        "churn_probability": _share("churn_probability"),  # no action: 09's next_best_actions decides
     }, strict=False, name="churn_actions"),
     "care_queue": pa.DataFrameSchema({
         "customer_id": _str(), "grade": _str(checks=pa.Check.isin(["mild", "moderate", "severe"])),
