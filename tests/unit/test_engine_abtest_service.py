@@ -15,7 +15,6 @@ session for the module) when pyspark and a Java runtime are there, else skipped 
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from dataclasses import replace
 
@@ -24,23 +23,18 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from engine_helper import ENGINES
 from experiments import abtest, service
 from experiments.abtest import engine_steps as ab_steps
 from experiments.abtest import funnel, ratio_cuped, sources
 from experiments.abtest.cuped import cuped_compare
 from experiments.abtest.frequentist import compare_all
-from experiments.data.engine import Engine, java_available
+from experiments.data.engine import Engine
 from experiments.data.inputs import InputTable
 from experiments.lab.config import notebook_parameters
 from experiments.service import contacts, reply_times
 from experiments.service import engine_steps as sv_steps
 
-SPARK_MISSING = ("pyspark is not installed" if importlib.util.find_spec("pyspark") is None
-                 else "no Java runtime (java not on PATH nor under JAVA_HOME); apt-get install default-jre-headless"
-                 if not java_available() else "")
-ENGINES = [pytest.param("duckdb", id="duckdb"),
-           pytest.param("spark", id="spark", marks=[pytest.mark.slow,
-                                                    pytest.mark.skipif(bool(SPARK_MISSING), reason=SPARK_MISSING)])]
 RTOL = 1e-9
 
 

@@ -8,13 +8,13 @@ reason).
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from engine_helper import ENGINES
 from experiments.churn.features import (
     DAY,
     WINDOW,
@@ -25,14 +25,7 @@ from experiments.churn.features import (
     top_categories,
 )
 from experiments.churn.labels import utc_timestamp
-from experiments.data.engine import Engine, java_available
-
-SPARK_MISSING = ("pyspark is not installed" if importlib.util.find_spec("pyspark") is None
-                 else "no Java runtime (java not on PATH nor under JAVA_HOME); apt-get install default-jre-headless"
-                 if not java_available() else "")
-ENGINES = [pytest.param("duckdb", id="duckdb"),
-           pytest.param("spark", id="spark", marks=[pytest.mark.slow,
-                                                    pytest.mark.skipif(bool(SPARK_MISSING), reason=SPARK_MISSING)])]
+from experiments.data.engine import Engine
 
 
 # ---- the pandas code the engine step replaced (the reference) ----

@@ -10,23 +10,15 @@ the module), and then the same as DuckDB. Plus the values pandas treats speciall
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from engine_helper import ENGINES
 from experiments.cleaning.engine_steps import customer_ids_of, duplicate_rows
 from experiments.cleaning.orders import standardise_ids
 from experiments.cleaning.sources import company_sources, load_company, to_order_layout
-from experiments.data.engine import Engine, java_available
-
-SPARK_MISSING = ("pyspark is not installed" if importlib.util.find_spec("pyspark") is None
-                 else "no Java runtime (java not on PATH nor under JAVA_HOME); apt-get install default-jre-headless"
-                 if not java_available() else "")
-ENGINES = [pytest.param("duckdb", id="duckdb"),
-           pytest.param("spark", id="spark", marks=[pytest.mark.slow,
-                                                    pytest.mark.skipif(bool(SPARK_MISSING), reason=SPARK_MISSING)])]
+from experiments.data.engine import Engine
 
 
 @pytest.fixture(scope="module")

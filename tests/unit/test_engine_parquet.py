@@ -7,20 +7,13 @@ folder under the data folder (or the one given) and finishes a sort larger than 
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.data.engine import Engine, java_available, ram_bytes
+from engine_helper import ENGINES
+from experiments.data.engine import Engine, ram_bytes
 
-SPARK_MISSING = ("pyspark is not installed" if importlib.util.find_spec("pyspark") is None
-                 else "no Java runtime (java not on PATH nor under JAVA_HOME); apt-get install default-jre-headless"
-                 if not java_available() else "")
-ENGINES = [pytest.param("duckdb", id="duckdb"),
-           pytest.param("spark", id="spark", marks=[pytest.mark.slow,
-                                                    pytest.mark.skipif(bool(SPARK_MISSING), reason=SPARK_MISSING)])]
 SQL = "SELECT k, COUNT(*) AS n, SUM(v) AS s FROM x JOIN y USING (k) GROUP BY k ORDER BY k"
 
 

@@ -8,13 +8,12 @@ then the same tables as DuckDB.
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.data.engine import Engine, java_available, to_micros
+from engine_helper import ENGINES, SPARK_MISSING
+from experiments.data.engine import Engine, to_micros
 from experiments.lab.config import notebook_parameters
 from experiments.recommend import Config
 from experiments.recommend.matrix import build_matrix
@@ -22,9 +21,6 @@ from experiments.recommend.sources import company_interactions
 from experiments.recommend.splits import _pairs, engine_pairs, engine_time_split, time_split
 
 NB = "03_recommendations"
-SPARK_MISSING = ("pyspark is not installed" if importlib.util.find_spec("pyspark") is None
-                 else "no Java runtime (java not on PATH nor under JAVA_HOME); apt-get install default-jre-headless"
-                 if not java_available() else "")
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +33,6 @@ def cfg() -> Config:
     return Config.from_parameters(notebook_parameters(NB, "tiny", {}))
 
 
-ENGINES = [pytest.param("duckdb", id="duckdb"),
-           pytest.param("spark", id="spark", marks=[pytest.mark.slow,
-                                                    pytest.mark.skipif(bool(SPARK_MISSING), reason=SPARK_MISSING)])]
 
 
 def _engine(kind: str, cfg: Config) -> Engine:

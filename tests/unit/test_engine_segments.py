@@ -9,24 +9,17 @@ with the reason).
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.data.engine import Engine, java_available
+from engine_helper import ENGINES
+from experiments.data.engine import Engine
 from experiments.segments import migration, rfm
 from experiments.segments.analysis import activity
 from experiments.segments.sources import load_company_inputs
 from experiments.segments.transactions import summarise
 
-SPARK_MISSING = ("pyspark is not installed" if importlib.util.find_spec("pyspark") is None
-                 else "no Java runtime (java not on PATH nor under JAVA_HOME); apt-get install default-jre-headless"
-                 if not java_available() else "")
-ENGINES = [pytest.param("duckdb", id="duckdb"),
-           pytest.param("spark", id="spark", marks=[pytest.mark.slow,
-                                                    pytest.mark.skipif(bool(SPARK_MISSING), reason=SPARK_MISSING)])]
 UNITS = {"W": 7.0, "D": 1.0}
 
 
