@@ -85,6 +85,10 @@ class Config:
             days=self.holdout_days)
         first = tx["date"].min()
         if not first < cal < as_of:
-            raise ValueError(f"calibration_end {cal:%Y-%m-%d} must fall after the first purchase ({first:%Y-%m-%d}) "
-                             f"and before as_of ({as_of:%Y-%m-%d})")
+            span = (as_of - first).days
+            how = ("set calibration_end to a day between them" if self.calibration_end else
+                   f"the purchases span {span} days, so holdout_days={self.holdout_days} leaves nothing to fit on: "
+                   f"set holdout_days below {span} (e.g. -p holdout_days={max(span // 3, 1)}) or give calibration_end")
+            raise ParameterError(f"calibration_end {cal:%Y-%m-%d} must fall after the first purchase "
+                                 f"({first:%Y-%m-%d}) and before as_of ({as_of:%Y-%m-%d}): {how}")
         return cal, as_of
