@@ -157,7 +157,7 @@ OUTPUT_SCHEMAS: dict[str, pa.DataFrameSchema] = {
     }, strict=False, unique=["customer_id", "rank"], name="recommendations"),
     "churn_scores": pa.DataFrameSchema({
         "customer_id": _str(unique=True), "churn_probability": _share("churn_probability"), "tier": _str(),
-        "contact": pa.Column("bool", coerce=True), "action": _str(nullable=True),
+        "contact": pa.Column("bool", coerce=True),  # no action: 09 decides
     }, strict=False, name="churn_scores"),
     "churn_actions": pa.DataFrameSchema({
         "rank": pa.Column("int64", pa.Check.ge(1), unique=True, coerce=True), "customer_id": _str(unique=True),
