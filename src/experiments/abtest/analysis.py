@@ -59,7 +59,7 @@ def _analyse(loaded: sources.Data, cfg: Config) -> Result:
     margins = guardrails.margins_for(guard_cols, cfg.guardrail_margins)
     prepared = prepare(df, unit_col=unit_col, variant_col=cfg.variant_col, control_label=cfg.control_label,
                        metric_cols=list(dict.fromkeys(metric_cols + guard_cols)), pre_metric_col=cfg.pre_metric_col,
-                       time_col=cfg.time_col,
+                       time_col=cfg.time_col, date_order=cfg.date_order, date_format=cfg.date_format,
                        segment_cols=list(cfg.segment_cols), consistency_col=cfg.consistency_col, source=source)
     cleaned = trust.clean(prepared, unit_col=unit_col, variant_col=cfg.variant_col,
                           consistency_col=cfg.consistency_col)

@@ -49,6 +49,8 @@ class Config:
     pre_metric_col: str
     pre_funnel_cols: Mapping[str, str]
     time_col: str
+    date_order: str  # how time_col's slash dates and formats are read (common.dates.parse_dates)
+    date_format: str
     segment_cols: tuple[str, ...]
     consistency_col: str
     guardrail_cols: tuple[str, ...]
@@ -107,7 +109,8 @@ class Config:
             control_label=str(n("control_label")), metric_cols=tuple(n("metric_cols")),
             planned_split=None if split in (None, "") else dict(split) if isinstance(split, Mapping) else tuple(split),
             pre_metric_col=roles["pre_metric_col"] or "", pre_funnel_cols=dict(roles["pre_funnel_cols"] or {}),
-            time_col=roles["time_col"] or "", segment_cols=tuple(roles["segment_cols"] or ()),
+            time_col=roles["time_col"] or "", date_order=t("date_order"), date_format=t("date_format"),
+            segment_cols=tuple(roles["segment_cols"] or ()),
             consistency_col=roles["consistency_col"] or "", guardrail_cols=tuple(n("guardrail_cols") or ()),
             guardrail_margins=dict(n("guardrail_margins") or {}), srm_warn_alpha=float(n("srm_warn_alpha")),
             alpha=float(n("alpha")), one_sided=bool(n("one_sided")),

@@ -115,7 +115,8 @@ def normalise_split(planned: Mapping[str, float] | Sequence[float] | None,
 
 
 def prepare(df: pd.DataFrame, *, unit_col: str, variant_col: str, control_label: str, metric_cols: Sequence[str],
-            pre_metric_col: str = "", time_col: str = "", segment_cols: Sequence[str] = (),
+            pre_metric_col: str = "", time_col: str = "", date_order: str = "auto", date_format: str = "",
+            segment_cols: Sequence[str] = (),
             consistency_col: str = "", source: str = "input") -> pd.DataFrame:
     """Validate the table and return a copy (all columns kept) with the outcomes coerced to numbers.
 
@@ -156,11 +157,12 @@ def prepare(df: pd.DataFrame, *, unit_col: str, variant_col: str, control_label:
     if pre_metric_col:
         out[pre_metric_col] = to_numeric(out[pre_metric_col], pre_metric_col, source)
     if time_col:
-        when = parse_dates(out[time_col], column=time_col).values  # the lab's one date parser
+        # the lab's one date parser, read as date_order / date_format say
+        when = parse_dates(out[time_col], order=date_order, fmt=date_format, column=time_col).values
         bad = when.isna()
         if bad.any():
             raise DataInputError(f"{source}: column {time_col!r} has {int(bad.sum())} values that are not dates "
-                                 f"({example_rows(bad)}); expected YYYY-MM-DD")
+                                 f"({example_rows(bad)}); set date_order or date_format (strftime, unix_s, unix_ms)")
         out[time_col] = when
     for col in segment_cols:
         out[col] = out[col].astype("string").fillna("(missing)")

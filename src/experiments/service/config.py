@@ -28,6 +28,8 @@ class Config:
     input_sheet: str
     input_sep: str
     input_header: str
+    date_order: str  # how the time columns are read (reply_times.to_utc)
+    date_format: str
     columns: Mapping[str, str]  # role -> column name ('' = not given), from the <role>_col parameters
     # reply times
     reply_targets: Mapping[str, float]
@@ -66,6 +68,7 @@ class Config:
         minutes = {k: dict(get(k)) for k in ("reply_targets", "aht_minutes")}
         return cls(input_path=txt("input_path"), input_encoding=txt("input_encoding"), input_sheet=txt("input_sheet"),
                    input_sep=txt("input_sep"), input_header=txt("input_header"),
+                   date_order=txt("date_order"), date_format=txt("date_format"),
                    columns={role: txt(key) for role, key in ROLE_PARAMETERS.items()},
                    **whole, **real, **words, **minutes, engine=txt("engine"), spark_master=txt("spark_master"),
                    engine_memory_limit=float(get("engine_memory_limit")))

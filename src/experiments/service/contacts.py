@@ -76,12 +76,12 @@ def _ids(values: pd.Series) -> pd.Series:
 
 
 def _messages(log: pd.DataFrame, *, message: str, inbound: str, reply_to: str, time: str, channel: str,
-              source: str) -> pd.DataFrame:
+              source: str, dates: tuple[str, str] = ("auto", "")) -> pd.DataFrame:
     """One row per message (duplicated ids keep their first row): id, parent, inbound, at, author."""
     d = log.drop_duplicates(subset=[message], keep="first")
     return pd.DataFrame({"id": _ids(d[message]).to_numpy(), "parent": _ids(d[reply_to]).to_numpy(),
                          "inbound": to_flag(d[inbound], inbound, source).to_numpy(),
-                         "at": to_utc(d[time], time, source).to_numpy(),
+                         "at": to_utc(d[time], time, source, *dates).to_numpy(),
                          "author": d[channel].astype("string").to_numpy()}, index=d.index)
 
 
@@ -118,11 +118,13 @@ def _roots(m: pd.DataFrame) -> pd.Series:
 
 
 def message_contacts(log: pd.DataFrame, *, message: str, inbound: str, reply_to: str, time: str, channel: str,
-                     engine, source: str = "input", extra: dict[str, str] | None = None) -> Contacts:  # noqa: ANN001
+                     engine, source: str = "input", extra: dict[str, str] | None = None,  # noqa: ANN001
+                     dates: tuple[str, str] = ("auto", "")) -> Contacts:
     """The contacts of a message log by the rules of the module docstring. ``extra`` maps output names (``text``,
     ``customer_id``) to columns of ``log``, taken from each contact's first message. Each contact's opening and
     first reply are the data step ``engine_steps.first_replies`` on ``engine`` (``data.engine.Engine``)."""
-    m = _messages(log, message=message, inbound=inbound, reply_to=reply_to, time=time, channel=channel, source=source)
+    m = _messages(log, message=message, inbound=inbound, reply_to=reply_to, time=time, channel=channel, source=source,
+                  dates=dates)
     root = _roots(m)
     inb = m[m["inbound"]].assign(contact_id=lambda d: d["id"].map(root))
     replies = m[~m["inbound"]].assign(contact_id=lambda d: d["parent"].map(root)).dropna(subset=["contact_id"])
@@ -142,19 +144,21 @@ def message_contacts(log: pd.DataFrame, *, message: str, inbound: str, reply_to:
     return Contacts(frame=d, unanswered=unanswered, n_inbound_messages=int(m["inbound"].sum()), negative=negative)
 
 
-def build(table: InputTable, engine) -> Contacts:  # noqa: ANN001 - data.engine.Engine
+def build(table: InputTable, engine, dates: tuple[str, str] = ("auto", "")) -> Contacts:  # noqa: ANN001 - Engine
     """Return the contacts of ``table`` (see the module docstring); bad timestamps are an error naming the file,
-    column and rows. A message log's first replies run on ``engine`` (``message_contacts``)."""
+    column and rows; ``dates`` is (date_order, date_format) for ``reply_times.to_utc``. A message log's first
+    replies run on ``engine`` (``message_contacts``)."""
     cols, f, src = table.columns, table.frame, table.source
     if "reply_to" in cols:
         extra = {name: cols[role] for role, name in (("text", "text"), ("customer", "customer_id")) if role in cols}
         return message_contacts(f, message=cols["contact_id"], inbound=cols["inbound"], reply_to=cols["reply_to"],
-                                time=cols["opened"], channel=cols["channel"], engine=engine, source=src, extra=extra)
+                                time=cols["opened"], channel=cols["channel"], engine=engine, source=src, extra=extra,
+                                dates=dates)
     d = pd.DataFrame({
         "contact_id": f[cols["contact_id"]].astype("string"),
         "channel": f[cols["channel"]].astype("string").fillna("(none)"),
-        "opened_at": to_utc(f[cols["opened"]], cols["opened"], src),
-        "first_reply_at": to_utc(f[cols["first_reply"]], cols["first_reply"], src),
+        "opened_at": to_utc(f[cols["opened"]], cols["opened"], src, *dates),
+        "first_reply_at": to_utc(f[cols["first_reply"]], cols["first_reply"], src, *dates),
     })
     bad = d["opened_at"].isna()
     if bad.any():
@@ -162,7 +166,7 @@ def build(table: InputTable, engine) -> Contacts:  # noqa: ANN001 - data.engine.
                              "needs an opening time")
     d["reply_minutes"] = reply_minutes(d["opened_at"], d["first_reply_at"])
     if "resolved" in cols:
-        d["resolved_at"] = to_utc(f[cols["resolved"]], cols["resolved"], src)
+        d["resolved_at"] = to_utc(f[cols["resolved"]], cols["resolved"], src, *dates)
     if "customer" in cols:
         d["customer_id"] = f[cols["customer"]].astype("string")
     if "text" in cols:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from experiments.common.dates import parse_dates
 from experiments.common.errors import DataInputError, example_rows
 from experiments.service.engine_steps import ReplyAggregates
 
@@ -20,25 +21,37 @@ TRUE_TEXT = {"true", "1", "yes", "y", "t", "inbound", "in"}
 FALSE_TEXT = {"false", "0", "no", "n", "f", "outbound", "out"}
 
 
-def to_utc(values: pd.Series, column: str, source: str) -> pd.Series:
+def to_utc(values: pd.Series, column: str, source: str, date_order: str = "auto", date_format: str = "") -> pd.Series:
     """Parse timestamps (tz-aware or naive = UTC) to tz-aware UTC; unparsable present values are an error naming
-    the file, column and rows. Twitter's ``Tue Oct 31 22:10:47 +0000 2017`` form is recognised."""
+    the file, column and rows. ISO 8601 and Twitter's ``Tue Oct 31 22:10:47 +0000 2017`` form are read first; other
+    values go to the lab's one date parser (``common.dates.parse_dates``: slash dates by ``date_order``, epoch times,
+    Excel serials), and ``date_format`` (strftime, ``unix_s``, ``unix_ms``) reads the whole column its way."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         return values.dt.tz_convert("UTC")
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.dt.tz_localize("UTC")
     text = values.astype("string").str.strip()
     present = text.notna() & (text != "")
-    out = pd.to_datetime(text.where(present), utc=True, errors="coerce", format="ISO8601")
-    retry = present & out.isna()
-    if retry.any():
-        out = out.where(~retry, pd.to_datetime(text.where(retry), utc=True, errors="coerce",
-                                               format="%a %b %d %H:%M:%S %z %Y"))
+    if date_format:
+        out = _lab_dates(text.where(present), column, date_order, date_format)
+    else:
+        out = pd.to_datetime(text.where(present), utc=True, errors="coerce", format="ISO8601")
+        for reread in (lambda t: pd.to_datetime(t, utc=True, errors="coerce", format="%a %b %d %H:%M:%S %z %Y"),
+                       lambda t: _lab_dates(t, column, date_order, "")):
+            retry = present & out.isna()
+            if retry.any():
+                out = out.where(~retry, reread(text.where(retry)))
     bad = present & out.isna()
     if bad.any():
         raise DataInputError(f"{source}: column '{column}' has {int(bad.sum())} values that are not timestamps "
                              f"({example_rows(bad)}), e.g. {text[bad].head(3).tolist()}")
     return out
+
+
+def _lab_dates(text: pd.Series, column: str, date_order: str, date_format: str) -> pd.Series:
+    """``text`` read by ``common.dates.parse_dates`` (naive UTC) as tz-aware UTC."""
+    return pd.Series(parse_dates(text, order=date_order, fmt=date_format, column=column).values,
+                     index=text.index).dt.tz_localize("UTC")
 
 
 def to_flag(values: pd.Series, column: str, source: str) -> pd.Series:

@@ -84,8 +84,8 @@ def load(config: Config) -> Data:
     cols, left_out = flat_columns(config, [str(c) for c in table.frame.columns], table.source)
     roles, optional = config.roles(cols)
     table.columns = inputs.check_columns(table.frame, roles, table.source, optional, ROLE_PARAMETERS)
-    return Data(input=table, contacts=contacts.build(table, config.data_engine()), roles_used=dict(table.columns),
-                roles_left_out=left_out)
+    built = contacts.build(table, config.data_engine(), (config.date_order, config.date_format))
+    return Data(input=table, contacts=built, roles_used=dict(table.columns), roles_left_out=left_out)
 
 
 __all__ = ["Data", "company_defaults", "flat_columns", "load"]
