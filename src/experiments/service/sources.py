@@ -63,7 +63,8 @@ def flat_columns(config: Config, present: list[str], source: str,
         parts = []
         for r in missing:
             hint = inputs.closest_column(cols.get(r, "") or r, present)
-            parts.append(f"{ROLE_PARAMETERS[r]}={cols.get(r, '')!r}" + (f" (closest column: {hint!r})" if hint else ""))
+            given = f"={cols[r]!r}" if cols.get(r) else f" not given (default {defaults.get(r, '')!r} not in the file)"
+            parts.append(f"{ROLE_PARAMETERS[r]}{given}" + (f" (closest column: {hint!r})" if hint else ""))
         raise DataInputError(f"{source}: {len(missing)} required column(s) not found: {'; '.join(parts)}; the file "
                              f"has {len(present)} columns: {', '.join(repr(c) for c in present[:30])}")
     return cols, dict(sorted(left_out.items()))
