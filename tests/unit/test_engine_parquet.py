@@ -82,3 +82,21 @@ def test_duckdb_sorts_more_than_its_memory_limit_out_of_core(tmp_path):
     assert int(got["n"].iloc[0]) == 3_000_000
     assert int(got["s"].iloc[0]) == 3_000_000 * 3_000_001 // 2
     assert got["p"].iloc[0] == "x" * 50
+
+
+@pytest.mark.parametrize("kind", [p for p in ENGINES if p.id == "spark"])
+def test_spark_frames_cross_as_arrow_and_come_back_unchanged(kind):
+    """Arrow is on for pandas <-> Spark (with the row-path fallback), and a frame with missing text and numbers,
+    large integers (epoch micros) and doubles comes back with the same values."""
+    engine = Engine(kind, "local[1]", 0.25)
+    conf = engine.session().conf
+    assert conf.get("spark.sql.execution.arrow.pyspark.enabled") == "true"
+    assert conf.get("spark.sql.execution.arrow.pyspark.fallback.enabled") == "true"
+    frame = pd.DataFrame({"k": np.array(["a", None, "c"], dtype=object),
+                          "t": np.array([1_700_000_000_123_456, -1, 0], dtype="int64"),
+                          "v": [0.1, np.nan, 1e300]})
+    got = engine.query("SELECT k, t, v FROM f ORDER BY t", {"f": frame})
+    want = frame.sort_values("t").reset_index(drop=True)
+    assert got["t"].tolist() == want["t"].tolist()
+    assert got["k"].where(got["k"].notna(), None).tolist() == want["k"].tolist()
+    np.testing.assert_array_equal(got["v"].to_numpy(float), want["v"].to_numpy(float))

@@ -21,7 +21,9 @@ outside a notebook run, leaves DuckDB's own limit); DuckDB spills into ``spill_d
 A table in ``tables`` (name -> source) is a pandas frame or a Parquet path (``str`` / ``Path``; a file, a folder of
 part files or a glob): DuckDB reads it with ``read_parquet`` and Spark with ``read.parquet``, so a step can run over
 tables larger than memory. Timestamps cross the boundary as integer epoch microseconds (``to_micros`` /
-``from_micros``) so neither engine's time-zone handling can change a value.
+``from_micros``) so neither engine's time-zone handling can change a value. On Spark, frames cross pandas <-> Spark as
+Arrow record batches (``spark.sql.execution.arrow.pyspark.enabled``, falling back to the row path for a frame Arrow
+cannot carry); a step whose table is already a Parquet file passes the path, so Spark reads it itself.
 """
 
 from __future__ import annotations
@@ -170,6 +172,10 @@ class Engine:
             self._spark = (SparkSession.builder.master(self.spark_master).appName("customer-insights-lab")
                            .config("spark.sql.session.timeZone", "UTC")
                            .config("spark.sql.shuffle.partitions", "4")
+                           # frames cross pandas <-> Spark as Arrow record batches, not row by row through
+                           # pickled Python objects; a frame Arrow cannot carry falls back to the row path
+                           .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+                           .config("spark.sql.execution.arrow.pyspark.fallback.enabled", "true")
                            .config("spark.ui.enabled", "false").getOrCreate())
         return self._spark
 
