@@ -73,21 +73,28 @@ def company_events_path(processed: str | Path | None = None) -> Path:
 def company_world(experiment_id: str, processed: str | Path | None = None) -> pd.DataFrame:
     """Return the company world's ``ad_events`` rows of one experiment, with per-unit outcomes derived.
 
-    Reads the contract table written by ``01_data_cleaning`` (validated by ``contracts.load_processed``), which
-    keeps every logged row: duplicates and assignment faults are this analysis's trust checks, not cleaning's.
+    Reads the contract table written by ``01_data_cleaning`` (validated against its contract,
+    ``contracts.validate``), which keeps every logged row: duplicates and assignment faults are this analysis's trust
+    checks, not cleaning's. Only the experiment's rows enter memory (a Parquet filter; the other experiments' rows,
+    most of the table, are skipped while reading, and the known ids come from the id column alone).
     Added columns: ``clicked`` = 1 when the unit clicked at least once, ``converted`` = 1 when it converted at
     least once (both 0/1, z-tested); ``revenue`` stays a numeric per-unit amount (Welch-tested). Raises
     ``DataInputError`` when the table is missing (run 01_data_cleaning) or the experiment is unknown.
     """
-    from experiments.data.contracts import load_processed
+    import pyarrow.parquet as pq
+
+    from experiments.data.contracts import load_processed, validate
 
     path = company_events_path(processed)
-    events = load_processed("ad_events", str(path.parent))
-    require_columns(events, ["experiment_id", "unit_id", "variant", "clicks", "conversions"], path.name)
-    known = sorted(events["experiment_id"].astype(str).unique())
+    if not path.is_file() or "experiment_id" not in pq.read_schema(path).names:
+        load_processed("ad_events", str(path.parent))  # its error: not found (run 01 first), or the missing column
+    ids = pq.read_table(path, columns=["experiment_id"]).column("experiment_id")
+    known = sorted(str(v) for v in ids.unique().to_pylist() if v is not None)
     if experiment_id not in known:
         raise DataInputError(f"{path.name}: experiment_id {experiment_id!r} not found; found {known}")
-    out = events[events["experiment_id"].astype(str) == experiment_id].reset_index(drop=True)
+    rows = pd.read_parquet(path, filters=[("experiment_id", "==", experiment_id)])
+    out = validate(rows, "ad_events").reset_index(drop=True)
+    require_columns(out, ["experiment_id", "unit_id", "variant", "clicks", "conversions"], path.name)
     out["clicked"] = (pd.to_numeric(out["clicks"], errors="coerce").fillna(0) > 0).astype(int)
     out["converted"] = (pd.to_numeric(out["conversions"], errors="coerce").fillna(0) > 0).astype(int)
     return out
