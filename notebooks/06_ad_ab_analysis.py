@@ -56,6 +56,7 @@ prior_sd = 0.0  # Bayesian view: sd of that prior (e.g. 0.05); 0 means flat (Bet
 uplift_features = []  # feature columns of the uplift model (who to target); empty means segment_cols, none skips
 cap_percentile = 0.0  # cap numeric metrics at this pooled percentile before CUPED and the tests, e.g. 99.5; 0 means none
 quantiles = [0.5, 0.9]  # quantiles of numeric metrics compared with bootstrap intervals (median, p90); empty means none
+unit_sample_rows = 100000  # the uplift model and the quantile bootstrap read a seeded random sample of this many analysed units when there are more (every other figure reads all units); 0 means every unit
 seed = 42  # random seed (Monte Carlo posteriors and the A/A simulation)
 engine = "duckdb"  # engine for the data steps (per-variant sums of the tests): duckdb (embedded) or spark
 spark_master = "local[2]"  # Spark master URL when engine is spark: local[n] or spark://host:7077 for a cluster

@@ -6,6 +6,11 @@ column is given), power/MDE, sequential monitoring (when a time column is given)
 uplift model, the verdict, the funnel and delta-method ratios (``funnel``, when the funnel columns exist) with CUPED
 for ratios (``ratio_cuped``, with ``pre_funnel_cols``), and finally ``aa_sims`` simulated A/A and power experiments
 shaped like the first treatment's comparison (``simulate``). ``Result.metrics()`` flattens it into metrics.json.
+
+Every test, CUPED, ratio and Bayesian figure reads the per-variant sums of the engine step (``engine_steps``); only
+the quantile bootstrap and the uplift model need unit rows, and above ``unit_sample_rows`` analysed units they read a
+seeded sample of that many, stratified by variant (``sample.unit_sample``; ``Result.n_unit_sample``, said in the
+report).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from experiments.abtest import (
     power,
     ratio_cuped,
     robust,
+    sample,
     segments,
     sequential,
     simulate,
@@ -139,18 +145,21 @@ def _analyse(loaded: sources.Data, cfg: Config) -> Result:
             out.bayes[(metric, v)] = bayes.normal_posterior(c.abs_lift, c.se, c.rate_control)
     if cfg.segment_cols:
         out.segments = segments.segment_effects(data, list(cfg.segment_cols), metric_cols, **kw)
-    arm = data[cfg.variant_col].astype(str)
+    # only the quantile bootstrap and the uplift model need units: above unit_sample_rows they read a sample
+    units = sample.unit_sample(data, cfg.unit_sample_rows, cfg.variant_col, cfg.seed)
+    out.n_unit_sample = len(units) if len(units) < len(data) else 0
+    arm = units[cfg.variant_col].astype(str)
     for m_ in [m for m in metric_cols if m in numeric] if cfg.quantiles else []:
         for v in out.treatments:
             out.quantiles[(m_, v)] = robust.quantile_comparison(
-                data.loc[arm == v, m_].to_numpy(float), data.loc[arm == cfg.control_label, m_].to_numpy(float),
+                units.loc[arm == v, m_].to_numpy(float), units.loc[arm == cfg.control_label, m_].to_numpy(float),
                 list(cfg.quantiles), alpha=cfg.alpha, seed=cfg.seed)
     features = list(cfg.uplift_features) or list(cfg.segment_cols)  # the segments when no features are given
     for v in out.treatments if features else []:
-        counts_v = data[cfg.variant_col].astype(str).value_counts()
+        counts_v = arm.value_counts()
         if not cfg.uplift_features and min(counts_v.get(v, 0), counts_v.get(cfg.control_label, 0)) < 200:
             continue  # too small for a model; an error only when uplift_features were asked for
-        out.uplift[v] = uplift.t_learner(data, features=features, outcome=primary, variant_col=cfg.variant_col,
+        out.uplift[v] = uplift.t_learner(units, features=features, outcome=primary, variant_col=cfg.variant_col,
                                          control_label=cfg.control_label, variant=v, seed=cfg.seed,
                                          alpha=cfg.alpha)
     if {"impressions", "clicks"} <= set(cols):

@@ -67,6 +67,7 @@ class Config:
     uplift_features: tuple[str, ...]
     cap_percentile: float
     quantiles: tuple[float, ...]
+    unit_sample_rows: int  # the uplift model and the quantile bootstrap read a seeded sample above this; 0: all
     seed: int
     engine: str
     spark_master: str
@@ -118,7 +119,8 @@ class Config:
             sequential_method=t("sequential_method"), planned_looks=int(n("planned_looks")),
             prior_mean=float(n("prior_mean")), prior_sd=float(n("prior_sd")),
             uplift_features=tuple(n("uplift_features") or ()), cap_percentile=float(n("cap_percentile")),
-            quantiles=tuple(float(q) for q in n("quantiles") or ()), seed=int(n("seed")),
+            quantiles=tuple(float(q) for q in n("quantiles") or ()), unit_sample_rows=int(n("unit_sample_rows")),
+            seed=int(n("seed")),
             engine=t("engine"), spark_master=t("spark_master"), engine_memory_limit=float(n("engine_memory_limit")))
 
 

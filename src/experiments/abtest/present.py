@@ -320,6 +320,12 @@ def _md(text: str):
     return Markdown(text)
 
 
+def sample_sentence(a: Result, what: str) -> str:
+    """Which figures come from the seeded unit sample (``unit_sample_rows``), said where they are shown."""
+    return (f"{what} read a seeded random sample of {a.n_unit_sample:,} of the {len(a.data):,} analysed units "
+            f"(`unit_sample_rows`); every test, interval and CUPED figure above reads all of them.")
+
+
 def unit_sentence(a: Result) -> str:
     """Said when ``unit_col`` is empty: each row is its own unit ("" when a unit column identifies the units)."""
     if a.config.unit_col:
@@ -343,6 +349,8 @@ def lift_section(a: Result) -> list[Any]:
         out.append(_md(caps_sentence(a)))
     if a.quantiles:
         out.append(table(quantile_table(a)))
+        if a.n_unit_sample:
+            out.append(_md(sample_sentence(a, "The quantiles and their bootstrap intervals")))
     return out + [charts.shown(charts.lift_chart(a.results))]
 
 
@@ -409,7 +417,7 @@ def segments_section(a: Result) -> list[Any]:
 
 def uplift_section(a: Result) -> list[Any]:
     """Section 9: per treatment the Qini with its interval first (flat uplift said in words), then the curve."""
-    out: list[Any] = []
+    out: list[Any] = [_md(sample_sentence(a, "The uplift model"))] if a.uplift and a.n_unit_sample else []
     for t, up in a.uplift.items():
         out += [uplift_sentence(a, t), charts.shown(charts.uplift_chart(up.curve, up.top_group, a.primary,
                                                                       flat=not up.qini_low > 0))]

@@ -61,6 +61,8 @@ class Result:
     uplift: dict[str, uplift.UpliftResult] = field(default_factory=dict)
     caps: dict[str, float] = field(default_factory=dict)
     quantiles: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+    #: units in the seeded sample the quantiles and the uplift model read (``unit_sample_rows``); 0: every unit
+    n_unit_sample: int = 0
     ratio_cuped: pd.DataFrame | None = None
     aa: simulate.AASimulation | None = None
     power_sim: simulate.PowerSimulation | None = None
