@@ -81,11 +81,27 @@ def bootstrap_indices(n: int, n_boot: int, seed: int, y: np.ndarray | None = Non
     return np.concatenate([idx[rng.integers(0, len(idx), size=(n_boot, len(idx)))] for idx in parts], axis=1)
 
 
+BOOT_CELLS = 2_000_000
+"""Resample cells (resamples x rows) ``bootstrap_metrics`` works on at once: its dozen temporaries of that size stay
+near 200 MB however many test rows there are (500 resamples of 128,000 test customers at size xlarge would otherwise
+hold about 8 GB at once)."""
+
+
 def bootstrap_metrics(y: np.ndarray, p: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
     """Return every metric of ``METRICS`` on each resample ``idx`` (rows of positions), vectorised over resamples.
 
-    Same definitions as the scalar functions (ties included); resamples with a single class give NaN.
+    Same definitions as the scalar functions (ties included); resamples with a single class give NaN. Resamples are
+    taken in blocks of at most ``BOOT_CELLS`` cells (each resample's figures depend on its own row only, so the
+    result is the same as in one block).
     """
+    step = max(1, BOOT_CELLS // max(1, idx.shape[1]))
+    if idx.shape[0] <= step:
+        return _bootstrap_block(y, p, idx)
+    blocks = [_bootstrap_block(y, p, idx[i:i + step]) for i in range(0, idx.shape[0], step)]
+    return {m: np.concatenate([b[m] for b in blocks]) for m in blocks[0]}
+
+
+def _bootstrap_block(y: np.ndarray, p: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
     ys, ps = np.asarray(y, float)[idx], np.asarray(p, float)[idx]
     rows, n = ys.shape
     n1 = ys.sum(axis=1)
