@@ -1,7 +1,8 @@
 """04's feature table on the engine (experiments.data.engine) against today's pandas code, on the tiny company world.
 
-``features.build_features`` aggregates the order lines as of the snapshot in one SQL statement; the pandas code it
-replaced is kept here (``old_build_features``) as the reference: ids, counts and days exact, sums within 1e-9
+``features.build_features`` aggregates the order lines, the feedback messages (and scored ones) and the service
+conversations as of the snapshot in SQL statements; the pandas code they replaced is kept here (``old_build_features``,
+``_feedback_features``, ``_contact_features``) as the reference: ids, counts and days exact, sums within 1e-9
 relative. DuckDB always; PySpark in local mode when pyspark and a Java runtime are there (else skipped with the
 reason).
 """
@@ -15,20 +16,48 @@ import pandas as pd
 import pytest
 
 from engine_helper import ENGINES
-from experiments.churn.features import (
-    DAY,
-    WINDOW,
-    _contact_features,
-    _feedback_features,
-    build_features,
-    category_column,
-    top_categories,
-)
+from experiments.churn.features import DAY, WINDOW, build_features, category_column, top_categories
 from experiments.churn.labels import utc_timestamp
 from experiments.data.engine import Engine
 
 
-# ---- the pandas code the engine step replaced (the reference) ----
+# ---- the pandas code the engine steps replaced (the reference) ----
+def _contact_features(contacts: pd.DataFrame, snap: pd.Timestamp, idx: pd.Index) -> pd.DataFrame:
+    """Service conversations opened before the snapshot; a resolution or a rating counts only when it happened
+    before the snapshot too (a conversation still open at the snapshot is unresolved then)."""
+    c = contacts.loc[(contacts["opened_at"] < snap) & contacts["customer_id"].notna()]
+    who = c["customer_id"].astype(str)
+    out = pd.DataFrame(index=idx)
+    out["service_contacts"] = who.groupby(who).size().reindex(idx, fill_value=0).astype("int64")
+    done = c["resolved_at"].notna() & (c["resolved_at"] < snap)
+    if "resolved" in c.columns:
+        done &= c["resolved"].astype("boolean").fillna(False).astype(bool)
+    out["unresolved_contacts"] = (~done).astype("int64").groupby(who).sum().reindex(idx, fill_value=0)
+    if "satisfaction" in c.columns:
+        sat = pd.to_numeric(c["satisfaction"], errors="coerce").astype("float64").where(done)
+        low = (sat <= 2).astype("int64")
+        out["low_satisfaction_contacts"] = low.groupby(who).sum().reindex(idx, fill_value=0)
+    return out
+
+
+def _feedback_features(feedback: pd.DataFrame, snap: pd.Timestamp, idx: pd.Index,
+                       scored: pd.DataFrame | None) -> pd.DataFrame:
+    fb = feedback.loc[(feedback["created_at"] < snap) & feedback["customer_id"].notna()]
+    who = fb["customer_id"].astype(str)
+    out = pd.DataFrame(index=idx)
+    out["feedback_count"] = who.groupby(who).size().reindex(idx, fill_value=0).astype("int64")
+    if "rating" in fb.columns:
+        low = (pd.to_numeric(fb["rating"], errors="coerce").astype("float64") <= 2).astype("int64")
+        out["low_rating_count"] = low.groupby(who).sum().reindex(idx, fill_value=0).astype("int64")
+    out["days_since_feedback"] = ((snap - fb["created_at"]) / DAY).groupby(who).min().reindex(idx)
+    if scored is not None and len(scored):
+        sc = scored.loc[(scored["created_at"] < snap) & scored["customer_id"].notna()]
+        by = sc["customer_id"].astype(str)
+        out["negative_feedback"] = sc["negative"].astype("int64").groupby(by).sum().reindex(idx, fill_value=0)
+        out["severe_feedback"] = (sc["severity"] >= 3).astype("int64").groupby(by).sum().reindex(idx, fill_value=0)
+    return out
+
+
 def _count_orders(df: pd.DataFrame, index: np.ndarray) -> pd.Series:
     """Distinct orders (``o``) per customer code (``c``) of ``df``, on ``index`` with 0 for none."""
     return df.drop_duplicates(["c", "o"])["c"].value_counts().reindex(index, fill_value=0).astype("int64")
@@ -106,9 +135,25 @@ def old_build_features(orders: pd.DataFrame, items: pd.DataFrame, feedback: pd.D
 # ---- the step ----
 @pytest.fixture(scope="module")
 def world(tiny_world) -> dict[str, pd.DataFrame]:
+    from experiments.churn.sources import scored_feedback
+
     p = tiny_world / "processed"
-    return {name: pd.read_parquet(p / f"{name}.parquet") for name in ("orders", "items", "feedback",
-                                                                        "service_contacts")}
+    out = {name: pd.read_parquet(p / f"{name}.parquet") for name in ("orders", "items", "feedback",
+                                                                       "service_contacts")}
+    # the scored messages as 04 builds them; the tiny world's 05 outputs are not there, so a care grade is planted
+    # on every third message from its rating (1 -> severe, 2 -> moderate): both flags have cases on either side
+    fb = out["feedback"]
+    rating = pd.to_numeric(fb["rating"], errors="coerce").astype("float64")
+    care = pd.DataFrame({"feedback_id": fb["feedback_id"],
+                         "severity": np.where(rating.le(1), "severe", np.where(rating.le(2), "moderate", "none"))}
+                        ).iloc[::3]
+    out["scored"], _ = scored_feedback(fb, None, care)
+    # a conversation still open and one without a resolution time: unresolved, their ratings not counted
+    sc = out["service_contacts"].copy()
+    sc.loc[sc.index[:5], "resolved_at"] = pd.NaT
+    sc.loc[sc.index[5:10], "resolved"] = False
+    out["service_contacts"] = sc
+    return out
 
 
 def _same(got: pd.DataFrame, want: pd.DataFrame) -> None:
@@ -128,14 +173,20 @@ def _same(got: pd.DataFrame, want: pd.DataFrame) -> None:
 def test_features_on_the_engine_are_the_pandas_ones(kind, snapshot, world):
     snap = pd.Timestamp(snapshot)
     cats = top_categories(world["orders"], world["items"], snap, 6)
-    kw = {"categories": cats, "late_days": 5, "contacts": world["service_contacts"]}
+    kw = {"categories": cats, "late_days": 5, "contacts": world["service_contacts"], "scored": world["scored"]}
     want = old_build_features(world["orders"], world["items"], world["feedback"], snap, **kw)
     got = build_features(world["orders"], world["items"], world["feedback"], snap, **kw,
                          engine=Engine(kind, "local[1]", 0.5))
     _same(got, want)
     # the cases are there: customers with returns, cancellations, late deliveries, discounts and both windows
-    for col in ("returns", "cancellations", "late_deliveries", "orders_last_90", "orders_prev_90"):
+    for col in ("returns", "cancellations", "late_deliveries", "orders_last_90", "orders_prev_90", "feedback_count",
+                "low_rating_count", "negative_feedback", "severe_feedback", "service_contacts",
+                "unresolved_contacts", "low_satisfaction_contacts"):
         assert (want[col] > 0).any(), col
+    for col in ("low_rating_count", "negative_feedback", "severe_feedback", "unresolved_contacts",
+                "low_satisfaction_contacts"):  # customers on both sides of each flag
+        assert (want[col] == 0).any(), col
+    assert want["days_since_feedback"].isna().any() and want["days_since_feedback"].notna().any()
     assert 0 < want["discount_share"].mean() < 1
 
 

@@ -62,6 +62,14 @@ def to_micros(times: pd.Series) -> np.ndarray:
     return t.astype("datetime64[us]").astype("int64").to_numpy()
 
 
+def to_micros_or_null(times: pd.Series) -> pd.arrays.IntegerArray:
+    """``to_micros`` of ``times`` with a missing time as SQL NULL (a nullable ``Int64`` array)."""
+    times = pd.Series(times)
+    missing = times.isna().to_numpy()
+    micros = to_micros(times.where(~missing, pd.Timestamp(0, tz=getattr(times.dtype, "tz", None))))
+    return pd.arrays.IntegerArray(micros, missing)
+
+
 def from_micros(micros: pd.Series | np.ndarray, like: pd.Series) -> pd.Series:
     """Timestamps of ``micros`` in the dtype (time zone and unit) of ``like``."""
     t = pd.Series(pd.to_datetime(np.asarray(micros, dtype="int64"), unit="us"))
