@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from experiments.churn import labels
 from experiments.churn.config import Config
@@ -39,6 +40,8 @@ SEGMENT_COLS = ("segment", "rfm_segment", "segment_name", "segment_label", "valu
 CLV_COLS = ("clv", "clv_12m", "predicted_clv", "expected_clv", "clv_value", "customer_value")
 SENTIMENT_COLS = ("sentiment", "sentiment_label", "label")
 SEVERITY_COLS = ("severity", "care_grade", "grade", "care_level")
+CONTACT_COLS = ("customer_id", "opened_at", "resolved_at", "resolved", "satisfaction")
+"""The columns of ``service_contacts`` the features read (``features.build_features``)."""
 SEVERITY = {"none": 0, "mild": 1, "low": 1, "moderate": 2, "medium": 2, "severe": 3, "high": 3, "critical": 3}
 
 
@@ -112,7 +115,10 @@ def load_company(folder: Path | None = None) -> CompanyInputs:
     for name in ("feedback_scored", "care_queue", "segments", "service_contacts"):
         path = base / f"{name}.parquet"
         if path.is_file():
-            optional[name] = pd.read_parquet(path)
+            # the service log's columns the features read, not its message texts (most of the file at xlarge)
+            keep = ([c for c in CONTACT_COLS if c in pq.read_schema(path).names] if name == "service_contacts"
+                    else None)
+            optional[name] = pd.read_parquet(path, columns=keep)
             inp.files.append(path)
     inp.scored, note = scored_feedback(inp.feedback, optional.get("feedback_scored"), optional.get("care_queue"))
     inp.notes.append(note)
