@@ -36,7 +36,8 @@ def _run(args: argparse.Namespace) -> int:
     from experiments.lab import runner
 
     try:
-        record = runner.run(args.names, profile=args.profile, cli_overrides=args.param or [], kind=args.kind)
+        record = runner.run(args.names, profile=args.profile, cli_overrides=args.param or [], kind=args.kind,
+                            jobs=args.jobs)
     except config.ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -119,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                      help="override a parameter: key=value for every notebook that has it, or notebook.key=value; "
                           "values are JSON (numbers, true, [\"a\"], {\"k\": 1}) or plain text")
+    run.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help="notebooks run side by side, each started once those it follows have finished (default: "
+                          "jobs in conf/runs.yaml; 1 runs them one after another)")
     run.set_defaults(func=_run)
 
     sub.add_parser("list", help="list scheduled notebooks and their parameters").set_defaults(func=_list)

@@ -15,6 +15,7 @@ the runner's process group would not reach it; the kernel is killed by the OS wh
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import ctypes
 import fcntl
@@ -39,7 +40,7 @@ from jupyter_core.paths import jupyter_runtime_dir
 
 from experiments.common.masking import mask_pii
 from experiments.data import paths, processed
-from experiments.lab import config, roles
+from experiments.lab import config, roles, schedule
 from experiments.lab.metrics import read_metrics
 from experiments.lab.notebook import fingerprint, git_revision
 from experiments.lab.report import history
@@ -77,6 +78,7 @@ class NotebookResult:
     headline: list[list[str]] = field(default_factory=list)  # [key, label] pairs shown on the index
     report_bytes: int | None = None
     warnings: list[str] = field(default_factory=list)  # shown as badges on the index, e.g. the size budget
+    started_seconds: float | None = None  # when it started, in seconds after the run started (side by side: overlap)
 
 
 class LocalKernelManager(AsyncKernelManager):
@@ -308,8 +310,11 @@ def _signals_end_the_run() -> Iterator[None]:
 
 def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: Iterable[str] = (),
         reports_root: Path | None = None, log: Callable[[str], None] = print,
-        before_publish: Callable[[Path], None] | None = None, kind: str | None = None) -> dict[str, Any]:
+        before_publish: Callable[[Path], None] | None = None, kind: str | None = None,
+        jobs: int | None = None) -> dict[str, Any]:
     """Run the named notebooks (all scheduled ones when empty) and publish the run; return its run.json content.
+
+    ``jobs``: how many notebooks run side by side (None: ``jobs:`` of conf/runs.yaml; 1: one after another).
 
     Raises ``config.ParameterError`` before executing anything when a name, parameter or type is wrong.
     ``before_publish`` is a hook for tests (called with the staging folder just before the atomic rename).
@@ -332,6 +337,7 @@ def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: It
     if kind not in (None, history.SCHEDULED, history.ADHOC):
         raise config.ParameterError(f"run kind must be {history.SCHEDULED!r} or {history.ADHOC!r}, got {kind!r}")
     kind = kind or history.classify(names, cli_overrides, profile)
+    jobs = schedule.configured_jobs() if jobs is None else schedule.check_jobs(jobs, "--jobs")
 
     root = reports_root or paths.reports_dir()
     root.mkdir(parents=True, exist_ok=True)
@@ -340,13 +346,13 @@ def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: It
     remove_stale_kernel_files()
     with _signals_end_the_run():
         return _run(order, specs, params, profile, list(cli_overrides), root, log, before_publish, kind,
-                    list(names))
+                    list(names), jobs)
 
 
 def _run(order: list[str], specs: Mapping[str, config.NotebookSpec], params: Mapping[str, dict[str, Any]],
          profile: str | None, cli_overrides: list[str], root: Path, log: Callable[[str], None],
          before_publish: Callable[[Path], None] | None, kind: str = history.SCHEDULED,
-         selected: list[str] | None = None) -> dict[str, Any]:
+         selected: list[str] | None = None, jobs: int = 1) -> dict[str, Any]:
     run_id = _new_run_id(root)
     staging = root / f".staging-{run_id}"
     lock = _lock_staging(staging)  # before the folder exists, so no other run can take it for a leftover
@@ -356,36 +362,16 @@ def _run(order: list[str], specs: Mapping[str, config.NotebookSpec], params: Map
     record: dict[str, Any] = {
         "run_id": run_id, "started_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "profile": profile,
         "kind": kind, "selected": selected or [], "cli_overrides": cli_overrides, "git_revision": git_revision(),
-        "data_fingerprint": fingerprint([paths.raw_dir()]), "python": sys.version.split()[0], "notebooks": []}
-    results: dict[str, NotebookResult] = {}
+        "data_fingerprint": fingerprint([paths.raw_dir()]), "python": sys.version.split()[0], "jobs": jobs,
+        "notebooks": []}
+    results = {name: NotebookResult(name=name, title=specs[name].title or name, status="skipped",
+                                    parameters=params[name], headline=[list(p) for p in specs[name].headline])
+               for name in order}
     try:
-        for i, name in enumerate(order, 1):
-            spec = specs[name]
-            result = NotebookResult(name=name, title=spec.title or name, status="skipped", parameters=params[name],
-                                    headline=[list(pair) for pair in spec.headline])
-            results[name] = result
-            failed_deps = [d for d in spec.depends_on if d in results and results[d].status != "passed"]
-            if failed_deps:
-                result.error = f"not run: depends on {', '.join(failed_deps)}, which did not pass"
-                log(f"[{i}/{len(order)}] {name}: skipped ({result.error})")
-                continue
-            log(f"[{i}/{len(order)}] {name}: running ...")
-            out_dir = staging / name
-            t0 = time.time()
-            try:
-                execute_notebook(name, params[name], out_dir, timeout_seconds=spec.timeout_seconds,
-                                 notebook_path=spec.path, progress=sys.stderr.isatty())
-                result.status = "passed"
-            except Exception as exc:  # noqa: BLE001 - one failed notebook must not stop the others
-                error = _error_text(exc)  # a stop on a missing column role gets inspect's proposed mapping
-                result.status, result.error = "failed", scrub_text(error + roles.missing_role_hint(name, params[name],
-                                                                                                  error))
-            scrub_folder(out_dir)  # the one masking step: nothing published under reports/ escapes it
-            result.metrics = read_metrics(out_dir)
-            result.duration_seconds = round(time.time() - t0, 2)
-            _render(result, spec, out_dir, run_id)
-            log(f"[{i}/{len(order)}] {name}: {result.status} in {result.duration_seconds:.1f} s"
-                + "".join(f" — {text}" for text in [result.error, *result.warnings] if text))
+        # papermill changes the process's working folder around each notebook (not per thread): hold it at the
+        # project root for the whole run, so notebooks side by side all start their kernels there
+        with contextlib.chdir(paths.project_root()):
+            _execute_all(order, specs, params, results, staging, run_id, log, jobs, started, root)
         record["notebooks"] = scrub([asdict(results[n]) for n in order])
         record["cli_overrides"] = scrub(record["cli_overrides"])
         record["duration_seconds"] = round(time.time() - started, 2)
@@ -407,6 +393,85 @@ def _run(order: list[str], specs: Mapping[str, config.NotebookSpec], params: Map
     write_index(root)
     record["folder"] = run_id
     return record
+
+
+def _execute_all(order: list[str], specs: Mapping[str, config.NotebookSpec], params: Mapping[str, dict[str, Any]],
+                 results: dict[str, NotebookResult], staging: Path, run_id: str, log: Callable[[str], None],
+                 jobs: int, started: float, root: Path) -> None:
+    """Execute the notebooks of ``order``, up to ``jobs`` side by side (``lab.schedule``), filling ``results``.
+
+    Each notebook runs in a worker thread (its kernel is a process of its own); this thread decides what starts,
+    writes the log lines and is the one a signal interrupts: then every kernel is killed (``kill_kernels``), the
+    workers are given a moment to notice, and the exception goes on to the run's clean-up.
+    """
+    position = {name: i for i, name in enumerate(order, 1)}
+    prereq = schedule.prerequisites(specs, order)
+    rank = None if jobs == 1 else schedule.priorities(specs, order, schedule.last_durations(load_runs(root)))
+    pending, finished = list(order), set()
+    running: dict[concurrent.futures.Future[None], str] = {}
+    stop = threading.Event()
+    progress = jobs == 1 and sys.stderr.isatty()
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="cil-notebook")
+
+    def say(name: str, text: str) -> None:
+        log(f"[{position[name]}/{len(order)}] {name}: {text}")
+
+    try:
+        while pending or running:
+            while len(running) < jobs and (name := schedule.next_ready(pending, finished, prereq, rank)):
+                pending.remove(name)
+                result, spec = results[name], specs[name]
+                failed_deps = [d for d in spec.depends_on if d in results and results[d].status != "passed"]
+                if failed_deps:
+                    result.error = f"not run: depends on {', '.join(failed_deps)}, which did not pass"
+                    say(name, f"skipped ({result.error})")
+                    finished.add(name)
+                    continue
+                say(name, "running ...")
+                result.started_seconds = round(time.time() - started, 2)
+                future = pool.submit(_execute_one, result, spec, params[name], staging / name, run_id, progress,
+                                     stop)
+                running[future] = name
+            if not running:
+                if pending:  # cannot happen with ``order`` in dependency order; never spin
+                    raise RuntimeError(f"no notebook can start: {', '.join(pending)} wait for each other")
+                continue
+            done, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in done:
+                name = running.pop(future)
+                finished.add(name)
+                result = results[name]
+                if future.exception() is not None:  # a bug of the runner itself: reported like a failed notebook
+                    result.status, result.error = "failed", scrub_text(_error_text(future.exception()))
+                say(name, f"{result.status} in {result.duration_seconds or 0:.1f} s"
+                    + "".join(f" — {text}" for text in [result.error, *result.warnings] if text))
+    except BaseException:
+        stop.set()
+        kill_kernels()
+        concurrent.futures.wait(running, timeout=30)  # kernels are dead: their notebooks end at once
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _execute_one(result: NotebookResult, spec: config.NotebookSpec, parameters: dict[str, Any], out_dir: Path,
+                 run_id: str, progress: bool, stop: threading.Event) -> None:
+    """Execute one notebook into ``out_dir``, mask the folder, read its metrics and render its report (a worker)."""
+    t0 = time.time()
+    try:
+        execute_notebook(spec.name, parameters, out_dir, timeout_seconds=spec.timeout_seconds,
+                         notebook_path=spec.path, progress=progress)
+        result.status = "passed"
+    except Exception as exc:  # noqa: BLE001 - one failed notebook must not stop the others
+        error = _error_text(exc)  # a stop on a missing column role gets inspect's proposed mapping
+        result.status, result.error = "failed", scrub_text(error + roles.missing_role_hint(spec.name, parameters,
+                                                                                          error))
+    if stop.is_set():  # the run is being interrupted: its staging folder is about to go
+        return
+    scrub_folder(out_dir)  # the one masking step: nothing published under reports/ escapes it
+    result.metrics = read_metrics(out_dir)
+    result.duration_seconds = round(time.time() - t0, 2)
+    _render(result, spec, out_dir, run_id)
 
 
 def _write_digest(staging: Path, record: dict[str, Any], run_id: str, specs: Mapping[str, config.NotebookSpec],
