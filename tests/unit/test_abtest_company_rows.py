@@ -21,8 +21,11 @@ def _whole_table_filtered(processed: Path, experiment_id: str) -> pd.DataFrame:
     return out
 
 
+@pytest.mark.parametrize("batch_rows", [200_000, 997])  # one batch; many (the tiny table has ~12,000 rows)
 @pytest.mark.parametrize("experiment_id", ["exp_cvr_lift", "exp_aa", "exp_srm"])
-def test_filtered_read_is_the_whole_table_filtered(tiny_world: Path, experiment_id: str):
+def test_filtered_read_is_the_whole_table_filtered(tiny_world: Path, experiment_id: str, batch_rows: int,
+                                                   monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(sources, "BATCH_ROWS", batch_rows)
     got = sources.company_world(experiment_id, tiny_world / "processed")
     want = _whole_table_filtered(tiny_world / "processed", experiment_id)
     assert len(got) > 0
