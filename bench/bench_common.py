@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-SIZES = ("tiny", "small", "medium", "large")
+SIZES = ("tiny", "small", "medium", "large", "xlarge")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
