@@ -94,63 +94,86 @@ def _anomalies(raw: dict[str, pd.DataFrame], counts: dict) -> dict[str, Any]:
     }
 
 
+def _block_counts(w: Any) -> dict[str, Any]:
+    """The manifest counts of one world (or one block of it) that add up over blocks."""
+    churn = w.truth["churn.csv"]
+    records = w.truth["person_records.csv"]
+    return {
+        "persons": len(w.truth["persons.csv"]), "customer_records": len(records),
+        "persons_with_several_records": int((records.groupby("person_id").size() > 1).sum()),
+        "churn_population": len(churn), "churned": int(churn["churned"].sum()),
+        "feedback_rows": len(w.raw["feedback.jsonl"]),
+        "campaign_rows": len(w.raw["campaigns.csv"]), "campaign_customers": len(w.truth["campaign.csv"]),
+        **w.counts["customers"], **_anomalies(w.raw, w.counts),
+        "planted_zero_price_lines": w.counts["planted_bad_price_lines"]["zero"],
+        "planted_negative_price_lines": w.counts["planted_bad_price_lines"]["negative"],
+        "forced_retention_orders": w.counts["forced_retention_orders"],
+    }
+
+
 def generate(out_dir: str | os.PathLike[str], size: str = "small", seed: int = 42) -> dict:
     """Write the raw files into ``out_dir`` and the truth into ``out_dir/_truth``; return the manifest.
 
     ``size`` is one of ``SIZES``; the output is byte-identical for the same ``size`` and ``seed``. Existing
-    files of the same names are overwritten; other files are left alone.
+    files of the same names are overwritten; other files are left alone. A size with several ``blocks`` is
+    written block by block (``synthetic.blocks``).
     """
-    from experiments.synthetic.world import build_world
+    from experiments.data.catalog import company_entries
 
     spec = get_size(size)
     out = Path(out_dir)
     truth_dir = out / TRUTH_DIR
     truth_dir.mkdir(parents=True, exist_ok=True)
-    w = build_world(spec, int(seed))
-    files: dict[str, dict[str, Any]] = {}
-    from experiments.data.catalog import company_entries
-    from experiments.synthetic.prospects import make_prospects  # issue 21: own RNG stream, no other file changes
+    if spec.blocks > 1:
+        from experiments.synthetic.blocks import generate_blocks
 
-    w.raw["prospects.csv"], w.truth["prospects.csv"] = make_prospects(w.truth["segments.csv"],
-                                                                      w.truth["persons.csv"], int(seed))
-    for entry in company_entries():
-        name = entry.filename
-        path = out / name
-        _write_raw(w.raw[name], path, entry.format, entry.encoding, entry.sheet)
-        files[name] = {"rows": len(w.raw[name]), "sha256": writer.sha256(path)}
-    for name, df in w.truth.items():
-        path = truth_dir / name
-        (writer.write_parquet if name.endswith(".parquet") else writer.write_csv)(df, path)
-    writer.write_json(w.experiments, truth_dir / "experiments.json")
-    truth_files = {name: {"rows": len(df), "sha256": writer.sha256(truth_dir / name)} for name, df in w.truth.items()}
-    truth_files["experiments.json"] = {"rows": len(w.experiments),
-                                       "sha256": writer.sha256(truth_dir / "experiments.json")}
-    writer.write_json(w.service, truth_dir / "service.json")
-    truth_files["service.json"] = {"rows": w.service["contacts"], "sha256": writer.sha256(truth_dir / "service.json")}
-    churn = w.truth["churn.csv"]
-    records = w.truth["person_records.csv"]
+        def write_raw(df: pd.DataFrame, path: Path, entry: Any, append: bool) -> None:
+            if entry.format == "csv":
+                writer.write_csv(df, path, encoding=entry.encoding or "utf-8", append=append)
+            elif entry.format == "jsonl":
+                writer.write_jsonl(df, path, append=append)
+            else:
+                _write_raw(df, path, entry.format, entry.encoding, entry.sheet)
+
+        raw_rows, truth_rows, counts = generate_blocks(out, truth_dir, spec, int(seed), write_raw, _block_counts)
+        counts["items"] = spec.items
+    else:
+        raw_rows, truth_rows, counts = _generate_one(out, truth_dir, spec, int(seed))
+    counts["records_per_person"] = round(counts["customer_records"] / counts["persons"], 4)
+    files = {e.filename: {"rows": raw_rows[e.filename], "sha256": writer.sha256(out / e.filename)}
+             for e in company_entries()}
+    truth_files = {name: {"rows": n, "sha256": writer.sha256(truth_dir / name)} for name, n in truth_rows.items()}
     manifest = {
         "generator_version": GENERATOR_VERSION, "seed": int(seed), "size": size,
         "as_of": f"{AS_OF:%Y-%m-%d}", "reference_date": f"{REFERENCE_DATE:%Y-%m-%d}", "label_days": LABEL_DAYS,
-        "files": files, "truth_files": truth_files,
-        "counts": {
-            "persons": len(w.truth["persons.csv"]), "customer_records": len(records),
-            "records_per_person": round(len(records) / len(w.truth["persons.csv"]), 4),
-            "persons_with_several_records": int((records.groupby("person_id").size() > 1).sum()),
-            "churn_population": len(churn), "churned": int(churn["churned"].sum()),
-            "feedback_rows": len(w.raw["feedback.jsonl"]), "items": len(w.raw["items.csv"]),
-            "ad_event_rows": len(w.raw["ad_events.csv"]),
-            "campaign_rows": len(w.raw["campaigns.csv"]), "campaign_customers": len(w.truth["campaign.csv"]),
-            **w.counts["customers"], **_anomalies(w.raw, w.counts),
-            "planted_zero_price_lines": w.counts["planted_bad_price_lines"]["zero"],
-            "planted_negative_price_lines": w.counts["planted_bad_price_lines"]["negative"],
-            "forced_retention_orders": w.counts["forced_retention_orders"],
-        },
+        "files": files, "truth_files": truth_files, "counts": counts,
         "planted": {"copurchase": COPURCHASE, "churn_intercept": INTERCEPT, "churn_coefficients": COEF,
                     "late_delivery_days_over": 5, "taste_rank": 8},
     }
     writer.write_json(manifest, truth_dir / "manifest.json")
     return json.loads((truth_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _generate_one(out: Path, truth_dir: Path, spec: Any, seed: int) -> tuple[dict, dict, dict]:
+    """Build the whole world in memory and write it; return (raw files' rows, truth files' rows, counts)."""
+    from experiments.data.catalog import company_entries
+    from experiments.synthetic.prospects import make_prospects  # issue 21: own RNG stream, no other file changes
+    from experiments.synthetic.world import build_world
+
+    w = build_world(spec, seed)
+    w.raw["prospects.csv"], w.truth["prospects.csv"] = make_prospects(w.truth["segments.csv"],
+                                                                      w.truth["persons.csv"], seed)
+    for entry in company_entries():
+        _write_raw(w.raw[entry.filename], out / entry.filename, entry.format, entry.encoding, entry.sheet)
+    for name, df in w.truth.items():
+        (writer.write_parquet if name.endswith(".parquet") else writer.write_csv)(df, truth_dir / name)
+    writer.write_json(w.experiments, truth_dir / "experiments.json")
+    writer.write_json(w.service, truth_dir / "service.json")
+    truth_rows = {name: len(df) for name, df in w.truth.items()}
+    truth_rows["experiments.json"] = len(w.experiments)
+    truth_rows["service.json"] = w.service["contacts"]
+    counts = _block_counts(w) | {"items": len(w.raw["items.csv"]), "ad_event_rows": len(w.raw["ad_events.csv"])}
+    return {name: len(df) for name, df in w.raw.items()}, truth_rows, counts
 
 
 def manifest_complete(raw_dir: str | os.PathLike[str]) -> bool:

@@ -129,7 +129,7 @@ def _one(exp_id: str, spec: dict, units: int, rng: np.random.Generator) -> tuple
 
 def make_ad_events(units: int, seed: int) -> tuple[pd.DataFrame, dict]:
     """Return ``ad_events`` (file columns, one row per unit and experiment) and the truth per experiment."""
-    from experiments.synthetic.sizes import SIZES
+    from experiments.synthetic.sizes import BASE_SIZES, SIZES
 
     rng = rng_for(seed, "ads")
     pool = rng.permutation(np.arange(1, 2 * units + 1))
@@ -146,7 +146,8 @@ def make_ad_events(units: int, seed: int) -> tuple[pd.DataFrame, dict]:
         if spec["faults"]:
             df, counts = _faults(df, rng)
         t.update(counts)
-        t["power_by_size_at_alpha_0.05"] = {s: cvr_power(z.exp_units, spec["cvr_lift"]) for s, z in SIZES.items()}
+        t["power_by_size_at_alpha_0.05"] = {s: cvr_power(z.exp_units, spec["cvr_lift"]) for s, z in SIZES.items()
+                                              if s in BASE_SIZES}
         t["rows"] = len(df)
         t["observed"] = _observed(df)
         frames.append(df)

@@ -88,8 +88,9 @@ def planted_effects(f: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np.nda
 
 def make_campaign(orders: pd.DataFrame, lines: pd.DataFrame, list_price: np.ndarray, feedback: pd.DataFrame,
                   records: pd.DataFrame, beh_shop_rec: np.ndarray, beh_pos_rec: np.ndarray, person_ids: np.ndarray,
-                  seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the raw ``campaigns.csv`` rows and the truth table (one row per campaign person)."""
+                  seed: int, first: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the raw ``campaigns.csv`` rows and the truth table (one row per campaign person); send ids are
+    numbered from ``first``."""
     rng = rng_for(seed, "campaign")
     f = send_features(orders, lines, list_price, feedback)
     add, mult, base, dog = planted_effects(f)
@@ -107,7 +108,7 @@ def make_campaign(orders: pd.DataFrame, lines: pd.DataFrame, list_price: np.ndar
     sent = pd.Timestamp(START) + pd.to_timedelta(SEND_DAY, unit="D") + pd.to_timedelta(
         rng.integers(9 * 3600, 18 * 3600, len(pick)), unit="s")
     arm_name = np.asarray(ARMS, dtype=object)[arm]
-    raw = pd.DataFrame({"send_id": [f"CM{k + 1:06d}" for k in range(len(pick))], "customer_ref": ref,
+    raw = pd.DataFrame({"send_id": [f"CM{k + first:06d}" for k in range(len(pick))], "customer_ref": ref,
                         "arm": arm_name, "sent_at": sent.strftime("%d/%m/%Y %H:%M"),
                         "cost": [COST[a] for a in arm_name], "spend_30d": spend})
     dup = rng.choice(len(raw), min(N_DUPLICATES, len(raw)), replace=False)

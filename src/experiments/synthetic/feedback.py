@@ -106,8 +106,10 @@ FEEDBACK_FLAGS = ("negation", "mixed", "sarcasm", "rating_disagrees", "duplicate
 
 
 def render_feedback(plan: pd.DataFrame, order_ids: pd.Series, order_amount: pd.Series, items: pd.DataFrame,
-                    records: pd.DataFrame, seed: int, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Compose texts and return (raw feedback table in file columns, truth table). Rows are sorted by time.
+                    records: pd.DataFrame, seed: int, rng: np.random.Generator,
+                    first: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compose texts and return (raw feedback table in file columns, truth table). Rows are sorted by time; their
+    ids are numbered from ``first`` (a block of a world generated in blocks starts after the blocks before it).
 
     ``rng`` is the texts' own stream (``rng_for(seed, "feedback_text")``): the planned facts (``plan_feedback``,
     which the churn model and the campaigns read) and every other raw file stay byte-identical when only the texts
@@ -153,7 +155,7 @@ def render_feedback(plan: pd.DataFrame, order_ids: pd.Series, order_amount: pd.S
     for sent, (lo, hi) in WRONG_RATING.items():
         m = flip & (plan["sentiment"].to_numpy() == sent)
         rating[m] = rng.integers(lo, hi, int(m.sum()))
-    fid = [f"F{k + 1:06d}" for k in range(n)]
+    fid = [f"F{k + first:06d}" for k in range(n)]
     created = (pd.Timestamp(EPOCH) + pd.to_timedelta(plan["sec"].to_numpy(), unit="s") - pd.Timedelta(hours=8))
     rec_ids = records["record_id"].to_numpy()
     raw = pd.DataFrame({

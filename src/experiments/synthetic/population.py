@@ -46,11 +46,12 @@ def _faker(locale: str, seed: int) -> Faker:
     return fake
 
 
-def _valid_numbers(rng: np.random.Generator, n: int, region: str) -> list[phonenumbers.PhoneNumber]:
+def _valid_numbers(rng: np.random.Generator, n: int, region: str,
+                   seen: set[int] | None = None) -> list[phonenumbers.PhoneNumber]:
     """Draw ``n`` distinct numbers that ``phonenumbers`` accepts as valid for ``region`` (CN mobiles or US, not
-    Canada, which shares the +1 country code)."""
+    Canada, which shares the +1 country code), none of them in ``seen`` (national numbers; updated in place)."""
     out: list[phonenumbers.PhoneNumber] = []
-    seen: set[int] = set()
+    seen = set() if seen is None else seen
     prefixes = np.array(ZhPhone.phonenumber_prefixes, dtype=np.int64)
     while len(out) < n:
         k = int((n - len(out)) * 1.3) + 8
@@ -87,12 +88,15 @@ def _phone_variants(num: phonenumbers.PhoneNumber) -> tuple[str, str, str]:
     return e164, f"+{num.country_code} {national}", national
 
 
-def make_persons(n: int, seed: int) -> pd.DataFrame:
+def make_persons(n: int, seed: int, first_id: int = 1, taken: dict[str, set] | None = None) -> pd.DataFrame:
     """Return ``n`` clean persons (the truth), drawn from Faker and ``phonenumbers``.
 
     Columns: person_id, name, phone_e164, phone_intl, phone_national, email, city, gender (M/F), birth_date,
-    signup_date, language (zh/en), address.
+    signup_date, language (zh/en), address. A world generated in blocks numbers each block's persons from
+    ``first_id`` and passes the same ``taken`` (emails, CN and US numbers so far; updated in place) to every block, so
+    no two persons share an email or a phone number.
     """
+    taken = {"email": set(), "CN": set(), "US": set()} if taken is None else taken
     rng = rng_for(seed, "persons")
     zh, en = _faker("zh_CN", seed), _faker("en_US", seed)
     is_en = rng.random(n) < EN_SHARE
@@ -103,7 +107,7 @@ def make_persons(n: int, seed: int) -> pd.DataFrame:
     zh_city = rng.choice(len(zh_cities), n, p=zipf / zipf.sum())
     en_city = rng.integers(0, len(en_cities), n)
     names, emails, addresses, cities = [], [], [], []
-    used_emails: set[str] = set()
+    used_emails: set[str] = taken["email"]
     for i in range(n):
         fake = en if is_en[i] else zh
         if is_en[i]:
@@ -127,7 +131,8 @@ def make_persons(n: int, seed: int) -> pd.DataFrame:
     idx_en = np.flatnonzero(is_en)
     idx_zh = np.flatnonzero(~is_en)
     for idx, region in ((idx_zh, "CN"), (idx_en, "US")):
-        for i, num in zip(idx.tolist(), _valid_numbers(rng, len(idx), region), strict=True):
+        for i, num in zip(idx.tolist(), _valid_numbers(rng, len(idx), region, taken[region]),
+                               strict=True):
             numbers[i] = num
     formats = [_phone_variants(num) for num in numbers]  # type: ignore[arg-type]
     age_days = rng.integers(18 * 365, 75 * 365, n)
@@ -135,7 +140,7 @@ def make_persons(n: int, seed: int) -> pd.DataFrame:
     signup_day = np.where(rng.random(n) < 0.45, rng.integers(-1095, 0, n), rng.integers(0, 530, n))
     signup = [START + timedelta(days=int(d)) for d in signup_day]
     return pd.DataFrame({
-        "person_id": [f"H{i + 1:06d}" for i in range(n)],
+        "person_id": [f"H{i + first_id:06d}" for i in range(n)],
         "name": names,
         "phone_e164": [f[0] for f in formats],
         "phone_intl": [f[1] for f in formats],
@@ -159,11 +164,12 @@ def _gbk_ok(text: str) -> bool:
     return True
 
 
-def assign_records(persons: pd.DataFrame, seed: int) -> pd.DataFrame:
+def assign_records(persons: pd.DataFrame, seed: int, first: dict[str, int] | None = None) -> pd.DataFrame:
     """Spread each person over 1-4 raw records (about 1.6 on average) and number the records per source.
 
     Returns one row per record: source, record_id, person (row index), primary (the person's first record in
-    that source), reg_day (registration day on the internal axis). Ids are shuffled so they do not follow persons.
+    that source), reg_day (registration day on the internal axis). Ids are shuffled so they do not follow persons;
+    each source's are numbered from ``first[source]`` (1 unless a block of a larger world says otherwise).
     """
     rng = rng_for(seed, "records")
     n = len(persons)
@@ -200,5 +206,6 @@ def assign_records(persons: pd.DataFrame, seed: int) -> pd.DataFrame:
     rec["record_id"] = ""
     for s in SOURCES:
         mask = (rec["source"] == s).to_numpy()
-        rec.loc[mask, "record_id"] = [f"{ID_PREFIX[s]}{k + 1:07d}" for k in range(int(mask.sum()))]
+        start = (first or {}).get(s, 1)
+        rec.loc[mask, "record_id"] = [f"{ID_PREFIX[s]}{k + start:07d}" for k in range(int(mask.sum()))]
     return rec[["source", "record_id", "person", "primary", "reg_day"]]

@@ -19,13 +19,17 @@ DUPLICATE_RATE = 0.005
 _DAY_PAD = 2
 
 
-def order_ids(orders: pd.DataFrame) -> pd.Series:
-    """Return order id strings indexed by internal key (``S``/``T`` + zero-padded rank in time order)."""
+def order_ids(orders: pd.DataFrame, first: dict[str, int] | None = None, width: int | None = None) -> pd.Series:
+    """Return order id strings indexed by internal key (``S``/``T`` + zero-padded rank in time order).
+
+    A block of a world generated in blocks numbers from ``first[prefix]`` with a fixed ``width`` (ids then follow
+    time within the block only)."""
     out = []
     for channel, prefix in ((SHOP, "S"), (POS, "T")):
         o = orders[orders["channel"] == channel].sort_values(["day", "tod", "key"], kind="stable")
-        width = max(6, len(str(len(o))))
-        out.append(pd.Series([f"{prefix}{k + 1:0{width}d}" for k in range(len(o))], index=o["key"].to_numpy()))
+        w = width or max(6, len(str(len(o))))
+        start = (first or {}).get(prefix, 1)
+        out.append(pd.Series([f"{prefix}{k + start:0{w}d}" for k in range(len(o))], index=o["key"].to_numpy()))
     return pd.concat(out)
 
 

@@ -42,7 +42,7 @@ HOLIDAYS = {"2025-01-27": 1.8, "2025-04-04": 1.5, "2025-05-01": 1.7, "2025-06-18
 INCIDENT = {"topic": "delivery", "start": "2025-05-12", "end": "2025-05-18",
             "ramp": (0.8, 1.6, 2.4, 2.6, 2.4, 1.8, 1.2)}
 INCIDENT_CHANNELS = (0.15, 0.25, 0.10, 0.40, 0.07, 0.03)
-CONTACTS_PER_DAY = {"tiny": 14, "small": 110, "medium": 250, "large": 600}
+CONTACTS_PER_DAY = {"tiny": 14, "small": 110, "medium": 250, "large": 600, "xlarge": 1500}
 HOUR_WEIGHT = np.array([1, 0.6, 0.4, 0.3, 0.3, 0.5, 1, 2, 4, 6, 7, 7, 6, 5, 5, 5, 5, 5, 6, 7, 7, 6, 4, 2], float)
 ANONYMOUS = {"app_chat": 0.0, "wechat_pm": 0.05, "weibo_pm": 0.3, "weibo_comment": 0.6, "hotline": 0.25,
              "email": 0.1}

@@ -28,6 +28,22 @@ LINES_PER_ORDER = 1.6
 GUEST_SHARE = 0.1
 
 
+@dataclass(frozen=True)
+class Block:
+    """One block of persons of a world generated in blocks (``Size.blocks`` > 1).
+
+    ``seed`` drives every per-person stream of the block; ``items_seed`` is the world's (every block sells the same
+    items); ``first`` holds the first number of each id kind (``H`` persons, ``crm``/``shop``/``wechat``/``pos``
+    records, ``S``/``T`` orders, ``F`` feedback, ``CM`` campaign sends) and ``taken`` the emails and phone numbers
+    of the blocks before (updated in place). The ad events and the service log are drawn once for the whole world.
+    """
+
+    seed: int
+    items_seed: int
+    first: dict[str, int]
+    taken: dict[str, set]
+
+
 @dataclass
 class World:
     """Everything generated: raw tables by file name and truth tables by file name, plus anomaly counts."""
@@ -37,6 +53,8 @@ class World:
     experiments: dict = field(default_factory=dict)
     service: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
+    parts: dict = field(default_factory=dict)
+    """A block's inputs to the world-level tables: its records, persons' languages, shop members."""
 
 
 def _force_purchase(o: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -46,13 +64,16 @@ def _force_purchase(o: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     return o
 
 
-def build_world(size: Size, seed: int) -> World:
-    """Generate the whole world for ``size`` and ``seed`` (pure: no files written)."""
+def build_world(size: Size, seed: int, block: Block | None = None) -> World:
+    """Generate the whole world for ``size`` and ``seed`` (pure: no files written), or one ``block`` of it (then
+    without the ad events and the service log, which ``synthetic.blocks`` draws once for the world)."""
     w = World()
-    persons = make_persons(size.persons, seed)
-    records = assign_records(persons, seed)
+    items_seed, first = (seed, {}) if block is None else (block.items_seed, block.first)
+    seed = seed if block is None else block.seed
+    persons = make_persons(size.persons, seed, first.get("H", 1), None if block is None else block.taken)
+    records = assign_records(persons, seed, first)
     customers, w.counts["customers"] = build_raw(persons, records, seed)
-    items = make_items(size.items, seed)
+    items = make_items(size.items, items_seed)
     tastes = make_tastes(size.persons, seed)
     rng = rng_for(seed, "orders")
     beh = make_behaviour(persons, records, rng)
@@ -90,7 +111,7 @@ def build_world(size: Size, seed: int) -> World:
     fb_pre = plan_feedback(n_pre, 0, REF_DAY - 1, o_all, first_item, persons, records, fb_rng)
     drivers = churn.churn_drivers(o_all, l_all, price, fb_pre)
     camp_raw, camp_truth = campaign.make_campaign(o_all, l_all, price, fb_pre, records, beh.shop_rec, beh.pos_rec,
-                                                  persons["person_id"].to_numpy(), seed)
+                                                  persons["person_id"].to_numpy(), seed, first.get("CM", 1))
     truth_churn = churn.draw_churn(drivers, rng_for(seed, "churn"))
     churned = truth_churn.index.to_numpy()[truth_churn["churned"].to_numpy() == 1]
     retained = truth_churn.index.to_numpy()[truth_churn["churned"].to_numpy() == 0]
@@ -127,10 +148,10 @@ def build_world(size: Size, seed: int) -> World:
     first_item = pd.Series(l_all["item"].to_numpy(), index=l_all["key"].to_numpy())
     first_item = first_item[~first_item.index.duplicated()]
     fb_post = plan_feedback(size.feedback_rows - n_pre, REF_DAY, END_DAY, o_all, first_item, persons, records, fb_rng)
-    ids = order_ids(o_all)
+    ids = order_ids(o_all, first, None if block is None else 8)
     amount = (l_all["qty"] * l_all["unit_price"]).groupby(l_all["key"]).sum().round(2)
     fb_raw, fb_truth = render_feedback(pd.concat([fb_pre, fb_post], ignore_index=True), ids, amount, items, records,
-                                       seed, rng_for(seed, "feedback_text"))
+                                       seed, rng_for(seed, "feedback_text"), first.get("F", 1))
 
     dup_rng = rng_for(seed, "duplicates")
     w.raw["shop_orders.csv"], w.counts["shop_duplicate_lines"] = shop_table(o_all, l_all, ids, records, items,
@@ -143,12 +164,18 @@ def build_world(size: Size, seed: int) -> World:
     w.raw["wechat_members.csv"] = customers["wechat"]
     w.raw["pos_members.xlsx"] = customers["pos"]
     w.raw["feedback.jsonl"] = fb_raw
-    w.raw["ad_events.csv"], w.experiments = ads.make_ad_events(size.exp_units, seed)
     shop = np.flatnonzero(beh.shop_rec >= 0)  # issue 21: logged-in units cite their shop account (own stream)
-    w.raw["ad_events.csv"], w.truth["ad_members.csv"] = ads.link_members(
-        w.raw["ad_events.csv"], records["record_id"].to_numpy()[beh.shop_rec[shop]],
-        persons["person_id"].to_numpy()[shop], seed)
-    w.raw["service_log.csv"], w.service = service.make_service_log(size, seed, records, persons)
+    if block is None:
+        w.raw["ad_events.csv"], w.experiments = ads.make_ad_events(size.exp_units, seed)
+        w.raw["ad_events.csv"], w.truth["ad_members.csv"] = ads.link_members(
+            w.raw["ad_events.csv"], records["record_id"].to_numpy()[beh.shop_rec[shop]],
+            persons["person_id"].to_numpy()[shop], seed)
+        w.raw["service_log.csv"], w.service = service.make_service_log(size, seed, records, persons)
+    else:
+        w.parts = {"records": records[["source", "record_id", "person", "reg_day"]],
+                   "language": persons["language"].to_numpy(),
+                   "shop_refs": records["record_id"].to_numpy()[beh.shop_rec[shop]],
+                   "shop_persons": persons["person_id"].to_numpy()[shop]}
     w.raw["campaigns.csv"] = camp_raw
     w.truth["campaign.csv"] = camp_truth
     w.counts["planted_bad_price_lines"] = bad_price
@@ -191,4 +218,4 @@ def _bad_prices(o: pd.DataFrame, lines: pd.DataFrame, size: Size, rng: np.random
     return lines, {"zero": int(len(zero)), "negative": int(len(neg))}
 
 
-__all__ = ["World", "build_world", "POS", "SHOP"]
+__all__ = ["Block", "World", "build_world", "POS", "SHOP"]

@@ -22,8 +22,13 @@ import pyarrow.parquet as pq
 FIXED_TIME = datetime(2025, 7, 1, 0, 0, 0)
 
 
-def write_csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8") -> None:
-    """Write ``df`` as CSV without index; ``None``/NaN become empty fields; newline ``\\n``."""
+def write_csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8", append: bool = False) -> None:
+    """Write ``df`` as CSV without index; ``None``/NaN become empty fields; newline ``\\n``. ``append`` adds the rows
+    (no header, no second byte-order mark) to a file written before."""
+    if append:
+        df.to_csv(path, index=False, header=False, mode="a", lineterminator="\n", chunksize=200_000,
+                  encoding="utf-8" if encoding == "utf-8-sig" else encoding)
+        return
     df.to_csv(path, index=False, encoding=encoding, lineterminator="\n", chunksize=200_000)
 
 
@@ -39,10 +44,11 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-def write_jsonl(df: pd.DataFrame, path: Path) -> None:
-    """Write one JSON object per row (UTF-8, keys in column order, missing values as ``null``)."""
+def write_jsonl(df: pd.DataFrame, path: Path, append: bool = False) -> None:
+    """Write one JSON object per row (UTF-8, keys in column order, missing values as ``null``), after the file's
+    rows if ``append``."""
     cols = list(df.columns)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+    with open(path, "a" if append else "w", encoding="utf-8", newline="\n") as fh:
         for row in zip(*(df[c].tolist() for c in cols), strict=True):
             fh.write(json.dumps({c: _jsonable(v) for c, v in zip(cols, row, strict=True)}, ensure_ascii=False))
             fh.write("\n")
@@ -116,29 +122,63 @@ def _cell(ref: str, v: Any) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
-def write_xlsx(df: pd.DataFrame, path: Path, sheet: str) -> None:
-    """Write ``df`` as a one-sheet workbook: ``date`` values become date cells (number format 14), numbers stay
-    numbers, text is inline. A small streaming writer (openpyxl reads it back) with every timestamp pinned, so
-    the bytes depend on the data only; openpyxl's own writer is ~20x slower without lxml."""
+def _xlsx_rows(df: pd.DataFrame, first_row: int, header: bool) -> str:
+    """The ``<row>`` elements of ``df`` (with its column names first if ``header``), numbered from ``first_row``."""
     letters = [chr(ord("A") + k) for k in range(len(df.columns))]
     if len(letters) > 26:
         raise ValueError(f"write_xlsx supports up to 26 columns, got {len(df.columns)}")
     cols = [df[c].tolist() for c in df.columns]
-    out = [_HEAD, f'<worksheet xmlns="{_XLSX_NS}"><sheetData>']
-    rows = [list(df.columns), *zip(*cols, strict=True)]
-    for i, row in enumerate(rows, start=1):
-        out.append(f'<row r="{i}">' + "".join(_cell(f"{a}{i}", v) for a, v in zip(letters, row, strict=True))
-                   + "</row>")
-    out.append("</sheetData></worksheet>")
+    rows = [list(df.columns), *zip(*cols, strict=True)] if header else zip(*cols, strict=True)
+    return "".join(f'<row r="{i}">' + "".join(_cell(f"{a}{i}", v) for a, v in zip(letters, row, strict=True))
+                   + "</row>" for i, row in enumerate(rows, start=first_row))
+
+
+_XLSX_ORDER = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "xl/workbook.xml",
+               "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml")
+_SHEET_OPEN = f'<worksheet xmlns="{_XLSX_NS}"><sheetData>'
+_SHEET_CLOSE = "</sheetData></worksheet>"
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    zi = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+    zi.compress_type = zipfile.ZIP_DEFLATED
+    zi.external_attr = 0o600 << 16
+    return zi
+
+
+def write_xlsx(df: pd.DataFrame, path: Path, sheet: str) -> None:
+    """Write ``df`` as a one-sheet workbook: ``date`` values become date cells (number format 14), numbers stay
+    numbers, text is inline. A small streaming writer (openpyxl reads it back) with every timestamp pinned, so
+    the bytes depend on the data only; openpyxl's own writer is ~20x slower without lxml."""
     parts = _xlsx_parts(sheet)
-    parts["xl/worksheets/sheet1.xml"] = "".join(out)
+    parts["xl/worksheets/sheet1.xml"] = _HEAD + _SHEET_OPEN + _xlsx_rows(df, 1, header=True) + _SHEET_CLOSE
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name in ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "xl/workbook.xml",
-                     "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml"):
-            zi = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            zf.writestr(zi, parts[name].encode("utf-8"))
+        for name in _XLSX_ORDER:
+            zf.writestr(_zip_info(name), parts[name].encode("utf-8"))
+
+
+class XlsxAppender:
+    """A one-sheet workbook written block by block (``append(df)`` per block, then ``close()``), in the format of
+    ``write_xlsx``: the sheet is deflated as it is written, so only one block's rows are ever held."""
+
+    def __init__(self, path: Path, sheet: str) -> None:
+        self._zf = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED)
+        parts = _xlsx_parts(sheet)
+        for name in _XLSX_ORDER[:-1]:
+            self._zf.writestr(_zip_info(name), parts[name].encode("utf-8"))
+        self._sheet = self._zf.open(_zip_info(_XLSX_ORDER[-1]), "w", force_zip64=True)
+        self._sheet.write((_HEAD + _SHEET_OPEN).encode("utf-8"))
+        self._next_row = 1
+
+    def append(self, df: pd.DataFrame) -> None:
+        """Add ``df``'s rows (its column names first, for the first block)."""
+        self._sheet.write(_xlsx_rows(df, self._next_row, header=self._next_row == 1).encode("utf-8"))
+        self._next_row += len(df) + (self._next_row == 1)
+
+    def close(self) -> None:
+        self._sheet.write(_SHEET_CLOSE.encode("utf-8"))
+        self._sheet.close()
+        self._zf.close()
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:
