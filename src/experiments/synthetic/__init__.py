@@ -13,7 +13,8 @@ Public API
       def tiny_raw(tmp_path_factory):
           return generate_cached("tiny", 1, tmp_path_factory.getbasetemp() / "worlds")
 
-- ``SIZES``: tiny / small / medium / large (persons, order lines, experiment units, feedback rows, items).
+- ``SIZES``: tiny / small / medium / large (persons, order lines, experiment units, feedback rows, items) and xlarge
+  (1,000,000 persons, 10 million order lines), written in 10 blocks of persons by ``blocks`` (memory of one block).
 - ``raw_files()`` (the company sources of conf/catalog.yaml) and ``TRUTH_FILES``: the file names written.
 
 Modules: ``sizes`` (calendar, sizes, random streams), ``people`` and ``records`` (persons and their messy
