@@ -1,6 +1,8 @@
-"""The benchmark report: cost against world size on log-log axes, per notebook, from bench/results/main_<size>.json.
+"""The benchmark report: cost against world size on log-log axes, per notebook, from bench/results/main_<size>*.json.
 
-Reads every ``main_<size>.json`` that ``bench_main.py`` wrote with per-notebook figures, and writes one offline HTML
+Reads the per-notebook figures ``bench_main.py --isolated`` wrote (``main_<size>_isolated.json``; an older
+``main_<size>.json`` of that shape too) and the whole scheduled run of ``bench_main.py`` (``main_<size>.json``:
+one command, notebooks side by side, with its critical path), and writes one offline HTML
 page in the lab's report style (``experiments.lab.report.render.page``: same shell and stylesheet, charts embedded as
 SVG): wall time, CPU time and peak memory of the process tree against the world's order lines, one line per notebook
 (and the generator), on log-log axes with a dotted "linear" guide, plus the figures as tables and each notebook's
@@ -39,22 +41,57 @@ LARGE_TARGET_SECONDS = 240
 
 
 def load_results(folder: Path) -> list[dict]:
-    """The ``main_<size>.json`` results with per-notebook figures, smallest world first."""
+    """Per size, smallest world first: the per-notebook figures (``main_<size>_isolated.json``, or an older
+    ``main_<size>.json`` of that shape) with the whole scheduled run (``main_<size>.json`` of ``--whole``) as
+    ``whole`` when measured; sizes with neither per-notebook figures nor a whole run are left out."""
     out = []
     for size in SIZE_ORDER:
-        path = folder / f"main_{size}.json"
-        if path.exists():
-            result = json.loads(path.read_text(encoding="utf-8"))
-            if "notebooks" in result and result.get("order_lines"):
-                out.append(result)
+        found = {}
+        for name in (f"main_{size}.json", f"main_{size}_isolated.json"):
+            path = folder / name
+            if path.exists():
+                result = json.loads(path.read_text(encoding="utf-8"))
+                if result.get("order_lines") and ("notebooks" in result or "whole" in result):
+                    found[name] = result
+        merged = found.get(f"main_{size}_isolated.json") or found.get(f"main_{size}.json")
+        if merged is None:
+            continue
+        whole = found.get(f"main_{size}.json", {}).get("whole")
+        if "notebooks" not in merged:  # a whole run only: its per-notebook durations stand in
+            merged = dict(merged, notebooks={}, run_notebooks={})
+        out.append(dict(merged, whole=whole) if whole else merged)
     return out
+
+
+def whole_table(results: list[dict]) -> str:
+    """The scheduled run as one command (``bench_main.py --whole``), per size: wall, CPU, peak, jobs, critical path."""
+    rows = []
+    for r in results:
+        w = r.get("whole")
+        if not w:
+            continue
+        path = " → ".join(w.get("critical_path") or [])
+        rows.append(f"<tr><td>{html.escape(r['size'])}</td><td>{w['jobs']}</td><td><b>{w['wall_seconds']}</b></td>"
+                    f"<td>{w['cpu_seconds']}</td><td>{w['peak_rss_mb']}</td><td>{w.get('sum_of_notebook_seconds', '')}"
+                    f"</td><td>{html.escape(path)} ({w.get('critical_path_seconds', '')} s)</td>"
+                    f"<td>{w['load_average_1min_before']} → {w['load_average_1min_after']}</td></tr>")
+    if not rows:
+        return ""
+    return ("<h2>The scheduled run as one command</h2><p><code>python -m experiments run --profile &lt;size&gt;"
+            "</code>, its notebooks side by side (<code>jobs</code>); the target at large is "
+            f"{LARGE_TARGET_SECONDS} s of wall time, world generation not included.</p>"
+            "<table><thead><tr><th>size</th><th>jobs</th><th>wall s</th><th>CPU s (process tree)</th>"
+            "<th>peak MB (process tree)</th><th>notebook seconds (sum)</th><th>critical path</th>"
+            "<th>load (1 min)</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
 def series(results: list[dict]) -> dict[str, list[tuple[int, dict]]]:
     """step name -> [(order lines, figures)] over the sizes measured (the generator as ``generate``)."""
     steps: dict[str, list[tuple[int, dict]]] = {}
     for r in results:
-        for name, figures in {"generate": r["generate"], **r["notebooks"]}.items():
+        for name, figures in {"generate": r.get("generate"), **r["notebooks"]}.items():
+            if not figures:  # a run on the cached world generated nothing
+                continue
             steps.setdefault(name, []).append((r["order_lines"], figures))
     return steps
 
@@ -76,6 +113,10 @@ def chart(results: list[dict], steps: dict[str, list[tuple[int, dict]]], key: st
     if whole:
         ax.plot([x for x, _ in whole], [y for _, y in whole], color="black", lw=2.2, marker="s",
                 label="all notebooks (max)" if key == "peak_rss_mb" else "all notebooks (sum)")
+    one = [(r["order_lines"], r["whole"].get(key)) for r in results if (r.get("whole") or {}).get(key)]
+    if one:
+        ax.plot([x for x, _ in one], [y for _, y in one], color="black", lw=2.2, ls="--", marker="D",
+                label="the scheduled run as one command")
     for name, points in steps.items():
         pts = [(x, f[key]) for x, f in points if f.get(key)]
         if pts:
@@ -115,9 +156,11 @@ def table(results: list[dict], steps: dict[str, list[tuple[int, dict]]], key: st
         e = exponent(points, key)
         rows.append(f"<tr><td>{html.escape(name)}</td>{cells}<td>{'' if e is None else f'{e:.2f}'}</td></tr>")
     totals = "".join(f"<td><b>{r['run_notebooks'].get(key, '')}</b></td>" for r in results)
+    ones = "".join(f"<td><b>{(r.get('whole') or {}).get(key, '')}</b></td>" for r in results)
     label = "all notebooks (sum)" if key != "peak_rss_mb" else "all notebooks (max)"
     return (f"<table><thead><tr><th>step</th>{head}<th>growth exponent, two largest sizes</th></tr></thead>"
-            f"<tbody>{''.join(rows)}<tr><td><b>{label}</b></td>{totals}<td></td></tr></tbody></table>")
+            f"<tbody>{''.join(rows)}<tr><td><b>{label}</b></td>{totals}<td></td></tr>"
+            f"<tr><td><b>the scheduled run as one command</b></td>{ones}<td></td></tr></tbody></table>")
 
 
 def render(results: list[dict]) -> str:
@@ -133,6 +176,7 @@ def render(results: list[dict]) -> str:
     if not results:
         parts.append("<p>No per-notebook results yet: run <code>bench/bench_main.py --size small</code>.</p>")
         return page("Benchmarks", "\n".join(parts))
+    parts.append(whole_table(results))
     for key, label in MEASURES:
         parts.append(f"<h2>{html.escape(label)}</h2>")
         parts.append(f'<div class="figure">{chart(results, steps, key, label)}</div>')
@@ -145,7 +189,9 @@ def markdown(results: list[dict]) -> str:
     head = " | ".join(f"{r['size']} ({r['order_lines']:,} lines, load {r['load_average_1min']})" for r in results)
     lines = [f"| step | {head} |", "|---" * (len(results) + 1) + "|"]
     rows = [(name, {x: f for x, f in points}) for name, points in series(results).items()]
-    rows.append(("all notebooks (sum; peak: max)", {r["order_lines"]: r["run_notebooks"] for r in results}))
+    rows.append(("all notebooks (sum; peak: max)", {r["order_lines"]: r["run_notebooks"] for r in results
+                                                    if r["run_notebooks"]}))
+    rows.append(("the scheduled run as one command", {r["order_lines"]: r["whole"] for r in results if r.get("whole")}))
     for name, by_x in rows:
         cells = []
         for r in results:
