@@ -46,6 +46,7 @@ cancel_prefix = "C"          # order ids starting with this are cancellations; e
 as_of = ""                   # the data's today, later dates are impossible; empty means today (world profiles set theirs)
 er_method = "splink"         # entity resolution: splink on DuckDB, or deterministic for the baseline
 er_threshold = 0.5           # match probability from which two customer records are the same person
+er_name_block = "name"       # splink's name block: name (same name key) or name_city (also the same city; 10^6 persons)
 survivorship_default = ""    # one rule for every field: most_recent, most_complete or most_trusted
 survivorship_rules = {}      # per-field rule overrides, for example email to most_trusted
 rule_actions = {}            # per-rule action overrides, for example zero_price to quarantine

@@ -149,7 +149,8 @@ def _clean_company(config: Config, data: Data) -> Result:
     as_of_ts = pd.Timestamp(effective_as_of(config.as_of))
     log, q, raw = RuleLog.with_overrides(config.rule_actions), Quarantine(), {}
     records = _people(data, log, q, as_of_ts, raw)
-    resolution = resolve(records, method=config.er_method, threshold=config.er_threshold, seed=config.seed)
+    resolution = resolve(records, method=config.er_method, threshold=config.er_threshold, seed=config.seed,
+                         name_block=config.er_name_block)
     ref_to_customer = customer_ids(resolution.clusters)
     records["customer_id"] = records["record_id"].map(ref_to_customer)
     records, imputed = impute_city(records, use_phone_area=config.impute_city_from_phone)

@@ -33,6 +33,7 @@ class Config:
     as_of: str                        # ISO date; empty: today's UTC date
     er_method: str                    # splink or deterministic
     er_threshold: float               # match probability from which two records are one person
+    er_name_block: str                # splink's name block: name (name key) or name_city (name key and city)
     survivorship_default: str         # one rule for every golden field ('' = each field's own)
     survivorship_rules: Mapping[str, str]
     rule_actions: Mapping[str, str]   # per-rule action overrides
@@ -59,6 +60,7 @@ class Config:
                    input_sep=t("input_sep"), input_header=t("input_header"), date_order=t("date_order"),
                    date_format=t("date_format"), cancel_prefix=t("cancel_prefix"), as_of=t("as_of"),
                    er_method=t("er_method"), er_threshold=float(need(params, "er_threshold", NOTEBOOK)),
+                   er_name_block=t("er_name_block"),
                    survivorship_default=t("survivorship_default"),
                    survivorship_rules=dict(need(params, "survivorship_rules", NOTEBOOK) or {}),
                    rule_actions=dict(need(params, "rule_actions", NOTEBOOK) or {}),
