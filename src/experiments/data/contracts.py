@@ -4,7 +4,7 @@ Tables (``data/processed/<table>.parquet``, see ARCHITECTURE.md):
 ``customers``, ``orders``, ``items``, ``feedback``, ``ad_events``, ``service_contacts`` (one row per service
 conversation, times in UTC) (and ``lineage``, the survivorship record), written by cleaning; and the analyses'
 outputs (``OUTPUT_SCHEMAS``): ``segments``, ``recommendations``, ``churn_scores``, ``churn_actions``,
-``care_queue``, ``feedback_scored``, each keyed by ``customer_id``.
+``care_queue``, ``feedback_scored``, each keyed by ``customer_id``, and ``staffing`` (07: one row, next week's agents).
 
 Conventions every table follows:
 - ids are strings; ``customer_id`` is nullable in ``orders`` (guest lines), ``feedback`` and ``ad_events`` (anonymous);
@@ -174,6 +174,11 @@ OUTPUT_SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "intensity": _share("intensity", nullable=True), "topic": pa.Column("int64", coerce=True),
         "grade": _str(nullable=True),
     }, strict=False, name="feedback_scored"),
+    "staffing": pa.DataFrameSchema({  # 07: next week's staffing figure; 09 derives its call capacity from it
+        "week_start": pa.Column("datetime64[ns]", coerce=True),
+        "agents_needed": pa.Column("int64", pa.Check.ge(0), coerce=True),
+        "contacts_forecast": pa.Column("float64", pa.Check.ge(0), coerce=True),
+    }, strict=False, name="staffing"),
     "next_best_actions": pa.DataFrameSchema({  # 09: the one decider of actions
         "customer_id": _str(unique=True), "action": _str(), "expected_gain": pa.Column("float64", coerce=True),
         "cost": pa.Column("float64", pa.Check.ge(0), coerce=True), "reason": _str(),

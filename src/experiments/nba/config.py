@@ -35,6 +35,11 @@ def _costs(value: Any) -> dict[str, float]:
     return {str(k): float(v) for k, v in value.items()}
 
 
+def _optional_int(value: Any) -> int | None:
+    """An integer parameter that may be empty (None or "")."""
+    return None if value is None or str(value).strip() == "" else int(value)
+
+
 @dataclass(frozen=True)
 class Config:
     """Where the campaign is, how to learn from it and the rules of the decision."""
@@ -55,7 +60,7 @@ class Config:
     test_fraction: float  # held out by arm when n_folds is 0
     n_folds: int  # cross-fitted held-out scores (0: test_fraction)
     budget: float  # money for actions (0: no limit)
-    call_capacity: int  # agent calls (0: no limit)
+    call_capacity: int | None  # agent calls (0: no limit; None: from 07's staffing figure, see decide.call_capacity)
     contact_cap: int  # customers contacted (0: no limit)
     control_group_share: float  # share of the chosen kept as random control
     n_estimators: int
@@ -89,7 +94,7 @@ class Config:
                    cost_per_arm=_costs(n("cost_per_arm")), outcome_value=float(n("outcome_value")),
                    test_path=text(params, "test_path", NOTEBOOK), test_fraction=float(n("test_fraction")),
                    n_folds=int(n("n_folds")),
-                   budget=float(n("budget")), call_capacity=int(n("call_capacity")),
+                   budget=float(n("budget")), call_capacity=_optional_int(n("call_capacity")),
                    contact_cap=int(n("contact_cap")), control_group_share=float(n("control_group_share")),
                    n_estimators=int(n("n_estimators")), learning_rate=float(n("learning_rate")),
                    num_leaves=int(n("num_leaves")), min_child_samples=int(n("min_child_samples")),

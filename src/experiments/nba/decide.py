@@ -3,7 +3,8 @@
 Per customer the action with the largest expected gain (value x learned effect - cost), or none when no action gains.
 Then, in this order: care first (a customer on the care queue gets the care action, whatever marketing would gain);
 consent (an action needs a channel the customer can be reached on: a call needs a phone, anything else a phone or an
-e-mail address); agent capacity (at most ``call_capacity`` calls, the next best action otherwise; 0 = no limit);
+e-mail address); agent capacity (at most ``call_capacity`` calls, the next best action otherwise; 0 = no limit;
+without the parameter 07's staffing figure sets it, see ``call_capacity``);
 the budget (customers are taken by expected gain, highest first, while the total cost fits; 0 = no limit); the
 contact cap (at most ``contact_cap`` customers contacted; 0 = no limit). Finally a random ``control_group_share`` of
 the customers chosen for a marketing action get nothing and are marked, so the realised lift can be measured.
@@ -19,6 +20,21 @@ import pandas as pd
 NONE = "none"
 CALL_ACTIONS = ("care call",)
 """Actions an agent delivers by phone (they use call capacity and need a phone number)."""
+
+
+CALLS_PER_AGENT_WEEK = 20
+"""Care calls one agent can make in the week after the send beside the inbound contacts 07 staffs for (four a working
+day): without a ``call_capacity`` parameter the campaign's calls are capped at 07's ``agents_needed`` x this."""
+
+
+def call_capacity(parameter: int | None, agents_needed: int | None) -> tuple[int, str]:
+    """(care calls allowed, where the figure comes from): ``parameter`` when given (0 = no limit), "parameter";
+    else 07's staffing figure x ``CALLS_PER_AGENT_WEEK``, "07 staffing"; else no limit (0), "none"."""
+    if parameter is not None:
+        return int(parameter), "parameter"
+    if agents_needed is not None:
+        return int(agents_needed) * CALLS_PER_AGENT_WEEK, "07 staffing"
+    return 0, "none"
 
 
 @dataclass(frozen=True)

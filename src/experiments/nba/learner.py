@@ -14,6 +14,12 @@ residual outcome. LightGBM runs single-threaded (n_jobs=1) and deterministic for
    their spread is a measure of how unsure the estimate is for this customer. The decision uses the cautious effect
    mean - ``uncertainty_z`` x spread: an action is sent only when even that pays its cost, so small or unsure gains
    are shrunk toward sending nothing.
+
+5. A model with enough rows stops early: it learns on 80% of its rows and keeps adding trees (at most
+   ``n_estimators``) only while the other 20% (``VALID_SHARE``, at least ``MIN_VALID`` rows) still gain within
+   ``PATIENCE`` trees. The imputed effects the X-learner's second stage learns are noisy, so on a large campaign most
+   models stop after a few dozen trees: the learner costs a fraction of a fixed ``n_estimators`` per model (fitting
+   and, for every current customer, predicting) and does not chase the noise. Smaller models keep all their trees.
 """
 
 from __future__ import annotations
@@ -23,6 +29,16 @@ from dataclasses import dataclass, field, replace
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
+
+VALID_SHARE = 0.2
+"""Share of a model's rows held out to decide when to stop adding trees."""
+PATIENCE = 50
+"""Trees added without a gain on the held-out rows before a model stops (20 stopped too early: on the planted small
+world seed 11 the policy's share of the oracle fell from 70% to 68%)."""
+MIN_VALID = 200
+"""Fewest held-out rows that can judge a gain: a model with fewer (rows x VALID_SHARE) keeps all its trees (on a few
+dozen rows the stopping point is noise: tried at size small, where every model is that small, it cost seed 11 a
+share of the oracle's value, 70.3% -> 67.6%)."""
 
 
 @dataclass
@@ -41,6 +57,15 @@ class Settings:
                                  num_leaves=self.num_leaves, min_child_samples=self.min_child_samples,
                                  subsample=0.8, subsample_freq=1, colsample_bytree=0.9, random_state=self.seed,
                                  n_jobs=1, verbose=-1, deterministic=True, force_row_wise=True, linear_tree=True)
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> lgb.LGBMRegressor:
+        """A regressor fitted on ``X``, ``y`` with early stopping on a random ``VALID_SHARE`` of the rows (see 5.)."""
+        valid = np.random.default_rng(self.seed).random(len(y)) < VALID_SHARE
+        model = self.model()
+        if valid.sum() < MIN_VALID:
+            return model.fit(X, y)
+        return model.fit(X[~valid], y[~valid], eval_X=(X[valid],), eval_y=(y[valid],),
+                         callbacks=[lgb.early_stopping(PATIENCE, first_metric_only=True, verbose=False)])
 
 
 @dataclass
@@ -63,20 +88,20 @@ class TLearner:
         resid = np.empty(len(X))
         self.base = []
         for k in (0, 1):
-            m = self.settings.model().fit(X[fold != k], yv[fold != k])
+            m = self.settings.fit(X[fold != k], yv[fold != k])
             resid[fold == k] = yv[fold == k] - m.predict(X[fold == k])
             self.base.append(m)
         for a in self.arms:
             sel = av == a
-            self.per_arm[a] = self.settings.model().fit(X[sel], resid[sel])
+            self.per_arm[a] = self.settings.fit(X[sel], resid[sel])
         c = av == self.control
         g0_treated = {a: self.per_arm[self.control].predict(X[av == a]) for a in self.arms}
         for a in self.arms:
             if a == self.control:
                 continue
             t = av == a
-            self.tau_treated[a] = self.settings.model().fit(X[t], resid[t] - g0_treated[a])
-            self.tau_control[a] = self.settings.model().fit(X[c], self.per_arm[a].predict(X[c]) - resid[c])
+            self.tau_treated[a] = self.settings.fit(X[t], resid[t] - g0_treated[a])
+            self.tau_control[a] = self.settings.fit(X[c], self.per_arm[a].predict(X[c]) - resid[c])
             self.share[a] = float(t.sum() / max(t.sum() + c.sum(), 1))
         return self
 
@@ -91,6 +116,15 @@ class TLearner:
         g0 = self.per_arm[self.control].predict(X)
         return pd.DataFrame({a: self.per_arm[a].predict(X) - g0 for a in self.arms if a != self.control},
                             index=X.index)
+
+
+def summarise(each: list[pd.DataFrame], z: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mean of the members' effects and mean - ``z`` x their standard deviation (the mean with one member)."""
+    mean = sum(each) / len(each)
+    if len(each) < 2 or not z:
+        return mean, mean
+    sd = np.sqrt(sum((e - mean) ** 2 for e in each) / (len(each) - 1))
+    return mean, mean - z * sd
 
 
 @dataclass
@@ -111,16 +145,15 @@ class Ensemble:
 
     def effects(self, X: pd.DataFrame) -> pd.DataFrame:
         """Mean effect of every action over the members (columns: the arms other than control)."""
-        return sum(m.effects(X) for m in self.members) / len(self.members)
+        return self.both(X, 0.0)[0]
 
     def cautious(self, X: pd.DataFrame, z: float) -> pd.DataFrame:
         """Mean effect - ``z`` x its standard deviation across the members (the mean with one member)."""
-        each = [m.effects(X) for m in self.members]
-        mean = sum(each) / len(each)
-        if len(each) < 2 or not z:
-            return mean
-        sd = np.sqrt(sum((e - mean) ** 2 for e in each) / (len(each) - 1))
-        return mean - z * sd
+        return self.both(X, z)[1]
+
+    def both(self, X: pd.DataFrame, z: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(mean effect, cautious effect) from one prediction per member."""
+        return summarise([m.effects(X) for m in self.members], z)
 
     def baseline(self, X: pd.DataFrame) -> np.ndarray:
         """The members' mean arm-blind prediction of the outcome (for the variance-reduced Qini)."""

@@ -8,7 +8,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from experiments.lab.report import safe
-from experiments.nba.decide import NONE
+from experiments.nba.decide import CALLS_PER_AGENT_WEEK, NONE
 from experiments.nba.result import Result
 
 
@@ -50,6 +50,21 @@ def qini_table(result: Result) -> pd.DataFrame:
 def policy_table(result: Result) -> pd.DataFrame:
     """IPW gain per customer over sending nothing, every policy compared."""
     return result.policies.rename(columns={"value_ipw": "gain per customer (IPW)"}).round(4)
+
+
+def call_capacity(result: Result) -> Markdown:
+    """Where the cap on care calls came from (``call_capacity_source``) and what it was."""
+    cap, source = result.call_capacity, result.call_capacity_source
+    if source == "07 staffing":
+        text = (f"Care calls capped at {cap:,} (source: 07 staffing): {result.data.agents_needed:,} agents needed "
+                f"next week x {CALLS_PER_AGENT_WEEK} care calls per agent in the week after the send.")
+    elif source == "parameter":
+        text = f"Care calls capped at {cap:,} (source: parameter call_capacity)." if cap else \
+            "Care calls not capped (source: parameter call_capacity = 0)."
+    else:
+        text = ("Care calls not capped (source: none): call_capacity was not given and 07 published no staffing "
+                "table.")
+    return Markdown(text)
 
 
 def decisions(result: Result, top_n: int = 15) -> pd.DataFrame:

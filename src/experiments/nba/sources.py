@@ -50,6 +50,8 @@ class Data:
     quarantined: int = 0
     crossfit: int = 0
     """Folds of the cross-fitted held-out scores (``train`` and ``test`` are then the same customers); 0: none."""
+    agents_needed: int | None = None
+    """07's staffing figure (``staffing.agents_needed``) when 07 published it (company world)."""
 
 
 def split_by_arm(n: int, arm: np.ndarray, fraction: float, seed: int) -> np.ndarray:
@@ -97,15 +99,17 @@ def load_company(config: Config) -> Data:
     feedback = _negative_feedback()
     if feedback is not None:
         tables["feedback_scored"] = feedback
-    if (processed.current_dir() / "care_queue.parquet").is_file():
-        tables["care_queue"] = contracts.load_processed("care_queue")
+    for name in ("care_queue", "staffing"):
+        if (processed.current_dir() / f"{name}.parquet").is_file():
+            tables[name] = contracts.load_processed(name)
     return company_data(config, tables, campaign, n_quarantined)
 
 
 def company_data(config: Config, tables: dict[str, pd.DataFrame], campaign: pd.DataFrame,
                  quarantined: int = 0) -> Data:
     """Campaign customers described as of the send date, current customers as of now, from the processed
-    ``tables`` (orders, items, customers; feedback_scored and care_queue when present) and the cleaned campaign."""
+    ``tables`` (orders, items, customers; feedback_scored, care_queue and staffing when present) and the cleaned
+    campaign."""
     table = inputs.load_input("", {"customer": "customer_id", "variant": "arm", "outcome": "spend_30d"},
                               company=lambda: campaign)
     orders, items, customers = tables["orders"], tables["items"], tables["customers"]
@@ -130,7 +134,15 @@ def company_data(config: Config, tables: dict[str, pd.DataFrame], campaign: pd.D
     return Data(input=table, train=Split(X[~test], arm[~test], y[~test]), test=held, crossfit=config.n_folds,
                 current=current, arms=arms, control=control, costs=_costs(config, arms, control, observed),
                 value=config.outcome_value, is_company_world=True, binary_outcome=False,
-                send_date=f"{send:%Y-%m-%d}", care=care, reach=reach, quarantined=quarantined)
+                send_date=f"{send:%Y-%m-%d}", care=care, reach=reach, quarantined=quarantined,
+                agents_needed=_agents_needed(tables.get("staffing")))
+
+
+def _agents_needed(staffing: pd.DataFrame | None) -> int | None:
+    """07's ``agents_needed`` (its latest week when several rows), None without the table or a row."""
+    if staffing is None or not len(staffing):
+        return None
+    return int(staffing.sort_values("week_start")["agents_needed"].iloc[-1])
 
 
 def _check_arms(arms: list[str], control: str) -> None:

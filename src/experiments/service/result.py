@@ -1,5 +1,5 @@
 """The ``Result`` of notebook 07 (``analysis.run``): its tables, its metrics and the one table it publishes (the
-service escalations added to the care queue, company world only)."""
+service escalations added to the care queue, and the next week's staffing figure; company world only)."""
 
 from __future__ import annotations
 
@@ -78,16 +78,33 @@ class Result:
         existing = pd.read_parquet(existing_path) if existing_path.is_file() else None
         return bot.join_care_queue(existing, self.care)
 
+    def staffing(self) -> pd.DataFrame | None:
+        """The next week's staffing figure as a table (contract ``staffing``), None when the forecast did not run:
+        one row with ``week_start`` (the first forecast day), ``agents_needed`` (``agents_needed_next_week``: the
+        most agents any day of the next 7 needs) and ``contacts_forecast`` (contacts forecast over those 7 days)."""
+        if self.plan is None or self.future is None or self.values.get("agents_needed_next_week") is None:
+            return None
+        first = pd.Timestamp(self.future.index[0])
+        return pd.DataFrame({"week_start": [first.tz_localize(None) if first.tzinfo else first],
+                             "agents_needed": [int(self.values["agents_needed_next_week"])],
+                             "contacts_forecast": [float(self.values["contacts_forecast_next_week"])]})
+
     def publish(self) -> Path | None:
-        """Company world with care rows: publish the joined care queue (contract ``care_queue``) and return its
+        """Company world: publish the joined care queue (contract ``care_queue``, when there are care rows) and the
+        staffing figure (``staffing``, when the forecast ran; 09 reads it for its call capacity) and return their
         folder; otherwise publish nothing (None)."""
         from experiments.data import processed
 
-        if not self.is_company_world or self.care is None:
+        if not self.is_company_world:
             return None
-        queue = self.care_queue()
-        self.published_rows = len(queue)
-        return processed.publish_results({"care_queue": queue}, company_world=True)
+        tables = {}
+        if self.care is not None:
+            tables["care_queue"] = self.care_queue()
+            self.published_rows = len(tables["care_queue"])
+        staffing = self.staffing()
+        if staffing is not None:
+            tables["staffing"] = staffing
+        return processed.publish_results(tables, company_world=True) if tables else None
 
 
 __all__ = ["Result"]
