@@ -8,6 +8,8 @@ purchases). Timestamps are UTC; the snapshot is a UTC midnight.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from experiments.common.errors import DataInputError
@@ -19,10 +21,12 @@ def utc_timestamp(value: str | pd.Timestamp) -> pd.Timestamp:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
-def purchases(orders: pd.DataFrame) -> pd.DataFrame:
-    """Return the completed purchase lines of ``orders`` (status ``completed`` and quantity > 0) with a customer."""
+def purchases(orders: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return the completed purchase lines of ``orders`` (status ``completed`` and quantity > 0) with a customer;
+    with ``columns``, only those columns of them (the copy of the few a caller needs rather than of every column:
+    at 10 million order lines a copy of the whole table is about 1.3 GB)."""
     mask = (orders["status"] == "completed") & (orders["quantity"] > 0) & orders["customer_id"].notna()
-    return orders.loc[mask]
+    return orders.loc[mask] if columns is None else orders.loc[mask, list(columns)]
 
 
 def _last_order_day(orders: pd.DataFrame) -> pd.Timestamp:
@@ -64,7 +68,7 @@ def churn_labels(orders: pd.DataFrame, snapshot: pd.Timestamp, label_days: int) 
         raise DataInputError(
             f"orders: the label window {snapshot:%Y-%m-%d} to {end:%Y-%m-%d} ends after the last order "
             f"({'none' if pd.isna(last) else f'{last:%Y-%m-%d}'}); choose an earlier snapshot_date or fewer label_days")
-    buy = purchases(orders)
+    buy = purchases(orders, ["customer_id", "ordered_at"])
     t = buy["ordered_at"]
     before = pd.Index(buy.loc[t < snapshot, "customer_id"].unique())
     if len(before) == 0:

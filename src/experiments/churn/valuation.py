@@ -11,7 +11,7 @@ from experiments.churn.labels import purchases, utc_timestamp
 def annual_spend(orders: pd.DataFrame, as_of: pd.Timestamp, customers: pd.Index) -> pd.Series:
     """Return each customer's completed purchase spend in the 365 days before ``as_of`` (0 when none)."""
     t = utc_timestamp(as_of)
-    buy = purchases(orders)
+    buy = purchases(orders, ["customer_id", "ordered_at", "amount"])
     recent = buy.loc[(buy["ordered_at"] < t) & (buy["ordered_at"] >= t - pd.Timedelta(days=365))]
     spend = recent["amount"].groupby(recent["customer_id"].astype(str)).sum()
     return spend.reindex(customers, fill_value=0.0).clip(lower=0.0).astype("float64")
