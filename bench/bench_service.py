@@ -25,6 +25,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_common as bc  # noqa: E402
 
+COLUMNS = {"contact_id": "conversation_id", "channel": "channel", "opened": "opened_at",
+           "first_reply": "first_reply_at", "resolved": "resolved_at", "customer": "customer_id", "text": "text"}
+"""07's roles mapped onto the company world's service_contacts columns."""
+
 
 def _service_contacts(size: str, seed: int) -> tuple[pd.DataFrame, dict, str]:
     from world_cache import cleaned_world
@@ -67,10 +71,8 @@ def main(argv: list[str] | None = None) -> dict:
     from experiments.service import contacts, engine_steps, evaluation
 
     sc, truth, origin = _service_contacts(args.size, args.seed)
-    cols = {"contact_id": "conversation_id", "channel": "channel", "opened": "opened_at",
-            "first_reply": "first_reply_at", "resolved": "resolved_at", "customer": "customer_id", "text": "text"}
     t0 = time.perf_counter()
-    table = InputTable(frame=sc, columns=cols, source="service_contacts", path=None, fingerprint="",
+    table = InputTable(frame=sc, columns=COLUMNS, source="service_contacts", path=None, fingerprint="",
                        extra={"company": True})
     cfg = service.Config.from_parameters(notebook_parameters("07_service_operations", None,
                                                              {"engine": args.engine} if args.engine else {}))
