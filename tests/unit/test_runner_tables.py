@@ -137,13 +137,13 @@ def test_the_derivation_finds_the_known_reads_and_publishers(graph: dict) -> Non
     r, p = graph["all_reads"], graph["publishes"]
     assert p["01_data_cleaning"] >= {"orders", "customers", "ad_events", "campaigns"}
     assert p["05_feedback_topics_sentiment"] == {"care_queue", "feedback_scored"}
-    assert p["07_service_operations"] == {"care_queue"}
+    assert p["07_service_operations"] == {"care_queue", "staffing"}
     assert p["04_churn_prediction"] == {"churn_scores", "churn_actions"} and p["09_next_best_action"] == {
         "next_best_actions"}
     assert p["00_data_overview"] == p["06_ad_ab_analysis"] == set()
     assert {"segments"} <= r["03_recommendations"] and {"ad_events"} <= r["06_ad_ab_analysis"]
     assert {"care_queue", "feedback_scored", "segments", "service_contacts"} <= r["04_churn_prediction"]
-    assert {"care_queue", "feedback_scored", "campaigns"} <= r["09_next_best_action"]
+    assert {"care_queue", "feedback_scored", "campaigns", "staffing"} <= r["09_next_best_action"]
     assert {"care_queue", "service_contacts"} <= r["07_service_operations"]
     assert {"next_best_actions", "churn_scores", "recommendations", "segments"} <= r["08_customer_360"]
     assert r["00_data_overview"] == set()  # 00 reads the raw files only

@@ -79,15 +79,9 @@ class Result:
         return bot.join_care_queue(existing, self.care)
 
     def staffing(self) -> pd.DataFrame | None:
-        """The next week's staffing figure as a table (contract ``staffing``), None when the forecast did not run:
-        one row with ``week_start`` (the first forecast day), ``agents_needed`` (``agents_needed_next_week``: the
-        most agents any day of the next 7 needs) and ``contacts_forecast`` (contacts forecast over those 7 days)."""
-        if self.plan is None or self.future is None or self.values.get("agents_needed_next_week") is None:
-            return None
-        first = pd.Timestamp(self.future.index[0])
-        return pd.DataFrame({"week_start": [first.tz_localize(None) if first.tzinfo else first],
-                             "agents_needed": [int(self.values["agents_needed_next_week"])],
-                             "contacts_forecast": [float(self.values["contacts_forecast_next_week"])]})
+        """The next week's staffing figure as a table (contract ``staffing``), None when the forecast did not run
+        (``staffing_table``)."""
+        return staffing_table(self.future, self.values)
 
     def publish(self) -> Path | None:
         """Company world: publish the joined care queue (contract ``care_queue``, when there are care rows) and the
@@ -97,14 +91,23 @@ class Result:
 
         if not self.is_company_world:
             return None
-        tables = {}
-        if self.care is not None:
-            tables["care_queue"] = self.care_queue()
+        tables = {"care_queue": self.care_queue() if self.care is not None else None, "staffing": self.staffing()}
+        if tables["care_queue"] is not None:
             self.published_rows = len(tables["care_queue"])
-        staffing = self.staffing()
-        if staffing is not None:
-            tables["staffing"] = staffing
+        tables = {name: table for name, table in tables.items() if table is not None}
         return processed.publish_results(tables, company_world=True) if tables else None
 
 
-__all__ = ["Result"]
+def staffing_table(future: pd.DataFrame | None, values: dict[str, Any]) -> pd.DataFrame | None:
+    """One row: ``week_start`` (the first forecast day of ``future``), ``agents_needed`` (``agents_needed_next_week``:
+    the most agents any day of the next 7 needs) and ``contacts_forecast`` (contacts forecast over those 7 days);
+    None without a forecast."""
+    if future is None or not len(future) or values.get("agents_needed_next_week") is None:
+        return None
+    first = pd.Timestamp(future.index[0])
+    row = (first.tz_localize(None) if first.tzinfo else first, int(values["agents_needed_next_week"]),
+           float(values["contacts_forecast_next_week"]))
+    return pd.DataFrame([row], columns=["week_start", "agents_needed", "contacts_forecast"])
+
+
+__all__ = ["Result", "staffing_table"]
