@@ -29,6 +29,7 @@ SCRIPTS = {
     "bench_service.py": ("service_tiny", ["wall_seconds", "contacts"]),
     "bench_abtest.py": ("abtest_tiny", ["analyse_seconds", "units", "units_analysed"]),
     "bench_feedback.py": ("feedback_tiny", ["wall_seconds", "bertopic_import_seconds_cold_process"]),
+    "bench_er_blocks.py": ("er_blocks_tiny", ["customer_records", "persons", "distinct_name_keys"]),
 }
 
 
