@@ -8,7 +8,8 @@ For customer i with churn probability p_i and value v_i (CLV when known, else re
 Sorting by expected gain and adding gains gives the expected-profit curve over the share contacted; it peaks where
 the gain turns negative, so the profit-maximising cut-off is "contact every customer whose value at risk exceeds
 c / s" (or the highest gains up to the team's capacity, ``max_contacts``, when that is smaller). Each contacted
-customer gets one action by their main driver and risk tier (see ``assign_actions``).
+customer gets one action by their main driver and risk tier (``assign_actions``). The rule itself (expected gain,
+tiers, actions) lives once in ``common.driver_rule``, which 09 also scores against its learned policy.
 """
 
 from __future__ import annotations
@@ -18,18 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-
-def _check(cost: float, success: float) -> None:
-    if cost < 0:
-        raise ValueError(f"campaign_cost must be 0 or more, got {cost}")
-    if not 0 < success <= 1:
-        raise ValueError(f"campaign_success_rate must be in (0, 1], got {success}")
-
-
-def expected_gain(p: np.ndarray, value: np.ndarray, cost: float, success: float) -> np.ndarray:
-    """Return p * success * value - cost per customer (the expected profit of contacting them)."""
-    _check(cost, success)
-    return np.asarray(p, float) * success * np.asarray(value, float) - cost
+from experiments.common.driver_rule import ACTIONS, assign_actions, expected_gain, risk_tier
 
 
 def profit_curve(p: np.ndarray, value: np.ndarray, cost: float, success: float,
@@ -88,32 +78,6 @@ def rule_check(p: np.ndarray, value: np.ndarray, outcome: np.ndarray, cost: floa
             "realised_profit": float(real[chosen].sum())}
 
 
-def risk_tier(p: np.ndarray, cuts: Sequence[float] = (0.3, 0.6)) -> np.ndarray:
-    """Return ``low`` / ``medium`` / ``high`` per probability: high from ``cuts[1]``, medium from ``cuts[0]``."""
-    lo, hi = float(cuts[0]), float(cuts[1])
-    if not 0 <= lo < hi <= 1:
-        raise ValueError(f"tier_cuts must be two increasing probabilities, got {list(cuts)}")
-    p = np.asarray(p, float)
-    return np.where(p >= hi, "high", np.where(p >= lo, "medium", "low"))
-
-
-ACTIONS = {
-    "priority service": "the main reason is service (late deliveries, returns, complaints): fix it first",
-    "care call": "high risk for another reason: a personal call from the care team",
-    "coupon": "medium or low risk, or price-sensitive: a targeted coupon",
-}
-"""Action per contacted customer, in order of precedence, with the rule that assigns it."""
-
-
-def assign_actions(contact: np.ndarray, tier: np.ndarray, main_driver: np.ndarray) -> np.ndarray:
-    """Return the action per customer: ``none`` when not contacted, else ``priority service`` when the main
-    driver is service, ``care call`` when the tier is high, ``coupon`` otherwise (see ``ACTIONS``)."""
-    contact = np.asarray(contact, bool)
-    action = np.where(np.asarray(main_driver) == "service", "priority service",
-                      np.where(np.asarray(tier) == "high", "care call", "coupon"))
-    return np.where(contact, action, "none")
-
-
 def action_table(scores: pd.DataFrame, cost: float, success: float, cuts: Sequence[float] = (0.3, 0.6),
                  max_contacts: int = 0) -> pd.DataFrame:
     """Return ``scores`` (needs ``churn_probability``, ``customer_value``, ``main_driver``) with ``tier``,
@@ -127,3 +91,7 @@ def action_table(scores: pd.DataFrame, cost: float, success: float, cuts: Sequen
     out["action"] = assign_actions(out["contact"].to_numpy(), out["tier"].to_numpy(),
                                    out["main_driver"].to_numpy())
     return out.sort_values(["expected_gain", "customer_id"], ascending=[False, True], kind="stable")
+
+
+__all__ = ["ACTIONS", "action_table", "assign_actions", "choose_cutoff", "contact_mask", "expected_gain",
+           "profit_curve", "risk_tier", "rule_check"]

@@ -15,24 +15,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.churn.models import lgb_frame
-
-SERVICE = ("late_deliveries", "returns", "cancellations", "feedback_count", "low_rating_count", "negative_feedback",
-           "severe_feedback", "days_since_feedback", "service_contacts", "unresolved_contacts",
-           "low_satisfaction_contacts")
-PRICE = ("discount_share",)
-ENGAGEMENT = ("recency_days", "frequency_trend", "orders_last_90", "orders_prev_90", "monetary_trend",
-              "spend_last_90", "spend_prev_90", "orders_total", "tenure_days")
-
-
-def driver_group(feature: str) -> str:
-    """Return the driver family of a feature: ``service``, ``price``, ``engagement`` or ``other``."""
-    if feature in SERVICE:
-        return "service"
-    if feature in PRICE:
-        return "price"
-    if feature in ENGAGEMENT:
-        return "engagement"
-    return "other"
+from experiments.common.driver_rule import ENGAGEMENT, PRICE, SERVICE, driver_group
 
 
 def contributions(model: lgb.LGBMClassifier, X: pd.DataFrame) -> pd.DataFrame:
@@ -135,3 +118,7 @@ def reasons(contrib: pd.DataFrame, X: pd.DataFrame, top: int = 3) -> pd.DataFram
     out["main_driver"] = groups.where(picked_vals[:, 0] > 0, "none")
     out["main_feature"] = pd.Series(first, index=X.index).where(picked_vals[:, 0] > 0, "")
     return out
+
+
+__all__ = ["ENGAGEMENT", "PRICE", "SERVICE", "contributions", "driver_group", "global_importance", "phrase_table",
+           "reasons"]

@@ -11,6 +11,7 @@ import pandas as pd
 
 from experiments.nba.config import Config
 from experiments.nba.decide import NONE
+from experiments.nba.driver_rule import DRIVER_RULE
 from experiments.nba.learner import Ensemble
 from experiments.nba.sources import Data
 
@@ -38,6 +39,12 @@ class Result:
     irr_nir: tuple[float, float, int] | None
     decisions: pd.DataFrame
     learner: Ensemble
+    driver_rule_interval: tuple[float, float] | None = None
+    """Bootstrap interval of 04's driver rule's IPW gain (company world; None elsewhere)."""
+    call_capacity: int = 0
+    """Care calls the decision allowed (0: no limit)."""
+    call_capacity_source: str = "parameter"
+    """Where ``call_capacity`` came from: "parameter", "07 staffing" or "none" (no limit: neither was given)."""
 
     @property
     def input(self):
@@ -77,6 +84,11 @@ class Result:
         learned = float(self.policies.loc[0, "value_ipw"])
         m["policy_value_ipw"] = round(learned, 6)
         m["policy_value_ipw_low"], m["policy_value_ipw_high"] = (round(float(v), 6) for v in self.policy_interval)
+        rule = self.policies[self.policies["policy"] == DRIVER_RULE]
+        if len(rule) and self.driver_rule_interval is not None:
+            m["driver_rule_value_ipw"] = round(float(rule["value_ipw"].iloc[0]), 6)
+            m["driver_rule_value_ipw_low"], m["driver_rule_value_ipw_high"] = (
+                round(float(v), 6) for v in self.driver_rule_interval)
         action, value = self.best_single
         m["best_single_action"], m["best_single_action_value_ipw"] = action, round(value, 6)
         for a in d.costs:
@@ -87,6 +99,8 @@ class Result:
         if self.irr_nir is not None:
             m["heldout_irr"], m["heldout_nir"] = round(self.irr_nir[0], 6), round(self.irr_nir[1], 2)
         m["n_heldout"] = int(len(d.test.X))
+        if d.is_company_world:
+            m["call_capacity_used"] = int(self.call_capacity)
         for arm, v in d.test.y.groupby(d.test.arm).mean().items():
             m[f"arm_value_{_key(arm)}"] = round(float(v), 6)
         return m
