@@ -40,7 +40,7 @@ test_path = ""  # a separate held-out file of the same campaign; empty means hol
 test_fraction = 0.5  # share of rows held out (stratified by arm) when n_folds is 0 and there is no test_path
 n_folds = 5  # without test_path: score every campaign customer out of fold with this many folds (0: use test_fraction)
 budget = 0.0  # most money to spend on actions (highest expected gain first); 0 means no limit
-call_capacity = 0  # most agent calls (care call) the team can make; 0 means no limit
+call_capacity = None  # most agent calls (care call); 0 means no limit; None: 07's agents_needed x 20 (else no limit)
 contact_cap = 0  # most customers contacted in this run; 0 means no limit
 control_group_share = 0.1  # share of the customers chosen for a marketing action kept as a random control group
 n_estimators = 150  # LightGBM trees per model of the learner
@@ -67,6 +67,7 @@ run = notebook.start("09_next_best_action", globals())
 cfg = nba.Config.from_parameters(run.params)
 result = nba.run(cfg)
 run.add_input(result.input)
+display(present.call_capacity(result))
 
 # %% [markdown]
 # ## The answer
@@ -139,7 +140,7 @@ display(present.truth_sentence(truth))
 # `campaign_srm_p_value`, `balance_max_smd`, `qini_<action>` (with `_low`, `_high`), `policy_value_ipw` (with
 # `_low`, `_high`), `best_single_action`, `best_single_action_value_ipw`, `n_actions_<action>`,
 # `expected_gain_total`, `control_group_share`, `heldout_irr`, `heldout_nir`, `n_heldout`, `arm_value_<arm>`; on the
-# company world `policy_value_true`, `oracle_value_true`, `sleeping_dogs_contacted_share`.
+# company world `call_capacity_used`, `policy_value_true`, `oracle_value_true`, `sleeping_dogs_contacted_share`.
 
 # %%
 run.finish(result.metrics() | (truth or {}))
