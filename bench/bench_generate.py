@@ -2,12 +2,14 @@
 
     .venv/bin/python bench/bench_generate.py --size large [--seed 42]
 
-Writes ``bench/results/generate_<size>.json`` and prints the same figures. Generation goes to a temporary folder
+Writes ``bench/results/generate_<size>.json`` and prints the same figures (wall and CPU seconds: on shared cores the
+wall time follows the load, recorded before and after). Generation goes to a temporary folder
 that is removed afterwards.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -24,14 +26,16 @@ def main(argv: list[str] | None = None) -> int:
 
     from experiments import synthetic
 
+    load_before = round(os.getloadavg()[0], 1)
     with tempfile.TemporaryDirectory(prefix=f"cil-bench-{args.size}-") as tmp:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         manifest = synthetic.generate(Path(tmp) / "raw", size=args.size, seed=args.seed)
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         raw_bytes = sum(p.stat().st_size for p in (Path(tmp) / "raw").rglob("*") if p.is_file())
     counts = manifest["counts"]
     result = {
         "size": args.size, "seed": args.seed, "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2), "load_average_1min_before": load_before,
         "peak_rss_mb": bc.peak_rss_mb(),
         "order_lines": counts["order_lines_total"], "shop_lines": counts["shop_lines"],
         "pos_lines": counts["pos_lines"], "persons": counts["persons"], "feedback_rows": counts["feedback_rows"],
