@@ -40,7 +40,10 @@ def category_column(category: str) -> str:
 
 def top_categories(orders: pd.DataFrame, items: pd.DataFrame, snapshot: pd.Timestamp, k: int = 6) -> list[str]:
     """Return the ``k`` categories with the most purchase spend before ``snapshot`` (the category-mix columns)."""
-    buy = purchases(orders.loc[orders["ordered_at"] < utc_timestamp(snapshot)])
+    # the three columns it reads of the purchase lines, then the time cut: no copy of the whole order table (about
+    # +1.6 GB at 10 million lines), the same rows in the same order
+    buy = purchases(orders, ["ordered_at", "item_id", "amount"])
+    buy = buy.loc[buy["ordered_at"] < utc_timestamp(snapshot)]
     cat = buy["item_id"].map(items.set_index("item_id")["category"])
     spend = buy["amount"].groupby(cat).sum().sort_values(ascending=False, kind="stable")
     return [str(c) for c in spend.index[:k]]
