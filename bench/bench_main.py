@@ -155,6 +155,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=None, help="--whole: notebooks side by side (default: conf)")
     parser.add_argument("--cached-world", action="store_true",
                         help="reuse the cached world of world_cache.py (hard links) instead of generating one")
+    parser.add_argument("--raw", type=Path, default=None,
+                        help="reuse this generated raw/ folder (hard links; e.g. the xlarge world, which takes 20 min "
+                             "to generate) instead of generating one; its size must be --size")
     parser.add_argument("--only", nargs="*", default=None, help="--isolated: notebooks to measure (default: all)")
     parser.add_argument("-p", "--param", action="append", default=[], help="KEY=VALUE passed to every run")
     args = parser.parse_args(argv)
@@ -162,7 +165,11 @@ def main(argv: list[str] | None = None) -> None:
         env = {**os.environ, "CIL_DATA_DIR": f"{tmp}/data", "CIL_REPORTS_DIR": f"{tmp}/reports",
                "OPENBLAS_NUM_THREADS": "1"}
         py = sys.executable
-        if args.cached_world:
+        if args.raw is not None:
+            Path(tmp, "data").mkdir()
+            shutil.copytree(args.raw, Path(tmp, "data", "raw"), copy_function=os.link)
+            generate = None
+        elif args.cached_world:
             cached, _ = bc.cached_world(args.size, args.seed)
             Path(tmp, "data").mkdir()
             shutil.copytree(cached / "raw", Path(tmp, "data", "raw"), copy_function=os.link)
@@ -178,7 +185,8 @@ def main(argv: list[str] | None = None) -> None:
         lines = order_lines(Path(tmp) / "data" / "raw")
         extra = [a for p in args.param for a in ("-p", p)]
         common = {"size": args.size, "seed": args.seed, "order_lines": lines, "params": args.param,
-                  "generate": generate, "world": "cached (world_cache.py)" if args.cached_world else "generated"}
+                  "generate": generate, "world": (f"given ({args.raw})" if args.raw is not None
+                            else "cached (world_cache.py)" if args.cached_world else "generated")}
         if not args.isolated:
             jobs = [] if args.jobs is None else ["--jobs", str(args.jobs)]
             print(f"== the scheduled run at {args.size}", flush=True)
