@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="make the company world's raw data")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     gen = data_sub.add_parser("generate", help="write the synthetic company into data/raw/ (truth in _truth/)")
-    gen.add_argument("--size", choices=["tiny", "small", "medium", "large", "xlarge"], default="small")
+    gen.add_argument("--size", choices=list(config.SIZES), default="small")
     gen.add_argument("--seed", type=int, default=42)
     gen.set_defaults(func=_generate)
 

@@ -29,6 +29,7 @@ import yaml
 
 from experiments.common.errors import ParameterError as ParameterError  # re-exported: its old home
 from experiments.data import paths
+from experiments.synthetic.sizes import SIZES as _WORLD_SIZES
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class NotebookSpec:
 
 
 #: Profiles always accepted: they name a world size (``data generate --size``), even where no params yaml sets them.
-SIZES = ("tiny", "small", "medium", "large")
+SIZES: tuple[str, ...] = tuple(_WORLD_SIZES)
 CHECK_RULES = ("min", "max", "min_exclusive", "max_exclusive", "choices", "iso_date", "shape", "each")
 _SHAPES = {"dict": dict, "list": list | tuple, "null": type(None), "str": str, "number": int | float}
 
