@@ -7,7 +7,7 @@ Two modes:
   of conf/runs.yaml, or ``--jobs N``). Records the command's wall time, CPU time and peak memory of the process tree,
   each notebook's start and duration from the run's run.json, the critical path (the chain of notebooks, each
   waiting for the one before, that ended last), the runner's time outside the notebooks, the jobs used and the load.
-  Writes bench/results/main_<size>.json.
+  Writes bench/results/main_<size>.json (main_<size>_jobs<N>.json with ``--jobs N``).
 - ``--isolated``: each notebook of the scheduled set (conf/runs.yaml, in its order) as its own ``python -m
   experiments run <nb>``, so its figures are its own. Writes bench/results/main_<size>_isolated.json.
 Figures, in both modes:
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
             result = {**common, "mode": "whole", "whole": run,
                       "total_wall_seconds": round((generate or {}).get("wall_seconds", 0) + run["wall_seconds"], 1),
                       **bc.machine()}
-            suffix = "" if not args.param and args.jobs is None else "_partial"
+            suffix = "_partial" if args.param else "" if args.jobs is None else f"_jobs{args.jobs}"
             bc.write_result(f"main_{args.size}{suffix}", result)
             return
         names = scheduled_notebooks()
