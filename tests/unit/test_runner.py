@@ -132,7 +132,7 @@ def test_unknown_profile_is_an_error_naming_it_and_the_known_ones(project: Path)
     (project / "conf" / "params" / "a_ok.yaml").write_text("profiles: {demo: {n: 2}}\n")
     # issue 8: a misspelled --profile was silently ignored (the run used the defaults)
     with pytest.raises(config.ParameterError, match=r"unknown profile 'tny'.*known profiles: tiny, small, medium, "
-                                                   r"large, demo"):
+                                                   r"large, xlarge, demo"):
         runner.run(["a_ok"], profile="tny")
     assert cli.main(["run", "a_ok", "--profile", "dmeo"]) == 2
     assert not (project / "reports").exists() or not any((project / "reports").iterdir())
