@@ -132,6 +132,21 @@ def test_the_longest_remaining_chain_starts_first(project: Path) -> None:
     assert schedule.next_ready(["r_after_p", "z_after_r"], {"q_other"}, prereq, rank) is None  # p not finished
 
 
+def test_a_first_run_orders_by_expected_seconds(project: Path) -> None:
+    """With no earlier run, conf/runs.yaml's expected_seconds rank the ready notebooks; a last run's durations win."""
+    runs = project / "conf" / "runs.yaml"
+    runs.write_text(RUNS.replace("  q_other: {}", "  q_other: {expected_seconds: 30}"))
+    specs = config.load_runs()
+    assert specs["q_other"].expected_seconds == 30 and specs["p_first"].expected_seconds == 0
+    order = runner.dependency_order(specs, ["q_other", "p_first", "r_after_p"])
+    prereq = schedule.prerequisites(specs, order)
+    rank = schedule.priorities(specs, order, {})
+    assert rank["q_other"] == 30 and rank["p_first"] == 2  # p: unknown 1 s + r's 1 s
+    assert schedule.next_ready(order, set(), prereq, rank) == "q_other"
+    rank = schedule.priorities(specs, order, {"q_other": 1.5, "p_first": 4.0})
+    assert schedule.next_ready(order, set(), prereq, rank) == "p_first"
+
+
 # The cell sleeps holding the GIL (a C call through PyDLL), so only the OS can end the kernel (see test_runner.py).
 SLOW = ("import ctypes, os, pathlib\n"
         "pathlib.Path(os.environ['CIL_TEST_MARK'] + '.' + str(os.getpid())).write_text('')\n"

@@ -41,6 +41,7 @@ class NotebookSpec:
     depends_on: tuple[str, ...] = ()  # run after these, and skip when one of them did not pass
     runs_after: tuple[str, ...] = ()  # run after these when they are selected, but run even when one failed
     timeout_seconds: int = 900
+    expected_seconds: float = 0.0  # rough duration, used to order a first run side by side (no earlier run.json)
     headline: tuple[tuple[str, str], ...] = ()  # (metrics.json key, label shown on the index)
     title: str = ""
     metrics: tuple[tuple[str, str], ...] = ()  # (documented metrics.json key or pattern, its one-line meaning)
@@ -78,6 +79,7 @@ def load_runs(conf_dir: Path | None = None, notebooks_dir: Path | None = None) -
             name=name, path=path, depends_on=tuple(entry.get("depends_on") or ()),
             runs_after=tuple(entry.get("runs_after") or ()),
             timeout_seconds=int(entry.get("timeout_seconds", 900)), headline=_headline(entry.get("headline")),
+            expected_seconds=float(entry.get("expected_seconds", 0.0)),
             title=str(entry.get("title", "")),
             metrics=tuple((str(k), str(v)) for k, v in (entry.get("metrics") or {}).items()),
             checks=_read_checks(entry.get("checks"), f"conf/runs.yaml {name}"))

@@ -5,9 +5,9 @@ A run executes up to ``jobs`` notebooks side by side (``jobs:`` in conf/runs.yam
 notebook it ``depends_on`` or ``runs_after`` has finished; it is *skipped* (never started) when one it
 ``depends_on`` did not pass. Among the ready ones the runner starts first the one heading the longest remaining
 chain of work (its own expected duration plus the longest chain of notebooks that wait for it: the "critical path"
-list scheduling), with expected durations taken from the last run that executed each notebook (1 s when unknown, so
-a first run ranks by the number of notebooks waiting); ties, and every choice with ``jobs`` 1, follow the
-dependency order.
+list scheduling), with expected durations taken from the last run that executed each notebook, else the notebook's
+``expected_seconds`` in conf/runs.yaml (a rough CPU cost at size large, for a first run), else 1 s; ties, and every
+choice with ``jobs`` 1, follow the dependency order.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ def last_durations(runs: Iterable[Mapping[str, Any]]) -> dict[str, float]:
 
 def priorities(specs: Mapping[str, config.NotebookSpec], order: Sequence[str],
                durations: Mapping[str, float]) -> dict[str, float]:
-    """notebook -> its expected duration plus the longest chain of selected notebooks waiting for it (seconds)."""
+    """notebook -> its expected duration plus the longest chain of selected notebooks waiting for it (seconds);
+    ``durations`` (the last run's) win over each spec's ``expected_seconds``."""
     prereq = prerequisites(specs, order)
     waiting: dict[str, list[str]] = {n: [] for n in order}
     for n, before in prereq.items():
@@ -66,7 +67,8 @@ def priorities(specs: Mapping[str, config.NotebookSpec], order: Sequence[str],
             waiting[d].append(n)
     level: dict[str, float] = {}
     for n in reversed(order):  # dependency order: everything waiting for n comes later
-        level[n] = durations.get(n, UNKNOWN_SECONDS) + max((level[w] for w in waiting[n]), default=0.0)
+        expected = durations.get(n) or specs[n].expected_seconds or UNKNOWN_SECONDS
+        level[n] = expected + max((level[w] for w in waiting[n]), default=0.0)
     return level
 
 
