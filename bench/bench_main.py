@@ -83,8 +83,9 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def measure(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
-    """Run ``cmd``; return its wall time and process-tree CPU time in seconds and peak process-tree RSS in MB."""
+def measure(cmd: list[str], env: dict[str, str], check: bool = True) -> dict[str, float]:
+    """Run ``cmd``; return its wall time and process-tree CPU time in seconds and peak process-tree RSS in MB.
+    ``check``: stop when the command fails (else its figures are returned, and the caller records the failure)."""
     load_before = os.getloadavg()[0]
     t0, c0 = time.perf_counter(), _children_cpu()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
@@ -96,7 +97,7 @@ def measure(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
             pass
         time.sleep(0.2)
     wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
-    if proc.returncode != 0:
+    if check and proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} exited with {proc.returncode}")
     return {"wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1), "peak_rss_mb": round(peak / 2**20),
             "load_average_1min_before": round(load_before, 1), "load_average_1min_after": round(os.getloadavg()[0], 1)}
@@ -130,7 +131,7 @@ def critical_path(record: dict) -> list[str]:
 
 def whole(run_cmd: list[str], env: dict[str, str], reports: Path) -> dict:
     """Measure the scheduled run as one command; add the per-notebook timeline from its run.json."""
-    figures = measure(run_cmd, env)
+    figures = measure(run_cmd, env, check=False)  # a failed notebook still leaves a run.json worth recording
     record = run_record(reports)
     notebooks = {nb["name"]: {"status": nb["status"], "started_seconds": nb.get("started_seconds"),
                               "duration_seconds": nb.get("duration_seconds")} for nb in record["notebooks"]}
