@@ -47,6 +47,7 @@ n_estimators = 150  # LightGBM trees per model of the learner
 learning_rate = 0.05  # LightGBM learning rate
 num_leaves = 7  # LightGBM leaves per tree
 min_child_samples = 10  # LightGBM smallest leaf
+early_stopping_rounds = 0  # 0: off; else a model of at least 1,000 rows stops after this many trees with no held-out gain
 n_bags = 10  # X-learners averaged, each with its own seed; their spread says how unsure an effect is
 uncertainty_z = 0.5  # send an action only when value x (effect - uncertainty_z x spread) - cost > 0 (0: the mean)
 n_bootstrap = 200  # bootstrap resamples for the Qini and policy-value intervals

@@ -165,4 +165,5 @@ def test_09_starbucks_promote_everyone_matches_the_readme(runs) -> None:
     # NIR 189.45
     assert (m["n_campaign_customers"], m["n_heldout"]) == (84_534 + 41_650, 41_650)
     assert (m["best_single_action"], m["best_single_action_value_ipw"]) == ("Yes", pytest.approx(-0.05407, abs=2e-5))
-    assert m["heldout_irr"] >= 0.0188 and m["heldout_nir"] > 189.45  # measured 0.019366 and 256.9
+    assert m["heldout_irr"] >= 0.0188 and m["heldout_nir"] > 189.45  # measured 0.020791 and 332.2 (137.55 when early
+    # stopping was on by default: it is now off unless early_stopping_rounds is set, as the large profile does)

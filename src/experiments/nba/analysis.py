@@ -110,7 +110,7 @@ def run(config: Config, data: Data | None = None) -> Result:
     both_arm = data.train.arm if data.crossfit else pd.concat([data.train.arm, data.test.arm])
     balance = randomization.balance(both_X, both_arm, data.control)
     settings = Settings(config.n_estimators, config.learning_rate, config.num_leaves, config.min_child_samples,
-                        config.seed)
+                        config.seed, config.early_stopping_rounds)
     fold = folds(data.train.arm.to_numpy(), data.crossfit, config.seed) if data.crossfit else None
     # the learner deciding for the current customers learns from every campaign customer (one fitted on a fold's
     # (k-1)/k was tried: at tiny seed 7 its wider spread sent no recommendation e-mail instead of 195)

@@ -67,6 +67,7 @@ class Config:
     learning_rate: float
     num_leaves: int
     min_child_samples: int
+    early_stopping_rounds: int  # 0: off; else trees without a held-out gain before a model stops (learner, 5.)
     n_bags: int  # learners averaged (different seeds); their spread measures how unsure an effect is
     uncertainty_z: float  # an action is sent only when value x (effect - z x spread) - cost > 0
     n_bootstrap: int
@@ -98,5 +99,6 @@ class Config:
                    contact_cap=int(n("contact_cap")), control_group_share=float(n("control_group_share")),
                    n_estimators=int(n("n_estimators")), learning_rate=float(n("learning_rate")),
                    num_leaves=int(n("num_leaves")), min_child_samples=int(n("min_child_samples")),
+                   early_stopping_rounds=int(n("early_stopping_rounds")),
                    n_bags=int(n("n_bags")), uncertainty_z=float(n("uncertainty_z")),
                    n_bootstrap=int(n("n_bootstrap")), top_n=int(n("top_n")), seed=int(n("seed")))
