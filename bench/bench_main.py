@@ -30,6 +30,7 @@ as ``generate``) is not part of the scheduled run; ``--cached-world`` reuses the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -161,8 +162,14 @@ def main(argv: list[str] | None = None) -> None:
                              "to generate) instead of generating one; its size must be --size")
     parser.add_argument("--only", nargs="*", default=None, help="--isolated: notebooks to measure (default: all)")
     parser.add_argument("-p", "--param", action="append", default=[], help="KEY=VALUE passed to every run")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="work in this new folder and keep it (data/ and reports/), e.g. to profile one notebook "
+                             "on the processed tables afterwards; default: a temporary folder, removed")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=False)
+    with (contextlib.nullcontext(str(args.keep.resolve())) if args.keep is not None
+          else tempfile.TemporaryDirectory()) as tmp:
         env = {**os.environ, "CIL_DATA_DIR": f"{tmp}/data", "CIL_REPORTS_DIR": f"{tmp}/reports",
                "OPENBLAS_NUM_THREADS": "1"}
         py = sys.executable

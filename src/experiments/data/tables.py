@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
+from python_calamine import CalamineError
 
 from experiments.common.errors import DataInputError as DataInputError  # re-exported: its old home
 from experiments.common.errors import example_rows as example_rows
@@ -20,6 +21,9 @@ READERS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".gz": "csv", ".parquet"
            ".xlsx": "excel", ".xls": "excel", ".jsonl": "jsonl", ".json": "jsonl"}
 #: Compressions pandas reads natively, by suffix: ``events.csv.gz`` is a CSV inside gzip. Encoding detection and
 #: error messages read the decompressed text, never the compressed bytes.
+# Excel through calamine (Rust): the same frame as openpyxl on every workbook we hold (the worlds, Online Retail's
+# 40k sample) and ~25x faster: the xlarge world's 480,679-row pos_members.xlsx in 7 s against 168 s.
+EXCEL_ENGINE = "calamine"
 COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".zip": "zip", ".xz": "xz", ".zst": "zstd"}
 
 
@@ -107,7 +111,7 @@ def read_table(path: str | os.PathLike[str], *, fmt: str | None = None, encoding
         if kind == "parquet":
             df = pd.read_parquet(p)
         elif kind == "excel":
-            df = pd.read_excel(p, sheet_name=sheet, dtype=dtype)
+            df = pd.read_excel(p, sheet_name=sheet, dtype=dtype, engine=EXCEL_ENGINE)
         elif kind == "jsonl":
             df = pd.read_json(p, lines=True, dtype=dtype if dtype is not None else False,
                               encoding=encoding or "utf-8")
@@ -115,7 +119,7 @@ def read_table(path: str | os.PathLike[str], *, fmt: str | None = None, encoding
             df = _read_csv(p, encoding=encoding, dtype=dtype, sep=sep, header=header)
     except DataInputError:
         raise
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
+    except (ValueError, OSError, pd.errors.ParserError, CalamineError) as exc:
         raise DataInputError(f"{p.name}: cannot be read as {kind}: {exc}") from exc
     if df.shape[1] == 0:
         raise DataInputError(f"{p.name}: no columns found (is it empty or not a {kind} file?)")
@@ -129,8 +133,8 @@ def columns_of(path: str | os.PathLike[str], *, encoding: str | None = None, she
     kind = _format_of(p, None) if p.is_file() else "csv"
     if kind == "excel":
         try:
-            return [str(c) for c in pd.read_excel(p, sheet_name=sheet, nrows=0).columns]
-        except (ValueError, OSError) as exc:
+            return [str(c) for c in pd.read_excel(p, sheet_name=sheet, nrows=0, engine=EXCEL_ENGINE).columns]
+        except (ValueError, OSError, CalamineError) as exc:
             raise DataInputError(f"{p.name}: cannot be read as excel: {exc}") from exc
     if kind == "parquet":
         import pyarrow.parquet as pq
