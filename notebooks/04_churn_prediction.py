@@ -49,6 +49,7 @@ campaign_success_rate = 0.2  # share of would-be churners a contact keeps
 tier_cuts = [0.3, 0.6]  # churn probabilities where the medium and high risk tiers start
 max_contacts = 0  # most customers the team can contact this week (highest expected gain first); 0 means no limit
 n_boot = 500  # bootstrap resamples for the metric intervals
+learning_rate = 0.03  # LightGBM learning rate; higher means fewer trees (the large and xlarge profiles use 0.1)
 top_n = 20  # rows of the contact list shown in the report
 seed = 42  # random seed for the split, the models and the bootstrap
 engine = "duckdb"  # engine for the data steps (the feature table as of the snapshot): duckdb (embedded) or spark

@@ -122,3 +122,38 @@ def test_segment_table_names_customers_without_a_segment_and_tables_without_grou
         segments_found=False, profiles=seg)))
     assert list(flat.index) == ["all customers (the table has no segment or channel)"]
     assert flat["customers"].tolist() == [3]
+
+
+def _reasons_by_sort(users, items, train, sim, item_names=None):
+    """The former implementation (a lexsort over every pair's history), kept as the reference."""
+    users, items = np.asarray(users, dtype=np.int64), np.asarray(items, dtype=np.int64)
+    out = np.full(len(users), business.FALLBACK_REASON, dtype=object)
+    valid = items >= 0
+    hist = train.binary()[users[valid]].tocoo()
+    pair = np.flatnonzero(valid)[hist.row]
+    bought = hist.col
+    score = sim.toarray()[items[pair], bought]
+    order = np.lexsort((bought, -score, pair))
+    first = order[np.r_[True, pair[order][1:] != pair[order][:-1]]]
+    ok = score[first] > 0
+    because = np.array(["because you bought " + n for n in np.asarray(train.items.astype(str))], dtype=object)
+    out[pair[first[ok]]] = because[bought[first[ok]]]
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(("batch", "dense_max"), [(7, 5000), (500_000, 5000), (500_000, 0)])
+def test_reasons_match_the_sorting_reference_with_ties_and_batches(seed, batch, dense_max, monkeypatch):
+    rng = np.random.default_rng(seed)
+    n_users, n_items = 300, 25
+    # few items per user and repeated baskets: many exact similarity ties
+    rows = [(f"u{u}", f"i{i}") for u in range(n_users) for i in rng.choice(n_items, rng.integers(0, 5), replace=False)]
+    m = build_matrix(pd.DataFrame(rows, columns=["user", "item"]), use_weight=False)
+    sim = business.item_similarity(m)
+    users = rng.integers(0, m.n_users, 2_000)
+    items = rng.integers(-1, m.n_items, 2_000)  # -1: padding, no reason
+    monkeypatch.setattr(business, "REASON_BATCH", batch)
+    monkeypatch.setattr(business, "DENSE_SIMILARITY_MAX_ITEMS", dense_max)  # 0: the sparse lookup of big catalogues
+    got = business.reasons_for(users, items, m, sim)
+    assert list(got) == list(_reasons_by_sort(users, items, m, sim))
+    assert (got != business.FALLBACK_REASON).sum() > 500  # most pairs found a link

@@ -33,7 +33,7 @@ def _analyse(cfg: Config, data: Data, X: pd.DataFrame, y: pd.Series, *, score_X:
     list. ``test_value`` values the test customers for the realised-profit check. With ``cross_fit`` (``score_X`` is
     ``X``) the training rows are scored out of fold."""
     split = models.split_rows(y.to_numpy(), cfg.test_fraction, cfg.seed)
-    fitted = models.fit_all(X, y, split, cfg.seed, models.RF_TREES)
+    fitted = models.fit_all(X, y, split, cfg.seed, models.RF_TREES, cfg.learning_rate)
     yv, yt = y.iloc[split.valid].to_numpy(), y.iloc[split.test].to_numpy()
     cal, cal_scores = calibration.choose_calibration(fitted.valid_proba["lgbm"], yv, cfg.seed)
     test_cal = cal(fitted.test_proba["lgbm"])
@@ -50,7 +50,7 @@ def _analyse(cfg: Config, data: Data, X: pd.DataFrame, y: pd.Series, *, score_X:
     contrib = reasons.contributions(fitted.lgbm, score_X)
     trained = np.concatenate([split.fit, split.valid])
     if cross_fit:
-        oof = crossfit.cross_fit(X, y, trained, fitted.best_iteration, cfg.seed)
+        oof = crossfit.cross_fit(X, y, trained, fitted.best_iteration, cfg.seed, learning_rate=cfg.learning_rate)
         p_raw[oof.rows] = oof.proba
         contrib.iloc[oof.rows] = oof.contributions.to_numpy()
     why = reasons.reasons(contrib, score_X)

@@ -44,6 +44,7 @@ class Config:
     tier_cuts: tuple[float, float]
     max_contacts: int
     n_boot: int
+    learning_rate: float  # LightGBM's learning rate
     top_n: int
     seed: int
     # flat table: columns that are not features / that are categories (empty: inferred)
@@ -76,7 +77,8 @@ class Config:
             score_date=txt("score_date"), label_days=int(get("label_days")), late_days=int(get("late_days")),
             test_fraction=float(get("test_fraction")), campaign_cost=float(get("campaign_cost")),
             campaign_success_rate=float(get("campaign_success_rate")), tier_cuts=(cuts[0], cuts[1]),
-            max_contacts=int(get("max_contacts") or 0), n_boot=int(get("n_boot")), top_n=int(get("top_n")),
+            max_contacts=int(get("max_contacts") or 0), n_boot=int(get("n_boot")),
+            learning_rate=float(get("learning_rate")), top_n=int(get("top_n")),
             seed=int(get("seed")), engine=txt("engine"), spark_master=txt("spark_master"),
             engine_memory_limit=float(get("engine_memory_limit")))
 

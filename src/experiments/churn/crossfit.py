@@ -33,9 +33,9 @@ class CrossFit:
 
 
 def cross_fit(X: pd.DataFrame, y: pd.Series, rows: np.ndarray, n_trees: int, seed: int,
-              folds: int = FOLDS) -> CrossFit:
+              folds: int = FOLDS, learning_rate: float | None = None) -> CrossFit:
     """Return the out-of-fold LightGBM probabilities and contributions of ``X.iloc[rows]`` (see the module
-    docstring); ``n_trees`` is the compared model's tree count."""
+    docstring); ``n_trees`` and ``learning_rate`` are the compared model's (None: ``LGBM_PARAMS``')."""
     rows = np.sort(np.asarray(rows))
     y_rows = y.iloc[rows].to_numpy()
     proba = np.full(len(rows), np.nan)
@@ -44,7 +44,8 @@ def cross_fit(X: pd.DataFrame, y: pd.Series, rows: np.ndarray, n_trees: int, see
     safe = models.lgb_frame(X)
     cat = [c for c in safe.columns if isinstance(safe[c].dtype, pd.CategoricalDtype)]
     for train, held in kfold.split(rows, y_rows):
-        model = lgb.LGBMClassifier(**{**models.LGBM_PARAMS, "n_estimators": int(n_trees)}, random_state=seed)
+        rate = {} if learning_rate is None else {"learning_rate": learning_rate}
+        model = lgb.LGBMClassifier(**{**models.LGBM_PARAMS, **rate, "n_estimators": int(n_trees)}, random_state=seed)
         model.fit(safe.iloc[rows[train]], y_rows[train], categorical_feature=cat or "auto")
         proba[held] = model.predict_proba(safe.iloc[rows[held]])[:, 1]
         parts.append(reasons.contributions(model, X.iloc[rows[held]]))

@@ -164,12 +164,14 @@ def _as_object(X: pd.DataFrame, cat: Sequence[str]) -> pd.DataFrame:
     return out
 
 
-def fit_all(X: pd.DataFrame, y: pd.Series, split: Split, seed: int, rf_trees: int = RF_TREES) -> Fitted:
+def fit_all(X: pd.DataFrame, y: pd.Series, split: Split, seed: int, rf_trees: int = RF_TREES,
+            learning_rate: float | None = None) -> Fitted:
     """Fit LightGBM, logistic regression and the random forest on ``split.fit``; return them with their
-    probabilities on the validation and test rows."""
+    probabilities on the validation and test rows. ``learning_rate``: LightGBM's (the notebook's parameter; None
+    keeps ``LGBM_PARAMS``')."""
     Xf, yf = X.iloc[split.fit], y.iloc[split.fit]
     Xv, yv = X.iloc[split.valid], y.iloc[split.valid]
-    lgbm = fit_lightgbm(Xf, yf, Xv, yv, seed)
+    lgbm = fit_lightgbm(Xf, yf, Xv, yv, seed, None if learning_rate is None else {"learning_rate": learning_rate})
     _, cat = _columns(X)
     Xo = _as_object(X, cat)
     logreg = logistic_regression(X, seed).fit(Xo.iloc[split.fit], yf)

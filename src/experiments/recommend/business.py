@@ -45,31 +45,44 @@ def _names(item_ids: pd.Index, item_names: pd.Series | None) -> np.ndarray:
     return np.asarray(named.fillna(pd.Series(item_ids, index=item_ids)).astype(str))
 
 
+DENSE_SIMILARITY_MAX_ITEMS = 5000
+"""Up to this many items ``reasons_for`` looks similarities up in a dense copy: far faster than sparse indexing."""
+REASON_BATCH = 500_000
+"""(customer, item) pairs whose purchase histories are expanded at once in ``reasons_for`` (bounds its memory)."""
+
+
 def reasons_for(users: np.ndarray, items: np.ndarray, train: InteractionMatrix, sim: sp.csr_matrix,
                 item_names: pd.Series | None = None) -> np.ndarray:
     """Return one reason per (user row, item column) pair: the user's bought item most similar to the item.
 
-    Vectorised over the pairs' purchase histories (no loop per user). Pairs whose user bought nothing linked to
-    the item get ``FALLBACK_REASON``. Names are masked for personal data (``safe.mask_pii``).
+    Vectorised over the pairs' purchase histories (no loop per user), in batches of ``REASON_BATCH`` pairs, in time
+    linear in the histories' length: per pair the best similarity is a segment maximum (``np.maximum.reduceat``)
+    and ties go to the lowest item column (a segment minimum), with no sort. Pairs whose user bought nothing linked
+    to the item get ``FALLBACK_REASON``. Names are masked for personal data (``safe.mask_pii``).
     """
     users, items = np.asarray(users, dtype=np.int64), np.asarray(items, dtype=np.int64)
     out = np.full(len(users), FALLBACK_REASON, dtype=object)
-    valid = items >= 0
-    hist = train.binary()[users[valid]].tocoo()
-    if hist.nnz == 0:
-        return out
-    pair = np.flatnonzero(valid)[hist.row]
-    bought = hist.col
-    if sim.shape[0] <= 5000:  # dense lookup: far faster than sparse fancy indexing on millions of pairs
-        score = sim.toarray()[items[pair], bought]
-    else:
-        score = np.asarray(sim[items[pair], bought]).ravel()
-    order = np.lexsort((bought, -score, pair))
-    first = order[np.r_[True, pair[order][1:] != pair[order][:-1]]]
-    ok = score[first] > 0
+    valid = np.flatnonzero(items >= 0)
+    bought_by = train.binary()
+    dense = sim.toarray() if sim.shape[0] <= DENSE_SIMILARITY_MAX_ITEMS else None
     because = np.array(["because you bought " + safe.mask_pii(n) for n in _names(train.items, item_names)],
                        dtype=object)
-    out[pair[first[ok]]] = because[bought[first[ok]]]
+    for start in range(0, len(valid), REASON_BATCH):
+        pairs = valid[start:start + REASON_BATCH]
+        hist = bought_by[users[pairs]]  # one CSR row per pair: the pair's user's bought items
+        counts = np.diff(hist.indptr)
+        has = counts > 0
+        if not has.any():
+            continue
+        target = np.repeat(items[pairs], counts)
+        bought = hist.indices.astype(np.int64)
+        score = dense[target, bought] if dense is not None else np.asarray(sim[target, bought]).ravel()
+        starts = hist.indptr[:-1][has]
+        best = np.maximum.reduceat(score, starts)
+        tied = np.where(score == np.repeat(best, counts[has]), bought, np.iinfo(np.int64).max)
+        first = np.minimum.reduceat(tied, starts)
+        ok = best > 0
+        out[pairs[has][ok]] = because[first[ok]]
     return out
 
 

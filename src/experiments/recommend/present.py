@@ -49,7 +49,8 @@ def example_list(a: Result) -> pd.DataFrame:
     if recs.empty:
         return pd.DataFrame()
     n_bought = a.split.train.groupby("user")["item"].nunique()
-    listed = n_bought[n_bought.index.isin(recs["customer_id"])]
+    # the distinct ids first: Index.isin over the 10 million rows of an xlarge run's lists took 96 s, this 3 s
+    listed = n_bought[n_bought.index.isin(pd.unique(recs["customer_id"]))]
     median = listed.median()
     who = (listed - median).abs().sort_values(kind="stable").index[0]
     out = recs[recs["customer_id"] == who][["rank", "item_name", "reason"]]
