@@ -84,24 +84,71 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def measure(cmd: list[str], env: dict[str, str], check: bool = True) -> dict[str, float]:
-    """Run ``cmd``; return its wall time and process-tree CPU time in seconds and peak process-tree RSS in MB.
-    ``check``: stop when the command fails (else its figures are returned, and the caller records the failure)."""
-    load_before = os.getloadavg()[0]
-    t0, c0 = time.perf_counter(), _children_cpu()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    ps, peak = psutil.Process(proc.pid), 0
-    while proc.poll() is None:
+def tree_sample(proc: psutil.Process) -> list[tuple[int, int, float, bool]]:
+    """(pid, resident bytes, start time, is a Jupyter kernel) of ``proc`` and its descendants (vanished ones left
+    out)."""
+    out = []
+    for p in [proc, *proc.children(recursive=True)]:
         try:
-            peak = max(peak, tree_rss(ps))
+            with p.oneshot():
+                out.append((p.pid, p.memory_info().rss, p.create_time(),
+                            any("ipykernel" in part for part in p.cmdline())))
         except psutil.Error:
             pass
+    return out
+
+
+def measure(cmd: list[str], env: dict[str, str], check: bool = True) -> dict:
+    """Run ``cmd``; return its wall time and process-tree CPU time in seconds and peak process-tree RSS in MB, plus
+    ``kernels`` (each Jupyter kernel's start second and own peak RSS) and ``at_peak`` (second of the tree's peak and
+    the RSS of each process then). ``check``: stop when the command fails (else its figures are returned, and the
+    caller records the failure)."""
+    load_before = os.getloadavg()[0]
+    t0, c0, epoch = time.perf_counter(), _children_cpu(), time.time()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    ps, peak = psutil.Process(proc.pid), 0
+    kernels: dict[int, dict] = {}
+    at_peak: dict = {}
+    while proc.poll() is None:
+        try:
+            sample = tree_sample(ps)
+        except psutil.Error:
+            sample = []
+        total = sum(rss for _, rss, _, _ in sample)
+        for pid, rss, created, is_kernel in sample:
+            if is_kernel:
+                k = kernels.setdefault(pid, {"start_seconds": round(created - epoch, 1), "peak_rss_mb": 0})
+                k["peak_rss_mb"] = max(k["peak_rss_mb"], round(rss / 2**20))
+                k["last_seen_seconds"] = round(time.perf_counter() - t0, 1)
+        if total > peak:
+            peak = total
+            at_peak = {"seconds": round(time.perf_counter() - t0, 1),
+                       "rss_mb": {("runner" if pid == proc.pid else str(pid)): round(rss / 2**20)
+                                  for pid, rss, _, _ in sample if rss > 100 * 2**20}}
         time.sleep(0.2)
     wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
     if check and proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} exited with {proc.returncode}")
     return {"wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1), "peak_rss_mb": round(peak / 2**20),
-            "load_average_1min_before": round(load_before, 1), "load_average_1min_after": round(os.getloadavg()[0], 1)}
+            "load_average_1min_before": round(load_before, 1), "load_average_1min_after": round(os.getloadavg()[0], 1),
+            "kernels": {str(pid): k for pid, k in kernels.items()}, "at_peak": at_peak}
+
+
+def kernel_of_notebook(kernels: dict[str, dict], notebooks: dict[str, dict]) -> dict[str, str]:
+    """notebook -> the pid of its kernel: the kernel whose start and last sighting are nearest the notebook's start
+    and end (run.json's seconds count from the runner's start, a second or two after the measured command's; two
+    notebooks starting together end apart)."""
+    out, free = {}, dict(kernels)
+    timed = [(n, nb) for n, nb in notebooks.items() if nb.get("started_seconds") is not None]
+    for name, nb in sorted(timed, key=lambda kv: kv[1]["started_seconds"]):
+        if not free:
+            break
+        end = nb["started_seconds"] + (nb.get("duration_seconds") or 0)
+        pid = min(free, key=lambda p: abs(free[p]["start_seconds"] - nb["started_seconds"])
+                  + abs(free[p].get("last_seen_seconds", end) - end))
+        out[name] = pid
+        del free[pid]
+    return out
 
 
 def run_record(reports: Path) -> dict:
@@ -136,6 +183,12 @@ def whole(run_cmd: list[str], env: dict[str, str], reports: Path) -> dict:
     record = run_record(reports)
     notebooks = {nb["name"]: {"status": nb["status"], "started_seconds": nb.get("started_seconds"),
                               "duration_seconds": nb.get("duration_seconds")} for nb in record["notebooks"]}
+    kernels = figures.pop("kernels")
+    pids = kernel_of_notebook(kernels, notebooks)
+    for name, pid in pids.items():
+        notebooks[name]["kernel_peak_rss_mb"] = kernels[pid]["peak_rss_mb"]
+    names = {pid: name for name, pid in pids.items()}
+    figures["at_peak"]["rss_mb"] = {names.get(pid, pid): mb for pid, mb in figures["at_peak"].get("rss_mb", {}).items()}
     path = critical_path(record)
     busy = sum(nb["duration_seconds"] or 0 for nb in notebooks.values())
     return {**figures, "jobs": record.get("jobs", 1), "run_duration_seconds": record["duration_seconds"],
