@@ -135,3 +135,10 @@ def test_the_notebook_sections_summary_holds_the_same_numbers(world):
     assert c["chosen_share_of_oracle"] >= MIN_SHARE_OF_ORACLE
     for src, dst in COPURCHASE.items():
         assert c["copurchase"][src]["strongest"] == dst and c["copurchase"][src]["share"] >= MIN_BASKET_SHARE
+
+
+def test_oracle_ndcg_in_blocks_equals_one_block(world, monkeypatch):
+    """The oracle ranked in blocks of users (memory at size xlarge) gives the one-block figure."""
+    whole = evaluation.oracle_ndcg(world["result"], world["person"], world["truth"])
+    monkeypatch.setattr(evaluation, "ORACLE_BATCH", 37)
+    assert evaluation.oracle_ndcg(world["result"], world["person"], world["truth"]) == pytest.approx(whole, rel=1e-12)

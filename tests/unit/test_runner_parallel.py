@@ -110,6 +110,16 @@ def test_jobs_comes_from_runs_yaml_and_must_be_a_whole_number(project: Path) -> 
         runner.run(["p_first"], jobs=0)
 
 
+def test_jobs_by_profile_wins_for_that_profile_only(project: Path) -> None:
+    runs = project / "conf" / "runs.yaml"
+    runs.write_text("jobs: 2\njobs_by_profile:\n  big: 1\n" + RUNS)
+    assert schedule.configured_jobs(profile="big") == 1
+    assert schedule.configured_jobs(profile="other") == 2 and schedule.configured_jobs() == 2
+    runs.write_text("jobs: 2\njobs_by_profile:\n  big: 0\n" + RUNS)
+    with pytest.raises(ParameterError, match="jobs_by_profile.big"):
+        schedule.configured_jobs(profile="big")
+
+
 def test_the_longest_remaining_chain_starts_first(project: Path) -> None:
     runs = project / "conf" / "runs.yaml"
     runs.write_text(RUNS + "  z_after_r: {runs_after: [r_after_p]}\n")

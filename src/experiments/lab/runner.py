@@ -337,7 +337,7 @@ def run(names: Iterable[str] = (), profile: str | None = None, cli_overrides: It
     if kind not in (None, history.SCHEDULED, history.ADHOC):
         raise config.ParameterError(f"run kind must be {history.SCHEDULED!r} or {history.ADHOC!r}, got {kind!r}")
     kind = kind or history.classify(names, cli_overrides, profile)
-    jobs = schedule.configured_jobs() if jobs is None else schedule.check_jobs(jobs, "--jobs")
+    jobs = schedule.configured_jobs(profile=profile) if jobs is None else schedule.check_jobs(jobs, "--jobs")
 
     root = reports_root or paths.reports_dir()
     root.mkdir(parents=True, exist_ok=True)

@@ -21,14 +21,19 @@ from experiments.data import paths
 from experiments.lab import config
 
 JOBS_KEY = "jobs"
+JOBS_BY_PROFILE_KEY = "jobs_by_profile"
 #: expected duration of a notebook no earlier run executed (only its rank among the ready ones depends on it)
 UNKNOWN_SECONDS = 1.0
 
 
-def configured_jobs(conf_dir: Path | None = None) -> int:
-    """The ``jobs:`` of conf/runs.yaml (how many notebooks run side by side); 1 when the file sets none."""
-    raw = config.load_yaml((conf_dir or paths.conf_dir()) / "runs.yaml").get(JOBS_KEY, 1)
-    return check_jobs(raw, "conf/runs.yaml jobs")
+def configured_jobs(conf_dir: Path | None = None, profile: str | None = None) -> int:
+    """How many notebooks run side by side: ``jobs_by_profile:`` of conf/runs.yaml for ``profile`` when it names
+    it, else ``jobs:``; 1 when the file sets neither."""
+    runs = config.load_yaml((conf_dir or paths.conf_dir()) / "runs.yaml")
+    by_profile = runs.get(JOBS_BY_PROFILE_KEY) or {}
+    if profile is not None and profile in by_profile:
+        return check_jobs(by_profile[profile], f"conf/runs.yaml {JOBS_BY_PROFILE_KEY}.{profile}")
+    return check_jobs(runs.get(JOBS_KEY, 1), "conf/runs.yaml jobs")
 
 
 def check_jobs(value: Any, origin: str) -> int:

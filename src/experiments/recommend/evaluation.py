@@ -14,6 +14,7 @@ the notebook's "against the planted truth" section and by tests/planted/test_rec
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -39,34 +40,59 @@ def person_of_customer(record_customer: pd.DataFrame, truth_dir: Path) -> pd.Ser
     return votes.drop_duplicates("customer_id").set_index("customer_id")["person_id"]
 
 
-def oracle_scores(prepared: Prepared, rows: np.ndarray, person: pd.Series, truth_dir: Path) -> np.ndarray:
-    """The planted purchase scores (users ``rows`` of ``prepared.train`` x its items); a customer without a planted
-    person gets taste 0 (popularity alone)."""
+ORACLE_BATCH = 50_000
+"""Evaluated users whose planted scores are ranked at once in ``oracle_ndcg`` (400,000 users x 300 items at size
+xlarge would need about 4 GB of dense scores, copies and sort keys)."""
+
+
+def _planted_factors(prepared: Prepared, rows: np.ndarray, person: pd.Series,
+                     truth_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The planted tastes of users ``rows`` of ``prepared.train`` (0 for a customer without a planted person), its
+    items' factors and popularity, and the softmax scale."""
     rank = int(planted(truth_dir)["taste_rank"])
     cols = [f"f{j}" for j in range(rank)]
     tastes = pd.read_parquet(Path(truth_dir) / "tastes.parquet").set_index("person_id")
     items = pd.read_parquet(Path(truth_dir) / "item_factors.parquet").set_index("item_id").loc[prepared.train.items]
     users = prepared.train.users[rows]
     t = tastes.reindex(person.reindex(users).to_numpy())[cols].fillna(0).to_numpy()
-    return t @ items[cols].to_numpy().T / (np.sqrt(rank) / 2) + items["popularity"].to_numpy()
+    return t, items[cols].to_numpy(), items["popularity"].to_numpy(), float(np.sqrt(rank) / 2)
+
+
+def oracle_scores(prepared: Prepared, rows: np.ndarray, person: pd.Series, truth_dir: Path) -> np.ndarray:
+    """The planted purchase scores (users ``rows`` of ``prepared.train`` x its items); a customer without a planted
+    person gets taste 0 (popularity alone)."""
+    t, factors, popularity, scale = _planted_factors(prepared, rows, person, truth_dir)
+    return t @ factors.T / scale + popularity
 
 
 def oracle_ndcg(result: Result, person: pd.Series, truth_dir: Path, rows: np.ndarray | None = None) -> float:
     """NDCG@k on the test split of lists ranked by the planted scores (``rows``: whose tastes score the evaluated
-    users, default their own; a permutation gives the oracle with the wrong customers' tastes)."""
+    users, default their own; a permutation gives the oracle with the wrong customers' tastes). Ranked in blocks of
+    ``ORACLE_BATCH`` users: the mean of the blocks' means weighted by their users (one block up to that size)."""
     prepared = result.prepared
     rows = prepared.eval_rows if rows is None else rows
-    scores = oracle_scores(prepared, rows, person, truth_dir)
-    return float(oracle_scores_ndcg(scores, prepared, result.cfg.k)["ndcg_at_k"])
+    t, factors, popularity, scale = _planted_factors(prepared, rows, person, truth_dir)
+    means, sizes = [], []
+    for start in range(0, max(len(rows), 1), ORACLE_BATCH):
+        block = slice(start, start + ORACLE_BATCH)
+        part = replace(prepared, eval_rows=prepared.eval_rows[block])
+        scores = t[block] @ factors.T / scale + popularity
+        means.append(oracle_scores_ndcg(scores, part, result.cfg.k)["ndcg_at_k"])
+        sizes.append(len(part.eval_rows))
+    return float(means[0]) if len(means) == 1 else float(np.average(means, weights=sizes))
 
 
 def basket_complements(orders: pd.DataFrame, categories: pd.Series, n_neighbours: int = 5) -> pd.DataFrame:
     """Category x category shares of the "also bought" neighbours computed on the order x item matrix of the
     completed, positive-quantity lines (``business.cross_category``)."""
-    lines = orders[orders["status"].eq("completed") & orders["quantity"].gt(0)]
-    baskets = pd.DataFrame({"user": lines["order_id"].astype(str), "item": lines["item_id"].astype(str)})
+    lines = orders.loc[orders["status"].eq("completed") & orders["quantity"].gt(0), ["order_id", "item_id"]]
+    # orders and items as integer codes (the same matrix up to row and column labels): 10 million id strings cost
+    # 2.4 GB more at size xlarge
+    item_code, item_ids = pd.factorize(lines["item_id"].astype(str))
+    baskets = pd.DataFrame({"user": pd.factorize(lines["order_id"])[0], "item": item_code})
     matrix = Weighting(use_weight=False, recency_half_life_days=0.0, scaling="none").build(baskets)
-    return business.cross_category(business.also_bought(matrix, n_neighbours), categories)
+    code_categories = pd.Series(categories.reindex(item_ids).to_numpy(), index=[str(c) for c in range(len(item_ids))])
+    return business.cross_category(business.also_bought(matrix, n_neighbours), code_categories)
 
 
 def compare_with_planted(result: Result, record_customer: pd.DataFrame, truth_dir: Path) -> dict:
@@ -92,13 +118,13 @@ def section(result: Result) -> list:
     """The notebook's "against the planted truth" section (company world with its ``_truth`` folder only; otherwise
     one sentence saying why there is nothing to compare)."""
     from experiments.data import paths
-    from experiments.data.contracts import load_processed
+    from experiments.data.contracts import load_processed_columns
     from experiments.lab.report import safe
 
     truth_dir = paths.truth_dir()
     if not result.data.is_company_world or not (truth_dir / "manifest.json").is_file():
         return [safe.md("No planted truth here (a flat table, or a company world without its `_truth` folder).")]
-    c = compare_with_planted(result, load_processed("lineage"), truth_dir)
+    c = compare_with_planted(result, load_processed_columns("lineage", ["record_id", "customer_id"]), truth_dir)
     text = safe.md(
         "Ranking each test customer's items by the planted tastes (the oracle) gives NDCG@{k} {oracle:.3f}; the chosen "
         "model ({chosen}) reaches {model:.3f}, {share:.0%} of it, and most-popular {pop:.3f}. With the tastes of the "
