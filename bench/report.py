@@ -70,10 +70,27 @@ def load_results(folder: Path) -> list[dict]:
         if merged is None:
             continue
         whole = found.get(f"main_{size}.json", {}).get("whole")
-        if "notebooks" not in merged:  # a whole run only: its per-notebook durations stand in
+        per_kernel = from_whole(whole)
+        if per_kernel:  # a whole run that measured each kernel: its notebooks are the per-notebook figures
+            merged = dict(merged, notebooks=per_kernel,
+                          run_notebooks={"wall_seconds": round(sum(f["wall_seconds"] for f in per_kernel.values()), 1),
+                                         "peak_rss_mb": max(f["peak_rss_mb"] for f in per_kernel.values())},
+                          load_average_1min=whole["load_average_1min_after"])
+        elif "notebooks" not in merged:  # an older whole run only: no per-notebook figures
             merged = dict(merged, notebooks={}, run_notebooks={})
         out.append(dict(merged, whole=whole) if whole else merged)
     return out
+
+
+def from_whole(whole: dict | None) -> dict[str, dict]:
+    """Per-notebook figures of a whole run that recorded each kernel's peak (``kernel_peak_rss_mb``): wall seconds
+    (the notebook's duration) and the kernel's peak MB; no CPU per notebook (the tree's CPU is the run's). Empty for
+    runs without kernel peaks."""
+    notebooks = (whole or {}).get("notebooks") or {}
+    if not notebooks or any(nb.get("kernel_peak_rss_mb") is None for nb in notebooks.values()):
+        return {}
+    return {name: {"wall_seconds": nb["duration_seconds"], "peak_rss_mb": nb["kernel_peak_rss_mb"]}
+            for name, nb in notebooks.items() if nb.get("duration_seconds") is not None}
 
 
 def whole_table(results: list[dict]) -> str:
@@ -83,10 +100,13 @@ def whole_table(results: list[dict]) -> str:
         w = r.get("whole")
         if not w:
             continue
-        path = " → ".join(w.get("critical_path") or [])
+        if w.get("jobs", 1) > 1:
+            path = " → ".join(w.get("critical_path") or []) + f" ({w.get('critical_path_seconds', '')} s)"
+        else:
+            path = "one at a time (jobs 1)"
         rows.append(f"<tr><td>{html.escape(r['size'])}</td><td>{w['jobs']}</td><td><b>{w['wall_seconds']}</b></td>"
                     f"<td>{w['cpu_seconds']}</td><td>{w['peak_rss_mb']}</td><td>{w.get('sum_of_notebook_seconds', '')}"
-                    f"</td><td>{html.escape(path)} ({w.get('critical_path_seconds', '')} s)</td>"
+                    f"</td><td>{html.escape(path)}</td>"
                     f"<td>{w['load_average_1min_before']} → {w['load_average_1min_after']}</td>"
                     f"<td>{html.escape(target_text(r['size'], w))}</td></tr>")
     if not rows:
@@ -188,7 +208,10 @@ def render(results: list[dict]) -> str:
              "<code>bench/bench_main.py</code> (bench/results/main_&lt;size&gt;.json). Wall times were taken on 2 "
              "cores shared with other work (the 1-minute load average is in each column's head), so read them as "
              "upper bounds; CPU time (user + system of the process tree) does not depend on the load. A growth "
-             "exponent of 1 is linear: ten times the order lines, ten times the cost.</p>"]
+             "exponent of 1 is linear: ten times the order lines, ten times the cost. Where the whole scheduled run "
+             "recorded each kernel (<code>kernel_peak_rss_mb</code>: large and xlarge), its notebooks are the points "
+             "instead: wall time is the notebook's duration in that run, peak memory its kernel's, and there is no CPU "
+             "time per notebook.</p>"]
     if not results:
         parts.append("<p>No per-notebook results yet: run <code>bench/bench_main.py --size small</code>.</p>")
         return page("Benchmarks", "\n".join(parts))

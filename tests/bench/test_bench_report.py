@@ -49,3 +49,21 @@ def test_report_draws_every_measure_per_notebook(tmp_path):
 def test_report_without_results_says_how_to_make_them(tmp_path):
     page = report.main(["--results", str(tmp_path)]).read_text(encoding="utf-8")
     assert "bench/bench_main.py --size small" in page and "<svg" not in page
+
+
+def test_a_whole_run_with_kernel_peaks_gives_the_per_notebook_points(tmp_path):
+    def whole(lines: int, scale: float, jobs: int) -> dict:
+        nbs = {"01_data_cleaning": {"status": "passed", "started_seconds": 0, "duration_seconds": 10 * scale,
+                                    "kernel_peak_rss_mb": 100 * scale}}
+        return {"size": "x", "order_lines": lines, "generate": None, "load_average_1min": 1.0,
+                "whole": {"wall_seconds": 11 * scale, "cpu_seconds": 9 * scale, "peak_rss_mb": 120 * scale,
+                          "jobs": jobs, "critical_path": ["01_data_cleaning"], "critical_path_seconds": 10 * scale,
+                          "load_average_1min_before": 0.5, "load_average_1min_after": 1.0, "notebooks": nbs}}
+    (tmp_path / "main_large.json").write_text(json.dumps(dict(whole(1_000_000, 1.0, 2), size="large")))
+    (tmp_path / "main_xlarge.json").write_text(json.dumps(dict(whole(10_000_000, 10.0, 1), size="xlarge")))
+    results = report.load_results(tmp_path)
+    steps = report.series(results)
+    assert report.exponent(steps["01_data_cleaning"], "wall_seconds") == 1.0  # 10x lines, 10x seconds
+    assert report.exponent(steps["01_data_cleaning"], "peak_rss_mb") == 1.0
+    page = report.main(["--results", str(tmp_path)]).read_text(encoding="utf-8")
+    assert "one at a time (jobs 1)" in page and "<td>met: wall ≤ 2400 s" in page  # 110 s, 1,200 MB
