@@ -118,3 +118,18 @@ def test_publish_results_refuses_a_broken_output_and_keeps_the_previous_one(tmp_
         processed.publish_results({"churn_scores": good.assign(churn_probability=[0.1, -0.5])}, company_world=True)
     kept = pd.read_parquet(processed.current_dir() / "churn_scores.parquet")
     assert kept["churn_probability"].tolist() == [0.2, 0.7]
+
+
+def test_load_processed_columns_reads_only_known_columns(tmp_path, monkeypatch):
+    from experiments.data import processed
+    from experiments.data.contracts import load_processed_columns
+
+    monkeypatch.setenv("CIL_DATA_DIR", str(tmp_path / "data"))
+    good = _outputs()["churn_scores"]
+    with pytest.raises(DataInputError, match="churn_scores.parquet: not found"):
+        load_processed_columns("churn_scores", ["customer_id"])
+    processed.publish_results({"churn_scores": good}, company_world=True)
+    got = load_processed_columns("churn_scores", ["customer_id", "churn_probability"])
+    assert list(got.columns) == ["customer_id", "churn_probability"] and len(got) == len(good)
+    with pytest.raises(ValueError, match="no column"):
+        load_processed_columns("churn_scores", ["nope"])

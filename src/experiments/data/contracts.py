@@ -20,6 +20,8 @@ Extra columns are allowed (e.g. ``orders.delivery_days``, ``ad_events.pre_conver
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
@@ -235,8 +237,9 @@ def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
         raise ContractError(_describe(table, df, exc)) from None
 
 
-def load_processed(table: str, folder: str | None = None) -> pd.DataFrame:
-    """Read ``data/processed/<table>.parquet`` (or ``folder``) and validate it against its contract."""
+def _processed_path(table: str, folder: str | None = None) -> Path:
+    """``data/processed/<table>.parquet`` of the current version (or of ``folder``); a ``DataInputError`` saying
+    which notebook makes it when it is not there."""
     if folder:
         base = paths.resolve(folder)
     else:
@@ -247,21 +250,20 @@ def load_processed(table: str, folder: str | None = None) -> pd.DataFrame:
     if not path.is_file():
         raise DataInputError(f"{path}: not found; run notebooks/01_data_cleaning first "
                              "(python -m experiments run 01_data_cleaning)")
-    return validate(pd.read_parquet(path), table)
+    return path
+
+
+def load_processed(table: str, folder: str | None = None) -> pd.DataFrame:
+    """Read ``data/processed/<table>.parquet`` (or ``folder``) and validate it against its contract."""
+    return validate(pd.read_parquet(_processed_path(table, folder)), table)
 
 
 def load_processed_columns(table: str, columns: list[str]) -> pd.DataFrame:
     """Read only ``columns`` of the current ``data/processed/<table>.parquet`` (checked to be columns of its
     contract, the rows not validated): for evaluation code that needs two columns of a large table (the lineage
     has 6.3 million rows at size xlarge), which ``load_processed`` would read and validate whole."""
-    from experiments.data.processed import current_dir
-
     schema = SCHEMAS.get(table) or OUTPUT_SCHEMAS[table]
     unknown = [c for c in columns if c not in schema.columns]
     if unknown:
         raise ValueError(f"{table} has no column(s) {unknown} in its contract")
-    path = current_dir() / f"{table}.parquet"
-    if not path.is_file():
-        raise DataInputError(f"{path}: not found; run notebooks/01_data_cleaning first "
-                             "(python -m experiments run 01_data_cleaning)")
-    return pd.read_parquet(path, columns=list(columns))
+    return pd.read_parquet(_processed_path(table), columns=list(columns))
