@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.common.errors import DataInputError, example_rows
+from experiments.common.ids import id_text
 
 MAX_LEVELS = 50
 """Most distinct values an inferred categorical text column may have (more looks like an id or free text)."""
@@ -89,7 +90,7 @@ def prepare_flat(frame: pd.DataFrame, *, id_col: str, label_col: str, positive_l
         if col not in frame.columns:
             raise DataInputError(f"{source}: column {col!r} (from the parameters) is not in the file; it has "
                                  f"{', '.join(map(repr, map(str, frame.columns[:30])))}")
-    ids = frame[id_col].astype("string").str.strip()
+    ids = id_text(frame[id_col])
     dup = ids.duplicated(keep=False) | ids.isna()
     if dup.any():
         raise DataInputError(f"{source}: id column {id_col!r} is empty or repeated in {int(dup.sum())} row(s) "

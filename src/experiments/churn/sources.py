@@ -33,6 +33,7 @@ from experiments.churn.config import Config
 from experiments.churn.prepare import FlatTable, prepare_flat
 from experiments.common.errors import DataInputError, example_rows
 from experiments.common.files import fingerprint
+from experiments.common.ids import id_text
 from experiments.data import contracts, inputs, processed
 from experiments.data.inputs import InputTable
 
@@ -178,7 +179,7 @@ def flat_value(table: InputTable, multiplier: float) -> pd.Series | None:
     if bad.any():
         raise DataInputError(f"{table.source}: value_col {col!r} has {int(bad.sum())} value(s) that are not "
                              f"finite numbers ({example_rows(bad)}); fix them or leave them blank (counted as 0)")
-    ids = table.frame[table.columns["id"]].astype("string").str.strip().to_numpy(dtype=object)
+    ids = id_text(table.frame[table.columns["id"]]).to_numpy(dtype=object)
     return pd.Series(num.fillna(0.0).to_numpy(float) * multiplier, index=ids)
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from experiments.common.dates import parse_dates
 from experiments.common.errors import DataInputError, example_rows
+from experiments.common.ids import id_text
 from experiments.data import inputs, processed
 from experiments.recommend.config import Config
 
@@ -78,7 +79,7 @@ def flat_interactions(frame: pd.DataFrame, source: str, columns: dict[str, str],
     n = len(df)
     dropped: dict[str, int] = {}
     for role in ("user", "item"):
-        text = df[role].astype("string").str.strip()
+        text = id_text(df[role])
         missing = text.isna() | text.eq("")
         dropped[f"no {role} ({columns[role]} empty)"] = int(missing.sum())
         df[role] = text

@@ -12,6 +12,7 @@ import pandas as pd
 
 from experiments.common.dates import parse_dates
 from experiments.common.errors import DataInputError, example_rows
+from experiments.common.ids import id_text
 
 UNITS = {"W": 7.0, "D": 1.0}
 
@@ -53,10 +54,7 @@ def validate_transactions(frame: pd.DataFrame, source: str, columns: dict[str, s
     negative = ~no_customer & ~non_finite & (num < 0)
     zero = ~no_customer & (num == 0) & (not keep_zero)
     keep = ~no_customer & ~non_finite & ~negative & ~zero
-    ids = cust[keep]
-    if pd.api.types.is_float_dtype(ids) and (ids == ids.round()).all():
-        ids = ids.astype("int64")  # Excel reads 12345 as 12345.0: keep the id as written
-    clean = pd.DataFrame({"customer_id": ids.astype("string").str.strip().astype(str),
+    clean = pd.DataFrame({"customer_id": id_text(cust[keep]).astype(str),  # 12345, never "12345.0"
                           "date": parsed[keep].astype("datetime64[ns]").dt.normalize(),
                           "amount": num[keep].astype(float)})
     return clean.reset_index(drop=True), {"no_customer": int(no_customer.sum()), "negative_amount": int(negative.sum()),
